@@ -1,0 +1,53 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { UuidPipe } from '../common/uuid.pipe';
+import { ApiTags } from '@nestjs/swagger';
+import { PageQuery } from '../common/pagination';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { CreateUserDto } from './dto/create-user.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { Roles } from './roles.decorator';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Roles('admin')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  create(@Body() body: CreateUserDto) {
+    return this.users.create(body);
+  }
+
+  @Get()
+  list(@Query() page: PageQuery) {
+    return this.users.list(page);
+  }
+
+  @Get(':id')
+  get(@Param('id', UuidPipe) id: string) {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateUserDto) {
+    return this.users.update(id, body);
+  }
+
+  @Post(':id/keys')
+  async issueKey(@Param('id', UuidPipe) id: string, @Body() body: CreateApiKeyDto) {
+    await this.users.get(id);
+    return this.users.issueKey(id, body.label);
+  }
+
+  @Get(':id/keys')
+  listKeys(@Param('id', UuidPipe) id: string) {
+    return this.users.listKeys(id);
+  }
+
+  @Delete(':id/keys/:keyId')
+  @HttpCode(204)
+  revokeKey(@Param('id', UuidPipe) id: string, @Param('keyId', UuidPipe) keyId: string) {
+    return this.users.revokeKey(id, keyId);
+  }
+}

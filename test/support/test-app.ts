@@ -1,0 +1,43 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { Role } from '../../src/auth/role';
+import { UsersService } from '../../src/auth/users.service';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  http: TestAgent;
+  db: DataSource;
+  config: AppConfig;
+  /** An API key for a new user with this role. */
+  keyFor(role: Role): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Herald as the server runs it, on its own fresh database, without listening on a port. */
+export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const database: TestDatabase = await createTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://herald.test', ...env });
+  const app = await createApp(config, database.url);
+  await app.init();
+  const users = app.get(UsersService);
+  let count = 0;
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    db: app.get(DataSource),
+    config,
+    async keyFor(role) {
+      const user = await users.create({ username: `${role}-${++count}`, displayName: `Test ${role}`, role });
+      return (await users.issueKey(user.id, 'test')).key;
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
