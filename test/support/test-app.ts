@@ -3,6 +3,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
+import { AppOptions } from '../../src/app.module';
 import { Role } from '../../src/auth/role';
 import { UsersService } from '../../src/auth/users.service';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
@@ -19,10 +20,10 @@ export interface TestApp {
 }
 
 /** Herald as the server runs it, on its own fresh database, without listening on a port. */
-export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: AppOptions = {}): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://herald.test', ...env });
-  const app = await createApp(config, database.url);
+  const app = await createApp(config, database.url, options);
   await app.init();
   const users = app.get(UsersService);
   let count = 0;
