@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
@@ -16,6 +17,7 @@ import { MetricsModule } from './metrics/metrics.module';
 /** What tests (and the demo) may swap; everything else comes from configuration. */
 export interface AppOptions {
   clock?: Clock;
+  logDestination?: DestinationStream;
 }
 
 @Module({})
@@ -25,7 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule,
+        LoggingModule.forRoot(options.logDestination),
         CommonModule.forRoot(options.clock),
         DatabaseModule.forRoot(databaseUrl),
         ScheduleModule.forRoot(),

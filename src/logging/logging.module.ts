@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Params } from 'nestjs-pino/params';
+import { Options } from 'pino-http';
 import pino, { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { scrub, scrubText } from './scrub';
@@ -11,39 +12,69 @@ const CORRELATION_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Structured JSON logs, one line per request and per event, scrubbed of personal data. */
 export function loggerOptions(level: string, destination?: DestinationStream): Params {
-  return {
-    pinoHttp: {
-      level,
-      stream: destination,
-      genReqId(req: IncomingMessage, res: ServerResponse) {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Correlation-Id', id);
-        return id;
-      },
-      customProps: (req) => ({ correlationId: req.id }),
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: scrubText(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-        err: pino.stdSerializers.err,
-      },
-      formatters: { log: (object) => scrub(object) as Record<string, unknown> },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg)) as Parameters<typeof method>);
-        },
-      },
-      autoLogging: { ignore: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true },
+  const options: Options = {
+    level,
+    genReqId(req: IncomingMessage, res: ServerResponse) {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Correlation-Id', id);
+      return id;
     },
+    customProps: (req) => ({ correlationId: req.id }),
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: scrubText(decoded(req.url)) }),
+      res: (res: { raw: ServerResponse }) => ({ statusCode: res.raw.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+    formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map(scrubArgument) as Parameters<typeof method>);
+      },
+    },
+    autoLogging: { ignore: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true },
   };
+  return { pinoHttp: destination ? [options, destination] : options };
 }
 
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => loggerOptions(config.logLevel),
-    }),
-  ],
-})
-export class LoggingModule {}
+/** What reaches pino unformatted: messages, and errors whose message pino copies into `msg`. */
+function scrubArgument(arg: unknown): unknown {
+  if (typeof arg === 'string') return scrubText(arg);
+  if (arg instanceof Error) return scrubError(arg);
+  if (arg && typeof arg === 'object' && (arg as { err?: unknown }).err instanceof Error) {
+    return { ...arg, err: scrubError((arg as { err: Error }).err) };
+  }
+  return arg;
+}
+
+function scrubError(error: Error): Error {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error)), error) as Error;
+  copy.message = scrubText(error.message);
+  copy.stack = error.stack && scrubText(error.stack);
+  return copy;
+}
+
+/** Query strings arrive percent-encoded; scrub what they say, not how they spell it. */
+function decoded(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}
+
+@Module({})
+export class LoggingModule {
+  /** `destination` lets tests read what Herald logs; by default JSON lines go to stdout. */
+  static forRoot(destination?: DestinationStream): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => loggerOptions(config.logLevel, destination),
+        }),
+      ],
+    };
+  }
+}

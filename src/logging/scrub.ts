@@ -8,11 +8,11 @@ const PERSONAL_KEYS =
 
 const PATTERNS: [RegExp, string][] = [
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
-  // Card numbers: 13–19 digits, optionally grouped by spaces or dashes.
-  [/\b\d(?:[ -]?\d){12,18}\b/g, '[card]'],
-  // Phone numbers: E.164, URL-encoded E.164, or a mainland mobile written without the country code.
+  // Phone numbers: E.164 (also URL-encoded), or a mainland mobile written without the country code.
   [/(?:\+|%2B)\d[\d\s-]{6,16}\d/gi, '[phone]'],
   [/(?<!\d)1[3-9]\d{9}(?!\d)/g, '[phone]'],
+  // Card numbers: 13–19 digits, optionally grouped by spaces or dashes.
+  [/\b\d(?:[ -]?\d){12,18}\b/g, '[card]'],
 ];
 
 export function scrubText(text: string): string {
