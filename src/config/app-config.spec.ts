@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     const documented = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8')
       .split('\n')
       .map((line) => /^#?\s*([A-Z][A-Z0-9_]+)=/.exec(line)?.[1])
-      .filter(Boolean);
+      .filter((name) => name && !name.startsWith('TEST_')); // the test suite's own
     expect(new Set(documented)).toEqual(read);
   });
 });
