@@ -19,7 +19,7 @@ describe('every route of the application', () => {
     const undeclared: string[] = [];
     for (const module of t.app.get(ModulesContainer).values()) {
       for (const { metatype } of module.controllers.values()) {
-        const controller = metatype as unknown as { prototype: Record<string, () => void> };
+        const controller = metatype as unknown as (new () => object) & { prototype: Record<string, () => void> };
         for (const name of scanner.getAllMethodNames(controller.prototype)) {
           const handler = controller.prototype[name];
           const method = Reflect.getMetadata(METHOD_METADATA, handler);

@@ -1,0 +1,75 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
+import { CampaignStatus } from './campaign-lifecycle';
+
+export const STEP_CONDITIONS = ['always', 'not_delivered', 'no_reply', 'no_reply_and_not_delivered'] as const;
+export type StepCondition = (typeof STEP_CONDITIONS)[number];
+
+/** One step of a channel plan; a later step waits `afterHours` after the previous one was sent. */
+export interface PlanStep {
+  channel: ContactChannel;
+  template: string;
+  afterHours?: number;
+  when?: StepCondition;
+}
+
+@Entity('campaigns')
+export class Campaign {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column()
+  name: string;
+
+  @Column({ default: '' })
+  description: string;
+
+  @Column({ type: 'text' })
+  purpose: ContactPurpose;
+
+  @Column({ type: 'text', default: 'draft' })
+  status: CampaignStatus;
+
+  @Column({ type: 'uuid', nullable: true })
+  segmentId: string | null;
+
+  @Column({ type: 'text', array: true, nullable: true })
+  audienceRefs: string[] | null;
+
+  @Column({ type: 'jsonb' })
+  plan: PlanStep[];
+
+  /** `template/locale/channel` → version hash, fixed at launch. */
+  @Column({ type: 'jsonb', nullable: true })
+  pinnedVersions: Record<string, string> | null;
+
+  @Column({ type: 'timestamptz' })
+  startsAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  endsAt: Date;
+
+  @Column({ type: 'text', nullable: true })
+  recurrenceCron: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  recurrenceZone: string | null;
+
+  @Column({ type: 'numeric', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  sendRatePerSecond: number | null;
+
+  @Column({ type: 'smallint', default: 0 })
+  priority: number;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  launchedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

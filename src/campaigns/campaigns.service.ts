@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Principal } from '../auth/role';
+import { Clock } from '../common/clock';
+import { NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { Page, PageQuery } from '../common/pagination';
+import { Campaign } from './campaign.entity';
+import { CampaignAction, CampaignStatus, nextStatus } from './campaign-lifecycle';
+import { campaignShapeProblems } from './campaign-shape.rules';
+import { CreateCampaignDto } from './dto/create-campaign.dto';
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateCampaignDto, by: Principal): Promise<Campaign> {
+    const problems = campaignShapeProblems(input);
+    if (problems.length) throw new ValidationFailedError(problems);
+    const repository = this.db.getRepository(Campaign);
+    return repository.save(repository.create({ ...toColumns(input), createdBy: by.userId }));
+  }
+
+  async list(page: PageQuery, status?: CampaignStatus): Promise<Page<Campaign>> {
+    const [items, total] = await this.db.getRepository(Campaign).findAndCount({
+      where: status ? { status } : {},
+      order: { createdAt: 'DESC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  async get(id: string): Promise<Campaign> {
+    const campaign = await this.db.getRepository(Campaign).findOneBy({ id });
+    if (!campaign) throw new NotFoundError('campaign', id);
+    return campaign;
+  }
+
+  /** Pause stops new claims at once (the dispatcher claims only running campaigns' tasks). */
+  async transition(id: string, action: Exclude<CampaignAction, 'launch'>): Promise<Campaign> {
+    return this.db.transaction(async (manager) => {
+      const campaign = await manager.getRepository(Campaign).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!campaign) throw new NotFoundError('campaign', id);
+      campaign.status = nextStatus(campaign.status, action);
+      await manager.getRepository(Campaign).save(campaign);
+      if (campaign.status === 'cancelled') {
+        await manager.query(
+          `UPDATE contact_tasks SET status = 'cancelled', lease_until = NULL, claimed_by = NULL, updated_at = now(),
+                  reasons = reasons || '[{"code": "CAMPAIGN_CANCELLED"}]'::jsonb
+            WHERE campaign_id = $1 AND status IN ('pending', 'claimed')`,
+          [id],
+        );
+      }
+      return campaign;
+    });
+  }
+}
+
+function toColumns(input: CreateCampaignDto): Partial<Campaign> {
+  return {
+    name: input.name,
+    description: input.description ?? '',
+    purpose: input.purpose,
+    segmentId: input.audience.segmentId ?? null,
+    audienceRefs: input.audience.customerRefs ?? null,
+    plan: input.plan,
+    startsAt: new Date(input.startsAt),
+    endsAt: new Date(input.endsAt),
+    recurrenceCron: input.recurrence?.cron ?? null,
+    recurrenceZone: input.recurrence?.zone ?? null,
+    sendRatePerSecond: input.sendRatePerSecond ?? null,
+    priority: input.priority ?? 0,
+  };
+}

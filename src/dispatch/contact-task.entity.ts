@@ -1,0 +1,104 @@
+import { StepCondition } from '../campaigns/campaign.entity';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const PURPOSES = ['collections', 'service', 'fraud', 'marketing'] as const;
+export type ContactPurpose = (typeof PURPOSES)[number];
+export const CHANNELS = ['sms', 'email', 'call'] as const;
+export type ContactChannel = (typeof CHANNELS)[number];
+
+export const TASK_STATUSES = [
+  'pending',
+  'claimed',
+  'sending',
+  'sent',
+  'failed',
+  'suppressed',
+  'expired',
+  'cancelled',
+  'skipped',
+  'unknown',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Urgent work first: a fraud alert never waits behind a promotion. */
+export const PURPOSE_PRIORITY: Record<ContactPurpose, number> = { fraud: 300, collections: 200, service: 100, marketing: 0 };
+
+export interface TaskReason {
+  code: string;
+  message?: string;
+  [detail: string]: unknown;
+}
+
+/** A contact Herald means to make: a row of the outbox the dispatcher drains. */
+@Entity('contact_tasks')
+export class ContactTask {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  customerId: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  campaignId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  runId: string | null;
+
+  @Column({ type: 'smallint', default: 0 })
+  step: number;
+
+  @Column({ type: 'text', nullable: true })
+  subjectRef: string | null;
+
+  @Column({ type: 'text' })
+  purpose: ContactPurpose;
+
+  @Column({ type: 'text' })
+  channel: ContactChannel;
+
+  @Column()
+  templateKey: string;
+
+  @Column({ type: 'text', nullable: true })
+  templateVersion: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  variables: Record<string, unknown>;
+
+  @Column('smallint')
+  priority: number;
+
+  @Column({ type: 'text', default: 'pending' })
+  status: TaskStatus;
+
+  @Column({ type: 'timestamptz' })
+  dueAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  claimedBy: string | null;
+
+  @Column({ type: 'smallint', default: 0 })
+  attempts: number;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  reasons: TaskReason[];
+
+  /** A follow-up step runs only if this holds of the previous step's outcome. */
+  @Column({ type: 'text', nullable: true })
+  condition: StepCondition | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  previousTaskId: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ContactTask, TaskReason, TaskStatus } from './contact-task.entity';
+
+/** Columns of a claimed task, as the dispatcher needs them. */
+export type ClaimedTask = Pick<
+  ContactTask,
+  | 'id'
+  | 'customerId'
+  | 'campaignId'
+  | 'step'
+  | 'subjectRef'
+  | 'purpose'
+  | 'channel'
+  | 'templateKey'
+  | 'templateVersion'
+  | 'variables'
+  | 'priority'
+  | 'attempts'
+  | 'expiresAt'
+  | 'condition'
+  | 'previousTaskId'
+>;
+
+const CLAIMED_COLUMNS = `t.id, t.customer_id AS "customerId", t.campaign_id AS "campaignId", t.step,
+  t.subject_ref AS "subjectRef", t.purpose, t.channel, t.template_key AS "templateKey",
+  t.template_version AS "templateVersion", t.variables, t.priority, t.attempts, t.expires_at AS "expiresAt",
+  t.condition, t.previous_task_id AS "previousTaskId"`;
+
+export interface TaskOutcome {
+  id: string;
+  status: TaskStatus;
+  reasons?: TaskReason[];
+  /** For a task going back to `pending`: when to try again. */
+  dueAt?: Date;
+}
+
+/**
+ * The outbox: contact tasks in PostgreSQL, claimed with `FOR UPDATE SKIP LOCKED` under a lease so
+ * that any number of dispatchers share the work and no two hold the same task.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Due pending tasks, most urgent first; never a task of a campaign that is not running. */
+  async claim(worker: string, limit: number, now: Date, leaseSeconds: number): Promise<ClaimedTask[]> {
+    return this.db.query(
+      `WITH due AS (
+         SELECT t.id FROM contact_tasks t
+          WHERE t.status = 'pending' AND t.due_at <= $1
+            AND (t.campaign_id IS NULL
+                 OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
+          ORDER BY t.priority DESC, t.due_at
+          LIMIT $2
+          FOR UPDATE OF t SKIP LOCKED),
+       claimed AS (
+         UPDATE contact_tasks t
+            SET status = 'claimed', claimed_by = $3, lease_until = $1::timestamptz + make_interval(secs => $4), updated_at = now()
+           FROM due WHERE t.id = due.id
+         RETURNING ${CLAIMED_COLUMNS})
+       SELECT * FROM claimed`,
+      [now, limit, worker, leaseSeconds],
+    );
+  }
+
+  /** Moves a batch of tasks on, each to its own fate, in one statement. */
+  async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
+    if (outcomes.length === 0) return;
+    await manager.query(
+      `UPDATE contact_tasks t
+          SET status = o.status,
+              due_at = coalesce(o.due_at, t.due_at),
+              reasons = coalesce(o.reasons, t.reasons),
+              lease_until = CASE WHEN o.status IN ('claimed', 'sending') THEN t.lease_until END,
+              claimed_by = CASE WHEN o.status IN ('claimed', 'sending') THEN t.claimed_by END,
+              updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS o(id, status, due_at, reasons)
+        WHERE t.id = o.id`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.dueAt ?? null),
+        outcomes.map((o) => (o.reasons ? JSON.stringify(o.reasons) : null)),
+      ],
+    );
+  }
+
+  /**
+   * Tasks whose dispatcher vanished. A task only claimed goes back to the queue: nothing was sent.
+   * A task caught `sending` may have reached the provider, so it and its attempt become `unknown`
+   * for the status callback or ops to settle — never a blind re-send.
+   */
+  async reapExpiredLeases(now: Date): Promise<{ requeued: number; unknown: number }> {
+    return this.db.transaction(async (manager) => {
+      // (A data-modifying CTE, so the driver hands back rows for every statement alike.)
+      const requeued: { id: string }[] = await manager.query(
+        `WITH requeued AS (
+           UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
+            WHERE status = 'claimed' AND lease_until < $1 RETURNING id)
+         SELECT id FROM requeued`,
+        [now],
+      );
+      const lost: { id: string }[] = await manager.query(
+        `WITH lost AS (
+           UPDATE contact_tasks
+              SET status = 'unknown', lease_until = NULL, claimed_by = NULL, updated_at = now(),
+                  reasons = reasons || '[{"code": "SENDER_LOST_MID_SEND"}]'::jsonb
+            WHERE status = 'sending' AND lease_until < $1 RETURNING id)
+         SELECT id FROM lost`,
+        [now],
+      );
+      if (lost.length) {
+        await manager.query(
+          `UPDATE contact_attempts
+              SET status = 'unknown', updated_at = now(),
+                  detail = 'the dispatcher stopped between the provider call and recording its answer'
+            WHERE task_id = ANY($1) AND status = 'pending'`,
+          [lost.map((t) => t.id)],
+        );
+      }
+      return { requeued: requeued.length, unknown: lost.length };
+    });
+  }
+}
