@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ContactTask, TaskReason, TaskStatus } from './contact-task.entity';
+import { ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
 
 /** Columns of a claimed task, as the dispatcher needs them. */
 export type ClaimedTask = Pick<
@@ -28,6 +28,21 @@ const CLAIMED_COLUMNS = `t.id, t.customer_id AS "customerId", t.campaign_id AS "
   t.template_version AS "templateVersion", t.variables, t.priority, t.attempts, t.expires_at AS "expiresAt",
   t.condition, t.previous_task_id AS "previousTaskId"`;
 
+/**
+ * Urgent work (fraud alerts) has a lane of its own, so it never waits behind a paced campaign
+ * batch that this instance is working through.
+ */
+export interface Lane {
+  name: 'urgent' | 'bulk';
+  minPriority: number;
+  maxPriority: number;
+}
+
+export const LANES: Lane[] = [
+  { name: 'urgent', minPriority: PURPOSE_PRIORITY.fraud, maxPriority: 32767 },
+  { name: 'bulk', minPriority: -32768, maxPriority: PURPOSE_PRIORITY.fraud - 1 },
+];
+
 export interface TaskOutcome {
   id: string;
   status: TaskStatus;
@@ -44,12 +59,12 @@ export interface TaskOutcome {
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Due pending tasks, most urgent first; never a task of a campaign that is not running. */
-  async claim(worker: string, limit: number, now: Date, leaseSeconds: number): Promise<ClaimedTask[]> {
+  /** Due pending tasks of a lane, most urgent first; never a task of a campaign that is not running. */
+  async claim(worker: string, lane: Lane, limit: number, now: Date, leaseSeconds: number): Promise<ClaimedTask[]> {
     return this.db.query(
       `WITH due AS (
          SELECT t.id FROM contact_tasks t
-          WHERE t.status = 'pending' AND t.due_at <= $1
+          WHERE t.status = 'pending' AND t.due_at <= $1 AND t.priority BETWEEN $5 AND $6
             AND (t.campaign_id IS NULL
                  OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
           ORDER BY t.priority DESC, t.due_at
@@ -61,7 +76,15 @@ export class OutboxRepository {
            FROM due WHERE t.id = due.id
          RETURNING ${CLAIMED_COLUMNS})
        SELECT * FROM claimed`,
-      [now, limit, worker, leaseSeconds],
+      [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority],
+    );
+  }
+
+  /** Keeps this worker's claims alive while it paces through them; a dead worker stops renewing. */
+  async renewLeases(worker: string, until: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE contact_tasks SET lease_until = $2 WHERE claimed_by = $1 AND status IN ('claimed', 'sending')`,
+      [worker, until],
     );
   }
 

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelError } from '../channels/channel.error';
+import { ChannelsConfig } from '../channels/channels.config';
+import { EmailChannel } from '../channels/email.channel';
+import { SmsChannel } from '../channels/sms.channel';
+import { VoiceChannel } from '../channels/voice.channel';
+import { AppConfig } from '../config/app-config';
+import { AttemptResult } from './attempt-log.repository';
+import { ContactChannel } from './contact-task.entity';
+import { SendPacer } from './send-pacer';
+
+/** Who carries a channel's messages, as the contact log names it. */
+export function providerOf(channel: ContactChannel, config: ChannelsConfig): string {
+  if (channel === 'email') return config.smtpUrl ? 'smtp' : 'sandbox';
+  return config.twilio ? 'twilio' : 'sandbox';
+}
+
+/** A rendered message ready for its channel, addressed. */
+export type Outgoing =
+  | { channel: 'sms'; to: string; body: string }
+  | { channel: 'call'; to: string; twiml: string }
+  | { channel: 'email'; to: string; subject: string; html: string; text: string; headers: Record<string, string> };
+
+export interface Parcel {
+  attemptId: string;
+  outgoing: Outgoing;
+  /** A campaign's own cap on its sends per second, on top of the channel's. */
+  campaign?: { id: string; perSecond: number };
+  urgent?: boolean;
+}
+
+/** How a send ended, for the dispatcher to decide the task's fate. */
+export interface Delivery extends AttemptResult {
+  error?: ChannelError;
+}
+
+/**
+ * Hands parcels to their channels at the pace each sender allows, a bounded number in flight,
+ * and turns every answer — or error — into an attempt result.
+ */
+@Injectable()
+export class Courier {
+  constructor(
+    private readonly sms: SmsChannel,
+    private readonly voice: VoiceChannel,
+    private readonly email: EmailChannel,
+    private readonly pacer: SendPacer,
+    private readonly config: AppConfig,
+  ) {}
+
+  async deliver(parcels: Parcel[], concurrency: number): Promise<Delivery[]> {
+    const slots = await this.reserveSlots(parcels);
+    const results: Delivery[] = new Array(parcels.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < parcels.length) {
+        const i = next++;
+        await waitUntil(slots[i]);
+        results[i] = await this.send(parcels[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, parcels.length) }, worker));
+    return results;
+  }
+
+  private async send({ attemptId, outgoing }: Parcel): Promise<Delivery> {
+    try {
+      const sent =
+        outgoing.channel === 'sms'
+          ? await this.sms.send({ attemptId, to: outgoing.to, body: outgoing.body })
+          : outgoing.channel === 'call'
+            ? await this.voice.call({ attemptId, to: outgoing.to, twiml: outgoing.twiml })
+            : await this.email.send({ attemptId, ...outgoing });
+      return { attemptId, status: sent.status, providerRef: sent.providerRef };
+    } catch (error) {
+      const failure = error instanceof ChannelError ? error : new ChannelError('transient', undefined, String(error), true);
+      return {
+        attemptId,
+        status: failure.ambiguous ? 'unknown' : 'failed',
+        errorCode: failure.providerCode,
+        detail: failure.message,
+        error: failure,
+      };
+    }
+  }
+
+  /** The earliest instant each parcel may go: the later of its channel's and its campaign's slot. */
+  private async reserveSlots(parcels: Parcel[]): Promise<number[]> {
+    // Pacing is about the providers' wall clock, not business time: no injected Clock here.
+    const now = new Date();
+    const slots = new Array<number>(parcels.length).fill(0);
+    const groups = new Map<string, { perSecond: number; indexes: number[] }>();
+    const join = (key: string, perSecond: number, i: number) => {
+      if (perSecond <= 0) return;
+      const group = groups.get(key) ?? { perSecond, indexes: [] };
+      group.indexes.push(i);
+      groups.set(key, group);
+    };
+    parcels.forEach((parcel, i) => {
+      join(this.sender(parcel), this.channelRate(parcel.outgoing.channel), i);
+      if (parcel.campaign) join(`campaign:${parcel.campaign.id}`, parcel.campaign.perSecond, i);
+    });
+    for (const [sender, { perSecond, indexes }] of groups) {
+      const reserved = await this.pacer.reserve(sender, indexes.length, perSecond, now);
+      indexes.forEach((parcelIndex, k) => (slots[parcelIndex] = Math.max(slots[parcelIndex], reserved[k].getTime())));
+    }
+    return slots;
+  }
+
+  /** Fraud alerts go from the centre's own line, paced apart from campaigns so they never queue behind them. */
+  private sender({ outgoing, urgent }: Parcel): string {
+    const twilio = this.config.channels.twilio;
+    const lane = urgent ? ':urgent' : '';
+    if (outgoing.channel === 'sms') return `sms:${twilio?.messagingServiceSid ?? twilio?.fromNumber ?? 'sandbox'}${lane}`;
+    return outgoing.channel === 'call' ? `call:${twilio?.accountSid ?? 'sandbox'}${lane}` : 'email';
+  }
+
+  private channelRate(channel: ContactChannel): number {
+    const { pacing } = this.config.channels;
+    return channel === 'sms' ? pacing.smsPerSecond : channel === 'call' ? pacing.callsPerSecond : pacing.emailPerSecond;
+  }
+}
+
+function waitUntil(instant: number): Promise<void> {
+  const wait = instant - Date.now();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { FollowUps } from '../campaigns/follow-ups';
+import { ConsentService } from '../compliance/consent.service';
+import { AppConfig } from '../config/app-config';
+import { AttemptLog } from './attempt-log.repository';
+import { AttemptRecord } from './contact-attempt';
+import { TaskReason } from './contact-task.entity';
+import { Delivery } from './courier';
+import { DispatchConfig } from './dispatch.config';
+import { ClaimedTask, OutboxRepository, TaskOutcome } from './outbox.repository';
+import { ProfileOutcomes } from './profile-outcomes';
+import { nextRetryAt } from './retry.policy';
+
+export interface Sent {
+  task: ClaimedTask;
+  attempt: AttemptRecord;
+  locale: string;
+  delivery: Delivery;
+}
+
+/**
+ * Writes down what became of each send: the attempt's result, the task's fate (sent, retried,
+ * failed, suppressed, unknown), the profile, the next step of the plan, and an opt-out the
+ * provider reported — in one transaction per batch.
+ */
+@Injectable()
+export class DispatchLedger {
+  private readonly retry: DispatchConfig['retry'];
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly attempts: AttemptLog,
+    private readonly outbox: OutboxRepository,
+    private readonly profile: ProfileOutcomes,
+    private readonly followUps: FollowUps,
+    private readonly consent: ConsentService,
+    config: AppConfig,
+  ) {
+    this.retry = config.dispatch.retry;
+  }
+
+  async close(batch: Sent[], now: Date): Promise<void> {
+    if (batch.length === 0) return;
+    const outcomes = batch.map((sent) => this.fate(sent, now));
+    const accepted = batch.filter((_, i) => outcomes[i].status === 'sent');
+    await this.db.transaction(async (manager) => {
+      await this.attempts.record(
+        batch.map((s) => s.delivery),
+        manager,
+      );
+      await this.outbox.settle(outcomes, manager);
+      await this.profile.contacted(
+        manager,
+        accepted.map(({ task, delivery }) => ({
+          customerId: task.customerId,
+          channel: task.channel,
+          purpose: task.purpose,
+          outcome: delivery.status,
+          at: now,
+        })),
+      );
+      await this.followUps.queueNext(manager, accepted, now);
+    });
+    // The provider refused because the customer opted out with it: that is the customer's word.
+    for (const { task, attempt, delivery } of batch.filter((s) => s.delivery.error?.kind === 'opted_out')) {
+      await this.consent.record({
+        customerId: task.customerId,
+        channel: task.channel,
+        scope: 'all',
+        state: 'revoked',
+        source: 'provider',
+        evidence: { attemptId: attempt.id, providerCode: delivery.errorCode },
+        at: now,
+      });
+    }
+  }
+
+  private fate({ task, delivery }: Sent, now: Date): TaskOutcome {
+    const error = delivery.error;
+    if (!error) return { id: task.id, status: 'sent' };
+    const reason: TaskReason = { code: `PROVIDER_${error.kind.toUpperCase()}`, providerCode: error.providerCode, message: error.message };
+    if (error.ambiguous) return { id: task.id, status: 'unknown', reasons: [reason] };
+    if (error.kind === 'opted_out') return { id: task.id, status: 'suppressed', reasons: [reason] };
+    if (error.kind === 'permanent') return { id: task.id, status: 'failed', reasons: [reason] };
+    const retryAt = nextRetryAt(task.attempts + 1, now, Math.random(), this.retry);
+    return retryAt
+      ? { id: task.id, status: 'pending', dueAt: retryAt, reasons: [{ ...reason, retryAt: retryAt.toISOString() }] }
+      : { id: task.id, status: 'failed', reasons: [{ ...reason, code: 'RETRIES_EXHAUSTED' }] };
+  }
+}

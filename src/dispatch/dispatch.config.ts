@@ -1,0 +1,31 @@
+import { EnvReader } from '../config/env-reader';
+import { RetrySettings } from './retry.policy';
+
+export interface DispatchConfig {
+  /** Whether this instance drains the outbox (an API-only instance sets it false). */
+  enabled: boolean;
+  /** Tasks claimed per round trip. */
+  batchSize: number;
+  /** Sends in flight at once per instance. */
+  concurrency: number;
+  /** How long a claim holds before another instance may reap it. */
+  leaseSeconds: number;
+  /** The wait between empty polls; urgent work wakes the dispatcher at once (LISTEN/NOTIFY). */
+  pollMs: number;
+  retry: RetrySettings;
+}
+
+export function readDispatchConfig(read: EnvReader): DispatchConfig {
+  return {
+    enabled: read.bool('DISPATCH_ENABLED', { default: true }),
+    batchSize: read.int('DISPATCH_BATCH_SIZE', { default: 200, min: 1, max: 5000 }),
+    concurrency: read.int('DISPATCH_CONCURRENCY', { default: 32, min: 1, max: 1000 }),
+    leaseSeconds: read.int('DISPATCH_LEASE_SECONDS', { default: 120, min: 5, max: 3600 }),
+    pollMs: read.int('DISPATCH_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
+    retry: {
+      maxAttempts: read.int('DISPATCH_MAX_ATTEMPTS', { default: 5, min: 1, max: 20 }),
+      baseDelayMs: read.int('DISPATCH_RETRY_BASE_MS', { default: 30_000, min: 100, max: 3_600_000 }),
+      maxDelayMs: read.int('DISPATCH_RETRY_MAX_MS', { default: 1_800_000, min: 100, max: 86_400_000 }),
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { DispatchConfig } from './dispatch.config';
+import { Dispatcher } from './dispatcher';
+import { Lane, LANES, OutboxRepository } from './outbox.repository';
+
+/**
+ * Drains the outbox for as long as the application runs: one loop per lane, polling when idle
+ * and woken at once by NOTIFY for urgent work; renews its leases while it works and reaps the
+ * leases of dispatchers that vanished. On shutdown it finishes the batch in hand, then stops.
+ */
+@Injectable()
+export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Dispatch');
+  private readonly settings: DispatchConfig;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private listener: Client | undefined;
+  private readonly wakers = new Map<Lane['name'], () => void>();
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly outbox: OutboxRepository,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.settings = config.dispatch;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.settings.enabled) return;
+    this.running = true;
+    await this.listen();
+    const leaseMs = this.settings.leaseSeconds * 1000;
+    this.timers.push(
+      setInterval(() => this.renew(leaseMs), leaseMs / 3),
+      setInterval(() => this.reap(), leaseMs / 2),
+    );
+    this.loops = LANES.map((lane) => this.drain(lane));
+    this.logger.log(`dispatcher ${this.dispatcher.worker} started`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.timers.forEach(clearInterval);
+    this.wakers.forEach((wake) => wake());
+    await Promise.all(this.loops);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  private async drain(lane: Lane): Promise<void> {
+    while (this.running) {
+      try {
+        const report = await this.dispatcher.runBatch(lane);
+        if (report.claimed > 0) {
+          this.logger.debug({ lane: lane.name, ...report }, 'batch done');
+          continue;
+        }
+      } catch (error) {
+        this.logger.error({ err: error, lane: lane.name }, 'dispatch batch failed; retrying after a pause');
+      }
+      await this.idle(lane);
+    }
+  }
+
+  private idle(lane: Lane): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, this.settings.pollMs);
+      const wakers = this.wakers;
+      function wake() {
+        clearTimeout(timer);
+        wakers.delete(lane.name);
+        resolve();
+      }
+      this.wakers.set(lane.name, wake);
+    });
+  }
+
+  private async listen(): Promise<void> {
+    const url = (this.db.options as PostgresConnectionOptions).url;
+    this.listener = new Client({ connectionString: url });
+    this.listener.on('notification', () => this.wakers.get('urgent')?.());
+    this.listener.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection lost; urgent work waits for polls'));
+    await this.listener.connect();
+    await this.listener.query('LISTEN herald_urgent');
+  }
+
+  private renew(leaseMs: number): void {
+    this.outbox
+      .renewLeases(this.dispatcher.worker, new Date(this.clock.now().getTime() + leaseMs))
+      .catch((error) => this.logger.warn({ err: error }, 'could not renew leases'));
+  }
+
+  private reap(): void {
+    this.outbox.reapExpiredLeases(this.clock.now()).then(
+      ({ requeued, unknown }) => {
+        if (requeued || unknown) this.logger.warn({ requeued, unknown }, 'reaped the leases of a vanished dispatcher');
+      },
+      (error) => this.logger.warn({ err: error }, 'could not reap leases'),
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { ComplianceModule } from '../compliance/compliance.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { AttemptLog } from './attempt-log.repository';
+import { Courier } from './courier';
+import { DispatchLedger } from './dispatch-ledger';
+import { DispatchLoop } from './dispatch.loop';
+import { Dispatcher } from './dispatcher';
+import { MessageComposer } from './message-composer';
+import { OutboxRepository } from './outbox.repository';
+import { ProfileOutcomes } from './profile-outcomes';
+import { SendPacer } from './send-pacer';
+import { TaskPreparer } from './task-preparer';
+
+/** The outbox worker: claim, re-check the policy, render, send, record, retry. */
+@Module({
+  imports: [CampaignsModule, ChannelsModule, ComplianceModule, TemplatesModule],
+  providers: [
+    OutboxRepository,
+    AttemptLog,
+    ProfileOutcomes,
+    SendPacer,
+    Courier,
+    MessageComposer,
+    TaskPreparer,
+    DispatchLedger,
+    Dispatcher,
+    DispatchLoop,
+  ],
+  exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes],
+})
+export class DispatchModule {}

@@ -1,0 +1,63 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { AttemptLog } from './attempt-log.repository';
+import { Courier } from './courier';
+import { DispatchConfig } from './dispatch.config';
+import { DispatchLedger } from './dispatch-ledger';
+import { Lane, OutboxRepository } from './outbox.repository';
+import { TaskPreparer } from './task-preparer';
+
+export interface BatchReport {
+  claimed: number;
+  sent: number;
+  settled: number;
+}
+
+/**
+ * One round of the outbox: claim due tasks, re-check and render them, write their attempts,
+ * send at the providers' pace, and write down what happened.
+ */
+@Injectable()
+export class Dispatcher {
+  /** Names this instance's claims, so its leases can be told from another's. */
+  readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly settings: DispatchConfig;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly preparer: TaskPreparer,
+    private readonly attempts: AttemptLog,
+    private readonly courier: Courier,
+    private readonly ledger: DispatchLedger,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.settings = config.dispatch;
+  }
+
+  async runBatch(lane: Lane): Promise<BatchReport> {
+    const now = this.clock.now();
+    const { batchSize, leaseSeconds, concurrency } = this.settings;
+    const tasks = await this.outbox.claim(this.worker, lane, batchSize, now, leaseSeconds);
+    if (tasks.length === 0) return { claimed: 0, sent: 0, settled: 0 };
+
+    const { ready, settled } = await this.preparer.prepare(tasks, now);
+    await this.outbox.settle(settled);
+    const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
+    const opened = new Set((await this.attempts.open(this.worker, ready.map((r) => r.attempt), leaseUntil)).map((a) => a.id));
+    const sending = ready.filter((r) => opened.has(r.attempt.id));
+
+    const deliveries = await this.courier.deliver(
+      sending.map((r) => r.parcel),
+      concurrency,
+    );
+    await this.ledger.close(
+      sending.map((r, i) => ({ task: r.task, attempt: r.attempt, locale: r.locale, delivery: deliveries[i] })),
+      this.clock.now(),
+    );
+    return { claimed: tasks.length, sent: sending.length, settled: settled.length };
+  }
+}

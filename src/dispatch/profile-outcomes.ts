@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ContactChannel, ContactPurpose } from './contact-task.entity';
+
+export interface ContactMade {
+  customerId: string;
+  channel: ContactChannel;
+  purpose: ContactPurpose;
+  outcome: string;
+  at: Date;
+}
+
+/**
+ * Writes contacts onto the customer profile: the last contact (time, channel, purpose, outcome)
+ * and the count per channel. One statement for a whole batch, several contacts of one customer
+ * included.
+ */
+@Injectable()
+export class ProfileOutcomes {
+  async contacted(manager: EntityManager, contacts: ContactMade[]): Promise<void> {
+    if (contacts.length === 0) return;
+    await manager.query(
+      `WITH made AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                AS m(customer_id, channel, purpose, outcome, at)),
+       counts AS (
+         SELECT customer_id, jsonb_object_agg(channel, n) AS added
+           FROM (SELECT customer_id, channel, count(*)::int AS n FROM made GROUP BY 1, 2) per_channel
+          GROUP BY 1),
+       latest AS (
+         SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC)
+       UPDATE customers c
+          SET contact_counts = (SELECT jsonb_object_agg(k, coalesce((c.contact_counts ->> k)::int, 0) + coalesce((counts.added ->> k)::int, 0))
+                                  FROM jsonb_object_keys(c.contact_counts || counts.added) AS k),
+              last_contact_at = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.at ELSE c.last_contact_at END,
+              last_contact_channel = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.channel ELSE c.last_contact_channel END,
+              last_contact_purpose = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.purpose ELSE c.last_contact_purpose END,
+              last_contact_outcome = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.outcome ELSE c.last_contact_outcome END,
+              updated_at = now()
+         FROM latest JOIN counts USING (customer_id)
+        WHERE c.id = latest.customer_id`,
+      [
+        contacts.map((c) => c.customerId),
+        contacts.map((c) => c.channel),
+        contacts.map((c) => c.purpose),
+        contacts.map((c) => c.outcome),
+        contacts.map((c) => c.at),
+      ],
+    );
+  }
+
+  /** A later word from the provider on a contact: it becomes the outcome if it is still the last one. */
+  async outcome(manager: EntityManager, customerId: string, at: Date, outcome: string, rightParty: boolean): Promise<void> {
+    await manager.query(
+      `UPDATE customers
+          SET last_contact_outcome = CASE WHEN last_contact_at <= $2 THEN $3 ELSE last_contact_outcome END,
+              last_right_party_contact_at = CASE WHEN $4 THEN greatest(last_right_party_contact_at, $2) ELSE last_right_party_contact_at END,
+              updated_at = now()
+        WHERE id = $1`,
+      [customerId, at, outcome, rightParty],
+    );
+  }
+}
