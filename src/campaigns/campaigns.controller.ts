@@ -39,6 +39,26 @@ export class CampaignsController {
     return this.campaigns.get(id);
   }
 
+  @Post(':id/forecast')
+  @HttpCode(200)
+  @Roles('campaign_manager')
+  forecast(@Param('id', UuidPipe) id: string) {
+    return this.campaigns.forecast(id);
+  }
+
+  @Post(':id/launch')
+  @HttpCode(200)
+  @Roles('campaign_manager')
+  launch(@Param('id', UuidPipe) id: string) {
+    return this.campaigns.launch(id);
+  }
+
+  @Get(':id/funnel')
+  @Roles('campaign_manager', 'ops')
+  funnel(@Param('id', UuidPipe) id: string) {
+    return this.campaigns.funnel(id);
+  }
+
   @Post(':id/pause')
   @HttpCode(200)
   @Roles('campaign_manager')

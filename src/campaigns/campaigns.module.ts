@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
+import { ComplianceModule } from '../compliance/compliance.module';
+import { SegmentsModule } from '../segments/segments.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { CampaignAudience } from './campaign-audience';
+import { CampaignLauncher } from './campaign-launcher';
+import { CampaignResults } from './campaign-results';
+import { CampaignScheduler } from './campaign.scheduler';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { FollowUps } from './follow-ups';
 import { RunMaterialiser } from './run-materialiser';
 
+/** Campaigns: lifecycle, launch checks and pins, schedules, materialised runs, funnels. */
 @Module({
+  imports: [SegmentsModule, TemplatesModule, ComplianceModule],
   controllers: [CampaignsController],
-  providers: [CampaignsService, RunMaterialiser, FollowUps],
-  exports: [CampaignsService, RunMaterialiser, FollowUps],
+  providers: [CampaignsService, CampaignAudience, CampaignLauncher, CampaignScheduler, CampaignResults, RunMaterialiser, FollowUps],
+  exports: [CampaignsService, FollowUps],
 })
 export class CampaignsModule {}

@@ -6,6 +6,9 @@ import { Clock } from '../common/clock';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
 import { Campaign } from './campaign.entity';
+import { CampaignLauncher } from './campaign-launcher';
+import { CampaignResults, Forecast, Funnel } from './campaign-results';
+import { CampaignScheduler } from './campaign.scheduler';
 import { CampaignAction, CampaignStatus, nextStatus } from './campaign-lifecycle';
 import { campaignShapeProblems } from './campaign-shape.rules';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
@@ -14,6 +17,9 @@ import { CreateCampaignDto } from './dto/create-campaign.dto';
 export class CampaignsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly launcher: CampaignLauncher,
+    private readonly scheduler: CampaignScheduler,
+    private readonly results: CampaignResults,
     private readonly clock: Clock,
   ) {}
 
@@ -40,6 +46,22 @@ export class CampaignsService {
     return campaign;
   }
 
+  /** Validates and pins; a one-off campaign whose start has come runs at once, a recurring one at its ticks. */
+  async launch(id: string): Promise<Campaign> {
+    const campaign = await this.launcher.launch(id);
+    if (campaign.recurrenceCron) this.scheduler.register(campaign);
+    else if (campaign.startsAt <= this.clock.now()) await this.launcher.startRun(campaign, 'once');
+    return this.get(id);
+  }
+
+  async forecast(id: string): Promise<Forecast> {
+    return this.results.forecast(await this.get(id));
+  }
+
+  async funnel(id: string): Promise<Funnel> {
+    return this.results.funnel(await this.get(id));
+  }
+
   /** Pause stops new claims at once (the dispatcher claims only running campaigns' tasks). */
   async transition(id: string, action: Exclude<CampaignAction, 'launch'>): Promise<Campaign> {
     return this.db.transaction(async (manager) => {
@@ -48,6 +70,7 @@ export class CampaignsService {
       campaign.status = nextStatus(campaign.status, action);
       await manager.getRepository(Campaign).save(campaign);
       if (campaign.status === 'cancelled') {
+        this.scheduler.unregister(id);
         await manager.query(
           `UPDATE contact_tasks SET status = 'cancelled', lease_until = NULL, claimed_by = NULL, updated_at = now(),
                   reasons = reasons || '[{"code": "CAMPAIGN_CANCELLED"}]'::jsonb

@@ -1,0 +1,62 @@
+import { getSystemErrorName } from 'node:util';
+import twilio from 'twilio';
+import { ChannelError, ChannelErrorKind } from './channel.error';
+
+/** Twilio error codes (https://www.twilio.com/docs/api/errors) that say "not now" rather than "never". */
+const TWILIO_TRANSIENT_CODES = new Set([
+  14107, // SMS send rate limit exceeded
+  20429, // too many requests
+  21611, // this From number has too many queued messages
+  30001, // queue overflow
+  30003, // unreachable destination handset (switched off, out of coverage)
+  30008, // unknown error
+  30017, // carrier network congestion
+  30022, // US A2P 10DLC throughput exceeded
+]);
+
+const TWILIO_OPTED_OUT_CODES = new Set([
+  21610, // the recipient replied STOP to this sender
+]);
+
+/** Network failures that happen before a request is written: nothing can have been sent. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** What a Twilio error code means for a retry; also for the `ErrorCode` of a status callback. */
+export function twilioErrorKind(code: number): ChannelErrorKind {
+  if (TWILIO_OPTED_OUT_CODES.has(code)) return 'opted_out';
+  return TWILIO_TRANSIENT_CODES.has(code) ? 'transient' : 'permanent';
+}
+
+/** Whatever the Twilio SDK threw, as a `ChannelError`. */
+export function twilioChannelError(error: unknown): ChannelError {
+  if (error instanceof ChannelError) return error;
+  if (error instanceof twilio.RestException) {
+    const providerCode = String(error.code ?? `HTTP_${error.status}`);
+    if (error.status === 429 || error.status >= 500) return new ChannelError('transient', providerCode, error.message);
+    return new ChannelError(error.code ? twilioErrorKind(error.code) : 'permanent', providerCode, error.message);
+  }
+  return networkError(error);
+}
+
+/** Whatever nodemailer threw, as a `ChannelError`: 4xx replies are transient, 5xx permanent. */
+export function smtpChannelError(error: unknown): ChannelError {
+  if (error instanceof ChannelError) return error;
+  const { responseCode, code, message } = error as { responseCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof responseCode === 'number') {
+    return new ChannelError(responseCode >= 500 ? 'permanent' : 'transient', String(responseCode), String(message));
+  }
+  // Refused before any reply: an address nodemailer cannot use, a message it cannot build, no credentials.
+  if (code === 'EENVELOPE' || code === 'EMESSAGE' || code === 'EAUTH') {
+    return new ChannelError('permanent', code, String(message));
+  }
+  return networkError(error);
+}
+
+function networkError(error: unknown): ChannelError {
+  const { code, errno, message } = error as { code?: unknown; errno?: unknown; message?: unknown };
+  // nodemailer replaces the system's code with its own (ESOCKET) but keeps the errno.
+  const system = typeof errno === 'number' && errno < 0 ? getSystemErrorName(errno) : undefined;
+  const name = [code, system].find((value): value is string => typeof value === 'string' && NOT_SENT.has(value));
+  if (name) return new ChannelError('transient', name, String(message));
+  return new ChannelError('transient', typeof code === 'string' ? code : undefined, String(message ?? error), true);
+}

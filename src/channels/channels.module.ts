@@ -1,0 +1,71 @@
+import { Module, Provider } from '@nestjs/common';
+import { createTransport } from 'nodemailer';
+import twilio from 'twilio';
+import { AppConfig } from '../config/app-config';
+import { EmailChannel } from './email.channel';
+import { SandboxEmailChannel } from './sandbox/sandbox-email.channel';
+import { SandboxMessageRepository } from './sandbox/sandbox-message.repository';
+import { SandboxSmsChannel } from './sandbox/sandbox-sms.channel';
+import { SandboxTwilioSimulator } from './sandbox/sandbox-twilio.simulator';
+import { SandboxVoiceChannel } from './sandbox/sandbox-voice.channel';
+import { SandboxController } from './sandbox/sandbox.controller';
+import { SandboxService } from './sandbox/sandbox.service';
+import { TwilioCallbackPoster } from './sandbox/twilio-callback.poster';
+import { SmsChannel } from './sms.channel';
+import { SmtpEmailChannel } from './smtp-email.channel';
+import { createTwilioClient } from './twilio-request.client';
+import { TwilioSignatureGuard } from './twilio-signature.guard';
+import { TwilioSmsChannel } from './twilio-sms.channel';
+import { TwilioVoiceChannel } from './twilio-voice.channel';
+import { TwilioWebhookSigner } from './twilio-webhook.signer';
+import { VoiceChannel } from './voice.channel';
+
+const TWILIO_CLIENT = Symbol('TwilioClient');
+
+/** Configuration decides each channel: Twilio or SMTP when their settings are there, the sandbox otherwise. */
+const channels: Provider[] = [
+  {
+    provide: TWILIO_CLIENT,
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => config.channels.twilio && createTwilioClient(config.channels.twilio),
+  },
+  {
+    provide: SmsChannel,
+    inject: [AppConfig, TWILIO_CLIENT, SandboxTwilioSimulator],
+    useFactory: (config: AppConfig, client: twilio.Twilio | undefined, sandbox: SandboxTwilioSimulator) =>
+      client ? new TwilioSmsChannel(client, config.channels.twilio!, config.publicBaseUrl) : new SandboxSmsChannel(sandbox),
+  },
+  {
+    provide: VoiceChannel,
+    inject: [AppConfig, TWILIO_CLIENT, SandboxTwilioSimulator],
+    useFactory: (config: AppConfig, client: twilio.Twilio | undefined, sandbox: SandboxTwilioSimulator) =>
+      client ? new TwilioVoiceChannel(client, config.channels.twilio!, config.publicBaseUrl) : new SandboxVoiceChannel(sandbox),
+  },
+  {
+    provide: EmailChannel,
+    inject: [AppConfig, SandboxMessageRepository],
+    useFactory: ({ channels: { smtpUrl, mailFrom } }: AppConfig, messages: SandboxMessageRepository) =>
+      smtpUrl
+        ? new SmtpEmailChannel(createTransport({ url: smtpUrl, pool: true }), mailFrom)
+        : new SandboxEmailChannel(messages, mailFrom),
+  },
+];
+
+/**
+ * SmsChannel, VoiceChannel and EmailChannel for the dispatcher and the flows; TwilioWebhookSigner
+ * and TwilioSignatureGuard (via `@TwilioWebhook()`) for the webhook controllers.
+ */
+@Module({
+  controllers: [SandboxController],
+  providers: [
+    ...channels,
+    TwilioWebhookSigner,
+    TwilioSignatureGuard,
+    TwilioCallbackPoster,
+    SandboxMessageRepository,
+    SandboxTwilioSimulator,
+    SandboxService,
+  ],
+  exports: [SmsChannel, VoiceChannel, EmailChannel, TwilioWebhookSigner, TwilioSignatureGuard, SandboxService],
+})
+export class ChannelsModule {}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../auth/roles.decorator';
+import { UuidPipe } from '../../common/uuid.pipe';
+import { SandboxQuery } from '../dto/sandbox-query.dto';
+import { SimulateReplyDto } from '../dto/simulate-reply.dto';
+import { SimulateStatusDto } from '../dto/simulate-status.dto';
+import { SimulationResultDto } from '../dto/simulation-result.dto';
+import { SandboxMessage } from './sandbox-message.entity';
+import { SandboxService } from './sandbox.service';
+
+@ApiTags('sandbox')
+@Roles('campaign_manager', 'ops')
+@Controller('sandbox')
+export class SandboxController {
+  constructor(private readonly sandbox: SandboxService) {}
+
+  @Get('messages')
+  list(@Query() query: SandboxQuery) {
+    return this.sandbox.list(query);
+  }
+
+  @Get('messages/:id')
+  @ApiOkResponse({ type: SandboxMessage })
+  get(@Param('id', UuidPipe) id: string) {
+    return this.sandbox.get(id);
+  }
+
+  @Post('messages/:id/status')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SimulationResultDto })
+  simulateStatus(@Param('id', UuidPipe) id: string, @Body() body: SimulateStatusDto) {
+    return this.sandbox.simulateStatus(id, body);
+  }
+
+  @Post('replies')
+  @ApiOkResponse({ type: SimulationResultDto })
+  simulateReply(@Body() body: SimulateReplyDto) {
+    return this.sandbox.simulateReply(body);
+  }
+}

@@ -1,0 +1,496 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/**
+ * A local Twilio that speaks its REST API (2010-04-01) for messages and calls, as the `twilio`
+ * SDK calls it, and posts signed webhooks back the way Twilio does. Shapes follow Twilio's
+ * OpenAPI description (twilio_api_v2010.json: the examples of Messages.json and Calls.json).
+ *
+ * Stricter than Twilio in one way: a parameter the API does not define is refused with a 400,
+ * where Twilio would silently ignore it (a misspelt StatusCallbackEvent would never show).
+ */
+
+export type TwilioForm = Record<string, string | string[]>;
+
+/** Every form parameter the API defines for creating a message or a call (from the OpenAPI document). */
+export const MESSAGE_PARAMETERS = new Set(
+  'To StatusCallback ApplicationSid MaxPrice ProvideFeedback Attempt ValidityPeriod ForceDelivery ContentRetention AddressRetention SmartEncoded PersistentAction TrafficType ShortenUrls ScheduleType SendAt SendAsMms ContentVariables RiskCheck From FallbackFrom MessagingServiceSid Body MediaUrl ContentSid'.split(
+    ' ',
+  ),
+);
+export const CALL_PARAMETERS = new Set(
+  'To From Method FallbackUrl FallbackMethod StatusCallback StatusCallbackEvent StatusCallbackMethod SendDigits Timeout Record RecordingChannels RecordingStatusCallback RecordingStatusCallbackMethod SipAuthUsername SipAuthPassword MachineDetection MachineDetectionTimeout RecordingStatusCallbackEvent Trim CallerId MachineDetectionSpeechThreshold MachineDetectionSpeechEndThreshold MachineDetectionSilenceTimeout AsyncAmd AsyncAmdStatusCallback AsyncAmdStatusCallbackMethod Byoc CallReason CallToken RecordingTrack TimeLimit ClientNotificationUrl Url Twiml ApplicationSid'.split(
+    ' ',
+  ),
+);
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, e.g. /2010-04-01/Accounts/AC…/Messages.json */
+  path: string;
+  params: TwilioForm;
+  authorized: boolean;
+  at: Date;
+}
+
+/** How the fake answers requests for one `To` number. */
+export interface Failure {
+  /** A Twilio error code for the body: 21211 invalid number, 21610 opted out, 30001 queue overflow… */
+  code?: number;
+  /** The HTTP status: 429 for 20429, else 400 with a code; 500 when neither is given. */
+  status?: number;
+  /** Answer this late. Alone, the message or call is still created: the caller may give up first. */
+  delayMs?: number;
+  /** How many requests it applies to; every one when unset. */
+  times?: number;
+}
+
+export interface FakeMessage {
+  sid: string;
+  to: string;
+  from: string | null;
+  body: string;
+  messagingServiceSid: string | null;
+  statusCallback: string | null;
+  status: string;
+  errorCode: number | null;
+  params: TwilioForm;
+}
+
+export interface FakeCall {
+  sid: string;
+  to: string;
+  from: string;
+  twiml: string | null;
+  url: string | null;
+  statusCallback: string | null;
+  /** The progress events subscribed to; Twilio sends only `completed` without any. */
+  statusCallbackEvents: string[];
+  machineDetection: string | null;
+  status: string;
+  sequence: number;
+  params: TwilioForm;
+}
+
+export interface PostedWebhook {
+  url: string;
+  params: Record<string, string>;
+  signature: string;
+  /** What the webhook answered; 0 if it could not be reached. */
+  status: number;
+  body: string;
+}
+
+export type MessageOutcome = 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read';
+export type CallProgress = 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+
+const API = '/2010-04-01/Accounts/';
+const CALLBACK_CONCURRENCY = 16;
+
+/** Twilio's signature: HMAC-SHA1, keyed by the auth token, of the URL and then each parameter name and value, sorted by name. */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((text, name) => text + name + params[name], url);
+  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf-8')).digest('base64');
+}
+
+export class FakeTwilio {
+  readonly requests: RecordedRequest[] = [];
+  readonly messages: FakeMessage[] = [];
+  readonly calls: FakeCall[] = [];
+  readonly webhooks: PostedWebhook[] = [];
+  private readonly bySid = new Map<string, FakeMessage | FakeCall>();
+  private readonly failures = new Map<string, Failure>();
+
+  private readonly server: Server = createServer((request, response) => void this.handle(request, response));
+
+  private constructor(
+    readonly accountSid: string,
+    readonly authToken: string,
+  ) {
+    this.server.keepAliveTimeout = 30_000;
+  }
+
+  static async start(options: { accountSid?: string; authToken?: string } = {}): Promise<FakeTwilio> {
+    const fake = new FakeTwilio(
+      options.accountSid ?? `AC${randomBytes(16).toString('hex')}`,
+      options.authToken ?? randomBytes(16).toString('hex'),
+    );
+    await new Promise<void>((listening) => fake.server.listen(0, '127.0.0.1', listening));
+    return fake;
+  }
+
+  /** Give this as TWILIO_API_BASE_URL. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Environment for Herald to use this Twilio. */
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      TWILIO_ACCOUNT_SID: this.accountSid,
+      TWILIO_AUTH_TOKEN: this.authToken,
+      TWILIO_API_BASE_URL: this.baseUrl,
+      ...extra,
+    };
+  }
+
+  failFor(to: string, failure: Failure): void {
+    this.failures.set(to, { ...failure });
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  /** The status callback Twilio posts when a message moves on; `ErrorCode` with undelivered and failed. */
+  async postMessageStatus(sid: string, status: MessageOutcome, errorCode?: number): Promise<PostedWebhook> {
+    const message = this.bySid.get(sid) as FakeMessage | undefined;
+    if (!message?.statusCallback) throw new Error(`no message ${sid} with a status callback`);
+    message.status = status;
+    message.errorCode = errorCode ?? null;
+    return this.postSigned(message.statusCallback, {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      From: message.from ?? '+15005550006',
+      MessageSid: sid,
+      MessageStatus: status,
+      ...(message.messagingServiceSid ? { MessagingServiceSid: message.messagingServiceSid } : {}),
+      SmsSid: sid,
+      SmsStatus: status,
+      To: message.to,
+      ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }),
+      ...(status === 'delivered' ? { RawDlrDoneDate: rawDlrDate(new Date()) } : {}),
+    });
+  }
+
+  /** Status callbacks for every message that has one, `CALLBACK_CONCURRENCY` at a time. */
+  async deliverAll(status: MessageOutcome = 'delivered', errorCode?: number): Promise<PostedWebhook[]> {
+    const sids = this.messages.filter((m) => m.statusCallback).map((m) => m.sid);
+    return pooled(sids, (sid) => this.postMessageStatus(sid, status, errorCode));
+  }
+
+  /** One call progress callback, sent whether or not the event was subscribed (to test a webhook directly). */
+  async postCallStatus(
+    sid: string,
+    status: CallProgress,
+    options: { answeredBy?: string; durationSeconds?: number } = {},
+  ): Promise<PostedWebhook> {
+    const call = this.bySid.get(sid) as FakeCall | undefined;
+    if (!call?.statusCallback) throw new Error(`no call ${sid} with a status callback`);
+    call.status = status;
+    const answered = status === 'in-progress' || status === 'completed';
+    return this.postSigned(call.statusCallback, {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: sid,
+      CallStatus: status,
+      CallbackSource: 'call-progress-events',
+      Called: call.to,
+      Caller: call.from,
+      Direction: 'outbound-api',
+      From: call.from,
+      SequenceNumber: String(call.sequence++),
+      Timestamp: rfc2822(new Date()),
+      To: call.to,
+      ...(answered && call.machineDetection ? { AnsweredBy: options.answeredBy ?? 'human' } : {}),
+      ...(status === 'completed' ? { CallDuration: String(options.durationSeconds ?? 30), Duration: '1' } : {}),
+    });
+  }
+
+  /**
+   * Plays each call to its end as Twilio reports it: the subscribed progress events in order
+   * (initiated, ringing, answered as in-progress), then `ending` (completed, busy, no-answer…).
+   */
+  async settleCalls(ending: CallProgress = 'completed', options: { answeredBy?: string } = {}): Promise<PostedWebhook[]> {
+    return pooled(
+      this.calls.filter((c) => c.statusCallback),
+      async (call) => {
+        const posted: PostedWebhook[] = [];
+        const progress: [string, CallProgress][] = [
+          ['initiated', 'initiated'],
+          ['ringing', 'ringing'],
+          ...(ending === 'completed' ? ([['answered', 'in-progress']] as [string, CallProgress][]) : []),
+        ];
+        for (const [event, status] of progress) {
+          if (call.statusCallbackEvents.includes(event)) posted.push(await this.postCallStatus(call.sid, status, options));
+        }
+        posted.push(await this.postCallStatus(call.sid, ending, options));
+        return posted;
+      },
+    ).then((lists) => lists.flat());
+  }
+
+  /** An SMS from a customer, posted to Herald's inbound-SMS webhook as Twilio does. */
+  async sendInboundSms(url: string, sms: { from: string; to: string; body: string }): Promise<PostedWebhook> {
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    return this.postSigned(url, {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      Body: sms.body,
+      From: sms.from,
+      FromCity: '',
+      FromCountry: '',
+      FromState: '',
+      FromZip: '',
+      MessageSid: sid,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsMessageSid: sid,
+      SmsSid: sid,
+      SmsStatus: 'received',
+      To: sms.to,
+      ToCity: '',
+      ToCountry: 'US',
+      ToState: '',
+      ToZip: '',
+    });
+  }
+
+  /** Any webhook, signed with this account's token over exactly `url` and `params`. */
+  async postSigned(url: string, params: Record<string, string>): Promise<PostedWebhook> {
+    const signature = twilioSignature(this.authToken, url, params);
+    let status = 0;
+    let body = '';
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Twilio-Signature': signature,
+          'I-Twilio-Idempotency-Token': randomUUID(),
+          'User-Agent': 'TwilioProxy/1.1',
+        },
+        body: new URLSearchParams(params),
+      });
+      status = response.status;
+      body = await response.text();
+    } catch (error) {
+      body = (error as Error).message;
+    }
+    const posted = { url, params, signature, status, body };
+    this.webhooks.push(posted);
+    return posted;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((closed) => this.server.close(() => closed()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const params = parseForm(Buffer.concat(chunks).toString('utf8'));
+    const path = request.url ?? '/';
+    const authorized =
+      request.headers.authorization === `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    this.requests.push({ method: request.method ?? '', path, params, authorized, at: new Date() });
+
+    const answer = (status: number, body: unknown) => {
+      response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(body));
+    };
+    const route = new URL(path, 'http://twilio').pathname;
+    if (!route.startsWith(`${API}${this.accountSid}/`) || !authorized) {
+      return answer(401, { ...twilioError(20003, 'Authenticate', 401), detail: 'Your AccountSid or AuthToken was incorrect.' });
+    }
+    const resource = route.slice(`${API}${this.accountSid}`.length);
+    const fetched = /^\/Messages\/(SM[0-9a-f]{32})\.json$/.exec(resource);
+    if (request.method === 'GET' && fetched) {
+      const message = this.bySid.get(fetched[1]) as FakeMessage | undefined;
+      return message ? answer(200, this.messageResource(message)) : answer(404, notFound(route));
+    }
+    if (request.method === 'POST' && resource === '/Messages.json')
+      return this.create(params, MESSAGE_PARAMETERS, answer, (p) => this.createMessage(p));
+    if (request.method === 'POST' && resource === '/Calls.json')
+      return this.create(params, CALL_PARAMETERS, answer, (p) => this.createCall(p));
+    return answer(404, notFound(route));
+  }
+
+  private async create(
+    params: TwilioForm,
+    accepted: Set<string>,
+    answer: (status: number, body: unknown) => void,
+    make: (params: TwilioForm) => [number, unknown],
+  ): Promise<void> {
+    const unknown = Object.keys(params).filter((name) => !accepted.has(name));
+    if (unknown.length > 0) return answer(400, { status: 400, message: `fake Twilio: unknown parameters ${unknown.join(', ')}` });
+    const failure = this.takeFailure(first(params.To));
+    if (failure?.delayMs) await new Promise((later) => setTimeout(later, failure.delayMs));
+    if (failure && (failure.code !== undefined || failure.status !== undefined)) {
+      const status = failure.status ?? (failure.code === 20429 ? 429 : failure.code !== undefined ? 400 : 500);
+      return answer(
+        status,
+        twilioError(failure.code ?? 20500, failure.code ? `Error ${failure.code}` : 'Internal Server Error', status),
+      );
+    }
+    const [status, body] = make(params);
+    answer(status, body);
+  }
+
+  private takeFailure(to: string | undefined): Failure | undefined {
+    const failure = to === undefined ? undefined : this.failures.get(to);
+    if (!failure) return undefined;
+    if (failure.times !== undefined && --failure.times <= 0) this.failures.delete(to!);
+    return failure;
+  }
+
+  private createMessage(params: TwilioForm): [number, unknown] {
+    const to = first(params.To);
+    if (!to) return [400, twilioError(21604, "A 'To' phone number is required.", 400)];
+    if (!first(params.Body) && !params.MediaUrl && !first(params.ContentSid))
+      return [400, twilioError(21602, 'Message body is required.', 400)];
+    if (!first(params.From) && !first(params.MessagingServiceSid))
+      return [400, twilioError(21603, "A 'From' phone number is required.", 400)];
+    const message: FakeMessage = {
+      sid: `SM${randomBytes(16).toString('hex')}`,
+      to,
+      from: first(params.From) ?? null,
+      body: first(params.Body) ?? '',
+      messagingServiceSid: first(params.MessagingServiceSid) ?? null,
+      statusCallback: first(params.StatusCallback) ?? null,
+      status: 'queued',
+      errorCode: null,
+      params,
+    };
+    this.messages.push(message);
+    this.bySid.set(message.sid, message);
+    return [201, this.messageResource(message)];
+  }
+
+  private createCall(params: TwilioForm): [number, unknown] {
+    const to = first(params.To);
+    const from = first(params.From);
+    if (!to) return [400, twilioError(21201, "No 'To' number is specified", 400)];
+    if (!from) return [400, twilioError(21213, "No 'From' number is specified", 400)];
+    if (!first(params.Url) && !first(params.Twiml) && !first(params.ApplicationSid)) {
+      return [400, twilioError(21205, 'Url, Twiml or ApplicationSid is required.', 400)];
+    }
+    const call: FakeCall = {
+      sid: `CA${randomBytes(16).toString('hex')}`,
+      to,
+      from,
+      twiml: first(params.Twiml) ?? null,
+      url: first(params.Url) ?? null,
+      statusCallback: first(params.StatusCallback) ?? null,
+      statusCallbackEvents: ([] as string[]).concat(params.StatusCallbackEvent ?? []),
+      machineDetection: first(params.MachineDetection) ?? null,
+      status: 'queued',
+      sequence: 0,
+      params,
+    };
+    this.calls.push(call);
+    this.bySid.set(call.sid, call);
+    return [201, this.callResource(call)];
+  }
+
+  private messageResource(m: FakeMessage) {
+    const now = rfc2822(new Date());
+    const uri = `${API}${this.accountSid}/Messages/${m.sid}`;
+    return {
+      account_sid: this.accountSid,
+      api_version: '2010-04-01',
+      body: m.body,
+      date_created: now,
+      date_sent: null,
+      date_updated: now,
+      direction: 'outbound-api',
+      error_code: m.errorCode,
+      error_message: null,
+      from: m.from,
+      messaging_service_sid: m.messagingServiceSid,
+      num_media: '0',
+      num_segments: '1',
+      price: null,
+      price_unit: null,
+      sid: m.sid,
+      status: m.status,
+      subresource_uris: { media: `${uri}/Media.json` },
+      to: m.to,
+      uri: `${uri}.json`,
+    };
+  }
+
+  private callResource(c: FakeCall) {
+    const now = rfc2822(new Date());
+    const uri = `${API}${this.accountSid}/Calls/${c.sid}`;
+    return {
+      account_sid: this.accountSid,
+      answered_by: null,
+      api_version: '2010-04-01',
+      caller_name: null,
+      date_created: now,
+      date_updated: now,
+      direction: 'outbound-api',
+      duration: null,
+      end_time: null,
+      forwarded_from: null,
+      from: c.from,
+      from_formatted: c.from,
+      group_sid: null,
+      parent_call_sid: null,
+      phone_number_sid: `PN${'0'.repeat(32)}`,
+      price: null,
+      price_unit: 'USD',
+      queue_time: '0',
+      sid: c.sid,
+      start_time: null,
+      status: c.status,
+      subresource_uris: {
+        notifications: `${uri}/Notifications.json`,
+        recordings: `${uri}/Recordings.json`,
+        events: `${uri}/Events.json`,
+      },
+      to: c.to,
+      to_formatted: c.to,
+      trunk_sid: null,
+      uri: `${uri}.json`,
+    };
+  }
+}
+
+function parseForm(text: string): TwilioForm {
+  const params: TwilioForm = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    const previous = params[name];
+    params[name] = previous === undefined ? value : ([] as string[]).concat(previous, value);
+  }
+  return params;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function twilioError(code: number, message: string, status: number) {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+function notFound(route: string) {
+  return twilioError(20404, `The requested resource ${route} was not found`, 404);
+}
+
+/** Twilio's dates: `Thu, 24 Aug 2023 05:01:45 +0000`. */
+function rfc2822(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
+}
+
+function rawDlrDate(date: Date): string {
+  return date.toISOString().replace(/\D/g, '').slice(2, 12);
+}
+
+async function pooled<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CALLBACK_CONCURRENCY, items.length) }, worker));
+  return results;
+}
