@@ -38,7 +38,10 @@ export class CampaignLauncher {
     const launched = nextStatus(campaign.status, 'launch');
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now);
-    const locales: { locale: Locale }[] = await this.db.query(`SELECT DISTINCT locale FROM customers c WHERE ${audience.where}`, audience.params);
+    const locales: { locale: Locale }[] = await this.db.query(
+      `SELECT DISTINCT locale FROM customers c WHERE ${audience.where}`,
+      audience.params,
+    );
     if (locales.length === 0) {
       throw new DomainError('CAMPAIGN_AUDIENCE_EMPTY', 'the audience has no customers', HttpStatus.UNPROCESSABLE_ENTITY, [
         { field: 'audience', reason: 'selects no customer' },
@@ -49,11 +52,15 @@ export class CampaignLauncher {
       const channel = TEMPLATE_CHANNEL[step.channel];
       const { purpose } = await this.templates.describe(step.template);
       if (purpose !== campaign.purpose) {
-        throw new DomainError('CAMPAIGN_TEMPLATE_PURPOSE', `template ${step.template} is for ${purpose}, not ${campaign.purpose}`, HttpStatus.UNPROCESSABLE_ENTITY, [
-          { field: `plan.${i}.template`, reason: `is a ${purpose} template` },
-        ]);
+        throw new DomainError(
+          'CAMPAIGN_TEMPLATE_PURPOSE',
+          `template ${step.template} is for ${purpose}, not ${campaign.purpose}`,
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          [{ field: `plan.${i}.template`, reason: `is a ${purpose} template` }],
+        );
       }
-      for (const { locale } of locales) pins[pinKey(step.template, locale, step.channel)] = this.templates.pin(step.template, locale, channel);
+      for (const { locale } of locales)
+        pins[pinKey(step.template, locale, step.channel)] = this.templates.pin(step.template, locale, channel);
       await this.templates.assertAudienceFits(step.template, audience, channel);
     }
     campaign.pinnedVersions = pins;
@@ -71,7 +78,9 @@ export class CampaignLauncher {
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now, RunMaterialiser.FIRST_AUDIENCE_PARAM);
     const created = await this.materialiser.materialise(campaign, runKey, audience, now);
-    await this.db.query(`UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'scheduled'`, [campaign.id]);
+    await this.db.query(`UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'scheduled'`, [
+      campaign.id,
+    ]);
     return created;
   }
 }

@@ -97,7 +97,8 @@ export class CampaignResults {
     const reachability = await this.reachability.reachability(where, params, campaign.purpose, now);
     const channel = campaign.plan[0].channel;
     const { pacing } = this.config.channels;
-    const channelRate = channel === 'sms' ? pacing.smsPerSecond : channel === 'call' ? pacing.callsPerSecond : pacing.emailPerSecond;
+    const channelRate =
+      channel === 'sms' ? pacing.smsPerSecond : channel === 'call' ? pacing.callsPerSecond : pacing.emailPerSecond;
     const rates = [campaign.sendRatePerSecond, channelRate || null].filter((r): r is number => r !== null && r > 0);
     const rate = rates.length ? Math.min(...rates) : null;
     const reachableNow = reachability.channels[channel].reachableNow;

@@ -56,8 +56,11 @@ export class CampaignScheduler implements OnApplicationBootstrap {
   async tick(campaignId: string): Promise<number> {
     const campaign = await this.db.getRepository(Campaign).findOneBy({ id: campaignId });
     const now = this.clock.now();
-    if (!campaign || !['scheduled', 'running'].includes(campaign.status) || now < campaign.startsAt || now >= campaign.endsAt) return 0;
-    const runKey = DateTime.fromJSDate(now, { zone: campaign.recurrenceZone! }).startOf('minute').toISO({ suppressMilliseconds: true })!;
+    if (!campaign || !['scheduled', 'running'].includes(campaign.status) || now < campaign.startsAt || now >= campaign.endsAt)
+      return 0;
+    const runKey = DateTime.fromJSDate(now, { zone: campaign.recurrenceZone! })
+      .startOf('minute')
+      .toISO({ suppressMilliseconds: true })!;
     return this.start(campaign, runKey);
   }
 

@@ -15,7 +15,15 @@ import { RunMaterialiser } from './run-materialiser';
 @Module({
   imports: [SegmentsModule, TemplatesModule, ComplianceModule],
   controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignAudience, CampaignLauncher, CampaignScheduler, CampaignResults, RunMaterialiser, FollowUps],
+  providers: [
+    CampaignsService,
+    CampaignAudience,
+    CampaignLauncher,
+    CampaignScheduler,
+    CampaignResults,
+    RunMaterialiser,
+    FollowUps,
+  ],
   exports: [CampaignsService, FollowUps],
 })
 export class CampaignsModule {}

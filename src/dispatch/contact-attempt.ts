@@ -2,6 +2,7 @@ import { ContactChannel, ContactPurpose } from './contact-task.entity';
 
 export const ATTEMPT_STATUSES = [
   'pending',
+  'queued',
   'sent',
   'delivered',
   'undelivered',

@@ -71,7 +71,8 @@ export class Courier {
           : outgoing.channel === 'call'
             ? await this.voice.call({ attemptId, to: outgoing.to, twiml: outgoing.twiml })
             : await this.email.send({ attemptId, ...outgoing });
-      return { attemptId, status: sent.status, providerRef: sent.providerRef };
+      // The provider took it; `pending` in the attempt means only that Herald was about to call.
+      return { attemptId, status: sent.status === 'pending' ? 'queued' : sent.status, providerRef: sent.providerRef };
     } catch (error) {
       const failure = error instanceof ChannelError ? error : new ChannelError('transient', undefined, String(error), true);
       return {

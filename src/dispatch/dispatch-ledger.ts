@@ -80,7 +80,11 @@ export class DispatchLedger {
   private fate({ task, delivery }: Sent, now: Date): TaskOutcome {
     const error = delivery.error;
     if (!error) return { id: task.id, status: 'sent' };
-    const reason: TaskReason = { code: `PROVIDER_${error.kind.toUpperCase()}`, providerCode: error.providerCode, message: error.message };
+    const reason: TaskReason = {
+      code: `PROVIDER_${error.kind.toUpperCase()}`,
+      providerCode: error.providerCode,
+      message: error.message,
+    };
     if (error.ambiguous) return { id: task.id, status: 'unknown', reasons: [reason] };
     if (error.kind === 'opted_out') return { id: task.id, status: 'suppressed', reasons: [reason] };
     if (error.kind === 'permanent') return { id: task.id, status: 'failed', reasons: [reason] };

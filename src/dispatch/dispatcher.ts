@@ -47,7 +47,15 @@ export class Dispatcher {
     const { ready, settled } = await this.preparer.prepare(tasks, now);
     await this.outbox.settle(settled);
     const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
-    const opened = new Set((await this.attempts.open(this.worker, ready.map((r) => r.attempt), leaseUntil)).map((a) => a.id));
+    const opened = new Set(
+      (
+        await this.attempts.open(
+          this.worker,
+          ready.map((r) => r.attempt),
+          leaseUntil,
+        )
+      ).map((a) => a.id),
+    );
     const sending = ready.filter((r) => opened.has(r.attempt.id));
 
     const deliveries = await this.courier.deliver(

@@ -82,10 +82,10 @@ export class OutboxRepository {
 
   /** Keeps this worker's claims alive while it paces through them; a dead worker stops renewing. */
   async renewLeases(worker: string, until: Date): Promise<void> {
-    await this.db.query(
-      `UPDATE contact_tasks SET lease_until = $2 WHERE claimed_by = $1 AND status IN ('claimed', 'sending')`,
-      [worker, until],
-    );
+    await this.db.query(`UPDATE contact_tasks SET lease_until = $2 WHERE claimed_by = $1 AND status IN ('claimed', 'sending')`, [
+      worker,
+      until,
+    ]);
   }
 
   /** Moves a batch of tasks on, each to its own fate, in one statement. */

@@ -41,7 +41,8 @@ export class TaskPreparer {
     const unmet = await this.followUps.unmet(this.db.manager, tasks);
     const live = tasks.filter((task) => {
       if (unmet.has(task.id)) settled.push({ id: task.id, status: 'skipped', reasons: [{ code: 'STEP_CONDITION_NOT_MET' }] });
-      else if (task.expiresAt && task.expiresAt <= now) settled.push({ id: task.id, status: 'expired', reasons: [{ code: 'EXPIRED' }] });
+      else if (task.expiresAt && task.expiresAt <= now)
+        settled.push({ id: task.id, status: 'expired', reasons: [{ code: 'EXPIRED' }] });
       else return true;
       return false;
     });
@@ -62,7 +63,11 @@ export class TaskPreparer {
     const allowed = live.filter((task, i) => {
       const decision = decisions[i];
       if (decision.allowed) return true;
-      const reasons = decision.reasons.map(({ code, params, until }): TaskReason => ({ code, ...params, ...(until ? { until: until.toISOString() } : {}) }));
+      const reasons = decision.reasons.map(({ code, params, until }): TaskReason => ({
+        code,
+        ...params,
+        ...(until ? { until: until.toISOString() } : {}),
+      }));
       if (decision.reasons.some((r) => r.code === 'EXPIRED')) settled.push({ id: task.id, status: 'expired', reasons });
       else if (decision.final || !decision.nextAllowedAt) settled.push({ id: task.id, status: 'suppressed', reasons });
       else settled.push({ id: task.id, status: 'pending', dueAt: decision.nextAllowedAt, reasons });

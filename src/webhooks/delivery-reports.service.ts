@@ -42,7 +42,10 @@ export class DeliveryReports {
           report.attemptId,
         ]);
       if (!attempt) return undefined;
-      await this.attempts.record([{ attemptId: report.attemptId, status: report.status, providerRef: report.providerRef, errorCode: report.errorCode }], manager);
+      await this.attempts.record(
+        [{ attemptId: report.attemptId, status: report.status, providerRef: report.providerRef, errorCode: report.errorCode }],
+        manager,
+      );
       if (report.connected) {
         await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1', [report.attemptId]);
       }
@@ -58,7 +61,10 @@ export class DeliveryReports {
       return attempt;
     });
     if (!applied) {
-      this.logger.warn({ attemptId: report.attemptId, providerRef: report.providerRef }, 'a report for an attempt Herald does not know');
+      this.logger.warn(
+        { attemptId: report.attemptId, providerRef: report.providerRef },
+        'a report for an attempt Herald does not know',
+      );
       return 'unknown-attempt';
     }
     if (report.errorCode === OPTED_OUT) {

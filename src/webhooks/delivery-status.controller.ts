@@ -31,7 +31,12 @@ export class DeliveryStatusController {
   async messageStatus(@Query('attempt', UuidPipe) attemptId: string, @Body() form: TwilioForm) {
     const status = messageStatusFromTwilio(required(form, 'MessageStatus'));
     if (!status) throw new ValidationFailedError([{ field: 'MessageStatus', reason: 'is not a message status' }]);
-    await this.reports.apply({ attemptId, providerRef: required(form, 'MessageSid'), status, errorCode: form.ErrorCode || undefined });
+    await this.reports.apply({
+      attemptId,
+      providerRef: required(form, 'MessageSid'),
+      status,
+      errorCode: form.ErrorCode || undefined,
+    });
     return EMPTY_TWIML;
   }
 

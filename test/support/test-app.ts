@@ -7,6 +7,7 @@ import { AppOptions } from '../../src/app.module';
 import { Role } from '../../src/auth/role';
 import { UsersService } from '../../src/auth/users.service';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { freePort } from '../../src/database/embedded-database';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -19,12 +20,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Herald as the server runs it, on its own fresh database, without listening on a port. */
-export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: AppOptions = {}): Promise<TestApp> {
+/**
+ * Herald as the server runs it, on its own fresh database. The dispatcher loop is off unless the
+ * test turns it on (`DISPATCH_ENABLED`); tests drive `Dispatcher.runBatch` themselves.
+ */
+export async function startTestApp(
+  env: NodeJS.ProcessEnv = {},
+  options: AppOptions & { listen?: boolean } = {},
+): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://herald.test', ...env });
+  // Listening, Herald is its own public URL: the sandbox posts its callbacks there.
+  const port = options.listen ? await freePort() : undefined;
+  const publicBaseUrl = port ? `http://127.0.0.1:${port}` : 'http://herald.test';
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    PUBLIC_BASE_URL: publicBaseUrl,
+    DISPATCH_ENABLED: 'false',
+    SANDBOX_AUTO_CALLBACKS: port ? 'true' : 'false',
+    ...env,
+  });
   const app = await createApp(config, database.url, options);
-  await app.init();
+  if (port) await app.listen(port, '127.0.0.1');
+  else await app.init();
   const users = app.get(UsersService);
   let count = 0;
   return {

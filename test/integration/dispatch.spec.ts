@@ -1,0 +1,141 @@
+import { ManualClock } from '../../src/common/clock';
+import { ConsentService } from '../../src/compliance/consent.service';
+import { Dispatcher } from '../../src/dispatch/dispatcher';
+import { LANES, OutboxRepository } from '../../src/dispatch/outbox.repository';
+import { eventually } from '../support/eventually';
+import { store } from '../support/outbox.builders';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const [URGENT, BULK] = LANES;
+// Monday 23 November 2026, 11:00 in Shanghai.
+const MORNING = new Date('2026-11-23T03:00:00Z');
+
+describe('the dispatcher over the real outbox, sandbox channels', () => {
+  const clock = new ManualClock(MORNING);
+  let t: TestApp;
+  let dispatcher: Dispatcher;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SMS_PER_SECOND: '0', EMAIL_PER_SECOND: '0', CALLS_PER_SECOND: '0' }, { clock });
+    dispatcher = t.app.get(Dispatcher);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => clock.set(MORNING));
+
+  const taskRow = (id: string) =>
+    t.db.query('SELECT status, due_at, reasons, attempts FROM contact_tasks WHERE id = $1', [id]).then((rows) => rows[0]);
+  const attemptsOf = (taskId: string) => t.db.query('SELECT * FROM contact_attempts WHERE task_id = $1', [taskId]);
+
+  it('sends a due task: the attempt, the rendered message, the task and the profile all say so', async () => {
+    const customer = await store.customer(t.db);
+    const task = await store.task(t.db, customer);
+
+    const report = await dispatcher.runBatch(BULK);
+
+    expect(report).toMatchObject({ claimed: 1, sent: 1 });
+    expect(await taskRow(task.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    const [attempt] = await attemptsOf(task.id);
+    expect(attempt).toMatchObject({
+      status: 'queued',
+      provider: 'sandbox',
+      channel: 'sms',
+      template_key: 'repayment-reminder-before-due',
+    });
+    expect(attempt.template_version).toMatch(/^[0-9a-f]{8,}$/);
+    expect(attempt.provider_ref).toMatch(/^SM[0-9a-f]{32}$/);
+    await eventually(async () => {
+      const [sandbox] = await t.db.query('SELECT body FROM sandbox_messages WHERE attempt_id = $1', [attempt.id]);
+      expect(sandbox.body).toContain('尾号4821');
+    });
+    const [profile] = await t.db.query(
+      'SELECT last_contact_channel, last_contact_purpose, contact_counts FROM customers WHERE id = $1',
+      [customer.id],
+    );
+    expect(profile).toEqual({ last_contact_channel: 'sms', last_contact_purpose: 'service', contact_counts: { sms: 1 } });
+    expect(await t.db.query('SELECT last_contact_outcome FROM customers WHERE id = $1', [customer.id])).toEqual([
+      { last_contact_outcome: 'queued' },
+    ]);
+  });
+
+  it('defers a task in quiet hours to the next allowed instant in the customer’s zone, naming the rule', async () => {
+    clock.set('2026-11-23T14:30:00Z'); // 22:30 in Shanghai
+    const customer = await store.customer(t.db);
+    const task = await store.task(t.db, customer);
+
+    await dispatcher.runBatch(BULK);
+
+    const row = await taskRow(task.id);
+    expect(row.status).toBe('pending');
+    expect(row.due_at.toISOString()).toBe('2026-11-24T00:00:00.000Z'); // 08:00 the next morning in Shanghai
+    expect(row.reasons.map((r: { code: string }) => r.code)).toContain('QUIET_HOURS');
+    expect(await attemptsOf(task.id)).toEqual([]);
+  });
+
+  it('re-checks consent at send time: an opt-out since the task was queued wins', async () => {
+    const customer = await store.customer(t.db);
+    const task = await store.task(t.db, customer, { purpose: 'marketing', templateKey: 'card-activation' });
+    await t.app
+      .get(ConsentService)
+      .record({ customerId: customer.id, channel: 'sms', scope: 'all', state: 'revoked', source: 'api' });
+
+    await dispatcher.runBatch(BULK);
+
+    const row = await taskRow(task.id);
+    expect(row.status).toBe('suppressed');
+    expect(row.reasons.map((r: { code: string }) => r.code)).toContain('OPTED_OUT');
+    expect(await attemptsOf(task.id)).toEqual([]);
+  });
+
+  it('takes urgent work in its own lane, most urgent first', async () => {
+    const customer = await store.customer(t.db);
+    const bulk = await store.task(t.db, customer);
+    const fraud = await store.task(t.db, customer, {
+      purpose: 'fraud',
+      templateKey: 'fraud-verification',
+      subjectRef: 'case-1',
+      variables: { txn: { amount: 880000, currency: 'CNY', merchant: 'JD.com', at: '2026-11-23T02:58:00Z', reference: '4821' } },
+    });
+
+    const urgent = await dispatcher.runBatch(URGENT);
+
+    expect(urgent).toMatchObject({ claimed: 1, sent: 1 });
+    expect((await taskRow(fraud.id)).status).toBe('sent');
+    expect((await taskRow(bulk.id)).status).toBe('pending');
+  });
+
+  it('gives a vanished dispatcher’s claims back, and never re-sends what it may have sent', async () => {
+    const customer = await store.customer(t.db);
+    const claimedOnly = await store.task(t.db, customer);
+    const midSend = await store.task(t.db, customer);
+    await t.db.query(`UPDATE contact_tasks SET status = 'claimed', claimed_by = 'gone', lease_until = $2 WHERE id = $1`, [
+      claimedOnly.id,
+      new Date(MORNING.getTime() - 1000),
+    ]);
+    await t.db.query(`UPDATE contact_tasks SET status = 'sending', claimed_by = 'gone', lease_until = $2 WHERE id = $1`, [
+      midSend.id,
+      new Date(MORNING.getTime() - 1000),
+    ]);
+    await t.db.query(
+      `INSERT INTO contact_attempts (customer_id, task_id, purpose, channel, provider, status) VALUES ($1, $2, 'service', 'sms', 'sandbox', 'pending')`,
+      [customer.id, midSend.id],
+    );
+
+    const reaped = await t.app.get(OutboxRepository).reapExpiredLeases(MORNING);
+
+    expect(reaped).toEqual({ requeued: 1, unknown: 1 });
+    expect((await taskRow(claimedOnly.id)).status).toBe('pending');
+    expect((await taskRow(midSend.id)).status).toBe('unknown');
+    expect((await attemptsOf(midSend.id))[0].status).toBe('unknown');
+  });
+
+  it('fails a task whose template cannot render for its customer, with the reason', async () => {
+    const customer = await store.customer(t.db);
+    const task = await store.task(t.db, customer, { templateKey: 'no-such-template' });
+
+    await dispatcher.runBatch(BULK);
+
+    const row = await taskRow(task.id);
+    expect(row.status).toBe('failed');
+    expect(row.reasons[0].code).toBe('RENDER_FAILED');
+  });
+});
