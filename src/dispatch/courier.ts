@@ -48,8 +48,16 @@ export class Courier {
     private readonly config: AppConfig,
   ) {}
 
-  async deliver(parcels: Parcel[], concurrency: number): Promise<Delivery[]> {
-    const slots = await this.reserveSlots(parcels);
+  /**
+   * Reserves each parcel's send slot — before its attempt is written, so a failure here leaves
+   * nothing that looks half-sent.
+   */
+  async schedule(parcels: Parcel[]): Promise<number[]> {
+    return this.reserveSlots(parcels);
+  }
+
+  /** Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery. */
+  async deliver(parcels: Parcel[], slots: number[], concurrency: number): Promise<Delivery[]> {
     const results: Delivery[] = new Array(parcels.length);
     let next = 0;
     const worker = async () => {

@@ -46,20 +46,19 @@ export class Dispatcher {
 
     const { ready, settled } = await this.preparer.prepare(tasks, now);
     await this.outbox.settle(settled);
+    const slots = await this.courier.schedule(ready.map((r) => r.parcel));
     const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
-    const opened = new Set(
-      (
-        await this.attempts.open(
-          this.worker,
-          ready.map((r) => r.attempt),
-          leaseUntil,
-        )
-      ).map((a) => a.id),
+    const opened = await this.attempts.open(
+      this.worker,
+      ready.map((r) => r.attempt),
+      leaseUntil,
     );
-    const sending = ready.filter((r) => opened.has(r.attempt.id));
+    const isOpen = new Set(opened.map((a) => a.id));
+    const sending = ready.flatMap((r, i) => (isOpen.has(r.attempt.id) ? [{ ...r, slot: slots[i] }] : []));
 
     const deliveries = await this.courier.deliver(
       sending.map((r) => r.parcel),
+      sending.map((r) => r.slot),
       concurrency,
     );
     await this.ledger.close(

@@ -17,10 +17,10 @@ export class SendPacer {
     const spacingMs = 1000 / perSecond;
     const [{ first }] = await this.db.query(
       `INSERT INTO sender_pacing AS p (sender, next_slot_at)
-       VALUES ($1, $2::timestamptz + make_interval(secs => $3 * $4 / 1000.0))
+       VALUES ($1, $2::timestamptz + make_interval(secs => $3::int * $4::float8 / 1000.0))
        ON CONFLICT (sender) DO UPDATE
-          SET next_slot_at = greatest(p.next_slot_at, $2::timestamptz) + make_interval(secs => $3 * $4 / 1000.0)
-       RETURNING next_slot_at - make_interval(secs => $3 * $4 / 1000.0) AS first`,
+          SET next_slot_at = greatest(p.next_slot_at, $2::timestamptz) + make_interval(secs => $3::int * $4::float8 / 1000.0)
+       RETURNING next_slot_at - make_interval(secs => $3::int * $4::float8 / 1000.0) AS first`,
       [sender, now, count, spacingMs],
     );
     const start = new Date(first).getTime();

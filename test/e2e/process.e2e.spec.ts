@@ -1,44 +1,15 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-database';
+import { startHeraldProcess as start, waitForHealth } from '../support/herald-process';
 
 /**
  * Herald as an operator runs it: the built server as a process of its own, on its own embedded
  * PostgreSQL. (`npm test` builds first.)
  */
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 const ADMIN_KEY = 'hk_process_test_admin_key_0123456789';
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: NodeJS.ProcessEnv): Started {
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealth(url: string, within: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < within) {
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.status === 200) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no healthy answer from ${url} within ${within} ms`);
-}
 
 function postgresProcessesUsing(dataDir: string): string[] {
   return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
@@ -50,7 +21,6 @@ describe('the Herald process', () => {
   let dataDir: string;
 
   beforeAll(() => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (npm test does)`);
     dataDir = mkdtempSync(join(tmpdir(), 'herald-process-'));
     chmodSync(dataDir, 0o755);
   });

@@ -1,0 +1,39 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The built server (`npm test` builds first), run as an operator would: a process of its own. */
+export const HERALD_MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+export interface HeraldProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function startHeraldProcess(env: NodeJS.ProcessEnv): HeraldProcess {
+  if (!existsSync(HERALD_MAIN)) throw new Error(`${HERALD_MAIN} is missing: run "npm run build" (npm test does)`);
+  let output = '';
+  const child = spawn(process.execPath, [HERALD_MAIN], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+export async function waitForHealth(url: string, within: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < within) {
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no healthy answer from ${url} within ${within} ms`);
+}
