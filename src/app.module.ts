@@ -4,15 +4,23 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { ChannelsModule } from './channels/channels.module';
 import { Clock } from './common/clock';
+import { ComplianceModule } from './compliance/compliance.module';
+import { CustomersModule } from './customers/customers.module';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SegmentsModule } from './segments/segments.module';
+import { TemplatesModule } from './templates/templates.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** What tests (and the demo) may swap; everything else comes from configuration. */
 export interface AppOptions {
@@ -35,6 +43,14 @@ export class AppModule {
         AuthModule,
         AuditModule,
         HealthModule,
+        ChannelsModule,
+        SegmentsModule,
+        TemplatesModule,
+        ComplianceModule,
+        CustomersModule,
+        CampaignsModule,
+        DispatchModule,
+        WebhooksModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -1,3 +1,7 @@
+import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config';
+import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
+import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
+import { readTemplatesConfig, TemplatesConfig } from '../templates/templates.config';
 import { InvalidConfigError, EnvReader } from './env-reader';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -14,6 +18,14 @@ export class AppConfig {
   readonly publicBaseUrl: string;
   /** Taken as the first admin's key on an empty database instead of a generated one. */
   readonly bootstrapAdminKey: string | undefined;
+  /** Twilio, SMTP or the sandbox, and the pace of sending (see src/channels/channels.config.ts). */
+  readonly channels: ChannelsConfig;
+  /** The template library's directory and the centre's name and hotline (see src/templates/templates.config.ts). */
+  readonly templates: TemplatesConfig;
+  /** The contact rule packs as tightened by POLICY_OVERRIDES, and which country gets which (see docs/policy.md). */
+  readonly policy: PolicyConfig;
+  /** How the outbox is drained: batch size, concurrency, leases, retries (see src/dispatch/dispatch.config.ts). */
+  readonly dispatch: DispatchConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -33,6 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     }),
     publicBaseUrl: read.url('PUBLIC_BASE_URL', { protocols: ['http:', 'https:'], default: `http://localhost:${port}` })!,
     bootstrapAdminKey: read.string('HERALD_ADMIN_KEY', { optional: true, minLength: 24 }),
+    channels: readChannelsConfig(read),
+    templates: readTemplatesConfig(read),
+    policy: readPolicyConfig(read),
+    dispatch: readDispatchConfig(read),
   });
   read.assertValid();
   return config;

@@ -78,6 +78,11 @@ export class EnvReader {
     }
   }
 
+  /** For rules the single readers cannot express: a format, or variables that go together. */
+  reject(name: string, reason: string): void {
+    this.problem(name, reason);
+  }
+
   assertValid(): void {
     if (this.problems.length > 0) throw new InvalidConfigError(this.problems);
   }

@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:import [-- --customers N --naive N]` — a generated book of a million customers
+ * written as a CSV file, then imported through the import service (the code behind
+ * POST /customers/imports: streamed read, shared validation, COPY into staging, one upsert per
+ * batch, consent ledger); beside it the naive way, TypeORM `save` in chunks of 1,000, on a
+ * 20,000-row sample. Runs on its own database: a new one on DATABASE_URL's server, else an
+ * embedded PostgreSQL in a temporary directory. Last line: JSON.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { SystemClock } from '../src/common/clock';
+import { loadConfig } from '../src/config/app-config';
+import { generateCustomers } from '../src/customers/book/customer-book.generator';
+import { Customer } from '../src/customers/customer.entity';
+import { CustomerImportRunner } from '../src/customers/import/customer-import.runner';
+import { CustomerImportsService } from '../src/customers/import/customer-imports.service';
+import { ImportJobRecorder } from '../src/customers/import/import-job.recorder';
+import { csvHeader, toCsvLine } from '../src/customers/import/import-file.format';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { startEmbeddedDatabase } from '../src/database/embedded-database';
+import { migrate } from '../src/database/migrate';
+
+const TODAY = '2025-03-14';
+const NAIVE_CHUNK = 1_000;
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+  return value;
+}
+
+interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function benchDatabase(): Promise<BenchDatabase> {
+  const serverUrl = loadConfig(process.env).databaseUrl;
+  if (serverUrl) {
+    const name = `herald_bench_import_${randomBytes(4).toString('hex')}`;
+    const admin = async (sql: string) => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(sql).finally(() => client.end());
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-import-'));
+  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach it
+  const server = await startEmbeddedDatabase(dataDir, 'herald_bench');
+  return {
+    url: server.url,
+    drop: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function writeCsv(file: string, customers: number): Promise<void> {
+  const out = createWriteStream(file);
+  let chunk = csvHeader();
+  for (const customer of generateCustomers({ count: customers, seed: 1, today: TODAY })) {
+    chunk += toCsvLine(customer);
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+async function naiveSave(db: DataSource, rows: number): Promise<number> {
+  const repository = db.getRepository(Customer);
+  const started = performance.now();
+  let chunk: Partial<Customer>[] = [];
+  for (const { consent: _consent, ...profile } of generateCustomers({ count: rows, seed: 2, today: TODAY })) {
+    chunk.push({ ...profile, externalRef: `NAIVE-${profile.externalRef}` });
+    if (chunk.length === NAIVE_CHUNK) {
+      await repository.save(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length) await repository.save(chunk);
+  return rows / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const customers = argument('customers', 1_000_000);
+  const naiveRows = argument('naive', 20_000);
+  const workDir = mkdtempSync(join(tmpdir(), 'herald-bench-import-file-'));
+  const file = join(workDir, 'customers.csv');
+  const database = await benchDatabase();
+  try {
+    await migrate(database.url);
+    const db = await new DataSource(dataSourceOptions(database.url)).initialize();
+    try {
+      console.log(`writing ${customers.toLocaleString('en')} generated customers (seed 1, today ${TODAY}) as CSV …`);
+      await writeCsv(file, customers);
+      const bytes = statSync(file).size;
+      console.log(`  ${(bytes / 2 ** 20).toFixed(0)} MiB, ${(bytes / customers).toFixed(0)} bytes a row\n`);
+
+      const clock = new SystemClock();
+      const imports = new CustomerImportsService(
+        db,
+        clock,
+        new CustomerImportRunner(db, clock, new ImportJobRecorder(db, clock)),
+      );
+      console.log('importing through the import service (partial mode, Content-Length known) …');
+      const watch = setInterval(async () => {
+        const [job] = (await imports.list({ limit: 1, offset: 0 })).items;
+        if (job?.status !== 'running') return;
+        const heap = process.memoryUsage().heapUsed / 2 ** 20;
+        console.log(
+          `  ${job.rowsDone.toLocaleString('en')} / ~${job.rowsTotal?.toLocaleString('en')} rows (${job.percent}%), ` +
+            `${job.rowsPerSecond?.toLocaleString('en')} rows/s, ETA ${job.etaSeconds} s, heap ${heap.toFixed(0)} MiB`,
+        );
+      }, 2000);
+      const started = performance.now();
+      const job = await imports
+        .start({
+          body: createReadStream(file, { highWaterMark: 1 << 16 }),
+          contentType: 'text/csv',
+          mode: 'partial',
+          bytesTotal: bytes,
+        })
+        .finally(() => clearInterval(watch));
+      const seconds = (performance.now() - started) / 1000;
+      if (job.status !== 'succeeded' || job.rowsInserted !== customers) {
+        throw new Error(`the import ended ${job.status} with ${job.rowsInserted} rows inserted: ${JSON.stringify(job.error)}`);
+      }
+      const importRowsPerSec = Math.round(customers / seconds);
+      const [{ consent }] = await db.query('SELECT count(*)::int AS consent FROM consent_events');
+      console.log(
+        `  ${customers.toLocaleString('en')} rows in ${seconds.toFixed(1)} s: ${importRowsPerSec.toLocaleString('en')} rows/s ` +
+          `(${consent.toLocaleString('en')} consent rows recorded)\n`,
+      );
+
+      console.log(`the naive way: TypeORM save in chunks of ${NAIVE_CHUNK}, ${naiveRows.toLocaleString('en')} rows …`);
+      const naiveRowsPerSec = Math.round(await naiveSave(db, naiveRows));
+      console.log(`  ${naiveRowsPerSec.toLocaleString('en')} rows/s\n`);
+
+      console.log(JSON.stringify({ importRowsPerSec, naiveRowsPerSec, customers, importSeconds: Number(seconds.toFixed(1)) }));
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await database.drop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Principal } from '../auth/role';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
+import { PageQuery } from '../common/pagination';
+import { UuidPipe } from '../common/uuid.pipe';
+import { ConsentService } from './consent.service';
+import { RecordConsentDto } from './dto/record-consent.dto';
+
+@ApiTags('consent')
+@Controller('customers')
+export class ConsentController {
+  constructor(private readonly consent: ConsentService) {}
+
+  /** Staff record what a customer told them (source `agent`); integrations record source `api`. */
+  @Post(':id/consent')
+  @Roles('agent', 'ops', 'integration')
+  record(@Param('id', UuidPipe) id: string, @Body() body: RecordConsentDto, @CurrentPrincipal() principal: Principal) {
+    return this.consent.recordFromRequest(id, body, principal);
+  }
+
+  @Get(':id/consent')
+  @Roles('agent', 'ops', 'integration')
+  overview(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.consent.overview(id, page);
+  }
+}

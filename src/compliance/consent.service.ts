@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { Principal } from '../auth/role';
+import { NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { Page, PageQuery } from '../common/pagination';
+import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
+import { RecordConsentDto } from './dto/record-consent.dto';
+import { Channel, ConsentLedgerState, ConsentValue } from './policy.types';
+
+export interface NewConsentEvent {
+  customerId: string;
+  channel: Channel;
+  scope: ConsentScope;
+  state: ConsentValue;
+  source: ConsentSource;
+  /** Message id, keyword, agent note…: what proves the change. */
+  evidence?: Record<string, unknown>;
+  actorId?: string | null;
+  /** When the customer said it; the clock's now when absent. */
+  at?: Date;
+}
+
+export interface RecordedConsent {
+  event: ConsentEvent;
+  /** The customer's state for this channel and scope was different before (send one confirmation). */
+  changed: boolean;
+}
+
+export interface ConsentOverview {
+  customerId: string;
+  current: ConsentLedgerState;
+  history: Page<ConsentEvent>;
+}
+
+/** A consent time a little ahead of ours is clock skew; further ahead it is a mistake. */
+const SKEW_MS = 60_000;
+
+const emptyLedgerState = (): ConsentLedgerState => ({
+  sms: { all: null, marketing: null },
+  email: { all: null, marketing: null },
+  call: { all: null, marketing: null },
+});
+
+/**
+ * The consent ledger. Every change of mind is a new entry (the table refuses updates and
+ * deletes); the current state of a channel and scope is its latest entry.
+ */
+@Injectable()
+export class ConsentService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Appends a consent change: for inbound SMS keywords, agents, one-click unsubscribes, the
+   * provider's own opt-out (Twilio 21610) and the API. Concurrent changes for one customer are
+   * taken one at a time, so `changed` is true for exactly one of two simultaneous STOPs.
+   */
+  async record(input: NewConsentEvent): Promise<RecordedConsent> {
+    return this.db.transaction(async (manager) => {
+      const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
+      if (!customer) throw new NotFoundError('customer', input.customerId);
+      const [previous] = await manager.query(
+        `SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY at DESC, id DESC LIMIT 1`,
+        [input.customerId, input.channel, input.scope],
+      );
+      const event = await manager.getRepository(ConsentEvent).save(
+        manager.getRepository(ConsentEvent).create({
+          customerId: input.customerId,
+          channel: input.channel,
+          scope: input.scope,
+          state: input.state,
+          source: input.source,
+          evidence: input.evidence ?? {},
+          actorId: input.actorId ?? null,
+          at: input.at ?? this.clock.now(),
+        }),
+      );
+      return { event, changed: previous?.state !== input.state };
+    });
+  }
+
+  /** A change recorded through the API: by staff (source `agent`) or an integration (source `api`). */
+  async recordFromRequest(
+    customerId: string,
+    body: RecordConsentDto,
+    principal: Principal,
+  ): Promise<ConsentEvent & { changed: boolean }> {
+    const at = body.at === undefined ? undefined : new Date(body.at);
+    if (at && at.getTime() > this.clock.now().getTime() + SKEW_MS) {
+      throw new ValidationFailedError([{ field: 'at', reason: 'must not be in the future' }]);
+    }
+    const { event, changed } = await this.record({
+      customerId,
+      channel: body.channel,
+      scope: body.scope,
+      state: body.state,
+      source: principal.role === 'integration' ? 'api' : 'agent',
+      evidence: { ...body.evidence, recordedBy: principal.username, role: principal.role },
+      actorId: principal.userId,
+      at,
+    });
+    return { ...event, changed };
+  }
+
+  /** A customer's current consent and their ledger, newest first. */
+  async overview(customerId: string, page: PageQuery): Promise<ConsentOverview> {
+    const [customer] = await this.db.query(`SELECT id FROM customers WHERE id = $1`, [customerId]);
+    if (!customer) throw new NotFoundError('customer', customerId);
+    const [current, history] = await Promise.all([this.currentState([customerId]), this.history(customerId, page)]);
+    return { customerId, current: current.get(customerId)!, history };
+  }
+
+  /** Each customer's latest entry per channel and scope, from one query; customers without entries are empty. */
+  async currentState(customerIds: readonly string[]): Promise<Map<string, ConsentLedgerState>> {
+    const states = new Map(customerIds.map((id) => [id, emptyLedgerState()]));
+    if (customerIds.length === 0) return states;
+    const rows: { customerId: string; channel: Channel; scope: ConsentScope; state: ConsentValue; source: string; at: Date }[] =
+      await this.db.query(
+        `SELECT DISTINCT ON (customer_id, channel, scope)
+                customer_id AS "customerId", channel, scope, state, source, at
+           FROM consent_events
+          WHERE customer_id = ANY ($1::uuid[])
+          ORDER BY customer_id, channel, scope, at DESC, id DESC`,
+        [customerIds],
+      );
+    for (const { customerId, channel, scope, state, source, at } of rows) {
+      states.get(customerId)![channel][scope] = { state, source, at };
+    }
+    return states;
+  }
+
+  /** A customer's ledger, newest first. */
+  async history(customerId: string, page: PageQuery): Promise<Page<ConsentEvent>> {
+    const [items, total] = await this.db.getRepository(ConsentEvent).findAndCount({
+      where: { customerId },
+      order: { at: 'DESC', id: 'DESC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Channel, ContactHistory, ContactRecord, Purpose } from './policy.types';
+import { RulePacks } from './rule-packs';
+
+/** Attempts that never left Herald or the provider reached nobody: they count toward no cap. */
+export const UNCOUNTED_STATUSES = ['failed', 'canceled'];
+
+/** Builds the contact history summaries the policy's caps count, from the contact log. */
+@Injectable()
+export class ContactHistoryRepository {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly packs: RulePacks,
+  ) {}
+
+  /** How far back a summary reaches: the longest cap window of any pack. */
+  get lookbackMs(): number {
+    return Math.max(...this.packs.all().map((pack) => pack.lookbackMs));
+  }
+
+  /**
+   * The recent contacts of many customers in one query (the contact log's customer index),
+   * oldest first; customers without any get an empty history.
+   */
+  async summarise(customerIds: readonly string[], now: Date): Promise<Map<string, ContactHistory>> {
+    const since = now.getTime() - this.lookbackMs;
+    const histories = new Map<string, { since: number; contacts: ContactRecord[] }>(
+      customerIds.map((id) => [id, { since, contacts: [] }]),
+    );
+    if (customerIds.length === 0) return histories;
+    const rows: {
+      customerId: string;
+      at: string;
+      purpose: Purpose;
+      channel: Channel;
+      connected: boolean;
+      conversation: boolean;
+      subjectRef: string | null;
+    }[] = await this.db.query(
+      `SELECT customer_id AS "customerId", (extract(epoch FROM attempted_at) * 1000)::bigint AS at,
+              purpose, channel, connected, conversation, subject_ref AS "subjectRef"
+         FROM contact_attempts
+        WHERE customer_id = ANY ($1::uuid[]) AND attempted_at > $2 AND status <> ALL ($3::text[])
+        ORDER BY customer_id, attempted_at, id`,
+      [customerIds, new Date(since), UNCOUNTED_STATUSES],
+    );
+    for (const { customerId, at, ...rest } of rows) histories.get(customerId)!.contacts.push({ at: Number(at), ...rest });
+    return histories;
+  }
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
+import { Principal } from '../auth/role';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
+import { UuidPipe } from '../common/uuid.pipe';
+import { DoNotContactService } from './do-not-contact.service';
+import { AddDoNotContactDto } from './dto/add-do-not-contact.dto';
+import { ImportDoNotContactQuery } from './dto/import-do-not-contact.query';
+import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
+
+@ApiTags('do-not-contact')
+@Roles('ops')
+@Controller('do-not-contact')
+export class DoNotContactController {
+  constructor(private readonly list: DoNotContactService) {}
+
+  @Post()
+  add(@Body() body: AddDoNotContactDto, @CurrentPrincipal() principal: Principal) {
+    return this.list.add(body, principal.userId);
+  }
+
+  @Get()
+  find(@Query() query: ListDoNotContactQuery) {
+    return this.list.list(query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.list.remove(id, principal.userId);
+  }
+
+  /** A file of addresses: one per line, or CSV `value,reason` with an optional header. */
+  @Post('import')
+  @HttpCode(200)
+  @ApiConsumes('text/csv', 'text/plain')
+  @ApiBody({ schema: { type: 'string', example: 'value,reason\n+8613800138000,complaint\nsomeone@example.cn,\n' } })
+  import(@Req() request: Request, @Query() query: ImportDoNotContactQuery, @CurrentPrincipal() principal: Principal) {
+    return this.list.import(request, request.headers['content-type'], query.reason, principal.userId);
+  }
+}

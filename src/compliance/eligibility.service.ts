@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { Clock } from '../common/clock';
+import { NotFoundError } from '../common/domain-error';
+import { decideContact } from './contact.policy';
+import { PolicyInputsLoader } from './policy-inputs.loader';
+import { Channel, ContactContext, ContactDecision, Purpose, Reason } from './policy.types';
+import { describeReason } from './reason.messages';
+import { PackName } from './rule-pack';
+import { RulePacks } from './rule-packs';
+import { ZoneTimeline } from './zone-timeline';
+
+export interface EligibilityRequest {
+  customerId: string;
+  purpose: Purpose;
+  channel: Channel;
+  context?: ContactContext;
+}
+
+export interface Eligibility extends ContactDecision {
+  customerId: string;
+  purpose: Purpose;
+  channel: Channel;
+  pack: PackName;
+  /** The zone the rules were evaluated in (the pack's fallback when the profile's is unknown). */
+  timeZone: string;
+}
+
+/** An instant as the customer lives it and as UTC. */
+export interface DualTime {
+  utc: string;
+  local: string;
+}
+
+export interface EligibilityExplanation extends Omit<Eligibility, 'nextAllowedAt' | 'reasons'> {
+  at: DualTime;
+  nextAllowedAt?: DualTime;
+  reasons: (Omit<Reason, 'until'> & { message: string; until?: DualTime })[];
+}
+
+/** The policy applied to customers in the database: for the dispatcher, campaigns and ops. */
+@Injectable()
+export class EligibilityService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly packs: RulePacks,
+    private readonly inputs: PolicyInputsLoader,
+  ) {}
+
+  /**
+   * Decides many contacts at one instant — the dispatcher's re-check before sending — loading
+   * what the policy needs for all of them at once. Throws when a customer does not exist.
+   */
+  async decide(requests: readonly EligibilityRequest[], at: Date = this.clock.now()): Promise<Eligibility[]> {
+    const inputs = await this.inputs.load(
+      requests.map((r) => r.customerId),
+      at,
+    );
+    return requests.map(({ customerId, purpose, channel, context }) => {
+      const facts = inputs.get(customerId);
+      if (!facts) throw new NotFoundError('customer', customerId);
+      const pack = this.packs.forCountry(facts.customer.country);
+      const decision = decideContact({ ...facts, purpose, channel, at, pack, context });
+      const timeZone = ZoneTimeline.for(facts.customer.timezone) ? facts.customer.timezone : pack.config.fallbackTimeZone;
+      return { customerId, purpose, channel, pack: pack.name, timeZone, ...decision };
+    });
+  }
+
+  /** Why a customer may or may not be contacted now, every instant in their local time and UTC. */
+  async explain(request: EligibilityRequest): Promise<EligibilityExplanation> {
+    const at = this.clock.now();
+    const [{ nextAllowedAt, reasons, ...decision }] = await this.decide([request], at);
+    const dual = (instant: Date): DualTime => ({
+      utc: instant.toISOString(),
+      local: DateTime.fromJSDate(instant, { zone: decision.timeZone }).toISO({ suppressMilliseconds: true })!,
+    });
+    return {
+      ...decision,
+      final: decision.final ?? false,
+      at: dual(at),
+      ...(nextAllowedAt ? { nextAllowedAt: dual(nextAllowedAt) } : {}),
+      reasons: reasons.map(({ until, ...reason }) => ({
+        ...reason,
+        message: describeReason({ ...reason, until }),
+        ...(until ? { until: dual(until) } : {}),
+      })),
+    };
+  }
+}

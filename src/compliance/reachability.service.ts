@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UNCOUNTED_STATUSES } from './contact-history.repository';
+import { isoDate } from './holiday.calendar';
+import { isDayOff } from './marketing-days.rule';
+import { Channel, CHANNELS, Purpose, PURPOSES } from './policy.types';
+import { CompiledCap, parseContactHours, RulePack } from './rule-pack';
+import { RulePacks } from './rule-packs';
+import { DAY, HOUR } from './zone-timeline';
+
+export const REACHABILITY_BUCKETS = [
+  'reachableNow',
+  'laterToday',
+  'notToday',
+  'muted',
+  'blockedByCap',
+  'blockedByConsent',
+  'blockedByOptOut',
+  'blockedByList',
+  'noAddress',
+] as const;
+export type ReachabilityBucket = (typeof REACHABILITY_BUCKETS)[number];
+export type ChannelReachability = Record<ReachabilityBucket, number>;
+
+export interface Reachability {
+  purpose: Purpose;
+  at: Date;
+  total: number;
+  channels: Record<Channel, ChannelReachability>;
+}
+
+/** Bind parameters after the audience's own, as `$n` placeholders. */
+class Binds {
+  constructor(readonly values: unknown[]) {}
+
+  add(value: unknown, cast = ''): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast}`;
+  }
+}
+
+/**
+ * How many customers of an audience each channel reaches for a purpose, and why not the rest —
+ * one SQL statement over the book that applies the policy's rules as the policy does: the
+ * customer's zone and windows, the ledger's latest entries, the list, the caps. Each customer
+ * falls in exactly one bucket per channel, the first that applies of: no address, the list, an
+ * opt-out, no consent, a cap, a mute, then reachable now / later in their local day / not today.
+ * "Later today" reads local wall-clock minutes, so an hour skipped or repeated by a DST change
+ * that very day is not singled out.
+ */
+@Injectable()
+export class ReachabilityService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly packs: RulePacks,
+  ) {}
+
+  /**
+   * @param audienceWhere a boolean SQL condition over `customers c` using `$1…$n`
+   * @param params the values of those placeholders
+   */
+  async reachability(audienceWhere: string, params: unknown[], purpose: Purpose, now: Date): Promise<Reachability> {
+    const b = new Binds([...params]);
+    const at = b.add(now, '::timestamptz');
+    const packs = this.packs.all();
+    const mapping = Object.entries(this.packs.countryPacks);
+    const caps = packs.flatMap((pack) => capsOf(pack, purpose).map((cap) => ({ pack, cap })));
+    const localDays = [...new Set(caps.map(({ cap }) => cap.localDays).filter(Boolean))];
+    const since = (days: number) => `since_${days}`;
+    const zoneColumns = ['local_date', 'isodow', 'minute', ...localDays.map(since)];
+    const lookbackHours = Math.ceil(Math.max(...packs.map((p) => p.lookbackMs)) / HOUR);
+    const preferences = purpose !== 'fraud';
+    // Only marketing reads the marketing scope.
+    const scopes = purpose === 'marketing' ? ['all', 'marketing'] : ['all'];
+
+    // Per pack: its fallback zone, each channel's contact hours, each of its caps' limit (NULL in
+    // the other packs) — columns of a small table, so that no row compares pack names.
+    const hoursOf = (pack: RulePack, channel: Channel) =>
+      pack.plan(purpose, channel).hours ? parseContactHours(pack.config.contactHours[purpose][channel])! : [null, null];
+    const packColumns: [string, string, unknown[]][] = [
+      ['pack', 'text', packs.map((p) => p.name)],
+      ['fallback_zone', 'text', packs.map((p) => p.config.fallbackTimeZone)],
+      ...CHANNELS.flatMap((channel): [string, string, unknown[]][] => [
+        [`${channel}_start`, 'int', packs.map((p) => hoursOf(p, channel)[0])],
+        [`${channel}_end`, 'int', packs.map((p) => hoursOf(p, channel)[1])],
+      ]),
+      ...caps.map(({ pack, cap }, i): [string, string, unknown[]] => [
+        `cap_${i}_limit`,
+        'int',
+        packs.map((p) => (p === pack ? cap.limit : null)),
+      ]),
+    ];
+    const carried = packColumns.slice(2).map(([name]) => name);
+
+    const capCounts = caps.map(({ cap }, i) => {
+      const only = cap.only ? ` AND ca.${cap.only}` : '';
+      const window = cap.windowMs
+        ? `ca.attempted_at > ${at} - make_interval(hours => ${b.add(cap.windowMs / HOUR, '::int')})`
+        : `ca.attempted_at >= a.${since(cap.localDays)}`;
+      const purposes = b.add(namesOf(cap.countedPurposes, PURPOSES), '::text[]');
+      const channels = b.add(namesOf(cap.countedChannels, CHANNELS), '::text[]');
+      return `count(*) FILTER (WHERE a.cap_${i}_limit IS NOT NULL AND ca.purpose = ANY (${purposes})
+                                 AND ca.channel = ANY (${channels})${only} AND ${window}) AS cap_${i}`;
+    });
+    const overCap = (channel: Channel) =>
+      caps
+        .map(({ pack, cap }, i) => ({ pack, cap, i }))
+        .filter(({ pack, cap }) => pack.plan(purpose, channel).caps.includes(cap))
+        .map(({ i }) => `coalesce(h.cap_${i}, 0) >= a.cap_${i}_limit`)
+        .join(' OR ') || 'false';
+    const muted = [
+      ...(preferences ? [`a.mute_until > ${at}`] : []),
+      ...(purpose === 'marketing' ? [`a.marketing_mute_until > ${at}`] : []),
+    ];
+    const dayOff = purpose === 'marketing' ? this.daysOff(now, b) : undefined;
+    // Customers with their own windows need the function; everyone else only the contact hours.
+    const ownWindows = preferences ? `a.contact_window IS NOT NULL OR a.inconvenient_times <> '[]'::jsonb` : 'false';
+    const bucket = (name: ReachabilityBucket) => REACHABILITY_BUCKETS.indexOf(name);
+    const bucketOf = (channel: Channel) => {
+      const [start, end] = [`a.${channel}_start`, `a.${channel}_end`];
+      return `CASE
+          WHEN ${channel === 'email' ? 'a.email' : 'a.phone'} IS NULL THEN ${bucket('noAddress')}
+          ${purpose === 'fraud' ? '' : `WHEN ${channel === 'email' ? 'de.id' : 'dp.id'} IS NOT NULL THEN ${bucket('blockedByList')}`}
+          WHEN s.${channel}_all[3] = 0 ${purpose === 'marketing' ? `OR s.${channel}_marketing[3] = 0` : ''} THEN ${bucket('blockedByOptOut')}
+          ${purpose === 'marketing' ? `WHEN s.${channel}_marketing IS NULL THEN ${bucket('blockedByConsent')}` : ''}
+          WHEN ${overCap(channel)} THEN ${bucket('blockedByCap')}
+          ${muted.length ? `WHEN ${muted.join(' OR ')} THEN ${bucket('muted')}` : ''}
+          ${dayOff ? `WHEN ${dayOff} THEN ${bucket('notToday')}` : ''}
+          WHEN ${ownWindows} THEN
+            CASE sign(w.${channel}_next - a.minute)
+              WHEN 0 THEN ${bucket('reachableNow')} WHEN 1 THEN ${bucket('laterToday')} ELSE ${bucket('notToday')}
+            END
+          WHEN ${start} IS NULL OR (a.minute >= ${start} AND a.minute < ${end}) THEN ${bucket('reachableNow')}
+          WHEN a.minute < ${start} THEN ${bucket('laterToday')}
+          ELSE ${bucket('notToday')}
+        END`;
+    };
+
+    const sql = `
+      WITH mapping AS (
+        SELECT * FROM unnest(${b.add(
+          mapping.map(([country]) => country),
+          '::text[]',
+        )},
+                             ${b.add(
+                               mapping.map(([, pack]) => pack),
+                               '::text[]',
+                             )}) AS m (country, pack)
+      ),
+      -- The instant in every zone PostgreSQL knows: once per zone instead of once per customer.
+      zone_clock AS (
+        SELECT name AS zone, local_now::date AS local_date, extract(isodow FROM local_now)::int AS isodow,
+               extract(epoch FROM local_now::time) / 60 AS minute
+               ${localDays.map((d) => `, (local_now::date - ${b.add(d - 1, '::int')})::timestamp AT TIME ZONE name AS ${since(d)}`).join('')}
+          FROM (SELECT name, ${at} AT TIME ZONE name AS local_now FROM pg_timezone_names) AS z
+      ),
+      packs AS (
+        SELECT p.*, ${zoneColumns.map((column) => `zc.${column}`).join(', ')}
+          FROM unnest(${packColumns.map(([, type, values]) => b.add(values, `::${type}[]`)).join(', ')})
+               AS p (${packColumns.map(([name]) => name).join(', ')})
+          JOIN zone_clock zc ON zc.zone = p.fallback_zone
+      ),
+      audience AS (
+        SELECT c.id, c.phone, c.email, c.contact_window, c.inconvenient_times, c.mute_until, c.marketing_mute_until,
+               pk.pack, ${carried.map((column) => `pk.${column}`).join(', ')},
+               ${zoneColumns.map((column) => `coalesce(zc.${column}, pk.${column}) AS ${column}`).join(', ')}
+          FROM customers c
+          LEFT JOIN mapping m ON m.country = c.country
+          JOIN packs pk ON pk.pack = coalesce(m.pack, ${b.add(this.packs.defaultPack)})
+          LEFT JOIN zone_clock zc ON zc.zone = c.timezone
+         WHERE ${audienceWhere}
+      ),
+      -- The latest entry per channel and scope as [at in µs, id, granted], without sorting the ledger.
+      consent AS (
+        SELECT e.customer_id,
+               ${CHANNELS.flatMap((channel) =>
+                 scopes.map(
+                   (scope) =>
+                     `max(ARRAY[(extract(epoch FROM e.at) * 1000000)::bigint, e.id, (e.state = 'granted')::int])
+                        FILTER (WHERE e.channel = '${channel}' AND e.scope = '${scope}') AS ${channel}_${scope}`,
+                 ),
+               ).join(',\n               ')}
+          FROM consent_events e
+         WHERE e.customer_id IN (SELECT id FROM audience) AND e.scope = ANY (${b.add(scopes, '::text[]')})
+         GROUP BY e.customer_id
+      ),
+      history AS (
+        SELECT ca.customer_id${capCounts.map((count) => `,\n               ${count}`).join('')}
+          FROM contact_attempts ca
+          JOIN audience a ON a.id = ca.customer_id
+         WHERE ca.attempted_at > ${at} - make_interval(hours => ${b.add(lookbackHours, '::int')})
+           AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})
+         GROUP BY ca.customer_id
+      ),
+      -- The customers' own windows, worked out once per distinct combination: most choose from a few.
+      windows AS (
+        SELECT d.*, ${CHANNELS.map(
+          (channel) =>
+            `policy_next_minute_today(d.${channel}_start, d.${channel}_end, nullif(d.contact_window, 'null'), d.inconvenient_times, d.isodow, d.minute) AS ${channel}_next`,
+        ).join(',\n               ')}
+          FROM (SELECT DISTINCT pack, ${CHANNELS.map((channel) => `${channel}_start, ${channel}_end`).join(', ')},
+                       coalesce(contact_window, 'null') AS contact_window, inconvenient_times, isodow, minute
+                  FROM audience a WHERE ${ownWindows}) AS d
+      ),
+      buckets AS (
+        SELECT ${CHANNELS.map((channel) => `${bucketOf(channel)} AS ${channel}_bucket`).join(',\n               ')}
+          FROM audience a
+          LEFT JOIN consent s ON s.customer_id = a.id
+          LEFT JOIN history h ON h.customer_id = a.id
+          LEFT JOIN windows w ON w.pack = a.pack AND w.contact_window = coalesce(a.contact_window, 'null') AND w.inconvenient_times = a.inconvenient_times
+                             AND w.isodow = a.isodow AND w.minute = a.minute
+          LEFT JOIN do_not_contact dp ON dp.kind = 'phone' AND dp.value = a.phone AND dp.removed_at IS NULL
+          LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(a.email) AND de.removed_at IS NULL
+      )
+      SELECT ${CHANNELS.map((channel) => `${channel}_bucket AS ${channel}`).join(', ')}, count(*)::int AS count
+        FROM buckets GROUP BY ${CHANNELS.map((channel) => `${channel}_bucket`).join(', ')}`;
+
+    // An analytical statement: room to hash the audience's history and consent in memory.
+    const combinations = await this.db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL work_mem = '64MB'`);
+      return manager.query(sql, b.values) as Promise<(Record<Channel, number> & { count: number })[]>;
+    });
+    const channels = Object.fromEntries(
+      CHANNELS.map((channel) => [channel, Object.fromEntries(REACHABILITY_BUCKETS.map((name) => [name, 0]))]),
+    ) as Record<Channel, ChannelReachability>;
+    let total = 0;
+    for (const combination of combinations) {
+      total += combination.count;
+      for (const channel of CHANNELS) channels[channel][REACHABILITY_BUCKETS[combination[channel]]] += combination.count;
+    }
+    return { purpose, at: now, total, channels };
+  }
+
+  /**
+   * Marketing's days off near `now`: every customer's local date is within a day of the UTC
+   * date, so the blocked dates among those three, per pack, are all the SQL needs.
+   */
+  private daysOff(now: Date, b: Binds): string | undefined {
+    const today = Math.floor(now.getTime() / DAY);
+    const tests = this.packs.all().flatMap((pack) => {
+      const days = pack.plan('marketing', 'sms').marketingDays;
+      if (!days) return [];
+      const blocked = [today - 1, today, today + 1].filter((day) => isDayOff(days, days.calendar.kindOf(day)));
+      return [`(a.pack = ${b.add(pack.name)} AND a.local_date = ANY (${b.add(blocked.map(isoDate), '::date[]')}))`];
+    });
+    return tests.length ? tests.join(' OR ') : undefined;
+  }
+}
+
+/** The distinct caps a pack applies to a purpose on any channel. */
+function capsOf(pack: RulePack, purpose: Purpose): CompiledCap[] {
+  return [...new Set(CHANNELS.flatMap((channel) => pack.plan(purpose, channel).caps))];
+}
+
+/** The names behind a cap's bit mask of purposes or channels. */
+function namesOf(mask: number, names: readonly string[]): string[] {
+  return names.filter((_, i) => mask & (1 << i));
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator';
+import { UuidPipe } from '../common/uuid.pipe';
+import { CustomersService } from './customers.service';
+import { CreateCustomerDto } from './dto/create-customer.dto';
+import { SearchCustomersDto } from './dto/search-customers.dto';
+import { UpdateCustomerDto } from './dto/update-customer.dto';
+
+@ApiTags('customers')
+@Controller('customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Post()
+  @Roles('admin', 'campaign_manager', 'ops')
+  create(@Body() body: CreateCustomerDto) {
+    return this.customers.create(body);
+  }
+
+  @Get()
+  @Roles('admin', 'campaign_manager', 'ops', 'agent')
+  search(@Query() query: SearchCustomersDto) {
+    return this.customers.search(query);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'campaign_manager', 'ops', 'agent')
+  get(@Param('id', UuidPipe) id: string) {
+    return this.customers.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'campaign_manager', 'ops')
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateCustomerDto) {
+    return this.customers.update(id, body);
+  }
+}

@@ -1,0 +1,89 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Clock } from '../common/clock';
+import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { Page } from '../common/pagination';
+import { validateCustomerChanges, validateCustomerRow } from './customer-row.validator';
+import { Customer } from './customer.entity';
+import { CreateCustomerDto } from './dto/create-customer.dto';
+import { SearchCustomersDto } from './dto/search-customers.dto';
+import { UpdateCustomerDto } from './dto/update-customer.dto';
+import { normalisePhone } from './phone-number.normalizer';
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateCustomerDto): Promise<Customer> {
+    const checked = validateCustomerRow({ ...input }, { source: 'json' });
+    if ('problems' in checked) throw new ValidationFailedError(checked.problems);
+    const { consent: _none, ...profile } = checked.value;
+    const now = this.clock.now();
+    try {
+      const { identifiers } = await this.db
+        .getRepository(Customer)
+        .insert(columns({ ...profile, createdAt: now, updatedAt: now }));
+      return await this.get(identifiers[0].id as string);
+    } catch (error) {
+      throw uniqueViolation(error) ? externalRefTaken() : error;
+    }
+  }
+
+  async get(id: string): Promise<Customer> {
+    const customer = await this.db.getRepository(Customer).findOneBy({ id });
+    if (!customer) throw new NotFoundError('customer', id);
+    return customer;
+  }
+
+  async update(id: string, input: UpdateCustomerDto): Promise<Customer> {
+    const current = await this.get(id);
+    const checked = validateCustomerChanges({ ...input }, current);
+    if ('problems' in checked) throw new ValidationFailedError(checked.problems);
+    if (Object.keys(checked.value).length) {
+      await this.db.getRepository(Customer).update(id, columns({ ...checked.value, updatedAt: this.clock.now() }));
+    }
+    return this.get(id);
+  }
+
+  /** Filters combine with AND; results in external reference order. */
+  async search(query: SearchCustomersDto): Promise<Page<Customer>> {
+    const q = this.db.getRepository(Customer).createQueryBuilder('c');
+    if (query.externalRef) q.andWhere('c.external_ref = :externalRef', { externalRef: query.externalRef });
+    if (query.phone) q.andWhere('c.phone = :phone', { phone: searchPhone(query.phone) });
+    if (query.email) q.andWhere('lower(c.email) = lower(:email)', { email: query.email.trim() });
+    if (query.name) q.andWhere("c.full_name ILIKE :name ESCAPE '\\'", { name: `%${likeEscaped(query.name)}%` });
+    if (query.cardStatus) q.andWhere('c.card_status = :cardStatus', { cardStatus: query.cardStatus });
+    if (query.riskLevel) q.andWhere('c.risk_level = :riskLevel', { riskLevel: query.riskLevel });
+    if (query.tag) q.andWhere('c.tags @> ARRAY[:tag]::text[]', { tag: query.tag });
+    const [items, total] = await q.orderBy('c.external_ref', 'ASC').take(query.limit).skip(query.offset).getManyAndCount();
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+}
+
+/** TypeORM's partial-entity type cannot see through `Record<string, unknown>` (the attributes); the values are checked. */
+const columns = (values: Partial<Customer>) => values as QueryDeepPartialEntity<Customer>;
+
+/** Searching by a number as people write it finds it as stored; a number that cannot be one is a 400. */
+function searchPhone(raw: string): string {
+  const checked = normalisePhone(raw, 'CN');
+  if ('reason' in checked) throw new ValidationFailedError([{ field: 'phone', reason: checked.reason }]);
+  return checked.e164;
+}
+
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function uniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error as { code?: string }).code === '23505';
+}
+
+const externalRefTaken = () =>
+  new DomainError('CUSTOMER_EXTERNAL_REF_TAKEN', 'a customer with this external reference exists', HttpStatus.CONFLICT, [
+    { field: 'externalRef', reason: 'is taken' },
+  ]);

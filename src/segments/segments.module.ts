@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { SegmentsController } from './segments.controller';
+import { SegmentsService } from './segments.service';
+
+/** Segment rules, saved segments and their live preview; exports the audience condition for campaigns. */
+@Module({
+  controllers: [SegmentsController],
+  providers: [SegmentsService],
+  exports: [SegmentsService],
+})
+export class SegmentsModule {}

@@ -1,0 +1,129 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError, NotFoundError } from '../common/domain-error';
+import { Page, PageQuery } from '../common/pagination';
+import { RISK_LEVELS, RiskLevel } from '../customers/customer.entity';
+import { CreateSegmentDto } from './dto/create-segment.dto';
+import { SegmentFieldDto } from './dto/segment-field.dto';
+import { SampleCustomerDto, SegmentPreviewDto } from './dto/segment-preview.dto';
+import { UpdateSegmentDto } from './dto/update-segment.dto';
+import { maskName, maskPhone } from './personal-data.mask';
+import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalog';
+import { CompiledSegment, compileSegmentRule } from './segment-rule.compiler';
+import { Segment } from './segment.entity';
+
+const SAMPLE_SIZE = 10;
+
+@Injectable()
+export class SegmentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The fields a rule may use, with their operators: what a rule builder offers. */
+  fields(): SegmentFieldDto[] {
+    return [...SEGMENT_FIELDS.values()].map((field) => ({
+      name: field.name,
+      type: field.type,
+      operators: operatorsFor(field),
+      ...(field.values ? { values: field.values } : {}),
+      nullable: field.nullable,
+      description: field.description,
+    }));
+  }
+
+  async create(input: CreateSegmentDto, ownerId: string): Promise<Segment> {
+    this.validate(input.rule);
+    const repository = this.db.getRepository(Segment);
+    return this.unique(input.name, () =>
+      repository.save(repository.create({ name: input.name, description: input.description ?? null, rule: input.rule, ownerId })),
+    );
+  }
+
+  async list(page: PageQuery): Promise<Page<Segment>> {
+    const [items, total] = await this.db
+      .getRepository(Segment)
+      .findAndCount({ order: { name: 'ASC' }, take: page.limit, skip: page.offset });
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  async get(id: string): Promise<Segment> {
+    const segment = await this.db.getRepository(Segment).findOneBy({ id });
+    if (!segment) throw new NotFoundError('segment', id);
+    return segment;
+  }
+
+  async update(id: string, { name, description, rule }: UpdateSegmentDto): Promise<Segment> {
+    if (rule !== undefined) this.validate(rule);
+    const segment = await this.get(id);
+    if (name !== undefined) segment.name = name;
+    if (description !== undefined) segment.description = description;
+    if (rule !== undefined) segment.rule = rule;
+    return this.unique(segment.name, () => this.db.getRepository(Segment).save(segment));
+  }
+
+  async remove(id: string): Promise<void> {
+    const { affected } = await this.db.getRepository(Segment).delete({ id });
+    if (!affected) throw new NotFoundError('segment', id);
+  }
+
+  /** Count, risk breakdown and a masked sample of the customers a rule selects right now. */
+  async preview(rule: unknown): Promise<SegmentPreviewDto> {
+    const at = this.clock.now();
+    const { where, params } = compileSegmentRule(rule, { now: at });
+    // One snapshot, so the sample and the counts describe the same book.
+    return this.db.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('SET TRANSACTION READ ONLY');
+      const counts: { riskLevel: RiskLevel; count: number }[] = await manager.query(
+        `SELECT c.risk_level AS "riskLevel", count(*)::int AS count FROM customers c WHERE ${where} GROUP BY c.risk_level`,
+        params,
+      );
+      const rows: (Omit<SampleCustomerDto, 'name'> & { fullName: string })[] = await manager.query(
+        `SELECT c.id, c.external_ref AS "externalRef", c.full_name AS "fullName", c.phone, c.risk_level AS "riskLevel",
+                c.card_status AS "cardStatus", c.days_past_due AS "daysPastDue"
+           FROM customers c WHERE ${where} LIMIT ${SAMPLE_SIZE}`,
+        params,
+      );
+      const byRiskLevel = Object.fromEntries(RISK_LEVELS.map((level) => [level, 0])) as Record<RiskLevel, number>;
+      for (const { riskLevel, count } of counts) byRiskLevel[riskLevel] = count;
+      const sample = rows.map(({ fullName, phone, ...row }) => ({
+        ...row,
+        name: maskName(fullName),
+        phone: phone === null ? null : maskPhone(phone),
+      }));
+      return { count: counts.reduce((sum, { count }) => sum + count, 0), byRiskLevel, sample, at };
+    });
+  }
+
+  async previewSaved(id: string): Promise<SegmentPreviewDto> {
+    return this.preview((await this.get(id)).rule);
+  }
+
+  /**
+   * The audience of a saved segment at `now`, as a condition over `customers c` for other
+   * features to embed (campaign materialisation), placeholders numbered from `firstParam`.
+   */
+  async audienceCondition(segmentId: string, now: Date, firstParam = 1): Promise<CompiledSegment> {
+    return compileSegmentRule((await this.get(segmentId)).rule, { now, firstParam });
+  }
+
+  private validate(rule: unknown): void {
+    compileSegmentRule(rule, { now: this.clock.now() });
+  }
+
+  private async unique<T>(name: string, save: () => Promise<T>): Promise<T> {
+    try {
+      return await save();
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
+        throw new DomainError('SEGMENT_NAME_TAKEN', `a segment named "${name}" exists`, HttpStatus.CONFLICT, [
+          { field: 'name', reason: 'is taken' },
+        ]);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TemplatePreviewService } from './template-preview.service';
+import { TemplateVersionStore } from './template-version.store';
+import { TemplatesController } from './templates.controller';
+import { TemplatesService } from './templates.service';
+
+/** The script templates: every word Herald says. Other features render through TemplatesService. */
+@Module({
+  controllers: [TemplatesController],
+  providers: [TemplatesService, TemplatePreviewService, TemplateVersionStore],
+  exports: [TemplatesService],
+})
+export class TemplatesModule {}
