@@ -55,8 +55,6 @@ export class CustomerBook1763700100000 implements MigrationInterface {
     await q.query(`CREATE INDEX customers_phone_idx ON customers (phone) WHERE phone IS NOT NULL`);
     await q.query(`CREATE INDEX customers_email_idx ON customers (lower(email)) WHERE email IS NOT NULL`);
     await q.query(`CREATE INDEX customers_tags_idx ON customers USING gin (tags)`);
-    await q.query(`CREATE INDEX customers_overdue_idx ON customers (days_past_due) WHERE days_past_due > 0`);
-    await q.query(`CREATE INDEX customers_due_date_idx ON customers (due_date)`);
 
     await q.query(`
       CREATE TABLE consent_events (

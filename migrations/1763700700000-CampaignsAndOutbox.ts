@@ -12,7 +12,7 @@ export class CampaignsAndOutbox1763700700000 implements MigrationInterface {
         status             text NOT NULL DEFAULT 'draft'
                              CHECK (status IN ('draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled')),
         -- Exactly one audience: a saved segment, or an uploaded list of customer references.
-        segment_id         uuid,
+        segment_id         uuid REFERENCES segments (id) ON DELETE RESTRICT,
         audience_refs      text[],
         plan               jsonb NOT NULL CHECK (jsonb_typeof(plan) = 'array' AND jsonb_array_length(plan) BETWEEN 1 AND 10),
         -- Template versions fixed at launch, so editing a file never changes a running campaign.

@@ -66,8 +66,18 @@ export class SegmentsService {
   }
 
   async remove(id: string): Promise<void> {
-    const { affected } = await this.db.getRepository(Segment).delete({ id });
-    if (!affected) throw new NotFoundError('segment', id);
+    try {
+      const { affected } = await this.db.getRepository(Segment).delete({ id });
+      if (!affected) throw new NotFoundError('segment', id);
+    } catch (error) {
+      // A campaign's audience: deleting it would leave the campaign selecting nobody knows whom.
+      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23001') {
+        throw new DomainError('SEGMENT_IN_USE', 'a campaign uses this segment as its audience', HttpStatus.CONFLICT, [
+          { field: 'id', reason: 'is the audience of a campaign' },
+        ]);
+      }
+      throw error;
+    }
   }
 
   /** Count, risk breakdown and a masked sample of the customers a rule selects right now. */

@@ -130,6 +130,28 @@ describe('campaigns end to end through Twilio and SMTP', () => {
     expect(profile).toEqual({ last_contact_channel: 'email', contact_counts: { sms: 1, email: 1 } });
   });
 
+  it('keeps a segment a campaign uses from being deleted', async () => {
+    const segment = await t.http
+      .post('/segments')
+      .set(as(manager))
+      .send({ name: 'overdue for a campaign', rule: { field: 'daysPastDue', op: 'gt', value: 0 } })
+      .expect(201);
+    await t.http
+      .post('/campaigns')
+      .set(as(manager))
+      .send({
+        name: 'uses the segment',
+        purpose: 'collections',
+        audience: { segmentId: segment.body.id },
+        plan: [{ channel: 'sms', template: 'collections-early' }],
+        startsAt: '2026-11-23T00:00:00Z',
+        endsAt: '2026-11-30T00:00:00Z',
+      })
+      .expect(201);
+    const res = await t.http.delete(`/segments/${segment.body.id}`).set(as(manager)).expect(409);
+    expect(res.body.error.code).toBe('SEGMENT_IN_USE');
+  });
+
   it('places a call through the twilio SDK with the voice template and records who answered', async () => {
     const customer = await store.customer(t.db, { locale: 'en' });
     const task = await store.task(t.db, customer, {

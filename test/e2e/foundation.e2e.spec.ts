@@ -97,6 +97,17 @@ describe('foundation over HTTP', () => {
       expect(res.body.error.details).toEqual([{ field: 'id', reason: 'must be a UUID' }]);
     });
 
+    it('refuses a body nested beyond reason with 400, not a stack overflow', async () => {
+      const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+      const res = await t.http
+        .post('/users')
+        .auth(adminKey, { type: 'bearer' })
+        .set('Content-Type', 'application/json')
+        .send(deep)
+        .expect(400);
+      expect(res.body.error.details).toEqual([{ field: 'body', reason: 'is nested deeper than 64 levels' }]);
+    });
+
     it('answers malformed JSON with 400, not 500', async () => {
       const res = await t.http
         .post('/users')
