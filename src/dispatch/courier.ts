@@ -29,6 +29,12 @@ export interface Parcel {
   urgent?: boolean;
 }
 
+/** When a parcel may go, and the paced senders it counts against. */
+export interface Slot {
+  at: number;
+  senders: { sender: string; spacingMs: number }[];
+}
+
 /** How a send ended, for the dispatcher to decide the task's fate. */
 export interface Delivery extends AttemptResult {
   error?: ChannelError;
@@ -40,6 +46,9 @@ export interface Delivery extends AttemptResult {
  */
 @Injectable()
 export class Courier {
+  /** When this instance last let each paced sender send (planned instants, epoch ms). */
+  private readonly lastSend = new Map<string, number>();
+
   constructor(
     private readonly sms: SmsChannel,
     private readonly voice: VoiceChannel,
@@ -52,23 +61,36 @@ export class Courier {
    * Reserves each parcel's send slot — before its attempt is written, so a failure here leaves
    * nothing that looks half-sent.
    */
-  async schedule(parcels: Parcel[]): Promise<number[]> {
+  async schedule(parcels: Parcel[]): Promise<Slot[]> {
     return this.reserveSlots(parcels);
   }
 
-  /** Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery. */
-  async deliver(parcels: Parcel[], slots: number[], concurrency: number): Promise<Delivery[]> {
+  /**
+   * Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery.
+   * A slot already past when its turn comes does not let sends bunch up to catch up: each
+   * sender's sends stay at least 1/rate apart here too, so no second ever carries more than the
+   * limit.
+   */
+  async deliver(parcels: Parcel[], slots: Slot[], concurrency: number): Promise<Delivery[]> {
     const results: Delivery[] = new Array(parcels.length);
     let next = 0;
     const worker = async () => {
       while (next < parcels.length) {
         const i = next++;
-        await waitUntil(slots[i]);
+        await waitUntil(this.spaced(slots[i]));
         results[i] = await this.send(parcels[i]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, parcels.length) }, worker));
     return results;
+  }
+
+  /** The slot, pushed back as far as this instance's last send from the same senders requires. */
+  private spaced(slot: Slot): number {
+    let at = Math.max(slot.at, Date.now());
+    for (const { sender, spacingMs } of slot.senders) at = Math.max(at, (this.lastSend.get(sender) ?? 0) + spacingMs);
+    for (const { sender } of slot.senders) this.lastSend.set(sender, at);
+    return at;
   }
 
   private async send({ attemptId, outgoing }: Parcel): Promise<Delivery> {
@@ -94,10 +116,10 @@ export class Courier {
   }
 
   /** The earliest instant each parcel may go: the later of its channel's and its campaign's slot. */
-  private async reserveSlots(parcels: Parcel[]): Promise<number[]> {
+  private async reserveSlots(parcels: Parcel[]): Promise<Slot[]> {
     // Pacing is about the providers' wall clock, not business time: no injected Clock here.
     const now = new Date();
-    const slots = new Array<number>(parcels.length).fill(0);
+    const slots: Slot[] = parcels.map(() => ({ at: 0, senders: [] }));
     const groups = new Map<string, { perSecond: number; indexes: number[] }>();
     const join = (key: string, perSecond: number, i: number) => {
       if (perSecond <= 0) return;
@@ -111,7 +133,11 @@ export class Courier {
     });
     for (const [sender, { perSecond, indexes }] of groups) {
       const reserved = await this.pacer.reserve(sender, indexes.length, perSecond, now);
-      indexes.forEach((parcelIndex, k) => (slots[parcelIndex] = Math.max(slots[parcelIndex], reserved[k].getTime())));
+      indexes.forEach((parcelIndex, k) => {
+        const slot = slots[parcelIndex];
+        slot.at = Math.max(slot.at, reserved[k].getTime());
+        slot.senders.push({ sender, spacingMs: 1000 / perSecond });
+      });
     }
     return slots;
   }

@@ -14,6 +14,8 @@ export interface BatchReport {
   claimed: number;
   sent: number;
   settled: number;
+  /** Where the batch's time went, for the debug log: claim, prepare, open, send, close. */
+  ms?: Record<'claim' | 'prepare' | 'open' | 'send' | 'close', number>;
 }
 
 /**
@@ -41,12 +43,15 @@ export class Dispatcher {
   async runBatch(lane: Lane): Promise<BatchReport> {
     const now = this.clock.now();
     const { batchSize, leaseSeconds, concurrency } = this.settings;
+    const lap = stopwatch();
     const tasks = await this.outbox.claim(this.worker, lane, batchSize, now, leaseSeconds);
     if (tasks.length === 0) return { claimed: 0, sent: 0, settled: 0 };
+    const claim = lap();
 
     const { ready, settled } = await this.preparer.prepare(tasks, now);
     await this.outbox.settle(settled);
     const slots = await this.courier.schedule(ready.map((r) => r.parcel));
+    const prepare = lap();
     const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
     const opened = await this.attempts.open(
       this.worker,
@@ -55,16 +60,30 @@ export class Dispatcher {
     );
     const isOpen = new Set(opened.map((a) => a.id));
     const sending = ready.flatMap((r, i) => (isOpen.has(r.attempt.id) ? [{ ...r, slot: slots[i] }] : []));
+    const open = lap();
 
     const deliveries = await this.courier.deliver(
       sending.map((r) => r.parcel),
       sending.map((r) => r.slot),
       concurrency,
     );
+    const send = lap();
     await this.ledger.close(
       sending.map((r, i) => ({ task: r.task, attempt: r.attempt, locale: r.locale, delivery: deliveries[i] })),
       this.clock.now(),
     );
-    return { claimed: tasks.length, sent: sending.length, settled: settled.length };
+    const ms = { claim, prepare, open, send, close: lap() };
+    return { claimed: tasks.length, sent: sending.length, settled: settled.length, ms };
   }
+}
+
+/** Milliseconds since the last call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - last);
+    last = now;
+    return elapsed;
+  };
 }

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:dispatch` — the outbox pipeline (claim, policy, render, send, record) on its own
+ * database with a generated book:
+ *  1. materialising a 300,000-customer campaign run (one INSERT … SELECT), against the naive way
+ *     (TypeORM `save` in chunks) on a sample;
+ *  2. 100,000 SMS through the sandbox channel, pacing off;
+ *  3. 100,000 SMS through the real twilio SDK to a local server speaking Twilio's REST API, pacing off;
+ *  4. the same with pacing on: the rate Twilio sees, and its busiest calendar second over the limit.
+ * Fraud alerts are the SMS (they may go at any hour, so the figures do not depend on the time of day).
+ * Last line: JSON.
+ */
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app';
+import { UsersService } from '../src/auth/users.service';
+import { CampaignLauncher } from '../src/campaigns/campaign-launcher';
+import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { ManualClock } from '../src/common/clock';
+import { loadConfig } from '../src/config/app-config';
+import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
+import { ContactTask, PURPOSE_PRIORITY } from '../src/dispatch/contact-task.entity';
+import { Dispatcher } from '../src/dispatch/dispatcher';
+import { LANES } from '../src/dispatch/outbox.repository';
+import { SegmentsService } from '../src/segments/segments.service';
+import { FakeTwilio } from '../test/support/fake-twilio.server';
+import { benchDatabase, timed } from './support/bench-database';
+
+const BOOK = Number(process.env.BENCH_BOOK ?? 300_000);
+const SMS = Number(process.env.BENCH_SMS ?? 100_000);
+const PACED_LIMIT = Number(process.env.BENCH_PACED_LIMIT ?? 200);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);
+const NAIVE_SAMPLE = 20_000;
+const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
+const [URGENT] = LANES;
+const FRAUD_VARIABLES = {
+  txn: { amount: 880000, currency: 'CNY', merchant: 'JD.com', at: '2026-11-23T01:58:00Z', reference: '4821' },
+};
+
+const BASE_ENV = {
+  LOG_LEVEL: 'warn',
+  DISPATCH_ENABLED: 'false',
+  DISPATCH_BATCH_SIZE: '1000',
+  DISPATCH_CONCURRENCY: '64',
+  SANDBOX_AUTO_CALLBACKS: 'false',
+  SMS_PER_SECOND: '0',
+  PUBLIC_BASE_URL: 'http://herald.bench',
+};
+
+async function app(url: string, env: NodeJS.ProcessEnv): Promise<INestApplication> {
+  const instance = await createApp(loadConfig({ ...BASE_ENV, ...env }), url, { clock: new ManualClock(NOW) });
+  await instance.init();
+  return instance;
+}
+
+/** One fraud alert for each of the first `count` customers with a phone, due now. */
+async function queueAlerts(db: DataSource, run: string, count: number): Promise<void> {
+  await db.query(`DELETE FROM contact_tasks`);
+  await db.query(
+    `INSERT INTO contact_tasks (customer_id, subject_ref, purpose, channel, template_key, variables, priority, due_at)
+     SELECT id, $1 || id, 'fraud', 'sms', 'fraud-verification', $2, $3, $4
+       FROM customers WHERE phone IS NOT NULL ORDER BY external_ref LIMIT $5`,
+    [`${run}-`, JSON.stringify(FRAUD_VARIABLES), PURPOSE_PRIORITY.fraud, new Date(NOW.getTime() - 60_000), count],
+  );
+  await db.query('ANALYZE contact_tasks');
+}
+
+/** Two drain loops in one process, as the dispatcher's lanes would run; returns sends per second. */
+async function drain(instance: INestApplication): Promise<{ sent: number; perSecond: number }> {
+  const dispatcher = instance.get(Dispatcher);
+  let sent = 0;
+  const loop = async () => {
+    for (;;) {
+      const report = await dispatcher.runBatch(URGENT);
+      if (report.claimed === 0) return;
+      if (process.env.BENCH_TRACE) console.log(JSON.stringify(report));
+      sent += report.sent;
+    }
+  };
+  const [, ms] = await timed(() => Promise.all([loop(), loop()]));
+  return { sent, perSecond: Math.round(sent / (ms / 1000)) };
+}
+
+async function materialise(url: string): Promise<{ created: number; ms: number; naiveRowsPerSec: number }> {
+  const instance = await app(url, {});
+  try {
+    const users = instance.get(UsersService);
+    const manager = await users.create({ username: 'bench', displayName: 'Bench', role: 'campaign_manager' });
+    const principal = { userId: manager.id, username: 'bench', role: 'campaign_manager' as const };
+    const segment = await instance
+      .get(SegmentsService)
+      .create(
+        { name: 'everyone with a risk level', rule: { field: 'riskLevel', op: 'in', value: ['low', 'medium', 'high'] } },
+        manager.id,
+      );
+    const campaign = await instance.get(CampaignsService).create(
+      {
+        name: 'bench reminders',
+        purpose: 'service',
+        audience: { segmentId: segment.id },
+        plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }],
+        startsAt: '2026-11-24T00:00:00Z',
+        endsAt: '2026-11-30T00:00:00Z',
+      },
+      principal,
+    );
+    const launcher = instance.get(CampaignLauncher);
+    const launched = await launcher.launch(campaign.id);
+    const [created, ms] = await timed(() => launcher.startRun(launched, 'bench'));
+
+    const db = instance.get(DataSource);
+    const sample: Partial<ContactTask>[] = (await db.query(`SELECT id FROM customers ORDER BY id LIMIT $1`, [NAIVE_SAMPLE])).map(
+      (c: { id: string }) => ({
+        customerId: c.id,
+        purpose: 'service',
+        channel: 'sms',
+        templateKey: 'repayment-reminder-before-due',
+        priority: PURPOSE_PRIORITY.service,
+        dueAt: NOW,
+      }),
+    );
+    const [, naiveMs] = await timed(async () => {
+      for (let i = 0; i < sample.length; i += 1000) await db.getRepository(ContactTask).save(sample.slice(i, i + 1000));
+    });
+    return { created, ms, naiveRowsPerSec: Math.round(sample.length / (naiveMs / 1000)) };
+  } finally {
+    await instance.close();
+  }
+}
+
+async function paced(url: string, twilio: FakeTwilio): Promise<{ ratePerSec: number; peakOverLimit: number; seconds: number[] }> {
+  const instance = await app(url, { ...twilio.env({ TWILIO_FROM_NUMBER: '+15005550006' }), SMS_PER_SECOND: String(PACED_LIMIT) });
+  try {
+    const db = instance.get(DataSource);
+    await queueAlerts(db, 'paced', PACED_LIMIT * PACED_SECONDS);
+    await db.query('DELETE FROM sender_pacing');
+    const from = twilio.requests.length;
+    await drain(instance);
+    const times = twilio.requests.slice(from).map((r) => r.at.getTime());
+    const perSecond = new Map<number, number>();
+    for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    const seconds = [...perSecond.entries()].sort(([a], [b]) => a - b).map(([, n]) => n);
+    const span = (Math.max(...times) - Math.min(...times)) / 1000;
+    return {
+      ratePerSec: Number(((times.length - 1) / span).toFixed(1)),
+      peakOverLimit: Number((Math.max(...seconds) / PACED_LIMIT).toFixed(3)),
+      seconds,
+    };
+  } finally {
+    await instance.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const database = await benchDatabase('dispatch');
+  const twilio = await FakeTwilio.start();
+  try {
+    const seeder = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+    const [, seedMs] = await timed(() => seedCustomerBook(seeder, { customers: BOOK, seed: 11, today: '2026-11-23' }));
+    await seeder.query('ANALYZE');
+    await seeder.destroy();
+    console.log(`book: ${BOOK} generated customers in ${(seedMs / 1000).toFixed(1)} s`);
+
+    const run = await materialise(database.url);
+    console.log(
+      `materialise: ${run.created} tasks in ${run.ms.toFixed(0)} ms (${Math.round(run.created / (run.ms / 1000))}/s);` +
+        ` naive TypeORM save in chunks: ${run.naiveRowsPerSec}/s on ${NAIVE_SAMPLE}, ~${Math.round((run.created / run.naiveRowsPerSec) * 1000)} ms for the run`,
+    );
+
+    const sandboxApp = await app(database.url, {});
+    await queueAlerts(sandboxApp.get(DataSource), 'sandbox', SMS);
+    const sandbox = await drain(sandboxApp);
+    await sandboxApp.close();
+    console.log(`sandbox: ${sandbox.sent} SMS at ${sandbox.perSecond}/s (claim, policy, render, send, record; pacing off)`);
+
+    const sdkApp = await app(database.url, twilio.env({ TWILIO_FROM_NUMBER: '+15005550006' }));
+    await queueAlerts(sdkApp.get(DataSource), 'sdk', SMS);
+    const sdk = await drain(sdkApp);
+    await sdkApp.close();
+    console.log(`twilio SDK → local Twilio: ${sdk.sent} SMS at ${sdk.perSecond}/s (pacing off)`);
+
+    const pace = await paced(database.url, twilio);
+    console.log(
+      `paced at ${PACED_LIMIT}/s: ${pace.ratePerSec}/s as Twilio saw it (${((1 - pace.ratePerSec / PACED_LIMIT) * 100).toFixed(2)}% under);` +
+        ` busiest second ${Math.round(pace.peakOverLimit * PACED_LIMIT)} (${pace.peakOverLimit} of the limit); per second: ${pace.seconds.join(' ')}`,
+    );
+
+    console.log(
+      JSON.stringify({
+        sandboxPerSec: sandbox.perSecond,
+        twilioSdkPerSec: sdk.perSecond,
+        materialiseMs: Math.round(run.ms),
+        pacedPeakOverLimit: pace.peakOverLimit,
+        pacedRatePerSec: pace.ratePerSec,
+        naiveMaterialiseRowsPerSec: run.naiveRowsPerSec,
+      }),
+    );
+  } finally {
+    await twilio.close();
+    await database.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
