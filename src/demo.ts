@@ -3,11 +3,16 @@
  * customer book, ready to explore from the API docs.
  */
 import 'reflect-metadata';
+import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { UsersService } from './auth/users.service';
 import { Role } from './auth/role';
 import { loadConfig } from './config/app-config';
+import { seedCustomerBook } from './customers/book/customer-book.writer';
 import { exitOnStartFailure, startHerald, stopOnSignals } from './main';
+import { SegmentsService } from './segments/segments.service';
+
+const DEMO_BOOK = 5_000;
 
 /** Well-known keys, for the demo only: they are printed on every start. */
 const ADMIN_KEY = 'hk_demo_admin_0000000000000000';
@@ -19,7 +24,15 @@ const DEMO_USERS: { username: string; role: Role; key: string }[] = [
 ];
 
 async function demo(): Promise<void> {
-  const config = loadConfig({ DATA_DIR: './.data/demo', LOG_LEVEL: 'warn', HERALD_ADMIN_KEY: ADMIN_KEY, ...process.env });
+  // The sandbox stands in for Twilio, so the demo may send faster than a real long code would.
+  const config = loadConfig({
+    DATA_DIR: './.data/demo',
+    LOG_LEVEL: 'warn',
+    HERALD_ADMIN_KEY: ADMIN_KEY,
+    SMS_PER_SECOND: '20',
+    CALLS_PER_SECOND: '5',
+    ...process.env,
+  });
   const herald = await startHerald(config);
   stopOnSignals(herald);
   const users = herald.app.get(UsersService);
@@ -30,12 +43,58 @@ async function demo(): Promise<void> {
     const created = await users.create({ username: user.username, displayName: user.username, role: user.role });
     await users.issueKey(created.id, 'demo', user.key);
   }
+  const [{ count }] = await db.query('SELECT count(*)::int AS count FROM customers');
+  if (count === 0) {
+    const today = DateTime.now().setZone('Asia/Shanghai').toISODate()!;
+    await seedCustomerBook(db, { customers: DEMO_BOOK, seed: 42, today });
+  }
+  await ensureDemoSegments(herald.app.get(SegmentsService), db);
   const lines = [{ role: 'admin', key: ADMIN_KEY }, ...DEMO_USERS].map((u) => `    ${u.role.padEnd(17)} ${u.key}`).join('\n');
   process.stdout.write(
     `\nHerald demo is running at ${herald.url}\n` +
       `  API docs:  ${herald.url}/docs\n  Health:    ${herald.url}/health\n\n` +
-      `Demo API keys (send as "Authorization: Bearer <key>"):\n${lines}\n\nCtrl-C stops it; data stays under ${config.dataDir}.\n`,
+      `Demo API keys (send as "Authorization: Bearer <key>"):\n${lines}\n\n` +
+      `A generated book of ${DEMO_BOOK.toLocaleString('en')} customers, saved segments (GET /segments), and sandbox\n` +
+      `channels: what would be sent is at GET /sandbox/messages.\n\nCtrl-C stops it; data stays under ${config.dataDir}.\n`,
   );
+}
+
+/** Segments a campaign manager would start from. */
+async function ensureDemoSegments(segments: SegmentsService, db: DataSource): Promise<void> {
+  const [{ id: ownerId }] = await db.query(`SELECT id FROM users WHERE username = 'demo-manager'`);
+  const wanted = [
+    {
+      name: 'Overdue 1–30 days, medium or high risk',
+      rule: {
+        all: [
+          { field: 'daysPastDue', op: 'between', value: [1, 30] },
+          { field: 'riskLevel', op: 'in', value: ['medium', 'high'] },
+        ],
+      },
+    },
+    {
+      name: 'Due within 3 days, minimum not paid',
+      rule: {
+        all: [
+          { field: 'daysUntilDue', op: 'between', value: [0, 3] },
+          { field: 'minimumDuePaid', op: 'eq', value: false },
+        ],
+      },
+    },
+    {
+      name: 'Never activated, issued over 14 days ago',
+      rule: {
+        all: [
+          { field: 'cardStatus', op: 'eq', value: 'not_activated' },
+          { field: 'daysSinceCardIssued', op: 'gt', value: 14 },
+        ],
+      },
+    },
+  ];
+  for (const segment of wanted) {
+    const [exists] = await db.query('SELECT 1 FROM segments WHERE name = $1', [segment.name]);
+    if (!exists) await segments.create(segment, ownerId);
+  }
 }
 
 demo().catch(exitOnStartFailure);
