@@ -69,7 +69,8 @@ export class ReachabilityService {
     const localDays = [...new Set(caps.map(({ cap }) => cap.localDays).filter(Boolean))];
     const since = (days: number) => `since_${days}`;
     const zoneColumns = ['local_date', 'isodow', 'minute', ...localDays.map(since)];
-    const lookbackHours = Math.ceil(Math.max(...packs.map((p) => p.lookbackMs)) / HOUR);
+    // Only as far back as this purpose's caps look.
+    const lookbackHours = Math.ceil(Math.max(DAY, ...caps.map(({ cap }) => cap.windowMs || (cap.localDays + 1) * DAY)) / HOUR);
     const preferences = purpose !== 'fraud';
     // Only marketing reads the marketing scope.
     const scopes = purpose === 'marketing' ? ['all', 'marketing'] : ['all'];
@@ -114,8 +115,20 @@ export class ReachabilityService {
       ...(purpose === 'marketing' ? [`a.marketing_mute_until > ${at}`] : []),
     ];
     const dayOff = purpose === 'marketing' ? this.daysOff(now, b) : undefined;
-    // Customers with their own windows need the function; everyone else only the contact hours.
-    const ownWindows = preferences ? `a.contact_window IS NOT NULL OR a.inconvenient_times <> '[]'::jsonb` : 'false';
+    // Customers with their own windows need policy_next_minute_today, the rest only the contact
+    // hours; the key groups customers whose windows are the same.
+    const windowKey = preferences
+      ? `CASE WHEN c.contact_window IS NOT NULL OR c.inconvenient_times <> '[]'::jsonb
+              THEN coalesce(c.contact_window, 'null')::text || c.inconvenient_times::text END`
+      : 'NULL::text';
+    const countries = b.add(
+      mapping.map(([country]) => country),
+      '::text[]',
+    );
+    const countryPacks = b.add(
+      mapping.map(([, pack]) => pack),
+      '::text[]',
+    );
     const bucket = (name: ReachabilityBucket) => REACHABILITY_BUCKETS.indexOf(name);
     const bucketOf = (channel: Channel) => {
       const [start, end] = [`a.${channel}_start`, `a.${channel}_end`];
@@ -127,7 +140,7 @@ export class ReachabilityService {
           WHEN ${overCap(channel)} THEN ${bucket('blockedByCap')}
           ${muted.length ? `WHEN ${muted.join(' OR ')} THEN ${bucket('muted')}` : ''}
           ${dayOff ? `WHEN ${dayOff} THEN ${bucket('notToday')}` : ''}
-          WHEN ${ownWindows} THEN
+          WHEN a.window_key IS NOT NULL THEN
             CASE sign(w.${channel}_next - a.minute)
               WHEN 0 THEN ${bucket('reachableNow')} WHEN 1 THEN ${bucket('laterToday')} ELSE ${bucket('notToday')}
             END
@@ -139,14 +152,7 @@ export class ReachabilityService {
 
     const sql = `
       WITH mapping AS (
-        SELECT * FROM unnest(${b.add(
-          mapping.map(([country]) => country),
-          '::text[]',
-        )},
-                             ${b.add(
-                               mapping.map(([, pack]) => pack),
-                               '::text[]',
-                             )}) AS m (country, pack)
+        SELECT * FROM unnest(${countries}, ${countryPacks}) AS m (country, pack)
       ),
       -- The instant in every zone PostgreSQL knows: once per zone instead of once per customer.
       zone_clock AS (
@@ -163,7 +169,7 @@ export class ReachabilityService {
       ),
       audience AS (
         SELECT c.id, c.phone, c.email, c.contact_window, c.inconvenient_times, c.mute_until, c.marketing_mute_until,
-               pk.pack, ${carried.map((column) => `pk.${column}`).join(', ')},
+               ${windowKey} AS window_key, pk.pack, ${carried.map((column) => `pk.${column}`).join(', ')},
                ${zoneColumns.map((column) => `coalesce(zc.${column}, pk.${column}) AS ${column}`).join(', ')}
           FROM customers c
           LEFT JOIN mapping m ON m.country = c.country
@@ -197,19 +203,19 @@ export class ReachabilityService {
       windows AS (
         SELECT d.*, ${CHANNELS.map(
           (channel) =>
-            `policy_next_minute_today(d.${channel}_start, d.${channel}_end, nullif(d.contact_window, 'null'), d.inconvenient_times, d.isodow, d.minute) AS ${channel}_next`,
+            `policy_next_minute_today(d.${channel}_start, d.${channel}_end, d.contact_window, d.inconvenient_times, d.isodow, d.minute) AS ${channel}_next`,
         ).join(',\n               ')}
-          FROM (SELECT DISTINCT pack, ${CHANNELS.map((channel) => `${channel}_start, ${channel}_end`).join(', ')},
-                       coalesce(contact_window, 'null') AS contact_window, inconvenient_times, isodow, minute
-                  FROM audience a WHERE ${ownWindows}) AS d
+          FROM (SELECT DISTINCT ON (window_key, pack, isodow, minute)
+                       window_key, pack, isodow, minute, contact_window, inconvenient_times,
+                       ${CHANNELS.map((channel) => `${channel}_start, ${channel}_end`).join(', ')}
+                  FROM audience WHERE window_key IS NOT NULL) AS d
       ),
       buckets AS (
         SELECT ${CHANNELS.map((channel) => `${bucketOf(channel)} AS ${channel}_bucket`).join(',\n               ')}
           FROM audience a
           LEFT JOIN consent s ON s.customer_id = a.id
           LEFT JOIN history h ON h.customer_id = a.id
-          LEFT JOIN windows w ON w.pack = a.pack AND w.contact_window = coalesce(a.contact_window, 'null') AND w.inconvenient_times = a.inconvenient_times
-                             AND w.isodow = a.isodow AND w.minute = a.minute
+          LEFT JOIN windows w ON w.window_key = a.window_key AND w.pack = a.pack AND w.isodow = a.isodow AND w.minute = a.minute
           LEFT JOIN do_not_contact dp ON dp.kind = 'phone' AND dp.value = a.phone AND dp.removed_at IS NULL
           LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(a.email) AND de.removed_at IS NULL
       )
@@ -218,7 +224,7 @@ export class ReachabilityService {
 
     // An analytical statement: room to hash the audience's history and consent in memory.
     const combinations = await this.db.transaction(async (manager) => {
-      await manager.query(`SET LOCAL work_mem = '64MB'`);
+      await manager.query(`SET LOCAL work_mem = '128MB'`);
       return manager.query(sql, b.values) as Promise<(Record<Channel, number> & { count: number })[]>;
     });
     const channels = Object.fromEntries(

@@ -240,6 +240,23 @@ describe('customer import (integration)', () => {
     expect(await finished).toMatchObject({ status: 'succeeded', rowsDone: 25_000, rowsInserted: 25_000, etaSeconds: null });
   });
 
+  it('marks imports whose process stopped as abandoned when Herald starts, leaving live ones alone', async () => {
+    const insert = (heartbeatMinutesAgo: number) =>
+      t.db
+        .query(
+          `INSERT INTO customer_imports (format, mode, status, started_at, heartbeat_at)
+           VALUES ('csv', 'partial', 'running', now(), now() - make_interval(mins => $1)) RETURNING id`,
+          [heartbeatMinutesAgo],
+        )
+        .then(([row]) => row.id as string);
+    const [stale, live] = [await insert(30), await insert(1)];
+
+    await imports.onApplicationBootstrap();
+
+    expect(await imports.get(stale)).toMatchObject({ status: 'failed', error: { code: 'IMPORT_ABANDONED' } });
+    expect(await imports.get(live)).toMatchObject({ status: 'running', error: null });
+  });
+
   it('refuses a body that is neither CSV nor NDJSON before creating a job', async () => {
     const before = (await imports.list({ limit: 1, offset: 0 })).total;
     await expect(run('{}', 'partial', 'application/json')).rejects.toMatchObject({

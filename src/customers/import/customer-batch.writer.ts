@@ -42,16 +42,20 @@ const incoming = CUSTOMER_IMPORT_COLUMNS.slice(1)
   .join(', ');
 
 /**
- * One statement per batch. `written`: the upsert, skipping profiles whose imported fields are
- * unchanged. `targets`: every staged row with its customer id — from the upsert's RETURNING, or
+ * One statement per batch. `batch`: the staged rows, the last one of a customer that appears
+ * twice (ON CONFLICT may touch a row only once). `written`: the upsert, skipping profiles whose
+ * imported fields are unchanged. `targets`: every staged row with its customer id — from the upsert's RETURNING, or
  * looked up for the unchanged ones. The consent rows follow: a new customer has no history to
  * compare with, an existing one gets a row only where the state differs from its latest.
  * $1: now, $2: evidence.
  */
 const UPSERT_WITH_CONSENT = `
-  WITH written AS (
+  WITH batch AS (
+    SELECT DISTINCT ON (external_ref) * FROM pg_temp.${STAGING} ORDER BY external_ref, row_number DESC
+  ),
+  written AS (
     INSERT INTO customers AS c (${CUSTOMER_IMPORT_COLUMNS.join(', ')}, created_at, updated_at)
-    SELECT ${CUSTOMER_IMPORT_COLUMNS.join(', ')}, $1, $1 FROM pg_temp.${STAGING}
+    SELECT ${CUSTOMER_IMPORT_COLUMNS.join(', ')}, $1, $1 FROM batch
     ORDER BY external_ref
     ON CONFLICT (external_ref) DO UPDATE SET ${assignments}, updated_at = EXCLUDED.updated_at
     WHERE (${current}) IS DISTINCT FROM (${incoming})
@@ -61,14 +65,14 @@ const UPSERT_WITH_CONSENT = `
     SELECT id, external_ref, inserted FROM written
     UNION ALL
     SELECT (SELECT c.id FROM customers c WHERE c.external_ref = s.external_ref), s.external_ref, false
-    FROM pg_temp.${STAGING} s
+    FROM batch s
     WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.external_ref = s.external_ref)
   ),
   consent AS (
     INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, at)
     SELECT t.id, v.channel, 'marketing', v.state, 'import', $2::jsonb || jsonb_build_object('row', s.row_number), $1
     FROM targets t
-    JOIN pg_temp.${STAGING} s ON s.external_ref = t.external_ref
+    JOIN batch s ON s.external_ref = t.external_ref
     CROSS JOIN LATERAL (VALUES ('sms', s.consent_sms), ('email', s.consent_email), ('call', s.consent_call)) AS v (channel, state)
     WHERE v.state IS NOT NULL
       AND (t.inserted OR v.state IS DISTINCT FROM (
@@ -98,11 +102,15 @@ export interface WriterOptions {
   evidence: ConsentEvidence;
 }
 
+/** COPY lines are joined this many at a time, so a batch is a few large strings rather than many small ones to keep alive. */
+const LINES_PER_CHUNK = 256;
+
 interface Lane {
   runner: QueryRunner;
   client: PoolClient;
-  /** COPY lines by external reference: a later row for the same customer replaces an earlier one. */
-  rows: Map<string, string>;
+  /** The batch so far: COPY text in chunks, and the lines not yet joined into one. */
+  chunks: string[];
+  lines: string[];
 }
 
 /**
@@ -124,7 +132,7 @@ export class CustomerBatchWriter {
     try {
       for (let i = 0; i < options.lanes; i++) {
         const runner = db.createQueryRunner();
-        lanes.push({ runner, client: (await runner.connect()) as PoolClient, rows: new Map() });
+        lanes.push({ runner, client: (await runner.connect()) as PoolClient, chunks: [], lines: [] });
       }
       for (const { client } of lanes) {
         if (options.singleTransaction) {
@@ -144,15 +152,20 @@ export class CustomerBatchWriter {
   /** Queues a row for the next flush. */
   add(row: CustomerRow, rowNumber: number): void {
     const lane = this.lanes.length === 1 ? this.lanes[0] : this.lanes[hash(row.externalRef) % this.lanes.length];
-    lane.rows.set(row.externalRef, encodeCopyLine(row, rowNumber));
+    lane.lines.push(encodeCopyLine(row, rowNumber));
+    if (lane.lines.length === LINES_PER_CHUNK) {
+      lane.chunks.push(lane.lines.join(''));
+      lane.lines = [];
+    }
   }
 
   /** Writes the rows queued so far (taken at once, so adding may go on meanwhile), every lane in parallel. */
   async flush(now: Date): Promise<BatchResult> {
     const batches = this.lanes.map((lane) => {
-      const lines = [...lane.rows.values()];
-      lane.rows = new Map();
-      return lines;
+      const chunks = lane.lines.length ? [...lane.chunks, lane.lines.join('')] : lane.chunks;
+      lane.chunks = [];
+      lane.lines = [];
+      return chunks;
     });
     const results = await Promise.all(this.lanes.map((lane, i) => this.write(lane.client, batches[i], now)));
     return results.reduce((sum, r) => ({ inserted: sum.inserted + r.inserted, updated: sum.updated + r.updated }), {
@@ -163,7 +176,10 @@ export class CustomerBatchWriter {
 
   /** Drops the rows queued since the last flush. */
   discard(): void {
-    for (const lane of this.lanes) lane.rows = new Map();
+    for (const lane of this.lanes) {
+      lane.chunks = [];
+      lane.lines = [];
+    }
   }
 
   /** Keeps everything written (ending the single transaction, if there is one) and returns the connections. */
@@ -191,26 +207,27 @@ export class CustomerBatchWriter {
     this.lanes.length = 0;
   }
 
-  private async write(client: PoolClient, lines: string[], now: Date): Promise<BatchResult> {
-    if (!lines.length) return { inserted: 0, updated: 0 };
+  private async write(client: PoolClient, chunks: string[], now: Date): Promise<BatchResult> {
+    if (!chunks.length) return { inserted: 0, updated: 0 };
     if (!this.options.singleTransaction) {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock_shared($1)', [IMPORT_WRITE_LOCK]);
     }
     await client.query(`TRUNCATE pg_temp.${STAGING}`);
-    await copy(client, lines);
+    await copy(client, chunks);
     const { rows } = await client.query<BatchResult>(UPSERT_WITH_CONSENT, [now, JSON.stringify(this.options.evidence)]);
     if (!this.options.singleTransaction) await client.query('COMMIT');
     return rows[0];
   }
 }
 
-function copy(client: PoolClient, lines: string[]): Promise<void> {
+function copy(client: PoolClient, chunks: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFrom(`COPY pg_temp.${STAGING} FROM STDIN`));
     stream.on('error', reject);
     stream.on('finish', resolve);
-    stream.end(lines.join(''));
+    for (const chunk of chunks) stream.write(chunk);
+    stream.end();
   });
 }
 
