@@ -29,7 +29,9 @@ export class ContactLog1763700150000 implements MigrationInterface {
         updated_at        timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX contact_attempts_customer_idx ON contact_attempts (customer_id, attempted_at DESC)`);
-    await q.query(`CREATE UNIQUE INDEX contact_attempts_provider_ref_key ON contact_attempts (provider, provider_ref) WHERE provider_ref IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX contact_attempts_provider_ref_key ON contact_attempts (provider, provider_ref) WHERE provider_ref IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX contact_attempts_task_idx ON contact_attempts (task_id) WHERE task_id IS NOT NULL`);
   }
 

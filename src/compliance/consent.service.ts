@@ -34,6 +34,12 @@ export interface ConsentOverview {
   history: Page<ConsentEvent>;
 }
 
+/**
+ * The latest entry decides; of two at the very same instant, the revocation (the customer's
+ * refusal must never lose to a coincidence of timestamps), then the one recorded last.
+ */
+const LATEST_FIRST = `at DESC, (state = 'revoked') DESC, id DESC`;
+
 /** A consent time a little ahead of ours is clock skew; further ahead it is a mistake. */
 const SKEW_MS = 60_000;
 
@@ -64,7 +70,7 @@ export class ConsentService {
       const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
       if (!customer) throw new NotFoundError('customer', input.customerId);
       const [previous] = await manager.query(
-        `SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY at DESC, id DESC LIMIT 1`,
+        `SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1`,
         [input.customerId, input.channel, input.scope],
       );
       const event = await manager.getRepository(ConsentEvent).save(
@@ -124,7 +130,7 @@ export class ConsentService {
                 customer_id AS "customerId", channel, scope, state, source, at
            FROM consent_events
           WHERE customer_id = ANY ($1::uuid[])
-          ORDER BY customer_id, channel, scope, at DESC, id DESC`,
+          ORDER BY customer_id, channel, scope, ${LATEST_FIRST}`,
         [customerIds],
       );
     for (const { customerId, channel, scope, state, source, at } of rows) {

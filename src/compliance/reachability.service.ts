@@ -69,8 +69,6 @@ export class ReachabilityService {
     const localDays = [...new Set(caps.map(({ cap }) => cap.localDays).filter(Boolean))];
     const since = (days: number) => `since_${days}`;
     const zoneColumns = ['local_date', 'isodow', 'minute', ...localDays.map(since)];
-    // Only as far back as this purpose's caps look.
-    const lookbackHours = Math.ceil(Math.max(DAY, ...caps.map(({ cap }) => cap.windowMs || (cap.localDays + 1) * DAY)) / HOUR);
     const preferences = purpose !== 'fraud';
     // Only marketing reads the marketing scope.
     const scopes = purpose === 'marketing' ? ['all', 'marketing'] : ['all'];
@@ -94,15 +92,19 @@ export class ReachabilityService {
     ];
     const carried = packColumns.slice(2).map(([name]) => name);
 
-    const capCounts = caps.map(({ cap }, i) => {
+    // What each cap counts, and — to read only those rows of the log — how far back it looks.
+    const counted = caps.map(({ cap }) => {
+      const matches = `ca.purpose = ANY (${b.add(namesOf(cap.countedPurposes, PURPOSES), '::text[]')})
+                       AND ca.channel = ANY (${b.add(namesOf(cap.countedChannels, CHANNELS), '::text[]')})`;
+      const lookbackHours = Math.ceil((cap.windowMs || (cap.localDays + 1) * DAY) / HOUR);
+      return { cap, matches, recent: `ca.attempted_at > ${at} - make_interval(hours => ${b.add(lookbackHours, '::int')})` };
+    });
+    const capCounts = counted.map(({ cap, matches }, i) => {
       const only = cap.only ? ` AND ca.${cap.only}` : '';
       const window = cap.windowMs
         ? `ca.attempted_at > ${at} - make_interval(hours => ${b.add(cap.windowMs / HOUR, '::int')})`
         : `ca.attempted_at >= a.${since(cap.localDays)}`;
-      const purposes = b.add(namesOf(cap.countedPurposes, PURPOSES), '::text[]');
-      const channels = b.add(namesOf(cap.countedChannels, CHANNELS), '::text[]');
-      return `count(*) FILTER (WHERE a.cap_${i}_limit IS NOT NULL AND ca.purpose = ANY (${purposes})
-                                 AND ca.channel = ANY (${channels})${only} AND ${window}) AS cap_${i}`;
+      return `count(*) FILTER (WHERE a.cap_${i}_limit IS NOT NULL AND ${matches}${only} AND ${window}) AS cap_${i}`;
     });
     const overCap = (channel: Channel) =>
       caps
@@ -129,14 +131,15 @@ export class ReachabilityService {
       mapping.map(([, pack]) => pack),
       '::text[]',
     );
+    const address = (channel: Channel) => (channel === 'email' ? 'email' : 'phone');
     const bucket = (name: ReachabilityBucket) => REACHABILITY_BUCKETS.indexOf(name);
     const bucketOf = (channel: Channel) => {
       const [start, end] = [`a.${channel}_start`, `a.${channel}_end`];
       return `CASE
-          WHEN ${channel === 'email' ? 'a.email' : 'a.phone'} IS NULL THEN ${bucket('noAddress')}
-          ${purpose === 'fraud' ? '' : `WHEN ${channel === 'email' ? 'de.id' : 'dp.id'} IS NOT NULL THEN ${bucket('blockedByList')}`}
-          WHEN s.${channel}_all[3] = 0 ${purpose === 'marketing' ? `OR s.${channel}_marketing[3] = 0` : ''} THEN ${bucket('blockedByOptOut')}
-          ${purpose === 'marketing' ? `WHEN s.${channel}_marketing IS NULL THEN ${bucket('blockedByConsent')}` : ''}
+          WHEN NOT a.has_${address(channel)} THEN ${bucket('noAddress')}
+          ${purpose === 'fraud' ? '' : `WHEN a.${address(channel)}_listed THEN ${bucket('blockedByList')}`}
+          WHEN s.${channel}_all_revoked = 1 ${purpose === 'marketing' ? `OR s.${channel}_marketing_revoked = 1` : ''} THEN ${bucket('blockedByOptOut')}
+          ${purpose === 'marketing' ? `WHEN s.${channel}_marketing_revoked IS NULL THEN ${bucket('blockedByConsent')}` : ''}
           WHEN ${overCap(channel)} THEN ${bucket('blockedByCap')}
           ${muted.length ? `WHEN ${muted.join(' OR ')} THEN ${bucket('muted')}` : ''}
           ${dayOff ? `WHEN ${dayOff} THEN ${bucket('notToday')}` : ''}
@@ -168,23 +171,31 @@ export class ReachabilityService {
           JOIN zone_clock zc ON zc.zone = p.fallback_zone
       ),
       audience AS (
-        SELECT c.id, c.phone, c.email, c.contact_window, c.inconvenient_times, c.mute_until, c.marketing_mute_until,
-               ${windowKey} AS window_key, pk.pack, ${carried.map((column) => `pk.${column}`).join(', ')},
+        SELECT c.id, c.phone IS NOT NULL AS has_phone, c.email IS NOT NULL AS has_email,
+               dp.id IS NOT NULL AS phone_listed, de.id IS NOT NULL AS email_listed, c.mute_until, c.marketing_mute_until,
+               -- Kept only where they matter, so that the audience stays narrow.
+               k.window_key, CASE WHEN k.window_key IS NOT NULL THEN c.contact_window END AS contact_window,
+               CASE WHEN k.window_key IS NOT NULL THEN c.inconvenient_times END AS inconvenient_times,
+               pk.pack, ${carried.map((column) => `pk.${column}`).join(', ')},
                ${zoneColumns.map((column) => `coalesce(zc.${column}, pk.${column}) AS ${column}`).join(', ')}
           FROM customers c
+          CROSS JOIN LATERAL (SELECT ${windowKey} AS window_key) AS k
           LEFT JOIN mapping m ON m.country = c.country
           JOIN packs pk ON pk.pack = coalesce(m.pack, ${b.add(this.packs.defaultPack)})
           LEFT JOIN zone_clock zc ON zc.zone = c.timezone
+          LEFT JOIN do_not_contact dp ON dp.kind = 'phone' AND dp.value = c.phone AND dp.removed_at IS NULL
+          LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(c.email) AND de.removed_at IS NULL
          WHERE ${audienceWhere}
       ),
-      -- The latest entry per channel and scope as [at in µs, id, granted], without sorting the ledger.
+      -- The latest entry per channel and scope, without sorting the ledger: the instant in µs times
+      -- two, plus one for a revocation (which wins a tie, as in ConsentService); odd is revoked.
       consent AS (
         SELECT e.customer_id,
                ${CHANNELS.flatMap((channel) =>
                  scopes.map(
                    (scope) =>
-                     `max(ARRAY[(extract(epoch FROM e.at) * 1000000)::bigint, e.id, (e.state = 'granted')::int])
-                        FILTER (WHERE e.channel = '${channel}' AND e.scope = '${scope}') AS ${channel}_${scope}`,
+                     `max((extract(epoch FROM e.at) * 1000000)::bigint * 2 + (e.state = 'revoked')::int)
+                        FILTER (WHERE e.channel = '${channel}' AND e.scope = '${scope}') % 2 AS ${channel}_${scope}_revoked`,
                  ),
                ).join(',\n               ')}
           FROM consent_events e
@@ -195,7 +206,7 @@ export class ReachabilityService {
         SELECT ca.customer_id${capCounts.map((count) => `,\n               ${count}`).join('')}
           FROM contact_attempts ca
           JOIN audience a ON a.id = ca.customer_id
-         WHERE ca.attempted_at > ${at} - make_interval(hours => ${b.add(lookbackHours, '::int')})
+         WHERE (${counted.map(({ matches, recent }) => `(${matches} AND ${recent})`).join(' OR ') || 'false'})
            AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})
          GROUP BY ca.customer_id
       ),
@@ -216,8 +227,6 @@ export class ReachabilityService {
           LEFT JOIN consent s ON s.customer_id = a.id
           LEFT JOIN history h ON h.customer_id = a.id
           LEFT JOIN windows w ON w.window_key = a.window_key AND w.pack = a.pack AND w.isodow = a.isodow AND w.minute = a.minute
-          LEFT JOIN do_not_contact dp ON dp.kind = 'phone' AND dp.value = a.phone AND dp.removed_at IS NULL
-          LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(a.email) AND de.removed_at IS NULL
       )
       SELECT ${CHANNELS.map((channel) => `${channel}_bucket AS ${channel}`).join(', ')}, count(*)::int AS count
         FROM buckets GROUP BY ${CHANNELS.map((channel) => `${channel}_bucket`).join(', ')}`;
