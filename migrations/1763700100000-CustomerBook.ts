@@ -2,6 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CustomerBook1763700100000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
+    // fillfactor: room on each page lets the outcome write-backs (no indexed column) update in
+    // place (HOT), sparing every index a new entry per contact.
     await q.query(`
       CREATE TABLE customers (
         id                       uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -51,7 +53,7 @@ export class CustomerBook1763700100000 implements MigrationInterface {
 
         created_at               timestamptz NOT NULL DEFAULT now(),
         updated_at               timestamptz NOT NULL DEFAULT now()
-      )`);
+      ) WITH (fillfactor = 85)`);
     await q.query(`CREATE INDEX customers_phone_idx ON customers (phone) WHERE phone IS NOT NULL`);
     await q.query(`CREATE INDEX customers_email_idx ON customers (lower(email)) WHERE email IS NOT NULL`);
     await q.query(`CREATE INDEX customers_tags_idx ON customers USING gin (tags)`);

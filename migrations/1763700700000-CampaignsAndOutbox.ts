@@ -83,7 +83,7 @@ export class CampaignsAndOutbox1763700700000 implements MigrationInterface {
     // The dispatcher's hot query: due pending work, most urgent first.
     await q.query(`CREATE INDEX contact_tasks_due_idx ON contact_tasks (priority DESC, due_at) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX contact_tasks_lease_idx ON contact_tasks (lease_until) WHERE status IN ('claimed', 'sending')`);
-    await q.query(`CREATE INDEX contact_tasks_campaign_idx ON contact_tasks (campaign_id, status)`);
+    await q.query(`CREATE INDEX contact_tasks_campaign_idx ON contact_tasks (campaign_id) WHERE campaign_id IS NOT NULL`);
     await q.query(`CREATE INDEX contact_tasks_customer_idx ON contact_tasks (customer_id, created_at DESC)`);
     await q.query(`CREATE INDEX contact_tasks_subject_idx ON contact_tasks (subject_ref) WHERE subject_ref IS NOT NULL`);
 

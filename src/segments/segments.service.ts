@@ -9,7 +9,7 @@ import { CreateSegmentDto } from './dto/create-segment.dto';
 import { SegmentFieldDto } from './dto/segment-field.dto';
 import { SampleCustomerDto, SegmentPreviewDto } from './dto/segment-preview.dto';
 import { UpdateSegmentDto } from './dto/update-segment.dto';
-import { maskName, maskPhone } from './personal-data.mask';
+import { maskName, maskPhone } from '../common/personal-data.mask';
 import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalog';
 import { CompiledSegment, compileSegmentRule } from './segment-rule.compiler';
 import { Segment } from './segment.entity';

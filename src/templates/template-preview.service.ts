@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Customer, Locale } from '../customers/customer.entity';
-import { maskName, maskPhone } from '../segments/personal-data.mask';
+import { maskName, maskPhone } from '../common/personal-data.mask';
 import { PreviewTemplateDto } from './dto/preview-template.dto';
 import { fieldSpec, kindProblem } from './template-fields.catalogue';
 import { CompiledVariant } from './template.compiler';
