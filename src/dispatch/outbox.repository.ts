@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
+import { ContactChannel, ContactPurpose, ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
 
 /** Columns of a claimed task, as the dispatcher needs them. */
 export type ClaimedTask = Pick<
@@ -27,6 +27,19 @@ const CLAIMED_COLUMNS = `t.id, t.customer_id AS "customerId", t.campaign_id AS "
   t.subject_ref AS "subjectRef", t.purpose, t.channel, t.template_key AS "templateKey",
   t.template_version AS "templateVersion", t.variables, t.priority, t.attempts, t.expires_at AS "expiresAt",
   t.condition, t.previous_task_id AS "previousTaskId"`;
+
+/** A contact to queue. Priority follows the purpose unless given; it is due now unless `dueAt` says otherwise. */
+export interface NewTask {
+  customerId: string;
+  purpose: ContactPurpose;
+  channel: ContactChannel;
+  templateKey: string;
+  variables?: Record<string, unknown>;
+  subjectRef?: string;
+  dueAt: Date;
+  expiresAt?: Date;
+  priority?: number;
+}
 
 /**
  * Urgent work (fraud alerts) has a lane of its own, so it never waits behind a paced campaign
@@ -78,6 +91,33 @@ export class OutboxRepository {
        SELECT * FROM claimed`,
       [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority],
     );
+  }
+
+  /**
+   * Queues contacts for the dispatcher (flows: fraud alerts, reminders, follow-ups). In the
+   * caller's transaction when given one, so a flow's state and its contacts commit together.
+   * A due fraud task wakes the dispatchers at once (a trigger notifies them).
+   */
+  async enqueue(tasks: NewTask[], manager: EntityManager = this.db.manager): Promise<string[]> {
+    if (tasks.length === 0) return [];
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, variables, subject_ref, due_at, expires_at, priority)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[],
+                            $8::timestamptz[], $9::smallint[])
+       RETURNING id`,
+      [
+        tasks.map((t) => t.customerId),
+        tasks.map((t) => t.purpose),
+        tasks.map((t) => t.channel),
+        tasks.map((t) => t.templateKey),
+        tasks.map((t) => JSON.stringify(t.variables ?? {})),
+        tasks.map((t) => t.subjectRef ?? null),
+        tasks.map((t) => t.dueAt),
+        tasks.map((t) => t.expiresAt ?? null),
+        tasks.map((t) => t.priority ?? PURPOSE_PRIORITY[t.purpose]),
+      ],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Keeps this worker's claims alive while it paces through them; a dead worker stops renewing. */

@@ -128,6 +128,26 @@ describe('the dispatcher over the real outbox, sandbox channels', () => {
     expect((await attemptsOf(midSend.id))[0].status).toBe('unknown');
   });
 
+  it('queues contacts for flows, urgent ones in the urgent lane', async () => {
+    const customer = await store.customer(t.db);
+    const [id] = await t.app.get(OutboxRepository).enqueue([
+      {
+        customerId: customer.id,
+        purpose: 'fraud',
+        channel: 'sms',
+        templateKey: 'fraud-verification',
+        subjectRef: 'case-enqueued',
+        variables: {
+          txn: { amount: 880000, currency: 'CNY', merchant: 'JD.com', at: '2026-11-23T02:58:00Z', reference: '4821' },
+        },
+        dueAt: MORNING,
+      },
+    ]);
+
+    expect(await dispatcher.runBatch(URGENT)).toMatchObject({ claimed: 1, sent: 1 });
+    expect((await taskRow(id)).status).toBe('sent');
+  });
+
   it('fails a task whose template cannot render for its customer, with the reason', async () => {
     const customer = await store.customer(t.db);
     const task = await store.task(t.db, customer, { templateKey: 'no-such-template' });
