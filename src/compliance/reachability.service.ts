@@ -90,7 +90,6 @@ export class ReachabilityService {
         packs.map((p) => (p === pack ? cap.limit : null)),
       ]),
     ];
-    const carried = packColumns.slice(2).map(([name]) => name);
 
     // What each cap counts, and — to read only those rows of the log — how far back it looks.
     const counted = caps.map(({ cap }) => {
@@ -104,13 +103,13 @@ export class ReachabilityService {
       const window = cap.windowMs
         ? `ca.attempted_at > ${at} - make_interval(hours => ${b.add(cap.windowMs / HOUR, '::int')})`
         : `ca.attempted_at >= a.${since(cap.localDays)}`;
-      return `count(*) FILTER (WHERE a.cap_${i}_limit IS NOT NULL AND ${matches}${only} AND ${window}) AS cap_${i}`;
+      return `count(*) FILTER (WHERE pk.cap_${i}_limit IS NOT NULL AND ${matches}${only} AND ${window}) AS cap_${i}`;
     });
     const overCap = (channel: Channel) =>
       caps
         .map(({ pack, cap }, i) => ({ pack, cap, i }))
         .filter(({ pack, cap }) => pack.plan(purpose, channel).caps.includes(cap))
-        .map(({ i }) => `coalesce(h.cap_${i}, 0) >= a.cap_${i}_limit`)
+        .map(({ i }) => `coalesce(h.cap_${i}, 0) >= pk.cap_${i}_limit`)
         .join(' OR ') || 'false';
     const muted = [
       ...(preferences ? [`a.mute_until > ${at}`] : []),
@@ -134,7 +133,7 @@ export class ReachabilityService {
     const address = (channel: Channel) => (channel === 'email' ? 'email' : 'phone');
     const bucket = (name: ReachabilityBucket) => REACHABILITY_BUCKETS.indexOf(name);
     const bucketOf = (channel: Channel) => {
-      const [start, end] = [`a.${channel}_start`, `a.${channel}_end`];
+      const [start, end] = [`pk.${channel}_start`, `pk.${channel}_end`];
       return `CASE
           WHEN NOT a.has_${address(channel)} THEN ${bucket('noAddress')}
           ${purpose === 'fraud' ? '' : `WHEN a.${address(channel)}_listed THEN ${bucket('blockedByList')}`}
@@ -176,7 +175,7 @@ export class ReachabilityService {
                -- Kept only where they matter, so that the audience stays narrow.
                k.window_key, CASE WHEN k.window_key IS NOT NULL THEN c.contact_window END AS contact_window,
                CASE WHEN k.window_key IS NOT NULL THEN c.inconvenient_times END AS inconvenient_times,
-               pk.pack, ${carried.map((column) => `pk.${column}`).join(', ')},
+               pk.pack,
                ${zoneColumns.map((column) => `coalesce(zc.${column}, pk.${column}) AS ${column}`).join(', ')}
           FROM customers c
           CROSS JOIN LATERAL (SELECT ${windowKey} AS window_key) AS k
@@ -206,6 +205,7 @@ export class ReachabilityService {
         SELECT ca.customer_id${capCounts.map((count) => `,\n               ${count}`).join('')}
           FROM contact_attempts ca
           JOIN audience a ON a.id = ca.customer_id
+          JOIN packs pk ON pk.pack = a.pack
          WHERE (${counted.map(({ matches, recent }) => `(${matches} AND ${recent})`).join(' OR ') || 'false'})
            AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})
          GROUP BY ca.customer_id
@@ -216,14 +216,16 @@ export class ReachabilityService {
           (channel) =>
             `policy_next_minute_today(d.${channel}_start, d.${channel}_end, d.contact_window, d.inconvenient_times, d.isodow, d.minute) AS ${channel}_next`,
         ).join(',\n               ')}
-          FROM (SELECT DISTINCT ON (window_key, pack, isodow, minute)
-                       window_key, pack, isodow, minute, contact_window, inconvenient_times,
-                       ${CHANNELS.map((channel) => `${channel}_start, ${channel}_end`).join(', ')}
-                  FROM audience WHERE window_key IS NOT NULL) AS d
+          FROM (SELECT DISTINCT ON (a.window_key, a.pack, a.isodow, a.minute)
+                       a.window_key, a.pack, a.isodow, a.minute, a.contact_window, a.inconvenient_times,
+                       ${CHANNELS.map((channel) => `pk.${channel}_start, pk.${channel}_end`).join(', ')}
+                  FROM audience a JOIN packs pk ON pk.pack = a.pack
+                 WHERE a.window_key IS NOT NULL) AS d
       ),
       buckets AS (
         SELECT ${CHANNELS.map((channel) => `${bucketOf(channel)} AS ${channel}_bucket`).join(',\n               ')}
           FROM audience a
+          JOIN packs pk ON pk.pack = a.pack
           LEFT JOIN consent s ON s.customer_id = a.id
           LEFT JOIN history h ON h.customer_id = a.id
           LEFT JOIN windows w ON w.window_key = a.window_key AND w.pack = a.pack AND w.isodow = a.isodow AND w.minute = a.minute

@@ -24,9 +24,8 @@ describe('the contact policy over HTTP', () => {
   afterAll(() => t.close());
   beforeEach(() => clock.set(NOW));
 
-  const as = (role: keyof typeof keys) => ({ type: 'bearer' as const, token: keys[role] });
-  const get = (path: string, role: keyof typeof keys) => t.http.get(path).auth(as(role).token, { type: 'bearer' });
-  const post = (path: string, role: keyof typeof keys) => t.http.post(path).auth(as(role).token, { type: 'bearer' });
+  const get = (path: string, role: keyof typeof keys) => t.http.get(path).auth(keys[role], { type: 'bearer' });
+  const post = (path: string, role: keyof typeof keys) => t.http.post(path).auth(keys[role], { type: 'bearer' });
 
   describe('GET /policy', () => {
     it('shows the effective packs, tightened by configuration, to every role', async () => {

@@ -108,6 +108,18 @@ describe('the consent ledger, the list and the history, on PostgreSQL', () => {
       expect(page.items[2]).toMatchObject({ state: 'revoked', evidence: { messageSid: 'SM1' } });
     });
 
+    it('lets a revocation win a tie of instants, whichever was recorded last', async () => {
+      const id = await insertCustomer(t.db);
+      const at = new Date('2026-03-01T08:00:00Z');
+      await consent.record({ customerId: id, channel: 'sms', scope: 'marketing', state: 'revoked', source: 'sms_keyword', at });
+      await consent.record({ customerId: id, channel: 'sms', scope: 'marketing', state: 'granted', source: 'agent', at });
+      await consent.record({ customerId: id, channel: 'call', scope: 'all', state: 'granted', source: 'agent', at });
+      await consent.record({ customerId: id, channel: 'call', scope: 'all', state: 'revoked', source: 'agent', at });
+      const state = (await consent.currentState([id])).get(id)!;
+      expect(state.sms.marketing?.state).toBe('revoked');
+      expect(state.call.all?.state).toBe('revoked');
+    });
+
     it('refuses an unknown customer with 404', async () => {
       await expect(
         consent.record({

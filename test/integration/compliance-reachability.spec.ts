@@ -82,16 +82,15 @@ describe('reachability, set-based in SQL, against the pure policy customer by cu
         for (const scope of ['all', 'marketing']) {
           const entries = random.int(0, scope === 'all' ? 1 : 2);
           for (let k = 0; k < entries; k++) {
-            await t.db.query(
-              `INSERT INTO consent_events (customer_id, channel, scope, state, source, at) VALUES ($1, $2, $3, $4, 'import', $5)`,
-              [
-                id,
-                channel,
-                scope,
-                random.chance(scope === 'all' ? 0.3 : 0.75) ? 'granted' : 'revoked',
-                new Date(base - random.int(10, 100) * DAY),
-              ],
-            );
+            const state = random.chance(scope === 'all' ? 0.3 : 0.75) ? 'granted' : 'revoked';
+            const at = new Date(base - random.int(10, 100) * DAY);
+            // Now and then the opposite at the very same instant: the revocation wins the tie.
+            for (const entry of random.chance(0.1) ? [state, state === 'granted' ? 'revoked' : 'granted'] : [state]) {
+              await t.db.query(
+                `INSERT INTO consent_events (customer_id, channel, scope, state, source, at) VALUES ($1, $2, $3, $4, 'import', $5)`,
+                [id, channel, scope, entry, at],
+              );
+            }
           }
         }
       }
