@@ -7,15 +7,12 @@
  * embedded PostgreSQL in a temporary directory. Last line: JSON.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { SystemClock } from '../src/common/clock';
-import { loadConfig } from '../src/config/app-config';
 import { generateCustomers } from '../src/customers/book/customer-book.generator';
 import { Customer } from '../src/customers/customer.entity';
 import { CustomerImportRunner } from '../src/customers/import/customer-import.runner';
@@ -23,49 +20,10 @@ import { CustomerImportsService } from '../src/customers/import/customer-imports
 import { ImportJobRecorder } from '../src/customers/import/import-job.recorder';
 import { csvHeader, toCsvLine } from '../src/customers/import/import-file.format';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { startEmbeddedDatabase } from '../src/database/embedded-database';
-import { migrate } from '../src/database/migrate';
+import { argument, benchDatabase } from './support/bench-database';
 
 const TODAY = '2025-03-14';
 const NAIVE_CHUNK = 1_000;
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-}
-
-interface BenchDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const serverUrl = loadConfig(process.env).databaseUrl;
-  if (serverUrl) {
-    const name = `herald_bench_import_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(sql).finally(() => client.end());
-    };
-    await admin(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-import-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach it
-  const server = await startEmbeddedDatabase(dataDir, 'herald_bench');
-  return {
-    url: server.url,
-    drop: async () => {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function writeCsv(file: string, customers: number): Promise<void> {
   const out = createWriteStream(file);
@@ -101,9 +59,8 @@ async function main(): Promise<void> {
   const naiveRows = argument('naive', 20_000);
   const workDir = mkdtempSync(join(tmpdir(), 'herald-bench-import-file-'));
   const file = join(workDir, 'customers.csv');
-  const database = await benchDatabase();
+  const database = await benchDatabase('import');
   try {
-    await migrate(database.url);
     const db = await new DataSource(dataSourceOptions(database.url)).initialize();
     try {
       console.log(`writing ${customers.toLocaleString('en')} generated customers (seed 1, today ${TODAY}) as CSV …`);

@@ -7,11 +7,6 @@
  * its own database: a new one on DATABASE_URL's server, else an embedded PostgreSQL. Last line: JSON.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
@@ -25,8 +20,7 @@ import { ReachabilityService } from '../src/compliance/reachability.service';
 import { RulePacks } from '../src/compliance/rule-packs';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { startEmbeddedDatabase } from '../src/database/embedded-database';
-import { migrate } from '../src/database/migrate';
+import { argument, benchDatabase, timed } from './support/bench-database';
 import { compileSegmentRule } from '../src/segments/segment-rule.compiler';
 
 const TODAY = '2025-03-09';
@@ -36,40 +30,8 @@ const WARM_RUNS = 4;
 const NAIVE_SAMPLE = 20_000;
 const SEGMENT = { all: [{ field: 'daysPastDue', op: 'gt', value: 0 }] };
 
-async function benchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = loadConfig(process.env).databaseUrl;
-  if (serverUrl) {
-    const name = `herald_bench_reach_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(sql).finally(() => client.end());
-    };
-    await admin(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-reach-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach it
-  const server = await startEmbeddedDatabase(dataDir, 'herald_bench');
-  return {
-    url: server.url,
-    drop: async () => {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value: number) => Number(value.toFixed(0));
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const result = await work();
-  return [result, performance.now() - started];
-}
 
 /** A month of contacts, opt-outs, the list and customers' own times — all set-based. */
 async function history(db: DataSource): Promise<void> {
@@ -103,11 +65,9 @@ async function history(db: DataSource): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const index = process.argv.indexOf('--customers');
-  const customers = index < 0 ? 1_000_000 : Number(process.argv[index + 1]);
-  const database = await benchDatabase();
+  const customers = argument('customers', 1_000_000);
+  const database = await benchDatabase('reachability');
   try {
-    await migrate(database.url);
     const db = await new DataSource(dataSourceOptions(database.url, { extra: { max: 4 } })).initialize();
     try {
       console.log(`generating and loading ${customers.toLocaleString('en')} customers and a month of contacts …`);

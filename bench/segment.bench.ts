@@ -6,18 +6,11 @@
  * DATABASE_URL's server, else an embedded PostgreSQL in a temporary directory. Last line: JSON.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource, MoreThan } from 'typeorm';
-import { loadConfig } from '../src/config/app-config';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { Customer } from '../src/customers/customer.entity';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { startEmbeddedDatabase } from '../src/database/embedded-database';
-import { migrate } from '../src/database/migrate';
+import { argument, benchDatabase, timed } from './support/bench-database';
 import { compileSegmentRule } from '../src/segments/segment-rule.compiler';
 import { segmentPredicate } from '../src/segments/segment-rule.evaluator';
 
@@ -91,45 +84,8 @@ const AUDIENCE = {
   },
 };
 
-interface BenchDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const serverUrl = loadConfig(process.env).databaseUrl;
-  if (serverUrl) {
-    const name = `herald_bench_segment_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(sql).finally(() => client.end());
-    };
-    await admin(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-segment-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach it
-  const server = await startEmbeddedDatabase(dataDir, 'herald_bench');
-  return {
-    url: server.url,
-    drop: async () => {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value: number) => Number(value.toFixed(1));
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const result = await work();
-  return [result, performance.now() - started];
-}
 
 async function countSegment(db: DataSource, rule: unknown) {
   const { where, params } = compileSegmentRule(rule, { now: NOW });
@@ -164,18 +120,10 @@ async function naiveCounts(db: DataSource, rules: unknown[]): Promise<{ counts: 
   return { counts, ms: took };
 }
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index < 0 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1`);
-  return value;
-}
-
 async function main(): Promise<void> {
   const customers = argument('customers', 1_000_000);
-  const database = await benchDatabase();
+  const database = await benchDatabase('segment');
   try {
-    await migrate(database.url);
     const db = await new DataSource(dataSourceOptions(database.url, { extra: { max: 2 } })).initialize();
     try {
       console.log(`generating and loading ${customers.toLocaleString('en')} customers (seed 1, today ${TODAY}) …`);
