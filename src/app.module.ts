@@ -16,12 +16,16 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { OutcomesModule } from './flows/outcomes/outcomes.module';
+import { RepaymentModule } from './flows/repayment/repayment.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SegmentsModule } from './segments/segments.module';
 import { TemplatesModule } from './templates/templates.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { InboundModule } from './inbound/inbound.module';
+import { FraudModule } from './flows/fraud/fraud.module';
 
 /** What tests (and the demo) may swap; everything else comes from configuration. */
 export interface AppOptions {
@@ -52,6 +56,10 @@ export class AppModule {
         CampaignsModule,
         DispatchModule,
         WebhooksModule,
+        FraudModule,
+        InboundModule,
+        RepaymentModule,
+        OutcomesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -1,6 +1,8 @@
 import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
+import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
+import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { readTemplatesConfig, TemplatesConfig } from '../templates/templates.config';
 import { InvalidConfigError, EnvReader } from './env-reader';
 
@@ -26,6 +28,10 @@ export class AppConfig {
   readonly policy: PolicyConfig;
   /** How the outbox is drained: batch size, concurrency, leases, retries (see src/dispatch/dispatch.config.ts). */
   readonly dispatch: DispatchConfig;
+  /** The repayment, collections and activation job, and promise grace (see src/flows/repayment/repayment.config.ts). */
+  readonly repayment: RepaymentConfig;
+  /** Fraud rules, answer deadlines and the core-system notice (see docs/fraud.md). */
+  readonly fraud: FraudConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -49,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     templates: readTemplatesConfig(read),
     policy: readPolicyConfig(read),
     dispatch: readDispatchConfig(read),
+    repayment: readRepaymentConfig(read),
+    fraud: readFraudConfig(read),
   });
   read.assertValid();
   return config;

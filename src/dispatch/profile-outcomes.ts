@@ -11,8 +11,8 @@ export interface ContactMade {
 }
 
 /**
- * Writes contacts onto the customer profile: the last contact (time, channel, purpose, outcome)
- * and the count per channel. One statement for a whole batch, several contacts of one customer
+ * Writes contacts onto the customer profile: the last contact (time, channel, purpose, outcome),
+ * the last outcome per purpose, and the count per channel. One statement for a whole batch, several contacts of one customer
  * included.
  */
 @Injectable()
@@ -36,6 +36,11 @@ export class ProfileOutcomes {
               last_contact_channel = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.channel ELSE c.last_contact_channel END,
               last_contact_purpose = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.purpose ELSE c.last_contact_purpose END,
               last_contact_outcome = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.outcome ELSE c.last_contact_outcome END,
+              last_outcomes = CASE WHEN (c.last_outcomes -> latest.purpose ->> 'at') IS NULL
+                                     OR (c.last_outcomes -> latest.purpose ->> 'at')::timestamptz <= latest.at
+                                   THEN c.last_outcomes || jsonb_build_object(latest.purpose,
+                                          jsonb_build_object('channel', latest.channel, 'outcome', latest.outcome, 'at', latest.at))
+                                   ELSE c.last_outcomes END,
               updated_at = now()
          FROM latest JOIN counts USING (customer_id)
         WHERE c.id = latest.customer_id`,
@@ -49,15 +54,21 @@ export class ProfileOutcomes {
     );
   }
 
-  /** A later word from the provider on a contact: it becomes the outcome if it is still the last one. */
-  async outcome(manager: EntityManager, customerId: string, at: Date, outcome: string, rightParty: boolean): Promise<void> {
+  /**
+   * A later word from the provider on a contact: it becomes the outcome — the last contact's, and
+   * the last of its purpose — where that contact is still the latest one.
+   */
+  async outcome(manager: EntityManager, contact: ContactMade, rightParty: boolean): Promise<void> {
     await manager.query(
       `UPDATE customers
           SET last_contact_outcome = CASE WHEN last_contact_at <= $2 THEN $3 ELSE last_contact_outcome END,
+              last_outcomes = CASE WHEN (last_outcomes -> $5 ->> 'at')::timestamptz <= $2
+                                   THEN jsonb_set(last_outcomes, ARRAY[$5, 'outcome'], to_jsonb($3::text))
+                                   ELSE last_outcomes END,
               last_right_party_contact_at = CASE WHEN $4 THEN greatest(last_right_party_contact_at, $2) ELSE last_right_party_contact_at END,
               updated_at = now()
         WHERE id = $1`,
-      [customerId, at, outcome, rightParty],
+      [contact.customerId, contact.at, contact.outcome, rightParty, contact.purpose],
     );
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ConsentService } from '../compliance/consent.service';
 import { AttemptLog } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
-import { ContactChannel } from '../dispatch/contact-task.entity';
+import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { ProfileOutcomes } from '../dispatch/profile-outcomes';
 
 export interface DeliveryReport {
@@ -37,10 +37,16 @@ export class DeliveryReports {
 
   async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt'> {
     const applied = await this.db.transaction(async (manager) => {
-      const [attempt]: { customer_id: string; channel: ContactChannel; attempted_at: Date; task_id: string | null }[] =
-        await manager.query(`SELECT customer_id, channel, attempted_at, task_id FROM contact_attempts WHERE id = $1 FOR UPDATE`, [
-          report.attemptId,
-        ]);
+      const [attempt]: {
+        customer_id: string;
+        channel: ContactChannel;
+        purpose: ContactPurpose;
+        attempted_at: Date;
+        task_id: string | null;
+      }[] = await manager.query(
+        `SELECT customer_id, channel, purpose, attempted_at, task_id FROM contact_attempts WHERE id = $1 FOR UPDATE`,
+        [report.attemptId],
+      );
       if (!attempt) return undefined;
       await this.attempts.record(
         [{ attemptId: report.attemptId, status: report.status, providerRef: report.providerRef, errorCode: report.errorCode }],
@@ -57,7 +63,17 @@ export class DeliveryReports {
           [attempt.task_id],
         );
       }
-      await this.profile.outcome(manager, attempt.customer_id, attempt.attempted_at, report.status, Boolean(report.connected));
+      await this.profile.outcome(
+        manager,
+        {
+          customerId: attempt.customer_id,
+          channel: attempt.channel,
+          purpose: attempt.purpose,
+          outcome: report.status,
+          at: attempt.attempted_at,
+        },
+        Boolean(report.connected),
+      );
       return attempt;
     });
     if (!applied) {

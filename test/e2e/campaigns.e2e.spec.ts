@@ -126,8 +126,12 @@ describe('campaigns end to end through Twilio and SMTP', () => {
       expect.objectContaining({ step: 0, channel: 'sms', targeted: 2, sent: 2, delivered: 2 }),
       expect.objectContaining({ step: 1, channel: 'email', targeted: 2, sent: 2 }),
     ]);
-    const [profile] = await t.db.query('SELECT last_contact_channel, contact_counts FROM customers WHERE id = $1', [en.id]);
-    expect(profile).toEqual({ last_contact_channel: 'email', contact_counts: { sms: 1, email: 1 } });
+    const [profile] = await t.db.query(
+      'SELECT last_contact_channel, contact_counts, last_outcomes FROM customers WHERE id = $1',
+      [en.id],
+    );
+    expect(profile).toMatchObject({ last_contact_channel: 'email', contact_counts: { sms: 1, email: 1 } });
+    expect(profile.last_outcomes.service).toMatchObject({ channel: 'email', outcome: 'sent' });
   });
 
   it('keeps a segment a campaign uses from being deleted', async () => {
@@ -173,6 +177,11 @@ describe('campaigns end to end through Twilio and SMTP', () => {
       const [attempt] = await t.db.query('SELECT status, connected FROM contact_attempts WHERE task_id = $1', [task.id]);
       expect(attempt).toEqual({ status: 'completed', connected: true });
     });
+    const [profile] = await t.db.query('SELECT last_outcomes, last_right_party_contact_at FROM customers WHERE id = $1', [
+      customer.id,
+    ]);
+    expect(profile.last_outcomes.fraud).toMatchObject({ channel: 'call', outcome: 'completed' });
+    expect(profile.last_right_party_contact_at).not.toBeNull();
   });
 
   it('records a provider opt-out (21610) in the consent ledger and never retries it', async () => {

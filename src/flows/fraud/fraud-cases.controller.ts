@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../auth/roles.decorator';
+import { UuidPipe } from '../../common/uuid.pipe';
+import { FraudCaseQuery, FraudStatsQuery } from './dto/fraud-case-query.dto';
+import { FraudCasesQuery } from './fraud-cases.query';
+
+@ApiTags('fraud')
+@Controller('fraud-cases')
+export class FraudCasesController {
+  constructor(private readonly cases: FraudCasesQuery) {}
+
+  @Get()
+  @Roles('ops', 'agent')
+  @ApiOperation({ summary: 'Fraud cases, newest first' })
+  list(@Query() query: FraudCaseQuery) {
+    return this.cases.list(query);
+  }
+
+  @Get('stats')
+  @Roles('ops')
+  @ApiOperation({ summary: 'Cases by status and time to answer (p50, p90, seconds)' })
+  stats(@Query() query: FraudStatsQuery) {
+    return this.cases.stats(query);
+  }
+
+  @Get(':id')
+  @Roles('ops', 'agent')
+  @ApiOperation({ summary: 'One case with its transaction and timeline' })
+  get(@Param('id', UuidPipe) id: string) {
+    return this.cases.get(id);
+  }
+}

@@ -1,0 +1,357 @@
+import { randomInt } from 'node:crypto';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { DomainError, NotFoundError } from '../../common/domain-error';
+import { AppConfig } from '../../config/app-config';
+import { RiskLevel } from '../../customers/customer.entity';
+import { OutboxRepository } from '../../dispatch/outbox.repository';
+import { AGENT_TASK_PRIORITY, AgentTasksRepository } from './agent-tasks.repository';
+import { CoreNotice, CoreNoticeSender } from './core-notice.sender';
+import { PostTransactionDto } from './dto/post-transaction.dto';
+import { AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
+import { assessTransaction, FraudReason, TransactionFacts } from './fraud.rules';
+
+export interface TransactionDecision {
+  transactionId: string;
+  decision: 'cleared' | 'case_opened';
+  reasons: FraudReason[];
+  caseId: string | null;
+}
+
+export interface OpenCase {
+  id: string;
+  reference: string;
+  txn: TxnVariables;
+}
+
+export interface AnswerOutcome {
+  caseId: string;
+  status: FraudCaseStatus;
+  /** False when the case was already settled: a repeated answer changes nothing. */
+  applied: boolean;
+}
+
+const ANSWERABLE_SQL = `status IN ('open', 'escalated_ivr', 'escalated_agent')`;
+
+/** The outcome an answer leads to: the case, the card, the profile and the confirmation. */
+const ANSWERS = {
+  yes: {
+    status: 'confirmed_genuine',
+    card: 'active',
+    result: 'genuine',
+    template: 'fraud-confirmed-genuine',
+    notice: 'card_release',
+  },
+  no: {
+    status: 'confirmed_fraud',
+    card: 'blocked',
+    result: 'fraud',
+    template: 'fraud-confirmed-not-genuine',
+    notice: 'card_block',
+  },
+} as const;
+
+const entry = (at: Date, event: string, detail: Record<string, unknown> = {}) =>
+  JSON.stringify([{ at: at.toISOString(), event, ...detail }]);
+
+/**
+ * Fraud verification: a suspicious transaction opens a case (card on hold, verification SMS
+ * queued, core system told after commit); answers settle it; silence escalates it (see
+ * FraudEscalationSweep). Every change of a case appends to its timeline.
+ */
+@Injectable()
+export class FraudCasesService {
+  private readonly logger = new Logger('FraudCases');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly outbox: OutboxRepository,
+    private readonly agentTasks: AgentTasksRepository,
+    private readonly notices: CoreNoticeSender,
+  ) {}
+
+  /** Records a transaction and runs the rules; a hit opens a case. Posting the same reference again returns the first answer. */
+  async ingest(dto: PostTransactionDto): Promise<TransactionDecision> {
+    const now = this.clock.now();
+    const { decision, notice } = await this.db.transaction(async (manager) => {
+      // The cardholder's row lock serialises their transactions: velocity sees every earlier one.
+      const [customer] = await manager.query(
+        `SELECT id, external_ref AS "externalRef", risk_level AS "riskLevel", country, timezone
+           FROM customers WHERE ${dto.customerId ? 'id = $1' : 'external_ref = $1'} FOR NO KEY UPDATE`,
+        [dto.customerId ?? dto.customerRef],
+      );
+      if (!customer) throw new NotFoundError('customer', dto.customerId ?? dto.customerRef!);
+      const [inserted] = await manager.query(
+        `INSERT INTO card_transactions (customer_id, reference, amount, currency, merchant, country, city, card_not_present, occurred_at, received_at)
+         VALUES ($1, $2, $3, $4, $5, upper($6), $7, $8, $9, $10)
+         ON CONFLICT (reference) DO NOTHING RETURNING id`,
+        [
+          customer.id,
+          dto.reference,
+          dto.amount,
+          dto.currency,
+          dto.merchant,
+          dto.country,
+          dto.city ?? null,
+          dto.cardNotPresent,
+          dto.at,
+          now,
+        ],
+      );
+      if (!inserted) return { decision: await this.previousDecision(manager, dto.reference, customer.id), notice: null };
+      const txn: TransactionFacts = {
+        amount: dto.amount,
+        country: dto.country,
+        city: dto.city ?? null,
+        cardNotPresent: dto.cardNotPresent,
+        at: new Date(dto.at),
+      };
+      const recent: TransactionFacts[] = await manager.query(
+        `SELECT amount::float8 AS amount, country, city, card_not_present AS "cardNotPresent", occurred_at AS at
+           FROM card_transactions
+          WHERE customer_id = $1 AND id <> $2 AND occurred_at BETWEEN $3::timestamptz - make_interval(mins => $4) AND $3`,
+        [customer.id, inserted.id, txn.at, this.config.fraud.rules.velocityMinutes],
+      );
+      const reasons = assessTransaction(
+        txn,
+        { riskLevel: customer.riskLevel as RiskLevel, country: customer.country, timezone: customer.timezone },
+        recent,
+        this.config.fraud.rules,
+      );
+      if (reasons.length === 0)
+        return {
+          decision: { transactionId: inserted.id, decision: 'cleared', reasons, caseId: null } as TransactionDecision,
+          notice: null,
+        };
+      const caseId = await this.openCase(manager, customer.id, inserted.id, reasons, now, {
+        amount: dto.amount,
+        currency: dto.currency,
+        merchant: dto.merchant,
+        at: txn.at.toISOString(),
+      });
+      const notice: CoreNotice = {
+        event: 'card_hold',
+        caseId,
+        customerRef: customer.externalRef,
+        transactionRef: dto.reference,
+        at: now.toISOString(),
+      };
+      return {
+        decision: { transactionId: inserted.id, decision: 'case_opened', reasons, caseId } as TransactionDecision,
+        notice,
+      };
+    });
+    if (notice) void this.notices.send(notice);
+    return decision;
+  }
+
+  /** The answer the customer (SMS, IVR) or an agent gave. Settled cases stay as they are. */
+  async answer(
+    caseId: string,
+    answer: VerificationAnswer,
+    via: AnswerChannel,
+    evidence: Record<string, unknown> = {},
+  ): Promise<AnswerOutcome> {
+    const now = this.clock.now();
+    const outcome = ANSWERS[answer];
+    const result = await this.db.transaction(async (manager) => {
+      const [settled] = await manager.query(
+        // (A data-modifying CTE, so the driver hands back rows as for a SELECT.)
+        `WITH settled AS (
+           UPDATE fraud_cases
+              SET status = $2, answered_at = $3, timeline = timeline || $4::jsonb
+            WHERE id = $1 AND ${ANSWERABLE_SQL}
+            RETURNING customer_id AS "customerId", transaction_id AS "transactionId", reference)
+         SELECT * FROM settled`,
+        [caseId, outcome.status, now, entry(now, `answered_${answer}`, { via, ...evidence })],
+      );
+      if (!settled) return null;
+      // A release waits for the customer's other unanswered cases; a block is final.
+      await manager.query(
+        `UPDATE customers c
+            SET card_status = CASE WHEN $2 = 'blocked' THEN 'blocked'
+                                   WHEN c.card_status = 'on_hold' AND NOT EXISTS (
+                                     SELECT 1 FROM fraud_cases f WHERE f.customer_id = c.id AND f.${ANSWERABLE_SQL}) THEN 'active'
+                                   ELSE c.card_status END,
+                last_verification_result = $3, last_verification_at = $4, updated_at = now()
+          WHERE c.id = $1`,
+        [settled.customerId, outcome.card, outcome.result, now],
+      );
+      // The IVR call is moot once the customer has answered.
+      await manager.query(
+        `UPDATE contact_tasks SET status = 'cancelled', updated_at = now()
+          WHERE subject_ref = $1 AND status = 'pending' AND purpose = 'fraud' AND template_key = 'fraud-verification'`,
+        [caseId],
+      );
+      const txn = await this.txnVariables(manager, settled.transactionId, settled.reference);
+      await this.outbox.enqueue(
+        [
+          {
+            customerId: settled.customerId,
+            purpose: 'fraud',
+            channel: 'sms',
+            templateKey: outcome.template,
+            variables: { txn },
+            subjectRef: caseId,
+            dueAt: now,
+          },
+        ],
+        manager,
+      );
+      if (answer === 'no') {
+        await this.agentTasks.create(manager, {
+          customerId: settled.customerId,
+          kind: 'fraud_confirmed',
+          priority: AGENT_TASK_PRIORITY.fraud,
+          subjectRef: caseId,
+          createdAt: now,
+        });
+      }
+      const [ids] = await manager.query(
+        `SELECT c.external_ref AS "customerRef", t.reference AS "transactionRef" FROM customers c, card_transactions t WHERE c.id = $1 AND t.id = $2`,
+        [settled.customerId, settled.transactionId],
+      );
+      return ids as { customerRef: string; transactionRef: string };
+    });
+    if (!result) {
+      const [current] = await this.db.query(`SELECT status FROM fraud_cases WHERE id = $1`, [caseId]);
+      if (!current) throw new NotFoundError('fraud case', caseId);
+      return { caseId, status: current.status, applied: false };
+    }
+    void this.notices.send({ event: outcome.notice, caseId, ...result, at: now.toISOString() });
+    return { caseId, status: outcome.status, applied: true };
+  }
+
+  /** The customer asked for a person, or neither SMS nor IVR got an answer: a priority call for the fraud team. */
+  async escalateToAgent(manager: EntityManager, caseId: string, customerId: string, now: Date, why: string): Promise<void> {
+    await manager.query(
+      `UPDATE fraud_cases SET status = 'escalated_agent', timeline = timeline || $2::jsonb WHERE id = $1 AND ${ANSWERABLE_SQL}`,
+      [caseId, entry(now, 'escalated_agent', { why })],
+    );
+    await this.agentTasks.create(manager, {
+      customerId,
+      kind: 'fraud_verification',
+      priority: AGENT_TASK_PRIORITY.fraud,
+      subjectRef: caseId,
+      createdAt: now,
+    });
+  }
+
+  /** An IVR answer: 1 and 2 as Y and N, 0 (or nothing) a person. */
+  async ivrInput(caseId: string, digits: string, evidence: Record<string, unknown>): Promise<AnswerOutcome | null> {
+    if (digits === '1' || digits === '2') return this.answer(caseId, digits === '1' ? 'yes' : 'no', 'ivr', evidence);
+    const now = this.clock.now();
+    await this.db.transaction(async (manager) => {
+      const [open] = await manager.query(
+        `SELECT customer_id AS "customerId" FROM fraud_cases WHERE id = $1 AND ${ANSWERABLE_SQL} FOR UPDATE`,
+        [caseId],
+      );
+      if (open)
+        await this.escalateToAgent(
+          manager,
+          caseId,
+          open.customerId,
+          now,
+          digits === '0' ? 'ivr_agent_requested' : 'ivr_no_input',
+        );
+    });
+    return null;
+  }
+
+  /** The customer's cases still waiting for an answer, oldest first: what a Y/N reply may mean. */
+  async answerable(customerId: string): Promise<OpenCase[]> {
+    const rows = await this.db.query(
+      `SELECT f.id, f.reference, t.amount::float8 AS amount, t.currency, t.merchant, t.occurred_at AS at
+         FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id
+        WHERE f.customer_id = $1 AND f.${ANSWERABLE_SQL} ORDER BY f.opened_at`,
+      [customerId],
+    );
+    return rows.map((r: { id: string; reference: string; amount: number; currency: string; merchant: string; at: Date }) => ({
+      id: r.id,
+      reference: r.reference,
+      txn: { amount: r.amount, currency: r.currency, merchant: r.merchant, at: r.at.toISOString(), reference: r.reference },
+    }));
+  }
+
+  async txnVariables(manager: EntityManager, transactionId: string, reference: string): Promise<TxnVariables> {
+    const [t] = await manager.query(
+      `SELECT amount::float8 AS amount, currency, merchant, occurred_at AS at FROM card_transactions WHERE id = $1`,
+      [transactionId],
+    );
+    return { amount: t.amount, currency: t.currency, merchant: t.merchant, at: (t.at as Date).toISOString(), reference };
+  }
+
+  private async openCase(
+    manager: EntityManager,
+    customerId: string,
+    transactionId: string,
+    reasons: FraudReason[],
+    now: Date,
+    txn: Omit<TxnVariables, 'reference'>,
+  ): Promise<string> {
+    const taken = new Set<string>(
+      (await manager.query(`SELECT reference FROM fraud_cases WHERE customer_id = $1 AND ${ANSWERABLE_SQL}`, [customerId])).map(
+        (r: { reference: string }) => r.reference,
+      ),
+    );
+    if (taken.size >= 9000)
+      throw new DomainError('FRAUD_TOO_MANY_OPEN_CASES', 'the customer has too many unanswered cases', HttpStatus.CONFLICT);
+    let reference: string;
+    do reference = String(randomInt(1000, 10_000));
+    while (taken.has(reference));
+    const [opened] = await manager.query(
+      `INSERT INTO fraud_cases (customer_id, transaction_id, reference, reasons, timeline, opened_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) RETURNING id`,
+      [
+        customerId,
+        transactionId,
+        reference,
+        JSON.stringify(reasons),
+        entry(now, 'opened', { reasons: reasons.map((r) => r.code) }),
+        now,
+      ],
+    );
+    await manager.query(
+      `UPDATE customers SET card_status = 'on_hold', updated_at = now() WHERE id = $1 AND card_status IN ('active', 'on_hold')`,
+      [customerId],
+    );
+    await this.outbox.enqueue(
+      [
+        {
+          customerId,
+          purpose: 'fraud',
+          channel: 'sms',
+          templateKey: 'fraud-verification',
+          variables: { txn: { ...txn, reference } },
+          subjectRef: opened.id,
+          dueAt: now,
+        },
+      ],
+      manager,
+    );
+    return opened.id;
+  }
+
+  private async previousDecision(manager: EntityManager, reference: string, customerId: string): Promise<TransactionDecision> {
+    const [previous] = await manager.query(
+      `SELECT t.id, t.customer_id AS "customerId", f.id AS "caseId", f.reasons
+         FROM card_transactions t LEFT JOIN fraud_cases f ON f.transaction_id = t.id WHERE t.reference = $1`,
+      [reference],
+    );
+    if (previous.customerId !== customerId) {
+      throw new DomainError(
+        'TRANSACTION_REFERENCE_TAKEN',
+        `transaction ${reference} belongs to another customer`,
+        HttpStatus.CONFLICT,
+        [{ field: 'reference', reason: 'is already used for another customer' }],
+      );
+    }
+    return previous.caseId
+      ? { transactionId: previous.id, decision: 'case_opened', reasons: previous.reasons, caseId: previous.caseId }
+      : { transactionId: previous.id, decision: 'cleared', reasons: [], caseId: null };
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { DispatchModule } from '../../dispatch/dispatch.module';
+import { AgentTasksController } from './agent-tasks.controller';
+import { AgentTasksRepository } from './agent-tasks.repository';
+import { CoreNoticeSender } from './core-notice.sender';
+import { FraudCasesController } from './fraud-cases.controller';
+import { FraudCasesQuery } from './fraud-cases.query';
+import { FraudCasesService } from './fraud-cases.service';
+import { FraudEscalationSweep } from './fraud-escalation.sweep';
+import { TransactionsController } from './transactions.controller';
+
+/** Fraud verification: transactions in, cases opened, answered or escalated. */
+@Module({
+  imports: [DispatchModule],
+  controllers: [TransactionsController, FraudCasesController, AgentTasksController],
+  providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentTasksRepository, CoreNoticeSender],
+  exports: [FraudCasesService, AgentTasksRepository],
+})
+export class FraudModule {}

@@ -1,0 +1,155 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { DomainError, NotFoundError } from '../../common/domain-error';
+import { ContactChannel, ContactPurpose } from '../../dispatch/contact-task.entity';
+import { preferredCallHour } from '../repayment/contact-plan';
+import { PromiseTaken, PromiseToPayService } from '../repayment/promise-to-pay.service';
+import { dispositionEffects } from './disposition.rules';
+import { RecordDispositionDto } from './dto/record-disposition.dto';
+
+export interface OutcomeEntry {
+  customerId: string;
+  purpose: ContactPurpose;
+  channel: ContactChannel | null;
+  outcome: string;
+  at: Date;
+}
+
+export interface DispositionRecorded {
+  id: string;
+  customerId: string;
+  code: string;
+  marketingMuteUntil: string | null;
+  promise: PromiseTaken | null;
+}
+
+/** What Herald knows of how contacts with a customer went, and the agent's word on them. */
+@Injectable()
+export class CustomerOutcomesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly promises: PromiseToPayService,
+  ) {}
+
+  /**
+   * Writes the last outcome per purpose for a batch of contacts in one statement; an older
+   * outcome never replaces a newer one. For the webhooks and the fraud flow to call.
+   */
+  async record(manager: EntityManager, entries: OutcomeEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await manager.query(
+      `WITH latest AS (
+         SELECT DISTINCT ON (customer_id, purpose) *
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS e(customer_id, purpose, channel, outcome, at)
+          ORDER BY customer_id, purpose, at DESC),
+       merged AS (
+         SELECT customer_id, jsonb_object_agg(purpose, jsonb_build_object('channel', channel, 'outcome', outcome, 'at', at)) AS outcomes
+           FROM latest GROUP BY customer_id)
+       UPDATE customers c
+          SET last_outcomes = c.last_outcomes || (
+                SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM jsonb_each(merged.outcomes) AS n(k, v)
+                 WHERE (c.last_outcomes -> k ->> 'at') IS NULL OR (c.last_outcomes -> k ->> 'at')::timestamptz <= (v ->> 'at')::timestamptz),
+              updated_at = now()
+         FROM merged WHERE c.id = merged.customer_id`,
+      [
+        entries.map((e) => e.customerId),
+        entries.map((e) => e.purpose),
+        entries.map((e) => e.channel),
+        entries.map((e) => e.outcome),
+        entries.map((e) => e.at),
+      ],
+    );
+  }
+
+  /** An agent's disposition of a call: recorded, on the profile, with its effects, in one transaction. */
+  async dispose(customerId: string, input: RecordDispositionDto, agentId: string): Promise<DispositionRecorded> {
+    if ((input.code === 'promise_to_pay') !== (input.promise !== undefined)) {
+      throw new DomainError(
+        'DISPOSITION_PROMISE_MISMATCH',
+        'promise_to_pay, and only it, carries a promise',
+        HttpStatus.BAD_REQUEST,
+        [{ field: 'promise', reason: 'required with promise_to_pay, not allowed otherwise' }],
+      );
+    }
+    if ((input.code === 'call_back_at') !== (input.callBackAt !== undefined)) {
+      throw new DomainError(
+        'DISPOSITION_CALL_BACK_MISMATCH',
+        'call_back_at, and only it, carries a time',
+        HttpStatus.BAD_REQUEST,
+        [{ field: 'callBackAt', reason: 'required with call_back_at, not allowed otherwise' }],
+      );
+    }
+    const now = this.clock.now();
+    const effects = dispositionEffects(input.code, now);
+    return this.db.transaction(async (m) => {
+      const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
+      if (!customer) throw new NotFoundError('customer', customerId);
+      const [{ id }] = await m.query(
+        `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [customerId, input.code, input.purpose, input.callBackAt ?? null, input.note ?? null, agentId, now],
+      );
+      const [profile] = await m.query(
+        `WITH updated AS (
+         UPDATE customers
+            SET last_disposition = $2, last_disposition_at = $3,
+                marketing_mute_until = CASE WHEN $4::timestamptz IS NULL THEN marketing_mute_until
+                                            ELSE greatest(marketing_mute_until, $4::timestamptz) END,
+                last_right_party_contact_at = CASE WHEN $5 THEN greatest(last_right_party_contact_at, $3) ELSE last_right_party_contact_at END,
+                updated_at = now()
+          WHERE id = $1
+        RETURNING marketing_mute_until)
+         SELECT marketing_mute_until FROM updated`,
+        [customerId, input.code, now, effects.marketingMuteUntil, effects.rightPartyContact],
+      );
+      await this.record(m, [{ customerId, purpose: input.purpose, channel: 'call', outcome: input.code, at: now }]);
+      const promise = input.promise
+        ? await this.promises.promise(
+            { customerId, promisedOn: input.promise.date, amount: input.promise.amount, source: 'agent' },
+            m,
+          )
+        : null;
+      return {
+        id,
+        customerId,
+        code: input.code,
+        marketingMuteUntil: profile.marketing_mute_until?.toISOString() ?? null,
+        promise,
+      };
+    });
+  }
+
+  /** The outcomes part of a profile, with the hours the customer answers calls (their local time). */
+  async profile(customerId: string) {
+    const [row] = await this.db.query(
+      `SELECT last_outcomes, last_disposition, last_disposition_at, promise_to_pay_status,
+              to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount, marketing_mute_until,
+              last_verification_result, last_verification_at, timezone
+         FROM customers WHERE id = $1`,
+      [customerId],
+    );
+    if (!row) throw new NotFoundError('customer', customerId);
+    const hours: { hour: number; answered: number }[] = await this.db.query(
+      `SELECT extract(hour FROM attempted_at AT TIME ZONE $2)::int AS hour, count(*)::int AS answered
+         FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND connected
+        GROUP BY 1 ORDER BY 1`,
+      [customerId, row.timezone],
+    );
+    const answersByHour = Object.fromEntries(hours.map((h) => [h.hour, h.answered]));
+    return {
+      customerId,
+      lastOutcomes: row.last_outcomes,
+      lastDisposition: row.last_disposition ? { code: row.last_disposition, at: row.last_disposition_at } : null,
+      promiseToPay: row.promise_to_pay_on
+        ? { on: row.promise_to_pay_on, amount: Number(row.promise_to_pay_amount), status: row.promise_to_pay_status }
+        : null,
+      marketingMuteUntil: row.marketing_mute_until,
+      verification: row.last_verification_result ? { result: row.last_verification_result, at: row.last_verification_at } : null,
+      answersByHour,
+      preferredCallHour: preferredCallHour(answersByHour),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { RepaymentModule } from '../repayment/repayment.module';
+import { CustomerOutcomesController } from './customer-outcomes.controller';
+import { CustomerOutcomesService } from './customer-outcomes.service';
+
+/** Outcomes on the profile: the last per purpose, agents' dispositions, the hours a customer answers. */
+@Module({
+  imports: [RepaymentModule],
+  controllers: [CustomerOutcomesController],
+  providers: [CustomerOutcomesService],
+  exports: [CustomerOutcomesService],
+})
+export class OutcomesModule {}

@@ -1,0 +1,191 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { AppConfig } from '../../config/app-config';
+import { RecordPaymentDto } from './dto/record-payment.dto';
+import { promiseStatus } from './promise.rules';
+
+export interface PaymentRecorded {
+  paymentId: string;
+  customerId: string;
+  /** True when this reference was already booked: nothing changed. */
+  duplicate: boolean;
+  paidThisCycle: number;
+  minimumDue: number;
+  /** The minimum of the cycle is covered: days past due back to 0, the cycle's contacts cancelled. */
+  minimumCovered: boolean;
+  cancelledTasks: number;
+  cancelledAgentTasks: number;
+  promiseStatus: string | null;
+}
+
+interface CustomerRow {
+  id: string;
+  timezone: string;
+  currency: string;
+  due_date: string | null;
+  paid_this_cycle: string;
+  minimum_due: string;
+  promise_to_pay_status: string | null;
+  promise_to_pay_on: string | null;
+  promise_to_pay_amount: string | null;
+  promise_to_pay_made_at: Date | null;
+}
+
+/**
+ * Payment events from the core system. A payment that covers the cycle's minimum stops that
+ * cycle at once: in the same transaction its pending reminders and collection contacts are
+ * cancelled (reason PAID), so no dispatcher can claim them after the payment commits.
+ */
+@Injectable()
+export class PaymentsService {
+  private readonly graceDays: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.graceDays = config.repayment.promiseGraceDays;
+  }
+
+  async record(input: RecordPaymentDto): Promise<PaymentRecorded> {
+    if (!input.customerId === !input.externalRef) {
+      throw new DomainError(
+        'PAYMENT_CUSTOMER_REQUIRED',
+        'give exactly one of customerId and externalRef',
+        HttpStatus.BAD_REQUEST,
+        [{ field: 'customerId', reason: 'exactly one of customerId and externalRef' }],
+      );
+    }
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      const [customer]: CustomerRow[] = await m.query(
+        `SELECT id, timezone, currency, to_char(due_date, 'YYYY-MM-DD') AS due_date, paid_this_cycle, minimum_due,
+                promise_to_pay_status, to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount,
+                promise_to_pay_made_at
+           FROM customers WHERE ${input.customerId ? 'id = $1::uuid' : 'external_ref = $1'} FOR UPDATE`,
+        [input.customerId ?? input.externalRef],
+      );
+      if (!customer) {
+        throw new DomainError(
+          'PAYMENT_CUSTOMER_UNKNOWN',
+          'no customer has that id or reference',
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          [{ field: input.customerId ? 'customerId' : 'externalRef', reason: 'no such customer' }],
+        );
+      }
+      if (customer.currency !== input.currency) {
+        throw new DomainError(
+          'PAYMENT_CURRENCY_MISMATCH',
+          `the customer's account is in ${customer.currency}`,
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          [{ field: 'currency', reason: `must be ${customer.currency}` }],
+        );
+      }
+      const [inserted]: { id: string }[] = await m.query(
+        `INSERT INTO payments (customer_id, reference, amount, currency, paid_at, cycle_due_date, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (reference) DO NOTHING RETURNING id`,
+        [customer.id, input.reference, input.amount, input.currency, input.paidAt, customer.due_date, now],
+      );
+      if (!inserted) return this.duplicate(m, customer, input);
+
+      const paidThisCycle = Number(customer.paid_this_cycle) + input.amount;
+      const minimumDue = Number(customer.minimum_due);
+      const minimumCovered = paidThisCycle >= minimumDue;
+      const promise = await this.promiseAfterPayment(m, customer, now);
+      await m.query(
+        `UPDATE customers
+            SET paid_this_cycle = $2,
+                days_past_due = CASE WHEN $3 THEN 0 ELSE days_past_due END,
+                promise_to_pay_status = $4,
+                last_outcomes = last_outcomes || jsonb_build_object('collections',
+                  jsonb_build_object('channel', NULL, 'outcome', CASE WHEN $3 THEN 'paid' ELSE 'part_paid' END, 'at', $5::timestamptz)),
+                updated_at = now()
+          WHERE id = $1`,
+        [customer.id, paidThisCycle, minimumCovered, promise, now],
+      );
+      let cancelledTasks = 0;
+      let cancelledAgentTasks = 0;
+      if (minimumCovered && customer.due_date) {
+        const subjects = [`repay:${customer.id}:${customer.due_date}`, `collect:${customer.id}:${customer.due_date}`];
+        const tasks: unknown[] = await m.query(
+          `WITH cancelled AS (
+             UPDATE contact_tasks
+                SET status = 'cancelled', reasons = reasons || '[{"code": "PAID"}]'::jsonb, updated_at = now()
+              WHERE subject_ref = ANY($1) AND status = 'pending'
+             RETURNING id)
+           SELECT id FROM cancelled`,
+          [subjects],
+        );
+        const agentTasks: unknown[] = await m.query(
+          `WITH cancelled AS (
+             UPDATE agent_tasks
+                SET status = 'cancelled', reasons = reasons || '[{"code": "PAID"}]'::jsonb, updated_at = now()
+              WHERE subject_ref = ANY($1) AND status = 'open'
+             RETURNING id)
+           SELECT id FROM cancelled`,
+          [subjects],
+        );
+        cancelledTasks = tasks.length;
+        cancelledAgentTasks = agentTasks.length;
+      }
+      return {
+        paymentId: inserted.id,
+        customerId: customer.id,
+        duplicate: false,
+        paidThisCycle,
+        minimumDue,
+        minimumCovered,
+        cancelledTasks,
+        cancelledAgentTasks,
+        promiseStatus: promise,
+      };
+    });
+  }
+
+  /** An open promise is kept once what was paid since it was made reaches the amount. */
+  private async promiseAfterPayment(m: EntityManager, customer: CustomerRow, now: Date): Promise<string | null> {
+    if (customer.promise_to_pay_status !== 'open') return customer.promise_to_pay_status;
+    const [{ paid }] = await m.query(
+      `SELECT coalesce(sum(amount), 0)::bigint AS paid FROM payments WHERE customer_id = $1 AND received_at >= $2`,
+      [customer.id, customer.promise_to_pay_made_at],
+    );
+    return promiseStatus(
+      { promisedOn: customer.promise_to_pay_on!, amount: Number(customer.promise_to_pay_amount) },
+      Number(paid),
+      now,
+      this.graceDays,
+      customer.timezone,
+    );
+  }
+
+  /** The same reference again: the first booking stands; a different payment under it is a conflict. */
+  private async duplicate(m: EntityManager, customer: CustomerRow, input: RecordPaymentDto): Promise<PaymentRecorded> {
+    const [first] = await m.query(`SELECT id, customer_id, amount, currency FROM payments WHERE reference = $1`, [
+      input.reference,
+    ]);
+    if (first.customer_id !== customer.id || Number(first.amount) !== input.amount || first.currency !== input.currency) {
+      throw new DomainError(
+        'PAYMENT_REFERENCE_CONFLICT',
+        'this reference was booked for a different payment',
+        HttpStatus.CONFLICT,
+        [{ field: 'reference', reason: 'already used for another customer, amount or currency' }],
+      );
+    }
+    return {
+      paymentId: first.id,
+      customerId: customer.id,
+      duplicate: true,
+      paidThisCycle: Number(customer.paid_this_cycle),
+      minimumDue: Number(customer.minimum_due),
+      minimumCovered: Number(customer.paid_this_cycle) >= Number(customer.minimum_due),
+      cancelledTasks: 0,
+      cancelledAgentTasks: 0,
+      promiseStatus: customer.promise_to_pay_status,
+    };
+  }
+}

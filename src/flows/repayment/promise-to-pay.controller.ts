@@ -1,0 +1,18 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../auth/roles.decorator';
+import { UuidPipe } from '../../common/uuid.pipe';
+import { PromiseToPayDto } from './dto/promise-to-pay.dto';
+import { PromiseToPayService } from './promise-to-pay.service';
+
+@ApiTags('repayment')
+@Controller('customers')
+export class PromiseToPayController {
+  constructor(private readonly promises: PromiseToPayService) {}
+
+  @Post(':id/promise-to-pay')
+  @Roles('agent')
+  promise(@Param('id', UuidPipe) id: string, @Body() body: PromiseToPayDto) {
+    return this.promises.promise({ customerId: id, promisedOn: body.date, amount: body.amount, source: 'agent' });
+  }
+}

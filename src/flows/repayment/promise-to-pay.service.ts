@@ -1,0 +1,93 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { DomainError, NotFoundError } from '../../common/domain-error';
+import { AppConfig } from '../../config/app-config';
+import { promiseHoldEnd } from './promise.rules';
+
+export interface PromiseToPay {
+  customerId: string;
+  promisedOn: string;
+  amount: number;
+  /** Where it came from: an agent's disposition or the IVR. */
+  source: 'agent' | 'ivr';
+}
+
+export interface PromiseTaken {
+  customerId: string;
+  promisedOn: string;
+  amount: number;
+  status: 'open';
+  holdUntil: string;
+  deferredTasks: number;
+}
+
+/**
+ * A promise to pay holds collection contacts until its date plus the grace days: pending
+ * collection tasks move to the end of the hold, and the job queues none while it stands.
+ */
+@Injectable()
+export class PromiseToPayService {
+  private readonly graceDays: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.graceDays = config.repayment.promiseGraceDays;
+  }
+
+  /** Takes a promise; in the caller's transaction when given one (a disposition, an IVR answer). */
+  async promise(input: PromiseToPay, manager?: EntityManager): Promise<PromiseTaken> {
+    if (!manager) return this.db.transaction((m) => this.promise(input, m));
+    const now = this.clock.now();
+    const [customer] = await manager.query(`SELECT id, timezone FROM customers WHERE id = $1 FOR UPDATE`, [input.customerId]);
+    if (!customer) throw new NotFoundError('customer', input.customerId);
+    const today = DateTime.fromJSDate(now, { zone: customer.timezone }).toISODate()!;
+    const promised = DateTime.fromISO(input.promisedOn, { zone: customer.timezone });
+    if (!promised.isValid || input.promisedOn < today) {
+      throw new DomainError(
+        'PROMISE_DATE_INVALID',
+        'a promise to pay needs a real date, today or later',
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        [{ field: 'date', reason: `must be a date on or after ${today} (the customer's today)` }],
+      );
+    }
+    const holdUntil = promiseHoldEnd(input.promisedOn, this.graceDays, customer.timezone);
+    await manager.query(
+      `UPDATE customers
+          SET promise_to_pay_on = $2, promise_to_pay_amount = $3, promise_to_pay_status = 'open', promise_to_pay_made_at = $4,
+              last_outcomes = last_outcomes || jsonb_build_object('collections',
+                jsonb_build_object('channel', 'call', 'outcome', 'promise_to_pay', 'source', $5::text, 'at', $4::timestamptz)),
+              updated_at = now()
+        WHERE id = $1`,
+      [input.customerId, input.promisedOn, input.amount, now, input.source],
+    );
+    const deferred: unknown[] = await manager.query(
+      `WITH deferred AS (
+         UPDATE contact_tasks
+            SET due_at = greatest(due_at, $2), updated_at = now(),
+                reasons = reasons || jsonb_build_array(jsonb_build_object('code', 'PROMISE_TO_PAY', 'until', $2::timestamptz))
+          WHERE customer_id = $1 AND purpose = 'collections' AND status = 'pending' AND due_at < $2
+         RETURNING id)
+       SELECT id FROM deferred`,
+      [input.customerId, holdUntil],
+    );
+    await manager.query(
+      `UPDATE agent_tasks SET due_at = greatest(due_at, $2), updated_at = now()
+        WHERE customer_id = $1 AND subject_ref LIKE 'collect:%' AND status = 'open'`,
+      [input.customerId, holdUntil],
+    );
+    return {
+      customerId: input.customerId,
+      promisedOn: input.promisedOn,
+      amount: input.amount,
+      status: 'open',
+      holdUntil: holdUntil.toISOString(),
+      deferredTasks: deferred.length,
+    };
+  }
+}

@@ -1,0 +1,270 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
+import {
+  ACTIVATION_STEPS,
+  CALL_HOURS,
+  EARLY_COLLECTIONS,
+  LATER_BUCKETS,
+  LATER_COLLECTIONS_TEMPLATE,
+  MIN_ANSWERS_FOR_PREFERENCE,
+  REMINDER_STEPS,
+} from './contact-plan';
+import { RepaymentConfig } from './repayment.config';
+
+export interface FlowJobReport {
+  /** False when another instance held the job's lock: this run did nothing. */
+  ran: boolean;
+  reminders: number;
+  collectionMessages: number;
+  agentTasks: number;
+  activations: number;
+  brokenPromises: number;
+  activationsCancelled: number;
+}
+
+const JOB_LOCK = 'herald:repayment-job';
+const FLOW_CONFLICT = `ON CONFLICT (subject_ref, step) WHERE subject_ref ~ '^(repay|collect|activate):' DO NOTHING`;
+
+/** The customer's local date at $1 (the job's instant). */
+const LOCAL_TODAY = `($1::timestamptz AT TIME ZONE c.timezone)::date`;
+/** A local date and hour in the customer's zone as an instant (PostgreSQL's zone rules, DST included). */
+const localInstant = (date: string, hour: string) => `((${date}) + make_interval(hours => ${hour})) AT TIME ZONE c.timezone`;
+/** A collection contact waits while the customer's promise to pay stands (`grace`: its parameter). */
+const noPromiseHold = (grace: string) => `(c.promise_to_pay_status IS DISTINCT FROM 'open'
+  OR $1::timestamptz >= ((c.promise_to_pay_on + ${grace}::int + 1)::timestamp AT TIME ZONE c.timezone))`;
+/** The local hour this customer answers calls most, among the allowed hours, with enough evidence. */
+const bestHour = (first: string, last: string, evidence: string) => `LEFT JOIN LATERAL (
+    SELECT extract(hour FROM a.attempted_at AT TIME ZONE c.timezone)::int AS hour
+      FROM contact_attempts a
+     WHERE a.customer_id = c.id AND a.channel = 'call' AND a.connected
+     GROUP BY 1
+    HAVING extract(hour FROM a.attempted_at AT TIME ZONE c.timezone)::int BETWEEN ${first} AND ${last}
+       AND count(*) >= ${evidence}
+     ORDER BY count(*) DESC, 1
+     LIMIT 1) best ON true`;
+
+/**
+ * The daily flows, run hourly so that each customer is picked up in their own local day: repayment
+ * reminders before the due date, collections by days past due, and card activation. Each step is
+ * one INSERT … SELECT over the book; the (subject, step) key makes a rerun or a second instance
+ * queue nothing twice, and a transaction-level advisory lock keeps two instances from racing.
+ */
+@Injectable()
+export class RepaymentJob {
+  private readonly logger = new Logger(RepaymentJob.name);
+  private readonly settings: RepaymentConfig;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.settings = config.repayment;
+  }
+
+  @Cron(CronExpression.EVERY_HOUR)
+  async scheduled(): Promise<void> {
+    if (!this.settings.jobEnabled) return;
+    const report = await this.run();
+    if (report.ran) this.logger.log(report, 'repayment job');
+  }
+
+  async run(): Promise<FlowJobReport> {
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [JOB_LOCK]);
+      if (!locked) {
+        return {
+          ran: false,
+          reminders: 0,
+          collectionMessages: 0,
+          agentTasks: 0,
+          activations: 0,
+          brokenPromises: 0,
+          activationsCancelled: 0,
+        };
+      }
+      const brokenPromises = await this.breakLapsedPromises(m, now);
+      return {
+        ran: true,
+        brokenPromises,
+        reminders: await this.queueReminders(m, now),
+        collectionMessages: await this.queueEarlyCollections(m, now),
+        agentTasks: await this.queueLaterCollections(m, now),
+        activationsCancelled: await this.cancelActivationsOfActiveCards(m),
+        activations: await this.queueActivations(m, now),
+      };
+    });
+  }
+
+  /** Promises whose date and grace passed without the amount paid since: broken, on the profile. */
+  private async breakLapsedPromises(m: EntityManager, now: Date): Promise<number> {
+    const rows: unknown[] = await m.query(
+      `WITH broken AS (
+         UPDATE customers c
+            SET promise_to_pay_status = 'broken',
+                last_outcomes = c.last_outcomes || jsonb_build_object('collections',
+                  jsonb_build_object('channel', NULL, 'outcome', 'promise_broken', 'at', $1::timestamptz)),
+                updated_at = now()
+          WHERE c.promise_to_pay_status = 'open'
+            AND $1::timestamptz >= ((c.promise_to_pay_on + $2::int + 1)::timestamp AT TIME ZONE c.timezone)
+            AND (SELECT coalesce(sum(p.amount), 0) FROM payments p
+                  WHERE p.customer_id = c.id AND p.received_at >= c.promise_to_pay_made_at) < c.promise_to_pay_amount
+         RETURNING c.id)
+       SELECT id FROM broken`,
+      [now, this.settings.promiseGraceDays],
+    );
+    return rows.length;
+  }
+
+  private async queueReminders(m: EntityManager, now: Date): Promise<number> {
+    let queued = 0;
+    for (const step of REMINDER_STEPS) {
+      const address = step.channel === 'email' ? 'c.email' : 'c.phone';
+      const hour = step.channel === 'call' ? 'coalesce(best.hour, $5)' : '$5';
+      const rows: unknown[] = await m.query(
+        `WITH queued AS (
+           INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, subject_ref, step, due_at, expires_at, priority)
+           SELECT c.id, 'service', $6, $7, 'repay:' || c.id || ':' || c.due_date, $8,
+                  greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, hour)}),
+                  -- A reminder is pointless once the due day is over.
+                  (c.due_date + 1)::timestamp AT TIME ZONE c.timezone,
+                  $9
+             FROM customers c
+             ${bestHour('$2', '$3', '$4')}
+            WHERE c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due AND ${address} IS NOT NULL
+              AND ${LOCAL_TODAY} = c.due_date - $10::int
+           ${FLOW_CONFLICT}
+           RETURNING id)
+         SELECT id FROM queued`,
+        [
+          now,
+          CALL_HOURS.first,
+          CALL_HOURS.last,
+          MIN_ANSWERS_FOR_PREFERENCE,
+          this.settings.localHour,
+          step.channel,
+          step.templateKey,
+          step.step,
+          PURPOSE_PRIORITY.service,
+          step.daysBeforeDue,
+        ],
+      );
+      queued += rows.length;
+    }
+    return queued;
+  }
+
+  /** One SMS per week in the early bucket, unless a promise to pay stands. */
+  private async queueEarlyCollections(m: EntityManager, now: Date): Promise<number> {
+    const { firstDay, lastDay, everyDays, firstStep, templateKey } = EARLY_COLLECTIONS;
+    const rows: unknown[] = await m.query(
+      `WITH queued AS (
+         INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, subject_ref, step, due_at, priority)
+         SELECT c.id, 'collections', 'sms', $4, 'collect:' || c.id || ':' || c.due_date,
+                $5::int + (c.days_past_due - $6::int) / $7::int,
+                greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, '$3')}), $8
+           FROM customers c
+          WHERE c.days_past_due BETWEEN $6 AND $9 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
+            AND c.phone IS NOT NULL AND ${noPromiseHold('$2')}
+         ${FLOW_CONFLICT}
+         RETURNING id)
+       SELECT id FROM queued`,
+      [
+        now,
+        this.settings.promiseGraceDays,
+        this.settings.localHour,
+        templateKey,
+        firstStep,
+        firstDay,
+        everyDays,
+        PURPOSE_PRIORITY.collections,
+        lastDay,
+      ],
+    );
+    return rows.length;
+  }
+
+  /** An agent call with the instalment offer for each later bucket entered, at the customer's answering hour. */
+  private async queueLaterCollections(m: EntityManager, now: Date): Promise<number> {
+    const rows: unknown[] = await m.query(
+      `WITH queued AS (
+         INSERT INTO agent_tasks (customer_id, template_key, subject_ref, kind, priority, due_at, created_at, updated_at)
+         SELECT c.id, $7, 'collect:' || c.id || ':' || c.due_date,
+                'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9,
+                greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, 'coalesce(best.hour, $6)')}), $1, $1
+           FROM customers c
+           ${bestHour('$3', '$4', '$5')}
+          WHERE c.days_past_due >= $10 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
+            AND ${noPromiseHold('$2')}
+         ON CONFLICT (subject_ref, kind) WHERE subject_ref ~ '^collect:' DO NOTHING
+         RETURNING id)
+       SELECT id FROM queued`,
+      [
+        now,
+        this.settings.promiseGraceDays,
+        CALL_HOURS.first,
+        CALL_HOURS.last,
+        MIN_ANSWERS_FOR_PREFERENCE,
+        this.settings.localHour,
+        LATER_COLLECTIONS_TEMPLATE,
+        LATER_BUCKETS,
+        PURPOSE_PRIORITY.collections,
+        Math.min(...LATER_BUCKETS),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** A card activated since its sequence was queued needs no more nudges. */
+  private async cancelActivationsOfActiveCards(m: EntityManager): Promise<number> {
+    const rows: unknown[] = await m.query(
+      `WITH cancelled AS (
+         UPDATE contact_tasks t
+            SET status = 'cancelled', reasons = t.reasons || '[{"code": "CARD_ACTIVATED"}]'::jsonb, updated_at = now()
+           FROM customers c
+          WHERE t.subject_ref ~ '^activate:' AND t.status = 'pending' AND c.id = t.customer_id
+            AND c.card_status <> 'not_activated'
+         RETURNING t.id)
+       SELECT id FROM cancelled`,
+    );
+    return rows.length;
+  }
+
+  /** Marketing purpose: the dispatcher's policy checks consent and the marketing mute at send time. */
+  private async queueActivations(m: EntityManager, now: Date): Promise<number> {
+    let queued = 0;
+    for (const step of ACTIVATION_STEPS) {
+      const address = step.channel === 'email' ? 'c.email' : 'c.phone';
+      const rows: unknown[] = await m.query(
+        `WITH queued AS (
+           INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, variables, subject_ref, step, due_at, priority)
+           SELECT c.id, 'marketing', $3, 'card-activation', jsonb_build_object('link', jsonb_build_object('url', $4::text)),
+                  'activate:' || c.id || ':' || c.card_issued_on, $5,
+                  greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, '$2')}), $6
+             FROM customers c
+            WHERE c.card_status = 'not_activated' AND c.card_issued_on IS NOT NULL AND ${address} IS NOT NULL
+              AND ${LOCAL_TODAY} >= c.card_issued_on + $7::int
+           ${FLOW_CONFLICT}
+           RETURNING id)
+         SELECT id FROM queued`,
+        [
+          now,
+          this.settings.localHour,
+          step.channel,
+          this.settings.activationUrl,
+          step.step,
+          PURPOSE_PRIORITY.marketing,
+          step.daysAfterIssue,
+        ],
+      );
+      queued += rows.length;
+    }
+    return queued;
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PaymentsController } from './payments.controller';
+import { PaymentsService } from './payments.service';
+import { PromiseToPayController } from './promise-to-pay.controller';
+import { PromiseToPayService } from './promise-to-pay.service';
+import { RepaymentJob } from './repayment.job';
+
+/** Repayment reminders, collections, payments and promises to pay; the job also runs activation. */
+@Module({
+  controllers: [PaymentsController, PromiseToPayController],
+  providers: [PaymentsService, PromiseToPayService, RepaymentJob],
+  exports: [PromiseToPayService, RepaymentJob],
+})
+export class RepaymentModule {}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { ComplianceModule } from '../compliance/compliance.module';
+import { FraudModule } from '../flows/fraud/fraud.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { InboundSmsService } from './inbound-sms.service';
+import { InboundWebhooksController } from './inbound-webhooks.controller';
+import { IvrGatherService } from './ivr-gather.service';
+import { SystemReply } from './system-reply';
+import { UnsubscribeController } from './unsubscribe.controller';
+import { UnsubscribeService } from './unsubscribe.service';
+
+/** Customers answering back: SMS replies and keywords, IVR digits, the one-click unsubscribe. */
+@Module({
+  imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule],
+  controllers: [InboundWebhooksController, UnsubscribeController],
+  providers: [InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
+})
+export class InboundModule {}
