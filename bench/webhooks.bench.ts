@@ -1,0 +1,247 @@
+/**
+ * `npm run bench:webhooks` — what comes back from customers, on a listening Herald with its own
+ * database and a generated book:
+ *  1. inbound SMS replies as Twilio posts them (form-encoded, signed; every one checked) with a
+ *     realistic mix of free text, HELP, Y/N without an open case, STOP and START, 32 in flight
+ *     over keep-alive: requests per second and p99 latency;
+ *  2. while a 100,000-message campaign drains through the running dispatcher (SMS to a local
+ *     server speaking Twilio's REST API, pacing off), card transactions that open fraud cases:
+ *     the time from POST /transactions to that server receiving the verification SMS, p99.
+ * Last line: JSON.
+ */
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app';
+import { UsersService } from '../src/auth/users.service';
+import { TWILIO_WEBHOOK_PATHS } from '../src/channels/twilio-webhook.paths';
+import { ManualClock } from '../src/common/clock';
+import { loadConfig } from '../src/config/app-config';
+import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
+import { freePort } from '../src/database/embedded-database';
+import { PURPOSE_PRIORITY } from '../src/dispatch/contact-task.entity';
+import { FakeTwilio, twilioSignature } from '../test/support/fake-twilio.server';
+import { argument, benchDatabase, timed } from './support/bench-database';
+
+const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
+const IN_FLIGHT = 32;
+const HERALD_NUMBER = '+15005550006';
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const ms = (value: number) => Number(value.toFixed(1));
+
+async function start(url: string, twilio: FakeTwilio, env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    ...twilio.env({ TWILIO_FROM_NUMBER: HERALD_NUMBER }),
+    LOG_LEVEL: 'warn',
+    PUBLIC_BASE_URL: base,
+    SMS_PER_SECOND: '0',
+    ...env,
+  });
+  const app = await createApp(config, url, { clock: new ManualClock(NOW) });
+  await app.listen(port, '127.0.0.1');
+  return { app, base };
+}
+
+/** What customers text back, in proportions a card centre sees. */
+function replyBody(i: number): string {
+  const mix = ['什么时候还款？', 'ok thanks', '我已经还了', 'HELP', 'Y', 'N', 'call me later', 'STOP', 'START', '收到'];
+  return mix[i % mix.length];
+}
+
+/**
+ * The load: a process of its own (as wrk or Twilio would be), so Herald's event loop is not
+ * also the client's. Reports its figures to the parent over IPC.
+ */
+async function inboundLoad(base: string, authToken: string, phones: string[], total: number) {
+  const url = `${base}${TWILIO_WEBHOOK_PATHS.inboundSms}`;
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const params = {
+        AccountSid: 'AC0',
+        Body: replyBody(i),
+        From: phones[i % phones.length],
+        MessageSid: sid,
+        SmsMessageSid: sid,
+        NumMedia: '0',
+        To: HERALD_NUMBER,
+      };
+      const started = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Twilio-Signature': twilioSignature(authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - started);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  };
+  const [, took] = await timed(() => Promise.all(Array.from({ length: IN_FLIGHT }, worker)));
+  return {
+    perSecond: Math.round(total / (took / 1000)),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    statuses: Object.fromEntries(statuses),
+  };
+}
+
+type LoadResult = Awaited<ReturnType<typeof inboundLoad>>;
+
+function inbound(base: string, authToken: string, phones: string[], total: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`the load process exited with ${code}`)));
+    child.send({ base, authToken, phones, total });
+  });
+}
+
+async function fraudWhileDraining(
+  app: INestApplication,
+  base: string,
+  twilio: FakeTwilio,
+  campaign: number,
+  transactions: number,
+) {
+  const db = app.get(DataSource);
+  const users = app.get(UsersService);
+  const core = await users.create({ username: 'bench-core', displayName: 'Core', role: 'integration' });
+  const { key } = await users.issueKey(core.id, 'bench');
+  const customers: { id: string; external_ref: string; phone: string }[] = await db.query(
+    `SELECT id, external_ref, phone FROM customers WHERE phone IS NOT NULL AND country = 'CN' ORDER BY external_ref LIMIT $1`,
+    [campaign + transactions],
+  );
+  const victims = customers.slice(campaign);
+  // The campaign's 100,000 SMS: due now, in the bulk lane, to other customers.
+  await db.query(
+    `INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, priority, due_at)
+     SELECT unnest($1::uuid[]), 'service', 'sms', 'repayment-reminder-before-due', $2, $3`,
+    [customers.slice(0, campaign).map((c) => c.id), PURPOSE_PRIORITY.service, new Date(NOW.getTime() - 60_000)],
+  );
+  const campaignStarted = twilio.requests.length;
+  const arrivals = new Map<string, number>();
+  const poll = setInterval(() => {
+    for (const r of twilio.requests)
+      if (typeof r.params.Body === 'string' && r.params.Body.includes('Y '))
+        arrivals.set(String(r.params.To), arrivals.get(String(r.params.To)) ?? r.at.getTime());
+  }, 5);
+  const latencies: number[] = [];
+  // Let the drain get going before the first transaction.
+  while (twilio.requests.length - campaignStarted < Math.min(2_000, campaign / 5)) await new Promise((r) => setTimeout(r, 20));
+  for (const [i, victim] of victims.entries()) {
+    const posted = Date.now();
+    const res = await fetch(`${base}/transactions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        reference: `TXN-BENCH-${i}`,
+        customerId: victim.id,
+        amount: 880_000,
+        currency: 'USD',
+        merchant: 'BESTBUY.COM',
+        country: 'US',
+        city: 'New York',
+        cardNotPresent: true,
+        at: NOW.toISOString(),
+      }),
+    });
+    if (res.status >= 300) throw new Error(`POST /transactions answered ${res.status}: ${await res.text()}`);
+    const deadline = Date.now() + 10_000;
+    while (!arrivals.has(victim.phone)) {
+      if (Date.now() > deadline) throw new Error(`no verification SMS for transaction ${i} within 10 s`);
+      for (const r of twilio.requests.slice(-500)) {
+        if (r.params.To === victim.phone) arrivals.set(victim.phone, r.at.getTime());
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    latencies.push(arrivals.get(victim.phone)! - posted);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  clearInterval(poll);
+  const drained = twilio.requests.length - campaignStarted;
+  return {
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: Math.max(...latencies),
+    drainedDuring: drained,
+  };
+}
+
+async function main(): Promise<void> {
+  const book = argument('customers', 120_000);
+  const replies = argument('replies', 20_000);
+  const campaign = argument('campaign', 100_000);
+  const transactions = argument('transactions', 200);
+  const database = await benchDatabase('webhooks');
+  const twilio = await FakeTwilio.start();
+  try {
+    const seeder = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+    await seedCustomerBook(seeder, { customers: book, seed: 5, today: '2026-11-23' });
+    await seeder.query('ANALYZE');
+    const phones: string[] = (await seeder.query(`SELECT phone FROM customers WHERE phone IS NOT NULL LIMIT 5000`)).map(
+      (r: { phone: string }) => r.phone,
+    );
+    await seeder.destroy();
+
+    const quiet = await start(database.url, twilio, { DISPATCH_ENABLED: 'false' });
+    await inbound(quiet.base, twilio.authToken, phones, 1_000); // warm-up
+    const replies1 = await inbound(quiet.base, twilio.authToken, phones, replies);
+    await quiet.app.close();
+    console.log(
+      `inbound SMS (signed, checked; ${IN_FLIGHT} in flight): ${replies1.perSecond} req/s, p50 ${ms(replies1.p50)} ms, p99 ${ms(replies1.p99)} ms` +
+        ` — statuses ${Object.entries(replies1.statuses)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' ')}`,
+    );
+
+    const busy = await start(database.url, twilio, {
+      DISPATCH_ENABLED: 'true',
+      DISPATCH_BATCH_SIZE: '500',
+      SANDBOX_AUTO_CALLBACKS: 'false',
+    });
+    const fraud = await fraudWhileDraining(busy.app, busy.base, twilio, campaign, transactions);
+    await busy.app.close();
+    console.log(
+      `fraud transaction → verification SMS at Twilio while a ${campaign.toLocaleString('en')}-SMS campaign drains: ` +
+        `p50 ${ms(fraud.p50)} ms, p99 ${ms(fraud.p99)} ms, max ${ms(fraud.max)} ms (${fraud.drainedDuring} campaign SMS sent meanwhile)`,
+    );
+    console.log(
+      JSON.stringify({ inboundReqPerSec: replies1.perSecond, inboundP99Ms: ms(replies1.p99), fraudToSendP99Ms: ms(fraud.p99) }),
+    );
+  } finally {
+    await twilio.close();
+    await database.drop();
+  }
+}
+
+if (process.argv.includes('--load')) {
+  process.once('message', (job: { base: string; authToken: string; phones: string[]; total: number }) => {
+    inboundLoad(job.base, job.authToken, job.phones, job.total).then(
+      (result) => process.send!(result, () => process.exit(0)),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
