@@ -55,7 +55,7 @@ async function app(url: string, env: NodeJS.ProcessEnv): Promise<INestApplicatio
 
 /** One fraud alert for each of the first `count` customers with a phone, due now. */
 async function queueAlerts(db: DataSource, run: string, count: number): Promise<void> {
-  await db.query(`DELETE FROM contact_tasks`);
+  await db.query(`TRUNCATE contact_tasks CASCADE`);
   await db.query(
     `INSERT INTO contact_tasks (customer_id, subject_ref, purpose, channel, template_key, variables, priority, due_at)
      SELECT id, $1 || id, 'fraud', 'sms', 'fraud-verification', $2, $3, $4

@@ -122,16 +122,21 @@ async function fraudWhileDraining(
   const users = app.get(UsersService);
   const core = await users.create({ username: 'bench-core', displayName: 'Core', role: 'integration' });
   const { key } = await users.issueKey(core.id, 'bench');
-  const customers: { id: string; external_ref: string; phone: string }[] = await db.query(
-    `SELECT id, external_ref, phone FROM customers WHERE phone IS NOT NULL AND country = 'CN' ORDER BY external_ref LIMIT $1`,
-    [campaign + transactions],
+  // Transactions abroad for customers at home in China; the campaign goes to everyone else.
+  const victims: { id: string; phone: string }[] = await db.query(
+    `SELECT id, phone FROM customers WHERE phone IS NOT NULL AND country = 'CN' ORDER BY external_ref DESC LIMIT $1`,
+    [transactions],
   );
-  const victims = customers.slice(campaign);
+  const customers: { id: string }[] = await db.query(
+    `SELECT id FROM customers WHERE phone IS NOT NULL AND id <> ALL($1::uuid[]) ORDER BY external_ref LIMIT $2`,
+    [victims.map((v) => v.id), campaign],
+  );
+  if (customers.length < campaign) throw new Error(`the book has only ${customers.length} other customers with a phone`);
   // The campaign's 100,000 SMS: due now, in the bulk lane, to other customers.
   await db.query(
     `INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, priority, due_at)
      SELECT unnest($1::uuid[]), 'service', 'sms', 'repayment-reminder-before-due', $2, $3`,
-    [customers.slice(0, campaign).map((c) => c.id), PURPOSE_PRIORITY.service, new Date(NOW.getTime() - 60_000)],
+    [customers.map((c) => c.id), PURPOSE_PRIORITY.service, new Date(NOW.getTime() - 60_000)],
   );
   const campaignStarted = twilio.requests.length;
   const arrivals = new Map<string, number>();

@@ -9,6 +9,9 @@ import { AttemptResult } from './attempt-log.repository';
 import { ContactChannel } from './contact-task.entity';
 import { SendPacer } from './send-pacer';
 
+/** Time for a bulk batch's attempts to be written between reserving slots and the first send. */
+const SLOT_LEAD_MS = 250;
+
 /** Who carries a channel's messages, as the contact log names it. */
 export function providerOf(channel: ContactChannel, config: ChannelsConfig): string {
   if (channel === 'email') return config.smtpUrl ? 'smtp' : 'sandbox';
@@ -46,8 +49,8 @@ export interface Delivery extends AttemptResult {
  */
 @Injectable()
 export class Courier {
-  /** When this instance last let each paced sender send (planned instants, epoch ms). */
-  private readonly lastSend = new Map<string, number>();
+  /** When this instance last let each paced sender send (epoch ms). */
+  private readonly lastFired = new Map<string, number>();
 
   constructor(
     private readonly sms: SmsChannel,
@@ -67,9 +70,6 @@ export class Courier {
 
   /**
    * Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery.
-   * A slot already past when its turn comes does not let sends bunch up to catch up: each
-   * sender's sends stay at least 1/rate apart here too, so no second ever carries more than the
-   * limit.
    */
   async deliver(parcels: Parcel[], slots: Slot[], concurrency: number): Promise<Delivery[]> {
     const results: Delivery[] = new Array(parcels.length);
@@ -77,7 +77,8 @@ export class Courier {
     const worker = async () => {
       while (next < parcels.length) {
         const i = next++;
-        await waitUntil(this.spaced(slots[i]));
+        await waitUntil(slots[i].at);
+        await this.holdForPace(slots[i]);
         results[i] = await this.send(parcels[i]);
       }
     };
@@ -85,12 +86,23 @@ export class Courier {
     return results;
   }
 
-  /** The slot, pushed back as far as this instance's last send from the same senders requires. */
-  private spaced(slot: Slot): number {
-    let at = Math.max(slot.at, Date.now());
-    for (const { sender, spacingMs } of slot.senders) at = Math.max(at, (this.lastSend.get(sender) ?? 0) + spacingMs);
-    for (const { sender } of slot.senders) this.lastSend.set(sender, at);
-    return at;
+  /**
+   * Slots are spaced, but a busy event loop can wake several sends at once (a late batch, a
+   * render, a pause for garbage collection): each sender's sends leave at least 1/rate apart in
+   * real time, checked as they fire, so no second ever carries more than the limit.
+   */
+  private async holdForPace(slot: Slot): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.max(
+        0,
+        ...slot.senders.map(({ sender, spacingMs }) => (this.lastFired.get(sender) ?? 0) + spacingMs - now),
+      );
+      if (wait <= 0) break;
+      await waitUntil(now + wait);
+    }
+    const fired = Date.now();
+    for (const { sender } of slot.senders) this.lastFired.set(sender, fired);
   }
 
   private async send({ attemptId, outgoing }: Parcel): Promise<Delivery> {
@@ -117,8 +129,11 @@ export class Courier {
 
   /** The earliest instant each parcel may go: the later of its channel's and its campaign's slot. */
   private async reserveSlots(parcels: Parcel[]): Promise<Slot[]> {
-    // Pacing is about the providers' wall clock, not business time: no injected Clock here.
-    const now = new Date();
+    // Pacing is about the providers' wall clock, not business time: no injected Clock here. A
+    // bulk batch's first slot lies a little ahead, so that writing its attempts does not make it
+    // late; an urgent one (a handful of fraud alerts) goes at once.
+    const lead = parcels.some((parcel) => !parcel.urgent) ? SLOT_LEAD_MS : 0;
+    const now = new Date(Date.now() + lead);
     const slots: Slot[] = parcels.map(() => ({ at: 0, senders: [] }));
     const groups = new Map<string, { perSecond: number; indexes: number[] }>();
     const join = (key: string, perSecond: number, i: number) => {
