@@ -91,7 +91,9 @@ export class CampaignsAndOutbox1763700700000 implements MigrationInterface {
     await q.query(`CREATE INDEX contact_tasks_customer_idx ON contact_tasks (customer_id, created_at DESC)`);
     await q.query(`CREATE INDEX contact_tasks_subject_idx ON contact_tasks (subject_ref) WHERE subject_ref IS NOT NULL`);
     // For the self-reference: without it, deleting tasks scans the table once per deleted row.
-    await q.query(`CREATE INDEX contact_tasks_previous_idx ON contact_tasks (previous_task_id) WHERE previous_task_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX contact_tasks_previous_idx ON contact_tasks (previous_task_id) WHERE previous_task_id IS NOT NULL`,
+    );
 
     await q.query(
       `ALTER TABLE contact_attempts ADD CONSTRAINT contact_attempts_task_fk FOREIGN KEY (task_id) REFERENCES contact_tasks (id) ON DELETE SET NULL`,
