@@ -41,7 +41,8 @@ export class CoreNoticeSender {
     }
     const body = JSON.stringify(notice);
     for (const delay of DELAYS_MS) {
-      if (delay) await new Promise((wait) => setTimeout(wait, delay));
+      // Unref: a notice still retrying must not keep a stopping process alive.
+      if (delay) await new Promise((wait) => setTimeout(wait, delay).unref());
       try {
         const response = await fetch(this.url, {
           method: 'POST',
