@@ -4,14 +4,12 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { Locale } from '../customers/customer.entity';
-import { TemplateChannel } from '../templates/template.model';
 import { TemplatesService } from '../templates/templates.service';
+import { TEMPLATE_CHANNEL } from '../dispatch/contact-task.entity';
 import { Campaign } from './campaign.entity';
 import { nextStatus } from './campaign-lifecycle';
 import { CampaignAudience } from './campaign-audience';
 import { RunMaterialiser } from './run-materialiser';
-
-export const TEMPLATE_CHANNEL = { sms: 'sms', email: 'email', call: 'voice' } as const satisfies Record<string, TemplateChannel>;
 
 /** The key under which a campaign pins one template variant's version. */
 export const pinKey = (template: string, locale: string, channel: string) => `${template}/${locale}/${channel}`;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Reachability, ReachabilityService } from '../compliance/reachability.service';
 import { AppConfig } from '../config/app-config';
+import { channelRate } from '../dispatch/courier';
 import { Campaign } from './campaign.entity';
 import { CampaignAudience } from './campaign-audience';
 
@@ -96,10 +97,8 @@ export class CampaignResults {
     const { where, params } = await this.audience.condition(campaign, now);
     const reachability = await this.reachability.reachability(where, params, campaign.purpose, now);
     const channel = campaign.plan[0].channel;
-    const { pacing } = this.config.channels;
-    const channelRate =
-      channel === 'sms' ? pacing.smsPerSecond : channel === 'call' ? pacing.callsPerSecond : pacing.emailPerSecond;
-    const rates = [campaign.sendRatePerSecond, channelRate || null].filter((r): r is number => r !== null && r > 0);
+    const perSecond = channelRate(channel, this.config.channels.pacing);
+    const rates = [campaign.sendRatePerSecond, perSecond || null].filter((r): r is number => r !== null && r > 0);
     const rate = rates.length ? Math.min(...rates) : null;
     const reachableNow = reachability.channels[channel].reachableNow;
     return {

@@ -3,6 +3,7 @@ export const TWILIO_WEBHOOK_PATHS = {
   messageStatus: '/webhooks/twilio/messages/status',
   callStatus: '/webhooks/twilio/calls/status',
   inboundSms: '/webhooks/twilio/messages/inbound',
+  ivrGather: '/webhooks/twilio/calls/gather',
 } as const;
 
 /** The path and query of one attempt's status callback: the attempt id comes back in the query. */

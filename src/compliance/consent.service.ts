@@ -89,6 +89,19 @@ export class ConsentService {
     });
   }
 
+  /**
+   * The provider refused a send because the customer opted out with it (Twilio 21610, after a
+   * STOP at the carrier): that is the customer's word, a ban on the channel — not a failure.
+   */
+  async recordProviderOptOut(
+    customerId: string,
+    channel: Channel,
+    evidence: Record<string, unknown>,
+    at?: Date,
+  ): Promise<RecordedConsent> {
+    return this.record({ customerId, channel, scope: 'all', state: 'revoked', source: 'provider', evidence, at });
+  }
+
   /** A change recorded through the API: by staff (source `agent`) or an integration (source `api`). */
   async recordFromRequest(
     customerId: string,

@@ -1,21 +1,20 @@
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
 
-export const ATTEMPT_STATUSES = [
-  'pending',
-  'queued',
-  'sent',
-  'delivered',
-  'undelivered',
-  'failed',
-  'unknown',
-  'ringing',
-  'in_progress',
-  'completed',
-  'busy',
-  'no_answer',
-  'canceled',
-] as const;
-export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+/** As the contact_attempts status CHECK lists them; `attempt_status_rank` orders them. */
+export type AttemptStatus =
+  | 'pending'
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'unknown'
+  | 'ringing'
+  | 'in_progress'
+  | 'completed'
+  | 'busy'
+  | 'no_answer'
+  | 'canceled';
 
 /** A contact as it went out: what the log shows and what the caps count. */
 export interface AttemptRecord {

@@ -1,24 +1,21 @@
 import { StepCondition } from '../campaigns/campaign.entity';
+import type { Channel as ContactChannel, Purpose as ContactPurpose } from '../compliance/policy.types';
+import { TemplateChannel } from '../templates/template.model';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const PURPOSES = ['collections', 'service', 'fraud', 'marketing'] as const;
-export type ContactPurpose = (typeof PURPOSES)[number];
-export const CHANNELS = ['sms', 'email', 'call'] as const;
-export type ContactChannel = (typeof CHANNELS)[number];
+// One vocabulary of purposes and channels: the contact policy's.
+export { CHANNELS, PURPOSES } from '../compliance/policy.types';
+export type { Channel as ContactChannel, Purpose as ContactPurpose } from '../compliance/policy.types';
 
-export const TASK_STATUSES = [
-  'pending',
-  'claimed',
-  'sending',
-  'sent',
-  'failed',
-  'suppressed',
-  'expired',
-  'cancelled',
-  'skipped',
-  'unknown',
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** The template variant a contact channel speaks with: a call is an IVR (voice) script. */
+export const TEMPLATE_CHANNEL = { sms: 'sms', email: 'email', call: 'voice' } as const satisfies Record<
+  ContactChannel,
+  TemplateChannel
+>;
+
+/** As the contact_tasks status CHECK lists them. */
+export type TaskStatus =
+  'pending' | 'claimed' | 'sending' | 'sent' | 'failed' | 'suppressed' | 'expired' | 'cancelled' | 'skipped' | 'unknown';
 
 /** Urgent work first: a fraud alert never waits behind a promotion. */
 export const PURPOSE_PRIORITY: Record<ContactPurpose, number> = { fraud: 300, collections: 200, service: 100, marketing: 0 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelError } from '../channels/channel.error';
-import { ChannelsConfig } from '../channels/channels.config';
+import { ChannelsConfig, PacingSettings } from '../channels/channels.config';
 import { EmailChannel } from '../channels/email.channel';
 import { SmsChannel } from '../channels/sms.channel';
 import { VoiceChannel } from '../channels/voice.channel';
@@ -11,6 +11,11 @@ import { SendPacer } from './send-pacer';
 
 /** Time for a bulk batch's attempts to be written between reserving slots and the first send. */
 const SLOT_LEAD_MS = 250;
+
+/** Sends per second a channel's sender may make; 0 is unpaced. */
+export function channelRate(channel: ContactChannel, pacing: PacingSettings): number {
+  return channel === 'sms' ? pacing.smsPerSecond : channel === 'call' ? pacing.callsPerSecond : pacing.emailPerSecond;
+}
 
 /** Who carries a channel's messages, as the contact log names it. */
 export function providerOf(channel: ContactChannel, config: ChannelsConfig): string {
@@ -61,13 +66,38 @@ export class Courier {
   ) {}
 
   /**
-   * Reserves each parcel's send slot — before its attempt is written, so a failure here leaves
-   * nothing that looks half-sent.
+   * Reserves the earliest instant each parcel may go (the later of its channel's and its
+   * campaign's slot) before its attempt is written, so a failure here leaves nothing that looks
+   * half-sent.
    */
   async schedule(parcels: Parcel[]): Promise<Slot[]> {
-    return this.reserveSlots(parcels);
+    // Pacing is about the providers' wall clock, not business time: no injected Clock here. A
+    // bulk batch's first slot lies a little ahead, so that writing its attempts does not make it
+    // late; an urgent one (a handful of fraud alerts) goes at once.
+    const lead = parcels.some((parcel) => !parcel.urgent) ? SLOT_LEAD_MS : 0;
+    const now = new Date(Date.now() + lead);
+    const slots: Slot[] = parcels.map(() => ({ at: 0, senders: [] }));
+    const groups = new Map<string, { perSecond: number; indexes: number[] }>();
+    const join = (key: string, perSecond: number, i: number) => {
+      if (perSecond <= 0) return;
+      const group = groups.get(key) ?? { perSecond, indexes: [] };
+      group.indexes.push(i);
+      groups.set(key, group);
+    };
+    parcels.forEach((parcel, i) => {
+      join(this.sender(parcel), channelRate(parcel.outgoing.channel, this.config.channels.pacing), i);
+      if (parcel.campaign) join(`campaign:${parcel.campaign.id}`, parcel.campaign.perSecond, i);
+    });
+    for (const [sender, { perSecond, indexes }] of groups) {
+      const reserved = await this.pacer.reserve(sender, indexes.length, perSecond, now);
+      indexes.forEach((parcelIndex, k) => {
+        const slot = slots[parcelIndex];
+        slot.at = Math.max(slot.at, reserved[k].getTime());
+        slot.senders.push({ sender, spacingMs: 1000 / perSecond });
+      });
+    }
+    return slots;
   }
-
   /**
    * Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery.
    */
@@ -127,47 +157,12 @@ export class Courier {
     }
   }
 
-  /** The earliest instant each parcel may go: the later of its channel's and its campaign's slot. */
-  private async reserveSlots(parcels: Parcel[]): Promise<Slot[]> {
-    // Pacing is about the providers' wall clock, not business time: no injected Clock here. A
-    // bulk batch's first slot lies a little ahead, so that writing its attempts does not make it
-    // late; an urgent one (a handful of fraud alerts) goes at once.
-    const lead = parcels.some((parcel) => !parcel.urgent) ? SLOT_LEAD_MS : 0;
-    const now = new Date(Date.now() + lead);
-    const slots: Slot[] = parcels.map(() => ({ at: 0, senders: [] }));
-    const groups = new Map<string, { perSecond: number; indexes: number[] }>();
-    const join = (key: string, perSecond: number, i: number) => {
-      if (perSecond <= 0) return;
-      const group = groups.get(key) ?? { perSecond, indexes: [] };
-      group.indexes.push(i);
-      groups.set(key, group);
-    };
-    parcels.forEach((parcel, i) => {
-      join(this.sender(parcel), this.channelRate(parcel.outgoing.channel), i);
-      if (parcel.campaign) join(`campaign:${parcel.campaign.id}`, parcel.campaign.perSecond, i);
-    });
-    for (const [sender, { perSecond, indexes }] of groups) {
-      const reserved = await this.pacer.reserve(sender, indexes.length, perSecond, now);
-      indexes.forEach((parcelIndex, k) => {
-        const slot = slots[parcelIndex];
-        slot.at = Math.max(slot.at, reserved[k].getTime());
-        slot.senders.push({ sender, spacingMs: 1000 / perSecond });
-      });
-    }
-    return slots;
-  }
-
   /** Fraud alerts go from the centre's own line, paced apart from campaigns so they never queue behind them. */
   private sender({ outgoing, urgent }: Parcel): string {
     const twilio = this.config.channels.twilio;
     const lane = urgent ? ':urgent' : '';
     if (outgoing.channel === 'sms') return `sms:${twilio?.messagingServiceSid ?? twilio?.fromNumber ?? 'sandbox'}${lane}`;
     return outgoing.channel === 'call' ? `call:${twilio?.accountSid ?? 'sandbox'}${lane}` : 'email';
-  }
-
-  private channelRate(channel: ContactChannel): number {
-    const { pacing } = this.config.channels;
-    return channel === 'sms' ? pacing.smsPerSecond : channel === 'call' ? pacing.callsPerSecond : pacing.emailPerSecond;
   }
 }
 

@@ -63,17 +63,13 @@ export class DispatchLedger {
       );
       await this.followUps.queueNext(manager, accepted, now);
     });
-    // The provider refused because the customer opted out with it: that is the customer's word.
     for (const { task, attempt, delivery } of batch.filter((s) => s.delivery.error?.kind === 'opted_out')) {
-      await this.consent.record({
-        customerId: task.customerId,
-        channel: task.channel,
-        scope: 'all',
-        state: 'revoked',
-        source: 'provider',
-        evidence: { attemptId: attempt.id, providerCode: delivery.errorCode },
-        at: now,
-      });
+      await this.consent.recordProviderOptOut(
+        task.customerId,
+        task.channel,
+        { attemptId: attempt.id, providerCode: delivery.errorCode },
+        now,
+      );
     }
   }
 

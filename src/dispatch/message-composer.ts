@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { statusCallbackUrl, TWILIO_WEBHOOK_PATHS } from '../channels/twilio-webhook.paths';
 import { AppConfig } from '../config/app-config';
 import { Customer } from '../customers/customer.entity';
 import { TemplatesService } from '../templates/templates.service';
-import { TemplateChannel } from '../templates/template.model';
-import { ContactChannel } from './contact-task.entity';
+import { TEMPLATE_CHANNEL } from './contact-task.entity';
 import { Outgoing } from './courier';
 import { ClaimedTask } from './outbox.repository';
 
-const TEMPLATE_CHANNEL: Record<ContactChannel, TemplateChannel> = { sms: 'sms', email: 'email', call: 'voice' };
-
 /** Where customers reach Herald from what it sent them: the IVR's digits, the one-click unsubscribe. */
 export const CUSTOMER_LINKS = {
-  gather: (base: string, attemptId: string) => `${base}/webhooks/twilio/calls/gather?attempt=${attemptId}`,
+  gather: (base: string, attemptId: string) => statusCallbackUrl(base, TWILIO_WEBHOOK_PATHS.ivrGather, attemptId),
   unsubscribe: (base: string, attemptId: string) => `${base}/unsubscribe/${attemptId}`,
 };
 

@@ -11,7 +11,6 @@ import { IvrGatherService } from './ivr-gather.service';
 type TwilioForm = Record<string, string | undefined>;
 
 /** The IVR's digits come back here (CUSTOMER_LINKS.gather in src/dispatch/message-composer.ts). */
-export const IVR_GATHER_PATH = '/webhooks/twilio/calls/gather';
 
 function required(form: TwilioForm, ...fields: string[]): void {
   const missing = fields.filter((field) => typeof form[field] !== 'string' || form[field] === '');
@@ -37,7 +36,7 @@ export class InboundWebhooksController {
     return this.sms.receive({ messageSid: form.MessageSid!, from: form.From!, to: form.To, body: form.Body });
   }
 
-  @Post(IVR_GATHER_PATH)
+  @Post(TWILIO_WEBHOOK_PATHS.ivrGather)
   @TwilioWebhook()
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')

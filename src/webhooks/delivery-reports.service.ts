@@ -84,13 +84,10 @@ export class DeliveryReports {
       return 'unknown-attempt';
     }
     if (report.errorCode === OPTED_OUT) {
-      await this.consent.record({
-        customerId: applied.customer_id,
-        channel: applied.channel,
-        scope: 'all',
-        state: 'revoked',
-        source: 'provider',
-        evidence: { attemptId: report.attemptId, providerRef: report.providerRef, providerCode: OPTED_OUT },
+      await this.consent.recordProviderOptOut(applied.customer_id, applied.channel, {
+        attemptId: report.attemptId,
+        providerRef: report.providerRef,
+        providerCode: OPTED_OUT,
       });
     }
     return 'applied';
