@@ -11,6 +11,7 @@ import { Clock } from './common/clock';
 import { ComplianceModule } from './compliance/compliance.module';
 import { CustomersModule } from './customers/customers.module';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -60,6 +61,7 @@ export class AppModule {
         InboundModule,
         RepaymentModule,
         OutcomesModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

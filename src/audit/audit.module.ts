@@ -7,6 +7,7 @@ import { AuditService } from './audit.service';
 @Module({
   controllers: [AuditController],
   providers: [AuditService, AuditMiddleware, { provide: APP_INTERCEPTOR, useClass: AuditTargetInterceptor }],
+  exports: [AuditService],
 })
 export class AuditModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

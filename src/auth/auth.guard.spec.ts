@@ -1,7 +1,9 @@
 import { Controller, ExecutionContext, Get } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiKeyService } from './api-key.service';
+import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
+import { ConsoleSessions } from './console-sessions';
 import { Principal } from './role';
 import { Public, Roles } from './roles.decorator';
 
@@ -18,7 +20,8 @@ const principals: Record<string, Principal> = {
   'agent-key': { userId: 'u3', username: 'a', role: 'agent' },
 };
 const keys = { authenticate: async (key: string) => principals[key] } as unknown as ApiKeyService;
-const guard = new AuthGuard(new Reflector(), keys);
+// Console sessions are exercised end to end in test/browser and test/e2e/console.e2e.spec.ts.
+const guard = new AuthGuard(new Reflector(), keys, {} as ConsoleSessions, {} as AppConfig);
 
 function call(handler: keyof Endpoints, key?: string) {
   const request = { headers: key ? { authorization: `Bearer ${key}` } : {} };

@@ -1,9 +1,11 @@
 import { AuditNote } from '../audit/audit.recorder';
+import { ConsoleSession } from './console-sessions';
 import { Principal } from './role';
 
 declare module 'http' {
   interface IncomingMessage {
     principal?: Principal;
+    consoleSession?: ConsoleSession;
     audit?: AuditNote;
   }
 }

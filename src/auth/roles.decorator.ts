@@ -4,6 +4,7 @@ import { Principal, Role } from './role';
 
 export const ROLES_KEY = 'herald:roles';
 export const PUBLIC_KEY = 'herald:public';
+export const CONSOLE_KEY = 'herald:console';
 
 /** Declares who may call an endpoint. An endpoint that declares nothing is refused to everyone. */
 export const Roles = (...roles: Role[]) =>
@@ -16,6 +17,12 @@ export const Roles = (...roles: Role[]) =>
 
 /** For endpoints that authenticate some other way (probes, signed webhooks). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * Console pages: the person is known by their session cookie, not an API key, and every
+ * state-changing request must carry the session's CSRF token. Roles apply as elsewhere.
+ */
+export const ConsoleSessionAuth = () => SetMetadata(CONSOLE_KEY, true);
 
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, context: ExecutionContext): Principal => context.switchToHttp().getRequest().principal,

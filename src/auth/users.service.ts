@@ -5,6 +5,7 @@ import { DomainError, NotFoundError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
 import { ApiKey } from './api-key.entity';
 import { hashApiKey, keyPrefix, newApiKey } from './api-key.secret';
+import { hashPassword } from './password.hasher';
 import { CreateUserDto } from './dto/create-user.dto';
 import { IssuedApiKeyDto } from './dto/create-api-key.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -14,9 +15,11 @@ import { User } from './user.entity';
 export class UsersService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async create(input: CreateUserDto): Promise<User> {
+  async create({ password, ...input }: CreateUserDto): Promise<User> {
+    const passwordHash = password === undefined ? null : await hashPassword(password);
     try {
-      return await this.db.getRepository(User).save(this.db.getRepository(User).create(input));
+      const { passwordHash: _hidden, ...user } = await this.db.getRepository(User).save({ ...input, passwordHash });
+      return user as User;
     } catch (error) {
       if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
         throw new DomainError('USERNAME_TAKEN', `username ${input.username} is taken`, HttpStatus.CONFLICT, [
@@ -40,9 +43,18 @@ export class UsersService {
     return user;
   }
 
-  async update(id: string, changes: UpdateUserDto): Promise<User> {
-    const user = await this.get(id);
-    return this.db.getRepository(User).save(Object.assign(user, changes));
+  /** A new password, or disabling, ends the user's console sessions. */
+  async update(id: string, { password, ...changes }: UpdateUserDto): Promise<User> {
+    const passwordHash = password === undefined ? undefined : await hashPassword(password);
+    return this.db.transaction(async (manager) => {
+      const users = manager.getRepository(User);
+      const user = await users.findOneBy({ id });
+      if (!user) throw new NotFoundError('user', id);
+      await users.save(Object.assign(user, changes, passwordHash ? { passwordHash } : {}));
+      if (passwordHash || changes.disabled) await manager.query(`DELETE FROM console_sessions WHERE user_id = $1`, [id]);
+      const { passwordHash: _hidden, ...saved } = user;
+      return saved as User;
+    });
   }
 
   async issueKey(

@@ -17,24 +17,25 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const correlationId = String(request.id ?? '');
-    const [status, error] = this.describe(exception);
+    const [status, error] = describeError(exception);
     if (status >= 500) this.logger.error({ err: exception, correlationId }, 'request failed');
     const body: ErrorBody = { error, correlationId };
     response.status(status).json(body);
   }
+}
 
-  private describe(exception: unknown): [number, ErrorBody['error']] {
-    if (exception instanceof DomainError) {
-      const details = exception.details.length ? { details: exception.details } : {};
-      return [exception.status, { code: exception.code, message: exception.message, ...details }];
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      const message =
-        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      return [status, { code: HttpStatus[status] ?? 'HTTP_ERROR', message }];
-    }
-    return [HttpStatus.INTERNAL_SERVER_ERROR, { code: 'INTERNAL_ERROR', message: 'something went wrong on our side' }];
+/** An exception as a status and the error the client reads (codes, fields; never a 500's internals). */
+export function describeError(exception: unknown): [number, ErrorBody['error']] {
+  if (exception instanceof DomainError) {
+    const details = exception.details.length ? { details: exception.details } : {};
+    return [exception.status, { code: exception.code, message: exception.message, ...details }];
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    return [status, { code: HttpStatus[status] ?? 'HTTP_ERROR', message }];
+  }
+  return [HttpStatus.INTERNAL_SERVER_ERROR, { code: 'INTERNAL_ERROR', message: 'something went wrong on our side' }];
 }

@@ -30,6 +30,6 @@ import { RulePacks } from './rule-packs';
     ReachabilityService,
     AudienceReachabilityService,
   ],
-  exports: [RulePacks, ConsentService, ContactHistoryRepository, EligibilityService, ReachabilityService],
+  exports: [RulePacks, ConsentService, ContactHistoryRepository, EligibilityService, ReachabilityService, AudienceReachabilityService],
 })
 export class ComplianceModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Principal } from '../auth/role';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
@@ -65,28 +65,27 @@ export class ConsentService {
    * provider's own opt-out (Twilio 21610) and the API. Concurrent changes for one customer are
    * taken one at a time, so `changed` is true for exactly one of two simultaneous STOPs.
    */
-  async record(input: NewConsentEvent): Promise<RecordedConsent> {
-    return this.db.transaction(async (manager) => {
-      const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
-      if (!customer) throw new NotFoundError('customer', input.customerId);
-      const [previous] = await manager.query(
-        `SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1`,
-        [input.customerId, input.channel, input.scope],
-      );
-      const event = await manager.getRepository(ConsentEvent).save(
-        manager.getRepository(ConsentEvent).create({
-          customerId: input.customerId,
-          channel: input.channel,
-          scope: input.scope,
-          state: input.state,
-          source: input.source,
-          evidence: input.evidence ?? {},
-          actorId: input.actorId ?? null,
-          at: input.at ?? this.clock.now(),
-        }),
-      );
-      return { event, changed: previous?.state !== input.state };
-    });
+  async record(input: NewConsentEvent, manager?: EntityManager): Promise<RecordedConsent> {
+    if (!manager) return this.db.transaction((m) => this.record(input, m));
+    const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
+    if (!customer) throw new NotFoundError('customer', input.customerId);
+    const [previous] = await manager.query(
+      `SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1`,
+      [input.customerId, input.channel, input.scope],
+    );
+    const event = await manager.getRepository(ConsentEvent).save(
+      manager.getRepository(ConsentEvent).create({
+        customerId: input.customerId,
+        channel: input.channel,
+        scope: input.scope,
+        state: input.state,
+        source: input.source,
+        evidence: input.evidence ?? {},
+        actorId: input.actorId ?? null,
+        at: input.at ?? this.clock.now(),
+      }),
+    );
+    return { event, changed: previous?.state !== input.state };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config';
+import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
 import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
@@ -32,6 +33,8 @@ export class AppConfig {
   readonly repayment: RepaymentConfig;
   /** Fraud rules, answer deadlines and the core-system notice (see docs/fraud.md). */
   readonly fraud: FraudConfig;
+  /** Console sessions and cookies (see docs/console.md). */
+  readonly console: ConsoleConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dispatch: readDispatchConfig(read),
     repayment: readRepaymentConfig(read),
     fraud: readFraudConfig(read),
+    console: readConsoleConfig(read),
   });
   read.assertValid();
   return config;

@@ -8,6 +8,6 @@ import { TemplatesService } from './templates.service';
 @Module({
   controllers: [TemplatesController],
   providers: [TemplatesService, TemplatePreviewService, TemplateVersionStore],
-  exports: [TemplatesService],
+  exports: [TemplatesService, TemplatePreviewService],
 })
 export class TemplatesModule {}

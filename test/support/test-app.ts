@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { AppOptions } from '../../src/app.module';
 import { Role } from '../../src/auth/role';
+import { CreateUserDto } from '../../src/auth/dto/create-user.dto';
 import { UsersService } from '../../src/auth/users.service';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { freePort } from '../../src/database/embedded-database';
@@ -17,6 +18,8 @@ export interface TestApp {
   config: AppConfig;
   /** An API key for a new user with this role. */
   keyFor(role: Role): Promise<string>;
+  /** A new user with this role who signs in to the console with the password returned. */
+  consoleUser(role: Role, fields?: Partial<CreateUserDto>): Promise<{ id: string; username: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,11 @@ export async function startTestApp(
     async keyFor(role) {
       const user = await users.create({ username: `${role}-${++count}`, displayName: `Test ${role}`, role });
       return (await users.issueKey(user.id, 'test')).key;
+    },
+    async consoleUser(role, fields = {}) {
+      const password = `correct horse ${role} ${++count}`;
+      const user = await users.create({ username: `${role}-${count}`, displayName: `Test ${role} ${count}`, role, password, ...fields });
+      return { id: user.id, username: user.username, password };
     },
     async close() {
       await app.close();

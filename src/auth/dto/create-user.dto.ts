@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { Locale } from '../../customers/customer.entity';
 import { Role, ROLES } from '../role';
+import { AgentPhoneField, ConsoleLocaleField, PasswordField } from './user-console-fields';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'li.wei' })
@@ -16,4 +18,13 @@ export class CreateUserDto {
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role: Role;
+
+  @PasswordField()
+  password?: string;
+
+  @AgentPhoneField()
+  phone?: string;
+
+  @ConsoleLocaleField()
+  locale?: Locale;
 }

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { Locale } from '../../customers/customer.entity';
 import { Role, ROLES } from '../role';
+import { AgentPhoneField, ConsoleLocaleField, PasswordField } from './user-console-fields';
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
@@ -18,4 +20,13 @@ export class UpdateUserDto {
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
+
+  @PasswordField()
+  password?: string;
+
+  @AgentPhoneField()
+  phone?: string;
+
+  @ConsoleLocaleField()
+  locale?: Locale;
 }

@@ -11,6 +11,8 @@ export interface NewAgentTask {
   priority: number;
   subjectRef: string;
   createdAt: Date;
+  /** Not offered before (a call back at the time agreed); absent, at once. */
+  dueAt?: Date;
 }
 
 export interface AgentTaskView {
@@ -31,9 +33,9 @@ export class AgentTasksRepository {
   /** At most one open task per kind and subject: a retried escalation adds nothing. */
   async create(manager: EntityManager, task: NewAgentTask): Promise<void> {
     await manager.query(
-      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (kind, subject_ref) WHERE status = 'open' DO NOTHING`,
-      [task.customerId, task.kind, task.priority, task.subjectRef, task.createdAt],
+      [task.customerId, task.kind, task.priority, task.subjectRef, task.createdAt, task.dueAt ?? null],
     );
   }
 

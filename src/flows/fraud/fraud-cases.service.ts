@@ -145,7 +145,7 @@ export class FraudCasesService {
         notice,
       };
     });
-    if (notice) void this.notices.send(notice);
+    if (notice) this.notify(notice);
     return decision;
   }
 
@@ -156,74 +156,93 @@ export class FraudCasesService {
     via: AnswerChannel,
     evidence: Record<string, unknown> = {},
   ): Promise<AnswerOutcome> {
+    const { outcome, notice } = await this.db.transaction((manager) => this.answerWithin(manager, caseId, answer, via, evidence));
+    if (notice) this.notify(notice);
+    return outcome;
+  }
+
+  /**
+   * `answer` inside the caller's transaction (an agent's disposition settles the case with it).
+   * The core system's notice comes back for the caller to `notify` once that has committed.
+   */
+  async answerWithin(
+    manager: EntityManager,
+    caseId: string,
+    answer: VerificationAnswer,
+    via: AnswerChannel,
+    evidence: Record<string, unknown> = {},
+  ): Promise<{ outcome: AnswerOutcome; notice?: CoreNotice }> {
     const now = this.clock.now();
     const outcome = ANSWERS[answer];
-    const result = await this.db.transaction(async (manager) => {
-      const [settled] = await manager.query(
-        // (A data-modifying CTE, so the driver hands back rows as for a SELECT.)
-        `WITH settled AS (
-           UPDATE fraud_cases
-              SET status = $2, answered_at = $3, timeline = timeline || $4::jsonb
-            WHERE id = $1 AND ${ANSWERABLE_SQL}
-            RETURNING customer_id AS "customerId", transaction_id AS "transactionId", reference)
-         SELECT * FROM settled`,
-        [caseId, outcome.status, now, entry(now, `answered_${answer}`, { via, ...evidence })],
-      );
-      if (!settled) return null;
-      // A release waits for the customer's other unanswered cases; a block is final.
-      await manager.query(
-        `UPDATE customers c
-            SET card_status = CASE WHEN $2 = 'blocked' THEN 'blocked'
-                                   WHEN c.card_status = 'on_hold' AND NOT EXISTS (
-                                     SELECT 1 FROM fraud_cases f WHERE f.customer_id = c.id AND f.${ANSWERABLE_SQL}) THEN 'active'
-                                   ELSE c.card_status END,
-                last_verification_result = $3, last_verification_at = $4, updated_at = now()
-          WHERE c.id = $1`,
-        [settled.customerId, outcome.card, outcome.result, now],
-      );
-      // The IVR call is moot once the customer has answered.
-      await manager.query(
-        `UPDATE contact_tasks SET status = 'cancelled', updated_at = now()
-          WHERE subject_ref = $1 AND status = 'pending' AND purpose = 'fraud' AND template_key = 'fraud-verification'`,
-        [caseId],
-      );
-      const txn = await this.txnVariables(manager, settled.transactionId, settled.reference);
-      await this.outbox.enqueue(
-        [
-          {
-            customerId: settled.customerId,
-            purpose: 'fraud',
-            channel: 'sms',
-            templateKey: outcome.template,
-            variables: { txn },
-            subjectRef: caseId,
-            dueAt: now,
-          },
-        ],
-        manager,
-      );
-      if (answer === 'no') {
-        await this.agentTasks.create(manager, {
-          customerId: settled.customerId,
-          kind: 'fraud_confirmed',
-          priority: AGENT_TASK_PRIORITY.fraud,
-          subjectRef: caseId,
-          createdAt: now,
-        });
-      }
-      const [ids] = await manager.query(
-        `SELECT c.external_ref AS "customerRef", t.reference AS "transactionRef" FROM customers c, card_transactions t WHERE c.id = $1 AND t.id = $2`,
-        [settled.customerId, settled.transactionId],
-      );
-      return ids as { customerRef: string; transactionRef: string };
-    });
-    if (!result) {
-      const [current] = await this.db.query(`SELECT status FROM fraud_cases WHERE id = $1`, [caseId]);
+    const [settled] = await manager.query(
+      // (A data-modifying CTE, so the driver hands back rows as for a SELECT.)
+      `WITH settled AS (
+         UPDATE fraud_cases
+            SET status = $2, answered_at = $3, timeline = timeline || $4::jsonb
+          WHERE id = $1 AND ${ANSWERABLE_SQL}
+          RETURNING customer_id AS "customerId", transaction_id AS "transactionId", reference)
+       SELECT * FROM settled`,
+      [caseId, outcome.status, now, entry(now, `answered_${answer}`, { via, ...evidence })],
+    );
+    if (!settled) {
+      const [current] = await manager.query(`SELECT status FROM fraud_cases WHERE id = $1`, [caseId]);
       if (!current) throw new NotFoundError('fraud case', caseId);
-      return { caseId, status: current.status, applied: false };
+      return { outcome: { caseId, status: current.status, applied: false } };
     }
-    void this.notices.send({ event: outcome.notice, caseId, ...result, at: now.toISOString() });
-    return { caseId, status: outcome.status, applied: true };
+    // A release waits for the customer's other unanswered cases; a block is final.
+    await manager.query(
+      `UPDATE customers c
+          SET card_status = CASE WHEN $2 = 'blocked' THEN 'blocked'
+                                 WHEN c.card_status = 'on_hold' AND NOT EXISTS (
+                                   SELECT 1 FROM fraud_cases f WHERE f.customer_id = c.id AND f.${ANSWERABLE_SQL}) THEN 'active'
+                                 ELSE c.card_status END,
+              last_verification_result = $3, last_verification_at = $4, updated_at = now()
+        WHERE c.id = $1`,
+      [settled.customerId, outcome.card, outcome.result, now],
+    );
+    // The IVR call is moot once the customer has answered.
+    await manager.query(
+      `UPDATE contact_tasks SET status = 'cancelled', updated_at = now()
+        WHERE subject_ref = $1 AND status = 'pending' AND purpose = 'fraud' AND template_key = 'fraud-verification'`,
+      [caseId],
+    );
+    const txn = await this.txnVariables(manager, settled.transactionId, settled.reference);
+    await this.outbox.enqueue(
+      [
+        {
+          customerId: settled.customerId,
+          purpose: 'fraud',
+          channel: 'sms',
+          templateKey: outcome.template,
+          variables: { txn },
+          subjectRef: caseId,
+          dueAt: now,
+        },
+      ],
+      manager,
+    );
+    if (answer === 'no') {
+      await this.agentTasks.create(manager, {
+        customerId: settled.customerId,
+        kind: 'fraud_confirmed',
+        priority: AGENT_TASK_PRIORITY.fraud,
+        subjectRef: caseId,
+        createdAt: now,
+      });
+    }
+    const [ids] = await manager.query(
+      `SELECT c.external_ref AS "customerRef", t.reference AS "transactionRef" FROM customers c, card_transactions t WHERE c.id = $1 AND t.id = $2`,
+      [settled.customerId, settled.transactionId],
+    );
+    return {
+      outcome: { caseId, status: outcome.status, applied: true },
+      notice: { event: outcome.notice, caseId, ...(ids as { customerRef: string; transactionRef: string }), at: now.toISOString() },
+    };
+  }
+
+  /** Tells the core system, after the change it reports has committed (retries in the background). */
+  notify(notice: CoreNotice): void {
+    void this.notices.send(notice);
   }
 
   /** The customer asked for a person, or neither SMS nor IVR got an answer: a priority call for the fraud team. */

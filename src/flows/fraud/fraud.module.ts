@@ -14,6 +14,6 @@ import { TransactionsController } from './transactions.controller';
   imports: [DispatchModule],
   controllers: [TransactionsController, FraudCasesController, AgentTasksController],
   providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentTasksRepository, CoreNoticeSender],
-  exports: [FraudCasesService, AgentTasksRepository],
+  exports: [FraudCasesService, FraudCasesQuery, AgentTasksRepository],
 })
 export class FraudModule {}

@@ -2,11 +2,16 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { DomainError, NotFoundError } from '../../common/domain-error';
+import { DomainError, NotFoundError, ValidationFailedError } from '../../common/domain-error';
+import { ConsentService } from '../../compliance/consent.service';
+import { EligibilityService } from '../../compliance/eligibility.service';
+import { describeReason } from '../../compliance/reason.messages';
 import { ContactChannel, ContactPurpose } from '../../dispatch/contact-task.entity';
 import { preferredCallHour } from '../repayment/contact-plan';
 import { PromiseTaken, PromiseToPayService } from '../repayment/promise-to-pay.service';
-import { dispositionEffects } from './disposition.rules';
+import { AgentTasksRepository } from '../fraud/agent-tasks.repository';
+import { AnswerOutcome, FraudCasesService } from '../fraud/fraud-cases.service';
+import { detailMismatch, dispositionEffects, FRAUD_ANSWERS } from './disposition.rules';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
 
 export interface OutcomeEntry {
@@ -23,7 +28,12 @@ export interface DispositionRecorded {
   code: string;
   marketingMuteUntil: string | null;
   promise: PromiseTaken | null;
+  /** With fraud_confirmed / not_fraud: the case as the answer left it. */
+  fraudCase?: AnswerOutcome;
 }
+
+/** A call back keeps its purpose's rank in the agents' queue (fraud first). */
+const CALL_BACK_PRIORITY: Record<ContactPurpose, number> = { fraud: 300, collections: 200, service: 100, marketing: 0 };
 
 /** What Herald knows of how contacts with a customer went, and the agent's word on them. */
 @Injectable()
@@ -32,6 +42,10 @@ export class CustomerOutcomesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly promises: PromiseToPayService,
+    private readonly fraud: FraudCasesService,
+    private readonly agentTasks: AgentTasksRepository,
+    private readonly consent: ConsentService,
+    private readonly eligibility: EligibilityService,
   ) {}
 
   /**
@@ -64,33 +78,28 @@ export class CustomerOutcomesService {
     );
   }
 
-  /** An agent's disposition of a call: recorded, on the profile, with its effects, in one transaction. */
+  /**
+   * An agent's disposition of a call: recorded, on the profile, with its effects — a promise, a
+   * call back (allowed by the policy) queued for an agent, a fraud case settled, an opt-out in
+   * the consent ledger, the agent's task closed — in one transaction.
+   */
   async dispose(customerId: string, input: RecordDispositionDto, agentId: string): Promise<DispositionRecorded> {
-    if ((input.code === 'promise_to_pay') !== (input.promise !== undefined)) {
-      throw new DomainError(
-        'DISPOSITION_PROMISE_MISMATCH',
-        'promise_to_pay, and only it, carries a promise',
-        HttpStatus.BAD_REQUEST,
-        [{ field: 'promise', reason: 'required with promise_to_pay, not allowed otherwise' }],
-      );
-    }
-    if ((input.code === 'call_back_at') !== (input.callBackAt !== undefined)) {
-      throw new DomainError(
-        'DISPOSITION_CALL_BACK_MISMATCH',
-        'call_back_at, and only it, carries a time',
-        HttpStatus.BAD_REQUEST,
-        [{ field: 'callBackAt', reason: 'required with call_back_at, not allowed otherwise' }],
-      );
+    const mismatch = detailMismatch(input.code, { ...input });
+    if (mismatch) {
+      throw new DomainError(mismatch.error, mismatch.message, HttpStatus.BAD_REQUEST, [
+        { field: mismatch.field, reason: mismatch.reason },
+      ]);
     }
     const now = this.clock.now();
     const effects = dispositionEffects(input.code, now);
-    return this.db.transaction(async (m) => {
+    if (input.callBackAt) await this.assertCallBackAllowed(customerId, input.purpose, new Date(input.callBackAt), now);
+    const { recorded, notice } = await this.db.transaction(async (m) => {
       const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
       if (!customer) throw new NotFoundError('customer', customerId);
       const [{ id }] = await m.query(
-        `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [customerId, input.code, input.purpose, input.callBackAt ?? null, input.note ?? null, agentId, now],
+        `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at, subject_ref, channel)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [customerId, input.code, input.purpose, input.callBackAt ?? null, input.note ?? null, agentId, now, input.caseId ?? null, input.channel ?? null],
       );
       const [profile] = await m.query(
         `WITH updated AS (
@@ -107,19 +116,66 @@ export class CustomerOutcomesService {
       );
       await this.record(m, [{ customerId, purpose: input.purpose, channel: 'call', outcome: input.code, at: now }]);
       const promise = input.promise
-        ? await this.promises.promise(
-            { customerId, promisedOn: input.promise.date, amount: input.promise.amount, source: 'agent' },
-            m,
-          )
+        ? await this.promises.promise({ customerId, promisedOn: input.promise.date, amount: input.promise.amount, source: 'agent' }, m)
         : null;
-      return {
+      if (input.agentTaskId) await this.closeAgentTask(m, input.agentTaskId, customerId, agentId, id, now);
+      if (input.callBackAt) {
+        await this.agentTasks.create(m, {
+          customerId,
+          kind: 'call_back',
+          priority: CALL_BACK_PRIORITY[input.purpose],
+          subjectRef: `callback:${id}`,
+          createdAt: now,
+          dueAt: new Date(input.callBackAt),
+        });
+      }
+      if (input.channel) {
+        await this.consent.record(
+          { customerId, channel: input.channel, scope: 'all', state: 'revoked', source: 'agent', evidence: { dispositionId: id }, actorId: agentId, at: now },
+          m,
+        );
+      }
+      const answer = FRAUD_ANSWERS[input.code];
+      const settled = answer ? await this.fraud.answerWithin(m, input.caseId!, answer, 'agent', { agentId, dispositionId: id }) : undefined;
+      const recorded: DispositionRecorded = {
         id,
         customerId,
         code: input.code,
         marketingMuteUntil: profile.marketing_mute_until?.toISOString() ?? null,
         promise,
+        ...(settled ? { fraudCase: settled.outcome } : {}),
       };
+      return { recorded, notice: settled?.notice };
     });
+    if (notice) this.fraud.notify(notice);
+    return recorded;
+  }
+
+  /** A call back is a promise to call: it must fall where the policy allows a call, in the customer's zone. */
+  private async assertCallBackAllowed(customerId: string, purpose: ContactPurpose, at: Date, now: Date): Promise<void> {
+    if (at.getTime() <= now.getTime()) throw new ValidationFailedError([{ field: 'callBackAt', reason: 'must be in the future' }]);
+    const [decision] = await this.eligibility.decide([{ customerId, purpose, channel: 'call' }], at);
+    if (!decision.allowed) {
+      throw new ValidationFailedError([
+        { field: 'callBackAt', reason: `a call then is not allowed: ${decision.reasons.map(describeReason).join('; ')}` },
+      ]);
+    }
+  }
+
+  private async closeAgentTask(m: EntityManager, taskId: string, customerId: string, agentId: string, dispositionId: string, now: Date) {
+    const [closed] = await m.query(
+      `WITH closed AS (
+         UPDATE agent_tasks SET status = 'done', done_at = $5, disposition_id = $4, updated_at = $5
+          WHERE id = $1 AND customer_id = $2 AND status = 'open' AND (taken_by = $3 OR taken_by IS NULL)
+          RETURNING id)
+       SELECT id FROM closed`,
+      [taskId, customerId, agentId, dispositionId, now],
+    );
+    if (!closed) {
+      throw new DomainError('AGENT_TASK_NOT_OPEN', 'the task is closed, taken by another agent, or for another customer', HttpStatus.CONFLICT, [
+        { field: 'agentTaskId', reason: 'not an open task of yours for this customer' },
+      ]);
+    }
   }
 
   /** The outcomes part of a profile, with the hours the customer answers calls (their local time). */

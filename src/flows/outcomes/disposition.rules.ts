@@ -8,6 +8,9 @@ export const DISPOSITIONS = [
   'refused',
   'no_answer',
   'call_back_at',
+  'fraud_confirmed',
+  'not_fraud',
+  'opt_out',
 ] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
@@ -21,12 +24,61 @@ export interface DispositionEffects {
   rightPartyContact: boolean;
 }
 
+/** The agent spoke with the customer themself. */
+const RIGHT_PARTY = new Set<Disposition>([
+  'right_party_contact',
+  'promise_to_pay',
+  'too_many_calls',
+  'call_back_at',
+  'fraud_confirmed',
+  'not_fraud',
+  'opt_out',
+]);
+
+/** The customer's answer to a fraud check, as an agent heard it. */
+export const FRAUD_ANSWERS: Partial<Record<Disposition, 'yes' | 'no'>> = { not_fraud: 'yes', fraud_confirmed: 'no' };
+
 /** What an agent's disposition does to the profile, besides being recorded. */
 export function dispositionEffects(code: Disposition, now: Date): DispositionEffects {
   return {
     marketingMuteUntil:
       code === 'too_many_calls' ? DateTime.fromJSDate(now).plus({ days: TOO_MANY_CALLS_MUTE_DAYS }).toJSDate() : null,
-    rightPartyContact:
-      code === 'right_party_contact' || code === 'promise_to_pay' || code === 'too_many_calls' || code === 'call_back_at',
+    rightPartyContact: RIGHT_PARTY.has(code),
   };
+}
+
+/** Which dispositions carry which detail: each field is required with its codes and refused with any other. */
+const DETAILS = [
+  { field: 'promise', codes: ['promise_to_pay'], error: 'DISPOSITION_PROMISE_MISMATCH', says: 'promise_to_pay, and only it, carries a promise' },
+  { field: 'callBackAt', codes: ['call_back_at'], error: 'DISPOSITION_CALL_BACK_MISMATCH', says: 'call_back_at, and only it, carries a time' },
+  {
+    field: 'caseId',
+    codes: ['fraud_confirmed', 'not_fraud'],
+    error: 'DISPOSITION_CASE_MISMATCH',
+    says: 'fraud_confirmed and not_fraud, and only they, name a fraud case',
+  },
+  { field: 'channel', codes: ['opt_out'], error: 'DISPOSITION_CHANNEL_MISMATCH', says: 'opt_out, and only it, names a channel' },
+] as const satisfies readonly { field: string; codes: readonly Disposition[]; error: string; says: string }[];
+
+export interface DetailMismatch {
+  error: (typeof DETAILS)[number]['error'];
+  message: string;
+  field: string;
+  reason: string;
+}
+
+/** The first detail a disposition lacks or should not have, if any. */
+export function detailMismatch(code: Disposition, details: Record<string, unknown>): DetailMismatch | undefined {
+  for (const detail of DETAILS) {
+    const wanted = (detail.codes as readonly Disposition[]).includes(code);
+    if (wanted !== (details[detail.field] !== undefined)) {
+      return {
+        error: detail.error,
+        message: detail.says,
+        field: detail.field,
+        reason: `required with ${detail.codes.join(' or ')}, not allowed otherwise`,
+      };
+    }
+  }
+  return undefined;
 }

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ComplianceModule } from '../../compliance/compliance.module';
+import { FraudModule } from '../fraud/fraud.module';
 import { RepaymentModule } from '../repayment/repayment.module';
 import { CustomerOutcomesController } from './customer-outcomes.controller';
 import { CustomerOutcomesService } from './customer-outcomes.service';
 
 /** Outcomes on the profile: the last per purpose, agents' dispositions, the hours a customer answers. */
 @Module({
-  imports: [RepaymentModule],
+  imports: [RepaymentModule, FraudModule, ComplianceModule],
   controllers: [CustomerOutcomesController],
   providers: [CustomerOutcomesService],
   exports: [CustomerOutcomesService],

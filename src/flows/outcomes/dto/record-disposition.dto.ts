@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { ContactPurpose, PURPOSES } from '../../../dispatch/contact-task.entity';
+import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES } from '../../../dispatch/contact-task.entity';
 import { PromiseToPayDto } from '../../repayment/dto/promise-to-pay.dto';
 import { Disposition, DISPOSITIONS } from '../disposition.rules';
 
@@ -25,6 +25,21 @@ export class RecordDispositionDto {
   @IsOptional()
   @IsDateString({ strict: true })
   callBackAt?: string;
+
+  @ApiPropertyOptional({ description: 'Required with fraud_confirmed and not_fraud: the fraud case the call settles' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiPropertyOptional({ enum: CHANNELS, description: 'Required with opt_out: the channel the customer wants no more contact on' })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: ContactChannel;
+
+  @ApiPropertyOptional({ description: 'The agent task this call was for; it is closed with the disposition' })
+  @IsOptional()
+  @IsUUID()
+  agentTaskId?: string;
 
   @ApiPropertyOptional({ description: 'Free text for the next agent; no card numbers', example: 'asked to be called after work' })
   @IsOptional()

@@ -1,0 +1,94 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Locale } from '../customers/customer.entity';
+import { DECOY_HASH, verifyPassword } from './password.hasher';
+import { Principal } from './role';
+
+/** A signed-in person as the console sees them. */
+export interface ConsoleSession extends Principal {
+  displayName: string;
+  locale: Locale;
+  /** Every form carries it; a post without it is refused (synchroniser token). */
+  csrfToken: string;
+}
+
+/** `__Host-`: Secure, path /, no Domain — the browser refuses it from anywhere else. */
+export const sessionCookieName = (config: AppConfig) => (config.console.secureCookies ? '__Host-herald_session' : 'herald_session');
+
+/** The form field and header the CSRF token travels in. */
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** One cookie's raw value (our tokens are base64url: nothing to decode). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest();
+const newToken = () => randomBytes(32).toString('base64url');
+
+/** Two strings equal in constant time (tokens compared with `===` leak their prefix by timing). */
+export function sameToken(a: string | undefined, b: string): boolean {
+  const left = Buffer.from(a ?? '');
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Console sessions: a random token in the cookie, its SHA-256 in the database, sliding expiry. */
+@Injectable()
+export class ConsoleSessions {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The user whose password this is, or nothing — as slowly for an unknown name as for a wrong password. */
+  async checkPassword(username: string, password: string): Promise<string | undefined> {
+    const [user] = await this.db.query(
+      `SELECT id, password_hash AS "passwordHash" FROM users WHERE lower(username) = lower($1) AND NOT disabled`,
+      [username],
+    );
+    const matches = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
+    return matches && user?.passwordHash ? user.id : undefined;
+  }
+
+  async open(userId: string): Promise<string> {
+    const token = newToken();
+    const now = this.clock.now();
+    await this.db.query(
+      `INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $4, $4, $4::timestamptz + make_interval(mins => $5))`,
+      [hash(token), userId, newToken(), now, this.config.console.sessionIdleMinutes],
+    );
+    return token;
+  }
+
+  /** The session's person, its expiry pushed on; nothing if it expired or the user was disabled. */
+  async resume(token: string): Promise<ConsoleSession | undefined> {
+    const [row] = await this.db.query(
+      `WITH renewed AS (
+         UPDATE console_sessions s
+            SET last_seen_at = $2, expires_at = $2::timestamptz + make_interval(mins => $3)
+          WHERE s.token_hash = $1 AND s.expires_at > $2
+          RETURNING s.user_id, s.csrf_token)
+       SELECT u.id AS "userId", u.username, u.role, u.display_name AS "displayName", u.locale, r.csrf_token AS "csrfToken"
+         FROM renewed r JOIN users u ON u.id = r.user_id
+        WHERE NOT u.disabled`,
+      [hash(token), this.clock.now(), this.config.console.sessionIdleMinutes],
+    );
+    return row;
+  }
+
+  async close(token: string): Promise<void> {
+    await this.db.query(`DELETE FROM console_sessions WHERE token_hash = $1 OR expires_at < $2`, [hash(token), this.clock.now()]);
+  }
+}

@@ -1,0 +1,271 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConsoleSession } from '../../auth/console-sessions';
+import { providerOf } from '../../dispatch/courier';
+import { VoiceChannel } from '../../channels/voice.channel';
+import { Clock } from '../../common/clock';
+import { DomainError, NotFoundError } from '../../common/domain-error';
+import { Page, PageQuery } from '../../common/pagination';
+import { maskName, maskPhone } from '../../common/personal-data.mask';
+import { ConsentService } from '../../compliance/consent.service';
+import { EligibilityService } from '../../compliance/eligibility.service';
+import { describeReason } from '../../compliance/reason.messages';
+import { AppConfig } from '../../config/app-config';
+import { Customer } from '../../customers/customer.entity';
+import { ContactPurpose } from '../../dispatch/contact-task.entity';
+import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
+import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
+import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
+import { TemplatesService } from '../../templates/templates.service';
+import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
+import { DispositionForm, dispositionFromForm } from './disposition.form';
+
+export interface QueuedTask {
+  id: string;
+  kind: string;
+  priority: number;
+  purpose: ContactPurpose;
+  customerName: string;
+  timezone: string;
+  dueAt: Date;
+  mine: boolean;
+}
+
+interface TaskRow {
+  id: string;
+  customerId: string;
+  kind: string;
+  subjectRef: string | null;
+  templateKey: string | null;
+  status: string;
+  takenBy: string | null;
+  dueAt: Date;
+  callBackPurpose: ContactPurpose | null;
+}
+
+const TASK_COLUMNS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref AS "subjectRef", t.template_key AS "templateKey",
+  t.status, t.taken_by AS "takenBy", coalesce(t.due_at, t.created_at) AS "dueAt", d.purpose AS "callBackPurpose"`;
+const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
+/** Fraud first, then by when the call is due. */
+const QUEUE_ORDER = `t.priority DESC, coalesce(t.due_at, t.created_at), t.id`;
+
+/**
+ * The agent's desk: the queue, taking a task, everything the call needs in front of them (the
+ * generated script, the checklist, the customer's context), click-to-call and the disposition.
+ */
+@Injectable()
+export class AgentDeskService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly templates: TemplatesService,
+    private readonly outcomes: CustomerOutcomesService,
+    private readonly consent: ConsentService,
+    private readonly eligibility: EligibilityService,
+    private readonly fraudCases: FraudCasesQuery,
+    private readonly fraud: FraudCasesService,
+    private readonly voice: VoiceChannel,
+  ) {}
+
+  /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. */
+  async queue(agentId: string, page: PageQuery): Promise<Page<QueuedTask>> {
+    const scope = `t.status = 'open' AND (t.taken_by IS NULL OR t.taken_by = $1) AND coalesce(t.due_at, t.created_at) <= $2`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query(
+        `SELECT ${TASK_COLUMNS}, t.priority, c.full_name AS "customerName", c.timezone, t.taken_by = $1 AS mine
+           FROM agent_tasks t JOIN customers c ON c.id = t.customer_id ${CALL_BACK_JOIN}
+          WHERE ${scope} ORDER BY ${QUEUE_ORDER} LIMIT $3 OFFSET $4`,
+        [agentId, this.clock.now(), page.limit, page.offset],
+      ),
+      this.db.query(`SELECT count(*)::int AS total FROM agent_tasks t WHERE ${scope}`, [agentId, this.clock.now()]),
+    ]);
+    const items = rows.map((row: TaskRow & QueuedTask) => ({
+      ...row,
+      customerName: maskName(row.customerName),
+      mine: row.mine === true,
+      purpose: taskPurpose(row.kind, row.callBackPurpose),
+    }));
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  /** The most urgent task nobody has taken; two agents asking at once get two different tasks. */
+  async takeNext(agentId: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const [taken] = await this.db.query(
+      `WITH next AS (
+         SELECT t.id FROM agent_tasks t
+          WHERE t.status = 'open' AND t.taken_by IS NULL AND coalesce(t.due_at, t.created_at) <= $2
+          ORDER BY ${QUEUE_ORDER} LIMIT 1 FOR UPDATE SKIP LOCKED),
+       taken AS (
+         UPDATE agent_tasks t SET taken_by = $1, taken_at = $2, updated_at = $2 FROM next WHERE t.id = next.id RETURNING t.id)
+       SELECT id FROM taken`,
+      [agentId, now],
+    );
+    return taken?.id;
+  }
+
+  async take(taskId: string, agentId: string): Promise<void> {
+    const now = this.clock.now();
+    const [taken] = await this.db.query(
+      `WITH taken AS (
+         UPDATE agent_tasks SET taken_by = $2, taken_at = coalesce(taken_at, $3), updated_at = $3
+          WHERE id = $1 AND status = 'open' AND (taken_by IS NULL OR taken_by = $2) RETURNING id)
+       SELECT id FROM taken`,
+      [taskId, agentId, now],
+    );
+    if (!taken) await this.refuse(taskId);
+  }
+
+  /** Everything the call needs: the task, the customer, the script (with its checklist) and the context. */
+  async workspace(taskId: string, agent: ConsoleSession) {
+    const task = await this.ownTask(taskId, agent);
+    const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
+    const purpose = taskPurpose(task.kind, task.callBackPurpose);
+    const fraudCase = purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined;
+    const [script, context, consent, callable] = await Promise.all([
+      this.script(task, customer, purpose, fraudCase),
+      this.context(customer.id),
+      this.consent.currentState([customer.id]),
+      this.eligibility.decide([{ customerId: customer.id, purpose, channel: 'call' }]),
+    ]);
+    return {
+      task: { ...task, purpose },
+      customer: {
+        id: customer.id,
+        fullName: customer.fullName,
+        phone: customer.phone ? maskPhone(customer.phone) : null,
+        cardLast4: customer.cardLast4,
+        cardStatus: customer.cardStatus,
+        locale: customer.locale,
+        timezone: customer.timezone,
+        daysPastDue: customer.daysPastDue,
+        statementBalance: customer.statementBalance,
+        minimumDue: customer.minimumDue,
+        currency: customer.currency,
+      },
+      fraudCase,
+      script,
+      context,
+      consent: Object.entries(consent.get(customer.id)!).map(([channel, marks]) => ({
+        channel,
+        all: marks.all?.state ?? null,
+        marketing: marks.marketing?.state ?? null,
+      })),
+      callNow: { allowed: callable[0].allowed, reasons: callable[0].reasons.map(describeReason) },
+      dispositions: dispositionsFor(purpose),
+    };
+  }
+
+  /**
+   * Click-to-call: Twilio rings the agent's phone and, when they answer, dials the customer.
+   * The policy applies as to any call; the attempt is logged like every other contact.
+   */
+  async call(taskId: string, agent: ConsoleSession): Promise<{ providerRef: string }> {
+    const task = await this.ownTask(taskId, agent);
+    const purpose = taskPurpose(task.kind, task.callBackPurpose);
+    const [[customer], [user]] = await Promise.all([
+      this.db.query(`SELECT phone FROM customers WHERE id = $1`, [task.customerId]),
+      this.db.query(`SELECT phone FROM users WHERE id = $1`, [agent.userId]),
+    ]);
+    if (!user?.phone) {
+      throw new DomainError('AGENT_PHONE_MISSING', 'an admin must set your phone number before you can click to call', HttpStatus.CONFLICT);
+    }
+    if (!customer?.phone) throw new DomainError('CUSTOMER_PHONE_MISSING', 'the customer has no phone number', HttpStatus.CONFLICT);
+    const [decision] = await this.eligibility.decide([{ customerId: task.customerId, purpose, channel: 'call' }]);
+    if (!decision.allowed) {
+      throw new DomainError('CALL_NOT_ALLOWED', `the policy forbids this call now: ${decision.reasons.map(describeReason).join('; ')}`, HttpStatus.CONFLICT);
+    }
+    const provider = providerOf('call', this.config.channels);
+    const [{ id: attemptId }] = await this.db.query(
+      `INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, detail, subject_ref)
+       VALUES ($1, $2, 'call', $3, 'pending', $4, $5) RETURNING id`,
+      [task.customerId, purpose, provider, `click-to-call by ${agent.username}`, task.subjectRef],
+    );
+    try {
+      const placed = await this.voice.call({ attemptId, to: user.phone, twiml: bridgeTwiml(customer.phone) });
+      await this.db.query(`UPDATE contact_attempts SET provider_ref = $2, status = $3, updated_at = now() WHERE id = $1`, [
+        attemptId,
+        placed.providerRef,
+        placed.status,
+      ]);
+      return placed;
+    } catch (error) {
+      await this.db.query(`UPDATE contact_attempts SET status = 'failed', detail = $2, updated_at = now() WHERE id = $1`, [
+        attemptId,
+        (error as Error).message,
+      ]);
+      throw error;
+    }
+  }
+
+  /** The disposition closes the task; on the profile, with its effects, in one transaction. */
+  async complete(taskId: string, agent: ConsoleSession, form: DispositionForm): Promise<DispositionRecorded> {
+    const task = await this.ownTask(taskId, agent);
+    const purpose = taskPurpose(task.kind, task.callBackPurpose);
+    const [{ timezone }] = await this.db.query(`SELECT timezone FROM customers WHERE id = $1`, [task.customerId]);
+    const disposition = dispositionFromForm(form, timezone);
+    const caseId = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed' ? task.subjectRef ?? undefined : undefined;
+    return this.outcomes.dispose(task.customerId, { ...disposition, caseId, purpose, agentTaskId: task.id }, agent.userId);
+  }
+
+  private async ownTask(taskId: string, agent: ConsoleSession): Promise<TaskRow> {
+    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM agent_tasks t ${CALL_BACK_JOIN} WHERE t.id = $1`, [taskId]);
+    if (!task) throw new NotFoundError('agent task', taskId);
+    if (task.status !== 'open' || (task.takenBy !== agent.userId && agent.role !== 'admin')) await this.refuse(taskId);
+    return task;
+  }
+
+  private async refuse(taskId: string): Promise<never> {
+    const [task] = await this.db.query(`SELECT status FROM agent_tasks WHERE id = $1`, [taskId]);
+    if (!task) throw new NotFoundError('agent task', taskId);
+    throw new DomainError(
+      'AGENT_TASK_NOT_YOURS',
+      task.status === 'open' ? 'another agent has taken this task' : `this task is ${task.status}`,
+      HttpStatus.CONFLICT,
+    );
+  }
+
+  /** The fraud case the task is about; a call back names none, so the customer's oldest unanswered one. */
+  private async caseFor(task: TaskRow, customerId: string) {
+    if (task.subjectRef && /^[0-9a-f-]{36}$/.test(task.subjectRef)) return this.fraudCases.get(task.subjectRef);
+    const [open] = await this.fraud.answerable(customerId);
+    return open ? this.fraudCases.get(open.id) : undefined;
+  }
+
+  private async script(task: TaskRow, customer: Customer, purpose: ContactPurpose, fraudCase?: { transaction: { reference: string; amount: number; currency: string; merchant: string }; transactionId: string }) {
+    const key = taskScript(task.templateKey, purpose);
+    if (!key) return { error: `no agent script for ${purpose} calls` };
+    const variables: Record<string, unknown> = {};
+    if (fraudCase) variables.txn = await this.fraud.txnVariables(this.db.manager, fraudCase.transactionId, fraudCase.transaction.reference);
+    if (key === 'collections-later-offer') variables.offer = instalmentOffer(customer, this.clock.now());
+    try {
+      const rendered = await this.templates.render({ key, locale: customer.locale, channel: 'agent', customer, variables });
+      return { key, version: rendered.version, ...rendered.agent! };
+    } catch (error) {
+      return { key, error: (error as Error).message };
+    }
+  }
+
+  private async context(customerId: string) {
+    const [contacts, replies, profile] = await Promise.all([
+      this.db.query(
+        `SELECT attempted_at AS at, purpose, channel, status, template_key AS "templateKey", detail
+           FROM contact_attempts WHERE customer_id = $1 ORDER BY attempted_at DESC LIMIT 8`,
+        [customerId],
+      ),
+      this.db.query(
+        `SELECT received_at AS at, channel, body, intent FROM inbound_messages WHERE customer_id = $1 ORDER BY received_at DESC LIMIT 5`,
+        [customerId],
+      ),
+      this.outcomes.profile(customerId),
+    ]);
+    return { contacts, replies, profile };
+  }
+}
+
+/** Said to the agent, then the customer is dialled; the customer sees the centre's number. */
+function bridgeTwiml(customerPhone: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Connecting you to the customer.</Say><Dial><Number>${customerPhone}</Number></Dial></Response>`;
+}

@@ -1,0 +1,157 @@
+// Herald console, the campaign manager's pages: the segment editor's row builder and live count,
+// and a campaign's funnel refreshing itself while it runs. Every page works without this file:
+// the rule is a textarea, "Preview" posts the form, a reload shows the funnel.
+(() => {
+  const DEBOUNCE_MS = 400;
+  const POLL_MS = 2000;
+  // Operators whose value is a list, typed comma-separated in the builder.
+  const LISTS = new Set(['in', 'notIn', 'between', 'hasAnyTag', 'hasAllTags']);
+
+  const editor = document.querySelector('[data-segment-form]');
+  if (editor) segmentEditor(editor);
+  const funnel = document.querySelector('[data-poll]');
+  if (funnel) poll(funnel);
+
+  function segmentEditor(form) {
+    const textarea = form.querySelector('[data-rule]');
+    const purpose = form.querySelector('[data-purpose]');
+    const out = document.querySelector('[data-count]');
+    let timer;
+    let latest = 0;
+
+    async function count() {
+      const mine = ++latest;
+      out.setAttribute('aria-busy', 'true');
+      try {
+        const response = await fetch(out.dataset.countUrl, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': form.elements._csrf.value },
+          body: JSON.stringify({ rule: textarea.value, purpose: purpose.value }),
+        });
+        // An older request answering late must not replace a newer count.
+        if (mine !== latest) return;
+        if (!response.ok || response.redirected) throw new Error(`count answered ${response.status}`);
+        out.innerHTML = await response.text();
+      } catch {
+        if (mine === latest) out.querySelector('[data-count-value]')?.classList.add('stale');
+      } finally {
+        if (mine === latest) out.removeAttribute('aria-busy');
+      }
+    }
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(count, DEBOUNCE_MS);
+    };
+
+    textarea.addEventListener('input', schedule);
+    purpose.addEventListener('change', schedule);
+    ruleBuilder(form.querySelector('[data-rule-builder]'), textarea, schedule);
+  }
+
+  /** Field / operator / value rows under "all" or "any", written into the textarea as JSON on every change. */
+  function ruleBuilder(builder, textarea, changed) {
+    const fields = JSON.parse(builder.dataset.fields);
+    const byName = new Map(fields.map((field) => [field.name, field]));
+    const rows = builder.querySelector('[data-rows]');
+    const template = builder.querySelector('[data-row-template]');
+    const combinator = builder.querySelector('[data-combinator]');
+    const tooComplex = builder.querySelector('[data-too-complex]');
+
+    function addRow(condition) {
+      const row = template.content.firstElementChild.cloneNode(true);
+      const field = row.querySelector('[data-field]');
+      const op = row.querySelector('[data-op]');
+      const value = row.querySelector('[data-value]');
+      for (const { name } of fields) field.add(new Option(name, name));
+      field.value = condition.field;
+      const refresh = () => {
+        const definition = byName.get(field.value);
+        const current = op.value;
+        op.replaceChildren(...definition.operators.map((name) => new Option(name, name)));
+        if (definition.operators.includes(current)) op.value = current;
+        value.hidden = op.value === 'exists';
+        value.placeholder = definition.values ? definition.values.join(', ') : definition.type;
+      };
+      refresh();
+      if (condition.op) op.value = condition.op;
+      value.hidden = op.value === 'exists';
+      value.value = condition.value === undefined ? '' : [].concat(condition.value).join(', ');
+      field.addEventListener('change', () => (refresh(), write()));
+      op.addEventListener('change', () => (refresh(), write()));
+      value.addEventListener('input', write);
+      row.querySelector('[data-remove-row]').addEventListener('click', () => (row.remove(), write()));
+      rows.append(row);
+    }
+
+    function conditionOf(row) {
+      const field = row.querySelector('[data-field]').value;
+      const op = row.querySelector('[data-op]').value;
+      if (op === 'exists') return { field, op };
+      const type = byName.get(field).type;
+      const text = row.querySelector('[data-value]').value;
+      const one = (raw) => {
+        const s = raw.trim();
+        if ((type === 'integer' || type === 'money') && s !== '' && !Number.isNaN(Number(s))) return Number(s);
+        if (type === 'boolean' && (s === 'true' || s === 'false')) return s === 'true';
+        return s;
+      };
+      const value = LISTS.has(op) ? text.split(',').map(one).filter((v) => v !== '') : one(text);
+      return { field, op, value };
+    }
+
+    function write() {
+      const conditions = [...rows.children].map(conditionOf);
+      textarea.value = JSON.stringify({ [combinator.value]: conditions }, null, 2);
+      changed();
+    }
+
+    /** Rows from the textarea when it is one flat list of conditions; otherwise the JSON is the editor. */
+    function read() {
+      let rule;
+      try {
+        rule = JSON.parse(textarea.value);
+      } catch {
+        return;
+      }
+      const key = rule && typeof rule === 'object' && Object.keys(rule).length === 1 ? ['all', 'any'].find((k) => k in rule) : undefined;
+      const flat =
+        key !== undefined &&
+        Array.isArray(rule[key]) &&
+        rule[key].every((c) => c && typeof c === 'object' && byName.has(c.field) && typeof c.op === 'string');
+      builder.disabled = !flat;
+      tooComplex.hidden = flat;
+      if (!flat) return;
+      combinator.value = key;
+      rows.replaceChildren();
+      rule[key].forEach(addRow);
+    }
+
+    builder.querySelector('[data-add-row]').addEventListener('click', () => {
+      addRow({ field: fields[0].name });
+      write();
+    });
+    combinator.addEventListener('change', write);
+    textarea.addEventListener('change', read);
+    read();
+    builder.hidden = false;
+  }
+
+  /** Replaces the funnel with a fresh one every few seconds; a changed status reloads the page (its buttons change too). */
+  function poll(section) {
+    setTimeout(async () => {
+      try {
+        const response = await fetch(section.dataset.poll, { credentials: 'same-origin' });
+        if (!response.ok || response.redirected) throw new Error(`funnel answered ${response.status}`);
+        const holder = document.createElement('div');
+        holder.innerHTML = await response.text();
+        const next = holder.querySelector('#funnel');
+        if (next.dataset.status !== section.dataset.status) return location.reload();
+        section.replaceWith(next);
+        if (next.dataset.poll) poll(next);
+      } catch {
+        poll(section);
+      }
+    }, POLL_MS);
+  }
+})();

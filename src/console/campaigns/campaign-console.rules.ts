@@ -1,0 +1,164 @@
+import { DateTime, IANAZone } from 'luxon';
+import { CampaignAction, CampaignStatus, nextStatus } from '../../campaigns/campaign-lifecycle';
+import { Funnel, FunnelStep } from '../../campaigns/campaign-results';
+import { CreateCampaignDto } from '../../campaigns/dto/create-campaign.dto';
+import { FieldProblem, ValidationFailedError } from '../../common/domain-error';
+import { Reachability, REACHABILITY_BUCKETS } from '../../compliance/reachability.service';
+import { CHANNELS } from '../../compliance/policy.types';
+import { CampaignForm } from './campaign.form';
+
+/** The centre's zone: where a new campaign's schedule is read and the manager's pages show times. */
+export const CENTRE_ZONE = 'Asia/Shanghai';
+
+/** The message key naming a value of one of the console's vocabularies (statuses, channels, stages …). */
+export const label = (vocabulary: string, value: string) => `campaigns.${vocabulary}.${value}`;
+
+/** A drop-down's options: each value with the key of its name. */
+export const choices = (vocabulary: string, values: readonly string[]) => values.map((value) => ({ value, label: label(vocabulary, value) }));
+
+/** The rule as typed in the editor's textarea; the segment compiler then judges its meaning. */
+export function ruleFromText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationFailedError([{ field: 'rule', reason: `is not JSON (${(error as Error).message})` }]);
+  }
+}
+
+/** Reachability as a table: one row per bucket, one column per channel, in the policy's order. */
+export function reachabilityTable(reachability: Reachability) {
+  return {
+    total: reachability.total,
+    channels: choices('channel', CHANNELS),
+    rows: REACHABILITY_BUCKETS.map((bucket) => ({
+      bucket,
+      label: label('reach', bucket),
+      counts: CHANNELS.map((channel) => reachability.channels[channel][bucket]),
+    })),
+  };
+}
+
+/** The buttons a campaign in this status offers: exactly the transitions its lifecycle allows. */
+export function campaignActions(status: CampaignStatus): Exclude<CampaignAction, 'start' | 'complete'>[] {
+  return (['launch', 'pause', 'resume', 'cancel'] as const).filter((action) => {
+    try {
+      nextStatus(status, action);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A campaign whose funnel can still move, so its page keeps refreshing it. */
+export const isLive = (status: CampaignStatus) => status === 'scheduled' || status === 'running';
+
+/** The funnel's stages, widest first, summed over the plan's steps. */
+export const FUNNEL_STAGES = ['targeted', 'sent', 'delivered', 'answered', 'replied', 'deferred', 'suppressed', 'failed'] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+
+const CHART = { width: 560, labelWidth: 110, valueWidth: 60, bar: 22, gap: 8 };
+
+/**
+ * The funnel as a horizontal bar chart, drawn on the server as SVG geometry (no chart library, no
+ * script): bars scaled to the targeted count, so an empty funnel draws zero-width bars, not NaN.
+ */
+export function funnelChart(funnel: Funnel) {
+  const totals = Object.fromEntries(
+    FUNNEL_STAGES.map((stage) => [stage, funnel.steps.reduce((sum, step) => sum + step[stage], 0)]),
+  ) as Record<FunnelStage, number>;
+  const scale = Math.max(totals.targeted, 1);
+  const room = CHART.width - CHART.labelWidth - CHART.valueWidth;
+  const bars = FUNNEL_STAGES.map((stage, i) => {
+    const y = i * (CHART.bar + CHART.gap);
+    const width = Math.round((totals[stage] / scale) * room);
+    return {
+      stage,
+      label: label('funnel', stage),
+      value: totals[stage],
+      x: CHART.labelWidth,
+      y,
+      width,
+      height: CHART.bar,
+      textY: y + CHART.bar / 2 + 4,
+      valueX: CHART.labelWidth + width + 6,
+    };
+  });
+  return { width: CHART.width, height: FUNNEL_STAGES.length * (CHART.bar + CHART.gap) - CHART.gap, totals, bars };
+}
+
+/** The funnel's columns per step, in the order a task moves through them. */
+const FUNNEL_COLUMNS = [
+  'targeted',
+  'waiting',
+  'deferred',
+  'suppressed',
+  'skipped',
+  'expired',
+  'cancelled',
+  'sent',
+  'delivered',
+  'failed',
+  'unknown',
+  'answered',
+  'replied',
+] as const satisfies readonly (keyof FunnelStep)[];
+
+/** The funnel per step as a table: every count the funnel has, one row per plan step. */
+export function funnelTable(funnel: Funnel) {
+  return {
+    columns: choices('funnel', FUNNEL_COLUMNS),
+    rows: funnel.steps.map((step) => ({
+      step: step.step,
+      channelLabel: label('channel', step.channel),
+      counts: FUNNEL_COLUMNS.map((column) => step[column]),
+    })),
+  };
+}
+
+/** A wall-clock time in a zone as the instant it names (ISO, UTC), or the problem with it. */
+function instant(local: string, zone: string, field: string, problems: FieldProblem[]): string {
+  const at = DateTime.fromISO(local, { zone });
+  if (!at.isValid) {
+    problems.push({ field, reason: `is not a time in ${zone}` });
+    return local;
+  }
+  return at.toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+/**
+ * The form in the API's terms: the used plan rows in order (the first starts with the run, later
+ * ones default to "always" after 0 hours), times read in the form's zone. The campaign's own
+ * shape rules (end after start, cron valid …) are CampaignsService's to check.
+ */
+export function campaignFromForm(form: CampaignForm): CreateCampaignDto {
+  const problems: FieldProblem[] = [];
+  if (!IANAZone.isValidZone(form.zone)) problems.push({ field: 'zone', reason: 'is not an IANA time zone' });
+  const used = form.steps.filter((step) => step.template);
+  if (!used.length) problems.push({ field: 'steps.0.template', reason: 'the plan needs at least one step with a template' });
+  const startsAt = instant(form.startsAt, form.zone, 'startsAt', problems);
+  const endsAt = instant(form.endsAt, form.zone, 'endsAt', problems);
+  if (problems.length) throw new ValidationFailedError(problems);
+  return {
+    name: form.name,
+    ...(form.description ? { description: form.description } : {}),
+    purpose: form.purpose,
+    audience: { segmentId: form.segmentId },
+    plan: used.map((step, i) =>
+      i === 0
+        ? { channel: step.channel, template: step.template! }
+        : { channel: step.channel, template: step.template!, afterHours: step.afterHours ?? 0, when: step.when ?? 'always' },
+    ),
+    startsAt,
+    endsAt,
+    ...(form.cron ? { recurrence: { cron: form.cron, zone: form.zone } } : {}),
+    ...(form.sendRatePerSecond !== undefined ? { sendRatePerSecond: form.sendRatePerSecond } : {}),
+    ...(form.priority !== undefined ? { priority: form.priority } : {}),
+  };
+}
+
+/** A new campaign's default schedule: from now, for a week, in the manager's zone (inputs take wall-clock minutes). */
+export function defaultSchedule(now: Date, zone: string): { startsAt: string; endsAt: string } {
+  const start = DateTime.fromJSDate(now).setZone(zone);
+  return { startsAt: start.toFormat("yyyy-MM-dd'T'HH:mm"), endsAt: start.plus({ days: 7 }).toFormat("yyyy-MM-dd'T'HH:mm") };
+}

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Redirect, Req } from '@nestjs/common';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Request } from 'express';
+import { Roles } from '../../auth/roles.decorator';
+import { CAMPAIGN_STATUSES, CampaignStatus } from '../../campaigns/campaign-lifecycle';
+import { PageQuery } from '../../common/pagination';
+import { UuidPipe } from '../../common/uuid.pipe';
+import { CHANNELS, PURPOSES } from '../../dispatch/contact-task.entity';
+import { STEP_CONDITIONS } from '../../campaigns/campaign.entity';
+import { ConsolePages } from '../console-page.decorator';
+import { ConsoleViews, pager } from '../console-views';
+import { choices, CENTRE_ZONE } from './campaign-console.rules';
+import { CampaignForm } from './campaign.form';
+import { CampaignAct, CampaignDeskService } from './campaign-desk.service';
+
+const see = (url: string) => ({ url, statusCode: 303 });
+const ACTS = ['launch', 'pause', 'resume', 'cancel'] as const satisfies readonly CampaignAct[];
+/** The plan rows the form offers; the API takes up to ten, a console campaign rarely needs more than three. */
+const PLAN_ROWS = 3;
+
+class CampaignListQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(['', ...CAMPAIGN_STATUSES])
+  status?: CampaignStatus | '';
+}
+
+/** `POST /console/campaigns/:id/:action`: the lifecycle buttons. */
+class CampaignActParams {
+  @IsUUID()
+  id: string;
+
+  @IsIn(ACTS)
+  action: CampaignAct;
+}
+
+/** The campaign pages: the list, the new-campaign form with template previews, a campaign with its forecast, funnel and lifecycle. */
+@ConsolePages()
+@Roles('campaign_manager')
+@Controller('console/campaigns')
+export class CampaignPagesController {
+  constructor(
+    private readonly desk: CampaignDeskService,
+    private readonly views: ConsoleViews,
+  ) {}
+
+  @Get()
+  async list(@Req() request: Request, @Query() query: CampaignListQuery) {
+    const status = query.status || undefined;
+    const campaigns = await this.desk.list(query, status);
+    return this.views.page(request.consoleSession!, 'campaigns/campaigns', {
+      active: '/console/campaigns',
+      zone: CENTRE_ZONE,
+      campaigns: campaigns.items,
+      statuses: choices('status', CAMPAIGN_STATUSES),
+      status,
+      pager: pager(campaigns, '/console/campaigns', { status }),
+    });
+  }
+
+  @Get('new')
+  async newCampaign(@Req() request: Request, @Query('segmentId') segmentId?: string) {
+    const offered = await this.desk.formChoices();
+    const steps = Array.from({ length: PLAN_ROWS }, (_, i) => ({ channel: i === 0 ? 'sms' : 'email' }));
+    return this.form(request, offered, { purpose: 'collections', segmentId, steps, ...offered.defaults });
+  }
+
+  /** Without saving: the form comes back with each step's message rendered in each language. */
+  @Post('new/preview')
+  @HttpCode(200)
+  async preview(@Req() request: Request, @Body() form: CampaignForm) {
+    const [offered, previews] = await Promise.all([this.desk.formChoices(), this.desk.previewForm(form)]);
+    return this.form(request, offered, form, previews);
+  }
+
+  @Post()
+  @Redirect()
+  async create(@Req() request: Request, @Body() form: CampaignForm) {
+    const campaign = await this.desk.create(form, request.consoleSession!);
+    return see(`/console/campaigns/${campaign.id}`);
+  }
+
+  @Get(':id')
+  async campaign(@Req() request: Request, @Param('id', UuidPipe) id: string) {
+    const page = await this.desk.page(id);
+    return this.views.page(request.consoleSession!, 'campaigns/campaign', { active: '/console/campaigns', zone: CENTRE_ZONE, ...page });
+  }
+
+  /** The funnel fragment the campaign page's script polls while the campaign runs. */
+  @Get(':id/funnel')
+  async funnel(@Req() request: Request, @Param('id', UuidPipe) id: string) {
+    return this.views.page(request.consoleSession!, 'campaigns/funnel', { funnel: await this.desk.funnel(id) });
+  }
+
+  @Post(':id/:action')
+  @Redirect()
+  async act(@Param() { id, action }: CampaignActParams) {
+    await this.desk.act(id, action);
+    return see(`/console/campaigns/${id}`);
+  }
+
+  private form(request: Request, offered: Awaited<ReturnType<CampaignDeskService['formChoices']>>, form: object, previews?: unknown) {
+    return this.views.page(request.consoleSession!, 'campaigns/campaign-new', {
+      active: '/console/campaigns',
+      ...offered,
+      form,
+      previews,
+      purposes: choices('purpose', PURPOSES),
+      channels: choices('channel', CHANNELS),
+      conditions: choices('condition', STEP_CONDITIONS),
+    });
+  }
+}

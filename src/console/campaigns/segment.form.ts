@@ -1,0 +1,31 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Purpose, PURPOSES } from '../../compliance/policy.types';
+
+/** A form's empty input is "not given", as an API client would omit the field. */
+const EmptyIsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
+
+/** What the segment editor posts to count a rule: its JSON text and the purpose reachability is judged for. */
+export class SegmentPreviewForm {
+  @IsString()
+  @MaxLength(100_000)
+  rule: string;
+
+  @IsIn(PURPOSES)
+  purpose: Purpose;
+}
+
+/** The segment editor as the browser posts it, to count the rule ("Preview") or to save it. */
+export class SegmentForm extends SegmentPreviewForm {
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}

@@ -1,0 +1,50 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { describeError } from '../common/http-exception.filter';
+import { Locale } from '../customers/customer.entity';
+import { ConsoleViews } from './console-views';
+import { CONSOLE_MESSAGES } from './i18n/catalogue';
+import { localeFromAcceptLanguage, translate } from './i18n/messages';
+
+/** What a person reads for the errors they can do something about; the code stays for support. */
+const EXPLAINED: Record<string, string> = {
+  CSRF_TOKEN_INVALID: 'error.csrf',
+  FORBIDDEN_FOR_ROLE: 'error.403',
+  ENDPOINT_NOT_OPEN: 'error.403',
+  NOT_FOUND: 'error.404',
+};
+
+/**
+ * Errors on console pages as pages: not signed in → the sign-in page (then back here); anything
+ * else → the status, a sentence in the person's language and the fields at fault.
+ */
+@Catch()
+export class ConsoleErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Console');
+
+  constructor(private readonly views: ConsoleViews) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, error] = describeError(exception);
+    if (error.code === 'SIGN_IN_REQUIRED') {
+      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.originalUrl)}` : '?expired=1';
+      response.redirect(303, `/console/sign-in${next}`);
+      return;
+    }
+    if (status >= 500) this.logger.error({ err: exception, correlationId: request.id }, 'console page failed');
+    const session = request.consoleSession;
+    const locale: Locale = session?.locale ?? localeFromAcceptLanguage(request.headers['accept-language']);
+    const explained = EXPLAINED[error.code] ?? (status === 404 ? 'error.404' : undefined);
+    const data = {
+      status,
+      code: error.code,
+      message: explained ? translate(CONSOLE_MESSAGES, locale, explained) : error.message,
+      details: error.details ?? [],
+      title: translate(CONSOLE_MESSAGES, locale, 'error.title'),
+    };
+    const html = session ? this.views.page(session, 'error', data) : this.views.render('error', { ...data, locale });
+    response.status(status).type('html').send(html);
+  }
+}

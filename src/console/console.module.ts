@@ -1,0 +1,39 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { ComplianceModule } from '../compliance/compliance.module';
+import { FraudModule } from '../flows/fraud/fraud.module';
+import { OutcomesModule } from '../flows/outcomes/outcomes.module';
+import { SegmentsModule } from '../segments/segments.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { AgentDeskService } from './agent/agent-desk.service';
+import { AgentController } from './agent/agent.controller';
+import { CampaignDeskService } from './campaigns/campaign-desk.service';
+import { CampaignPagesController } from './campaigns/campaign-pages.controller';
+import { SegmentPagesController } from './campaigns/segment-pages.controller';
+import { SegmentWorkshopService } from './campaigns/segment-workshop.service';
+import { ConsoleAssetsController } from './console-assets.controller';
+import { consoleHeaders } from './console-headers.middleware';
+import { ConsoleViews } from './console-views';
+import { ContactLogService } from './ops/contact-log.service';
+import { CustomerTimelineService } from './ops/customer-timeline.service';
+import { OpsAuditService } from './ops/ops-audit.service';
+import { OpsDashboardService } from './ops/ops-dashboard.service';
+import { OpsController } from './ops/ops.controller';
+import { SignInController } from './sign-in/sign-in.controller';
+
+const PAGES = [SignInController, AgentController, OpsController, SegmentPagesController, CampaignPagesController];
+
+/** The console: server-rendered pages for agents, campaign managers and ops, served by Herald itself. */
+@Module({
+  imports: [AuthModule, TemplatesModule, ComplianceModule, FraudModule, OutcomesModule, ChannelsModule, AuditModule, SegmentsModule, CampaignsModule],
+  controllers: [ConsoleAssetsController, ...PAGES],
+  providers: [ConsoleViews, AgentDeskService, ContactLogService, CustomerTimelineService, OpsDashboardService, OpsAuditService, SegmentWorkshopService, CampaignDeskService],
+})
+export class ConsoleModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(consoleHeaders).forRoutes(...PAGES);
+  }
+}

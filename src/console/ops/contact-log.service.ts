@@ -1,0 +1,249 @@
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { StepCondition } from '../../campaigns/campaign.entity';
+import { Clock } from '../../common/clock';
+import { ValidationFailedError } from '../../common/domain-error';
+import { maskName, maskPhone } from '../../common/personal-data.mask';
+import { Locale } from '../../customers/customer.entity';
+import { ContactChannel, ContactPurpose, TaskReason, TaskStatus } from '../../dispatch/contact-task.entity';
+import { spreadsheetSafe } from './contact-log.rules';
+import { contactWhy } from './contact-why.rules';
+import { ContactLogForm, windowOf } from './ops-filters.form';
+
+/** One row of the log as ops read it: masked, with its why in the viewer's language. */
+export interface ContactLogEntry {
+  id: string;
+  updatedAt: Date;
+  customerId: string;
+  customerRef: string;
+  customerName: string;
+  phone: string | null;
+  timezone: string;
+  campaignId: string | null;
+  campaignName: string | null;
+  purpose: ContactPurpose;
+  channel: ContactChannel;
+  templateKey: string;
+  step: number;
+  status: TaskStatus;
+  dueAt: Date;
+  attemptStatus: string | null;
+  attemptAt: Date | null;
+  providerRef: string | null;
+  why: string;
+}
+
+interface Row {
+  id: string;
+  cursorAt: string;
+  updatedAt: Date;
+  customerId: string;
+  customerRef: string;
+  fullName: string;
+  phone: string | null;
+  timezone: string;
+  campaignId: string | null;
+  campaignName: string | null;
+  purpose: ContactPurpose;
+  channel: ContactChannel;
+  templateKey: string;
+  step: number;
+  status: TaskStatus;
+  reasons: TaskReason[];
+  dueAt: Date;
+  condition: StepCondition | null;
+  attemptStatus: string | null;
+  attemptAt: Date | null;
+  attemptError: string | null;
+  providerRef: string | null;
+}
+
+/** The task, its customer and campaign, and the latest attempt it made (what was actually sent). */
+export const LOG_SELECT = `
+  SELECT t.id, t.updated_at AS "updatedAt", t.updated_at::text AS "cursorAt", t.customer_id AS "customerId",
+         c.external_ref AS "customerRef", c.full_name AS "fullName", c.phone, c.timezone,
+         t.campaign_id AS "campaignId", cp.name AS "campaignName", t.purpose, t.channel, t.template_key AS "templateKey",
+         t.step, t.status, t.reasons, t.due_at AS "dueAt", t.condition,
+         a.status AS "attemptStatus", a.updated_at AS "attemptAt", a.error_code AS "attemptError", a.provider_ref AS "providerRef"
+    FROM contact_tasks t
+    JOIN customers c ON c.id = t.customer_id
+    LEFT JOIN campaigns cp ON cp.id = t.campaign_id
+    LEFT JOIN LATERAL (
+      SELECT status, updated_at, error_code, provider_ref FROM contact_attempts
+       WHERE task_id = t.id ORDER BY attempted_at DESC LIMIT 1) a ON true`;
+
+/** Newest change first; matches contact_tasks_updated_idx (updated_at DESC, id) and the filter indexes. */
+const ORDER = `ORDER BY t.updated_at DESC, t.id`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CSV_BATCH = 1000;
+const CSV_COLUMNS = [
+  'updatedAt',
+  'customerRef',
+  'customerName',
+  'phone',
+  'timezone',
+  'campaignName',
+  'purpose',
+  'channel',
+  'templateKey',
+  'step',
+  'status',
+  'dueAt',
+  'attemptStatus',
+  'attemptAt',
+  'providerRef',
+  'why',
+] as const satisfies readonly (keyof ContactLogEntry)[];
+
+/**
+ * The contact log: every contact Herald planned, filtered, newest first, each saying why it is
+ * where it is. Pages by keyset (the updated_at and id of the last row), so page 1000 costs what
+ * page 1 does; the CSV export walks the same keyset in batches and never holds the whole log.
+ */
+@Injectable()
+export class ContactLogService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async page(form: ContactLogForm, locale: Locale): Promise<{ items: ContactLogEntry[]; next?: string }> {
+    const where = await this.where(form);
+    const rows = await this.fetch(where, form.before ? decodeCursor(form.before) : undefined, form.limit + 1);
+    const items = rows.slice(0, form.limit);
+    const now = this.clock.now();
+    return {
+      items: items.map((row) => entry(row, locale, now)),
+      next: rows.length > form.limit ? encodeCursor(items[items.length - 1]) : undefined,
+    };
+  }
+
+  /**
+   * The export: a header row, then every row the filters select, masked, read batch by batch as
+   * the client takes them. The filters are checked before the first byte, so a wrong one is a page.
+   */
+  async csv(form: ContactLogForm, locale: Locale): Promise<Readable> {
+    const where = await this.where(form);
+    const records = Readable.from(this.all(where, locale)).map((e: ContactLogEntry) =>
+      CSV_COLUMNS.map((column) => spreadsheetSafe(e[column])),
+    );
+    return records.pipe(stringify({ header: true, columns: CSV_COLUMNS as unknown as string[] }));
+  }
+
+  private async *all(where: { sql: string[]; params: unknown[] }, locale: Locale): AsyncGenerator<ContactLogEntry> {
+    let after: Cursor | undefined;
+    for (;;) {
+      const rows = await this.fetch(where, after, CSV_BATCH);
+      const now = this.clock.now();
+      for (const row of rows) yield entry(row, locale, now);
+      if (rows.length < CSV_BATCH) return;
+      after = { at: rows[rows.length - 1].cursorAt, id: rows[rows.length - 1].id };
+    }
+  }
+
+  /** The campaigns a filter can name, newest first. */
+  campaigns(): Promise<{ id: string; name: string }[]> {
+    return this.db.query(`SELECT id, name FROM campaigns ORDER BY created_at DESC LIMIT 200`);
+  }
+
+  /** A customer's tasks, newest change first (their timeline's contacts). */
+  async forCustomer(customerId: string, limit: number, locale: Locale): Promise<{ items: ContactLogEntry[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query(`${LOG_SELECT} WHERE t.customer_id = $1 ${ORDER} LIMIT $2`, [customerId, limit]),
+      this.db.query(`SELECT count(*)::int AS total FROM contact_tasks WHERE customer_id = $1`, [customerId]),
+    ]);
+    const now = this.clock.now();
+    return { items: rows.map((row: Row) => entry(row, locale, now)), total };
+  }
+
+  private async where(form: ContactLogForm): Promise<{ sql: string[]; params: unknown[] }> {
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (p: string) => string, value: unknown) => {
+      params.push(value);
+      sql.push(clause(`$${params.length}`));
+    };
+    if (form.customer) add((p) => `t.customer_id = ${p}`, await this.customerId(form.customer));
+    if (form.campaign) add((p) => `t.campaign_id = ${p}`, form.campaign);
+    if (form.purpose) add((p) => `t.purpose = ${p}`, form.purpose);
+    if (form.channel) add((p) => `t.channel = ${p}`, form.channel);
+    if (form.status) add((p) => `t.status = ${p}`, form.status);
+    const { from, to } = windowOf(form);
+    if (from) add((p) => `t.updated_at >= ${p}`, from);
+    if (to) add((p) => `t.updated_at < ${p}`, to);
+    return { sql, params };
+  }
+
+  private fetch(where: { sql: string[]; params: unknown[] }, after: Cursor | undefined, limit: number): Promise<Row[]> {
+    const sql = [...where.sql];
+    const params = [...where.params];
+    if (after) {
+      params.push(after.at, after.id);
+      const [at, id] = [`$${params.length - 1}::timestamptz`, `$${params.length}::uuid`];
+      // The first conjunct lets the index range-scan; the second breaks ties of one instant.
+      sql.push(`t.updated_at <= ${at} AND (t.updated_at < ${at} OR t.id > ${id})`);
+    }
+    params.push(limit);
+    return this.db.query(`${LOG_SELECT} ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''} ${ORDER} LIMIT $${params.length}`, params);
+  }
+
+  /** Ops know a customer by our id or by the core system's reference. */
+  private async customerId(customer: string): Promise<string> {
+    const [found] = await this.db.query(
+      UUID.test(customer) ? `SELECT id FROM customers WHERE id = $1` : `SELECT id FROM customers WHERE external_ref = $1`,
+      [customer],
+    );
+    if (!found) throw new ValidationFailedError([{ field: 'customer', reason: 'no customer has this id or reference' }]);
+    return found.id;
+  }
+}
+
+interface Cursor {
+  at: string;
+  id: string;
+}
+
+function entry(row: Row, locale: Locale, now: Date): ContactLogEntry {
+  const attempt = row.attemptStatus ? { status: row.attemptStatus, at: row.attemptAt!, errorCode: row.attemptError } : null;
+  return {
+    id: row.id,
+    updatedAt: row.updatedAt,
+    customerId: row.customerId,
+    customerRef: row.customerRef,
+    customerName: maskName(row.fullName),
+    phone: row.phone ? maskPhone(row.phone) : null,
+    timezone: row.timezone,
+    campaignId: row.campaignId,
+    campaignName: row.campaignName,
+    purpose: row.purpose,
+    channel: row.channel,
+    templateKey: row.templateKey,
+    step: row.step,
+    status: row.status,
+    dueAt: row.dueAt,
+    attemptStatus: row.attemptStatus,
+    attemptAt: row.attemptAt,
+    providerRef: row.providerRef,
+    why: contactWhy({ ...row, attempt }, row.timezone, locale, now),
+  };
+}
+
+/** The cursor keeps PostgreSQL's microseconds: a JavaScript Date would lose ties between rows. */
+function encodeCursor(row: Row): string {
+  return Buffer.from(`${row.cursorAt}|${row.id}`).toString('base64url');
+}
+
+/** timestamptz as PostgreSQL prints it: `2026-11-20 13:40:00.123456+00`. */
+const PG_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
+function decodeCursor(value: string): Cursor {
+  const [at, id] = Buffer.from(value, 'base64url').toString().split('|');
+  if (!PG_INSTANT.test(at ?? '') || !UUID.test(id ?? '')) {
+    throw new ValidationFailedError([{ field: 'before', reason: 'is not a page of this log' }]);
+  }
+  return { at, id };
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../common/domain-error';
+import { Page, PageQuery } from '../../common/pagination';
+import { maskName, maskPhone } from '../../common/personal-data.mask';
+import { ConsentService } from '../../compliance/consent.service';
+import { Locale } from '../../customers/customer.entity';
+import { CustomerOutcomesService } from '../../flows/outcomes/customer-outcomes.service';
+import { ContactLogService } from './contact-log.service';
+
+/** One thing that happened with a customer; `kind` picks its label and how the view shows it. */
+export interface TimelineEvent {
+  at: Date;
+  kind: 'contact' | 'call' | 'reply' | 'disposition' | 'consent' | 'fraud' | 'payment';
+  /** Codes (status, channel, purpose…) shown as they are: ops search and talk in them. */
+  tags: string[];
+  text: string;
+  link?: string;
+}
+
+/**
+ * A customer's timeline: contacts (with their why), click-to-call attempts, replies, agents'
+ * dispositions, consent changes, fraud cases and payments, merged newest first. Each source is
+ * read newest first up to the end of the page asked for, so merging them pages exactly.
+ */
+@Injectable()
+export class CustomerTimelineService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly contacts: ContactLogService,
+    private readonly consent: ConsentService,
+    private readonly outcomes: CustomerOutcomesService,
+  ) {}
+
+  async timeline(customerId: string, page: PageQuery, locale: Locale) {
+    const [customer] = await this.db.query(
+      `SELECT id, external_ref AS "externalRef", full_name AS "fullName", phone, timezone, country, locale, currency
+         FROM customers WHERE id = $1`,
+      [customerId],
+    );
+    if (!customer) throw new NotFoundError('customer', customerId);
+    const depth = page.offset + page.limit;
+    const [contacts, consent, profile, ...sources] = await Promise.all([
+      this.contacts.forCustomer(customerId, depth, locale),
+      this.consent.overview(customerId, { limit: depth, offset: 0 }),
+      this.outcomes.profile(customerId),
+      this.source(
+        `SELECT attempted_at AS at, channel, status, purpose, detail FROM contact_attempts
+          WHERE customer_id = $1 AND task_id IS NULL`,
+        (r) => ({ at: r.at, kind: 'call', tags: [r.channel, r.purpose, r.status], text: r.detail ?? '' }),
+        customerId,
+        depth,
+      ),
+      this.source(
+        `SELECT received_at AS at, channel, intent, body FROM inbound_messages WHERE customer_id = $1`,
+        (r) => ({ at: r.at, kind: 'reply', tags: [r.channel, r.intent], text: r.body }),
+        customerId,
+        depth,
+      ),
+      this.source(
+        `SELECT d.at, d.code, d.purpose, d.channel, d.call_back_at, d.note, u.username
+           FROM customer_dispositions d LEFT JOIN users u ON u.id = d.agent_id WHERE d.customer_id = $1`,
+        (r) => ({
+          at: r.at,
+          kind: 'disposition',
+          tags: [r.code, r.purpose, r.channel].filter(Boolean),
+          text: [r.username, r.call_back_at ? `→ ${new Date(r.call_back_at).toISOString()}` : '', r.note].filter(Boolean).join(' · '),
+        }),
+        customerId,
+        depth,
+      ),
+      this.source(
+        `SELECT f.opened_at AS at, f.status, f.reference, t.amount, t.currency, t.merchant
+           FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id WHERE f.customer_id = $1`,
+        (r) => ({ at: r.at, kind: 'fraud', tags: [r.status], text: `#${r.reference} ${r.merchant} ${r.amount / 100} ${r.currency}` }),
+        customerId,
+        depth,
+      ),
+      this.source(
+        `SELECT paid_at AS at, reference, amount, currency FROM payments WHERE customer_id = $1`,
+        (r) => ({ at: r.at, kind: 'payment', tags: [r.reference], text: `${r.amount / 100} ${r.currency}` }),
+        customerId,
+        depth,
+      ),
+    ]);
+    const contactEvents: TimelineEvent[] = contacts.items.map((c) => ({
+      at: c.updatedAt,
+      kind: 'contact',
+      tags: [c.channel, c.purpose, c.status],
+      text: c.why,
+      link: c.campaignName ?? undefined,
+    }));
+    const consentEvents: TimelineEvent[] = consent.history.items.map((e) => ({
+      at: e.at,
+      kind: 'consent',
+      tags: [e.channel, e.scope, e.state, e.source],
+      text: '',
+    }));
+    const merged = [...contactEvents, ...consentEvents, ...sources.flatMap((s) => s.items)].sort(
+      (a, b) => new Date(b.at).getTime() - new Date(a.at).getTime(),
+    );
+    const total = contacts.total + consent.history.total + sources.reduce((sum, s) => sum + s.total, 0);
+    const events: Page<TimelineEvent> = { items: merged.slice(page.offset, depth), total, limit: page.limit, offset: page.offset };
+    return {
+      customer: { ...customer, fullName: maskName(customer.fullName), phone: customer.phone ? maskPhone(customer.phone) : null },
+      consent: (['sms', 'email', 'call'] as const).map((channel) => ({ channel, ...consent.current[channel] })),
+      profile,
+      events,
+    };
+  }
+
+  private async source(
+    select: string,
+    toEvent: (row: Record<string, any>) => TimelineEvent,
+    customerId: string,
+    depth: number,
+  ): Promise<{ items: TimelineEvent[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query(`SELECT * FROM (${select}) s ORDER BY at DESC LIMIT $2`, [customerId, depth]),
+      this.db.query(`SELECT count(*)::int AS total FROM (${select}) s`, [customerId]),
+    ]);
+    return { items: rows.map(toEvent), total };
+  }
+}

@@ -1,0 +1,159 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DateTime } from 'luxon';
+import { PageQuery } from '../../common/pagination';
+import { ValidationFailedError } from '../../common/domain-error';
+import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES, TaskStatus } from '../../dispatch/contact-task.entity';
+
+/** A GET form's empty input is "no filter", as if the field were left out. */
+const EmptyIsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+const LOCAL_TIME_MESSAGE = 'must be a local date and time, YYYY-MM-DDTHH:mm';
+
+/** The centre works in Shanghai time; a viewer elsewhere picks their own zone. */
+export const CENTRE_ZONE = 'Asia/Shanghai';
+/** The zones offered in the pickers; any IANA name typed into the URL is accepted too. */
+export const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Singapore', 'Europe/London', 'America/New_York', 'UTC'];
+
+export const TASK_STATUSES = [
+  'pending',
+  'claimed',
+  'sending',
+  'sent',
+  'failed',
+  'suppressed',
+  'expired',
+  'cancelled',
+  'skipped',
+  'unknown',
+] as const satisfies readonly TaskStatus[];
+
+/** A time window typed as wall-clock times in a zone the viewer chose. */
+class ZonedWindow {
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsTimeZone()
+  zone: string = CENTRE_ZONE;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @Matches(LOCAL_TIME, { message: LOCAL_TIME_MESSAGE })
+  from?: string;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @Matches(LOCAL_TIME, { message: LOCAL_TIME_MESSAGE })
+  to?: string;
+}
+
+/** The contact log's filters, as the GET form sends them. */
+export class ContactLogForm extends ZonedWindow {
+  /** A customer's id or their reference in the core system. */
+  @EmptyIsAbsent()
+  @IsOptional()
+  @MaxLength(100)
+  customer?: string;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsUUID()
+  campaign?: string;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsIn(PURPOSES)
+  purpose?: ContactPurpose;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: ContactChannel;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+
+  /** Where the previous page ended (keyset: the log has millions of rows, offsets would crawl). */
+  @EmptyIsAbsent()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'is not a page of this log' })
+  before?: string;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+}
+
+export class AuditLogForm extends ZonedWindow {
+  @EmptyIsAbsent()
+  @IsOptional()
+  @MaxLength(120)
+  action?: string;
+
+  /** A username. */
+  @EmptyIsAbsent()
+  @IsOptional()
+  @MaxLength(63)
+  actor?: string;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @EmptyIsAbsent()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}
+
+export class DashboardForm {
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsTimeZone()
+  zone: string = CENTRE_ZONE;
+}
+
+export class TimelineForm extends PageQuery {
+  @EmptyIsAbsent()
+  @IsOptional()
+  @IsTimeZone()
+  zone?: string;
+}
+
+/** The window's ends as instants; a wall-clock time the zone skips (spring forward) is refused by name. */
+export function windowOf(form: { zone: string; from?: string; to?: string }): { from?: Date; to?: Date } {
+  const instant = (field: 'from' | 'to') => {
+    const local = form[field];
+    if (!local) return undefined;
+    const at = DateTime.fromISO(local, { zone: form.zone });
+    if (!at.isValid || at.toFormat("yyyy-MM-dd'T'HH:mm") !== local) {
+      throw new ValidationFailedError([{ field, reason: `is not a time in ${form.zone}` }]);
+    }
+    return at.toJSDate();
+  };
+  const window = { from: instant('from'), to: instant('to') };
+  if (window.from && window.to && window.from >= window.to) {
+    throw new ValidationFailedError([{ field: 'to', reason: 'must be after from' }]);
+  }
+  return window;
+}
+
+/** The query string of a form, without the empty fields (for links that keep the filters). */
+export function queryOf(form: object, drop: string[] = []): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(form)
+      .filter(([key, value]) => value !== undefined && value !== '' && !drop.includes(key))
+      .map(([key, value]) => [key, String(value)]),
+  );
+}

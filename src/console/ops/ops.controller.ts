@@ -1,0 +1,91 @@
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { Roles } from '../../auth/roles.decorator';
+import { UuidPipe } from '../../common/uuid.pipe';
+import { CHANNELS, PURPOSES } from '../../dispatch/contact-task.entity';
+import { ConsolePages } from '../console-page.decorator';
+import { ConsoleViews, pager } from '../console-views';
+import { ContactLogService } from './contact-log.service';
+import { CustomerTimelineService } from './customer-timeline.service';
+import { OpsAuditService } from './ops-audit.service';
+import { OpsDashboardService } from './ops-dashboard.service';
+import { AuditLogForm, ContactLogForm, DashboardForm, queryOf, TASK_STATUSES, TimelineForm, ZONES } from './ops-filters.form';
+
+/** The ops pages: the contact log (and its CSV), a customer's timeline, the dashboard, the audit log. */
+@ConsolePages()
+@Roles('ops')
+@Controller('console/ops')
+export class OpsController {
+  constructor(
+    private readonly log: ContactLogService,
+    private readonly timelines: CustomerTimelineService,
+    private readonly dashboards: OpsDashboardService,
+    private readonly audits: OpsAuditService,
+    private readonly views: ConsoleViews,
+  ) {}
+
+  @Get('log')
+  async contactLog(@Req() request: Request, @Query() filter: ContactLogForm) {
+    const session = request.consoleSession!;
+    const [page, campaigns] = await Promise.all([this.log.page(filter, session.locale), this.log.campaigns()]);
+    const kept = queryOf(filter, ['before']);
+    return this.views.page(session, 'ops/log', {
+      title: 'log',
+      active: '/console/ops/log',
+      filter,
+      options: { purposes: PURPOSES, channels: CHANNELS, statuses: TASK_STATUSES, zones: ZONES, campaigns },
+      entries: page.items,
+      older: page.next ? `/console/ops/log?${new URLSearchParams({ ...kept, before: page.next } as Record<string, string>)}` : undefined,
+      newest: filter.before ? `/console/ops/log?${new URLSearchParams(kept as Record<string, string>)}` : undefined,
+      csv: `/console/ops/log.csv?${new URLSearchParams(queryOf(filter, ['before', 'limit']) as Record<string, string>)}`,
+    });
+  }
+
+  @Get('log.csv')
+  async contactLogCsv(@Req() request: Request, @Query() filter: ContactLogForm, @Res() response: Response) {
+    const csv = await this.log.csv(filter, request.consoleSession!.locale);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="contact-log-${new Date().toISOString().slice(0, 10)}.csv"`);
+    await pipeline(csv, response);
+  }
+
+  @Get('customers/:id')
+  async timeline(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() query: TimelineForm) {
+    const session = request.consoleSession!;
+    const timeline = await this.timelines.timeline(id, query, session.locale);
+    return this.views.page(session, 'ops/timeline', {
+      title: timeline.customer.externalRef,
+      active: '/console/ops/log',
+      zone: query.zone ?? timeline.customer.timezone,
+      ...timeline,
+      events: timeline.events.items,
+      pager: pager(timeline.events, `/console/ops/customers/${id}`, queryOf({ zone: query.zone })),
+    });
+  }
+
+  @Get('dashboard')
+  async dashboard(@Req() request: Request, @Query() query: DashboardForm) {
+    const session = request.consoleSession!;
+    return this.views.page(session, 'ops/dashboard', {
+      title: 'dashboard',
+      active: '/console/ops/dashboard',
+      zones: ZONES,
+      ...(await this.dashboards.dashboard(query.zone)),
+    });
+  }
+
+  @Get('audit')
+  async audit(@Req() request: Request, @Query() filter: AuditLogForm) {
+    const session = request.consoleSession!;
+    const page = await this.audits.search(filter);
+    return this.views.page(session, 'ops/audit', {
+      title: 'audit',
+      active: '/console/ops/audit',
+      filter,
+      zones: ZONES,
+      events: page.items,
+      pager: pager(page, '/console/ops/audit', queryOf(filter, ['offset', 'limit'])),
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { ConsoleSessions, readCookie, sameToken, sessionCookieName } from '../../auth/console-sessions';
+import { Public, Roles } from '../../auth/roles.decorator';
+import { ROLES } from '../../auth/role';
+import { AppConfig } from '../../config/app-config';
+import { LOCALES, Locale } from '../../customers/customer.entity';
+import { ConsolePages } from '../console-page.decorator';
+import { ConsoleViews, homeFor } from '../console-views';
+import { localeFromAcceptLanguage } from '../i18n/messages';
+import { LocaleForm, SignInForm } from './sign-in.form';
+
+const SIGN_IN_COOKIE = 'herald_sign_in';
+
+/** Signing in and out, and the language a person reads the console in. */
+@ConsolePages()
+@Controller('console')
+export class SignInController {
+  constructor(
+    private readonly sessions: ConsoleSessions,
+    private readonly views: ConsoleViews,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Get()
+  @Roles(...ROLES)
+  home(@Req() request: Request, @Res() response: Response) {
+    response.redirect(303, homeFor(request.consoleSession!.role));
+  }
+
+  @Get('sign-in')
+  @Public()
+  signInPage(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Query('next') next?: string,
+    @Query('lang') lang?: string,
+    @Query('expired') expired?: string,
+  ) {
+    this.showSignIn(request, response, { next, lang, expired: expired === '1' });
+  }
+
+  @Post('sign-in')
+  @Public()
+  async signIn(@Req() request: Request, @Res() response: Response, @Body() form: SignInForm) {
+    request.audit = { action: 'console.signIn', target: form.username };
+    const expected = readCookie(request.headers.cookie, SIGN_IN_COOKIE);
+    const userId = expected && sameToken(form._csrf, expected) ? await this.sessions.checkPassword(form.username, form.password) : undefined;
+    if (!userId) {
+      response.status(401);
+      this.showSignIn(request, response, { next: form.next, failed: true, username: form.username });
+      return;
+    }
+    const token = await this.sessions.open(userId);
+    const session = (await this.sessions.resume(token))!;
+    request.principal = session;
+    response.clearCookie(SIGN_IN_COOKIE, { path: '/console' });
+    response.cookie(sessionCookieName(this.config), token, {
+      httpOnly: true,
+      secure: this.config.console.secureCookies,
+      sameSite: 'lax',
+      path: '/',
+    });
+    response.redirect(303, form.next || homeFor(session.role));
+  }
+
+  @Post('sign-out')
+  @Roles(...ROLES)
+  async signOut(@Req() request: Request, @Res() response: Response) {
+    const token = readCookie(request.headers.cookie, sessionCookieName(this.config));
+    if (token) await this.sessions.close(token);
+    response.clearCookie(sessionCookieName(this.config), { path: '/', secure: this.config.console.secureCookies });
+    response.redirect(303, '/console/sign-in');
+  }
+
+  @Post('locale')
+  @Roles(...ROLES)
+  async setLocale(@Req() request: Request, @Res() response: Response, @Body() form: LocaleForm) {
+    await this.db.query(`UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, [request.principal!.userId, form.locale]);
+    response.redirect(303, sameOriginConsolePath(request.headers.referer) ?? '/console');
+  }
+
+  private showSignIn(
+    request: Request,
+    response: Response,
+    view: { next?: string; lang?: string; expired?: boolean; failed?: boolean; username?: string },
+  ) {
+    const locale: Locale = LOCALES.includes(view.lang as Locale)
+      ? (view.lang as Locale)
+      : localeFromAcceptLanguage(request.headers['accept-language']);
+    const csrfToken = randomBytes(24).toString('base64url');
+    response.cookie(SIGN_IN_COOKIE, csrfToken, {
+      httpOnly: true,
+      secure: this.config.console.secureCookies,
+      sameSite: 'strict',
+      path: '/console',
+    });
+    const next = /^\/console(\/[^/\\].*)?$/.test(view.next ?? '') ? view.next : '';
+    response.type('html').send(this.views.render('sign-in', { ...view, next, locale, csrfToken, title: 'Herald' }));
+  }
+}
+
+/** Back to the page the person was on, if it was one of ours. */
+function sameOriginConsolePath(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    const url = new URL(referer);
+    return url.pathname.startsWith('/console') ? url.pathname + url.search : undefined;
+  } catch {
+    return undefined;
+  }
+}

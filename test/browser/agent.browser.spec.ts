@@ -1,0 +1,119 @@
+import { Browser } from 'playwright-core';
+import { ManualClock } from '../../src/common/clock';
+import { Customer } from '../../src/customers/customer.entity';
+import { FraudCasesService } from '../../src/flows/fraud/fraud-cases.service';
+import { launchBrowser, screenshot, signedIn } from '../support/browser';
+import { store } from '../support/outbox.builders';
+import { startTestApp, TestApp } from '../support/test-app';
+
+// Monday 23 November 2026, 10:00 in Shanghai: calls are allowed.
+const NOW = new Date('2026-11-23T02:00:00Z');
+
+/** An agent's journey in a real browser: take a fraud task, read the script, call, record "not fraud". */
+describe('the agent console in a browser', () => {
+  const clock = new ManualClock(NOW);
+  let t: TestApp;
+  let browser: Browser;
+  let integration: string;
+  let ops: string;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestApp({}, { clock, listen: true }), launchBrowser()]);
+    [integration, ops] = await Promise.all([t.keyFor('integration'), t.keyFor('ops')]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A suspicious transaction nobody answered: the fraud team's task. */
+  async function unansweredFraudCase(customer: Customer): Promise<string> {
+    const { body } = await t.http
+      .post('/transactions')
+      .set('Authorization', `Bearer ${integration}`)
+      .send({
+        reference: `TXN-${customer.externalRef}`,
+        customerRef: customer.externalRef,
+        amount: 6_000_000,
+        currency: 'CNY',
+        merchant: 'Luxury Watches Ltd',
+        country: 'CN',
+        city: 'Shanghai',
+        cardNotPresent: false,
+        at: NOW.toISOString(),
+      })
+      .expect(200);
+    await t.app.get(FraudCasesService).ivrInput(body.caseId, '0', {});
+    return body.caseId;
+  }
+
+  it('takes a fraud task, reads the generated script, calls, records "not fraud", and the profile shows it', async () => {
+    const customer = await store.customer(t.db, { fullName: 'Ada Lovelace', locale: 'en' });
+    const caseId = await unansweredFraudCase(customer);
+    const agent = await t.consoleUser('agent', { phone: '+8613900000001' });
+
+    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
+    await page.getByRole('heading', { name: 'My queue' }).waitFor();
+    const row = page.locator('tr', { hasText: 'Fraud' });
+    await row.waitFor();
+    await screenshot(page, 'agent-queue');
+    // The queue masks the name; the task shows what the call needs.
+    await page.getByText('Ada Lovelace').waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Take the next task' }).click();
+    await page.waitForURL(/\/console\/agent\/tasks\//);
+    const script = page.getByRole('region', { name: 'Script' });
+    await script.getByText('security team', { exact: false }).first().waitFor();
+    expect(await script.textContent()).toContain('Ada Lovelace');
+    expect(await page.locator('[data-check]').count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole('region', { name: 'Open fraud case' }).getByText('Luxury Watches Ltd').waitFor();
+    // The phone number is masked; the card shows its last four digits only.
+    expect(await page.content()).not.toContain(customer.phone!);
+
+    for (const check of await page.locator('[data-check]').all()) await check.check();
+    await page.getByRole('button', { name: 'Call the customer' }).click();
+    await page.getByText('Calling — your phone will ring').waitFor();
+    await screenshot(page, 'agent-task');
+
+    await page.getByLabel('Outcome', { exact: true }).selectOption('not_fraud');
+    // The form shows only what the chosen outcome needs.
+    expect(await page.getByLabel(/Call back at/).isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Save and close the task' }).click();
+    await page.getByText('Disposition saved; the task is closed.').waitFor();
+
+    const outcomes = await t.http.get(`/customers/${customer.id}/outcomes`).set('Authorization', `Bearer ${ops}`).expect(200);
+    expect(outcomes.body.lastDisposition.code).toBe('not_fraud');
+    expect(outcomes.body.verification.result).toBe('genuine');
+    const fraudCase = await t.http.get(`/fraud-cases/${caseId}`).set('Authorization', `Bearer ${ops}`).expect(200);
+    expect(fraudCase.body.status).toBe('confirmed_genuine');
+    const [task] = await t.db.query(`SELECT status, taken_by FROM agent_tasks WHERE subject_ref = $1`, [caseId]);
+    expect(task).toEqual({ status: 'done', taken_by: agent.id });
+    const [call] = await t.db.query(`SELECT status, detail FROM contact_attempts WHERE customer_id = $1 AND channel = 'call'`, [customer.id]);
+    expect(call.detail).toBe(`click-to-call by ${agent.username}`);
+  });
+
+  it('refuses a call back the policy would not allow, naming the field, and keeps the task open', async () => {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    await unansweredFraudCase(customer);
+    const agent = await t.consoleUser('agent');
+    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
+    await page.getByRole('button', { name: 'Take the next task' }).click();
+    await page.waitForURL(/\/console\/agent\/tasks\//);
+    await page.getByLabel('Outcome', { exact: true }).selectOption('call_back_at');
+    // 23:30 in Shanghai: inside the quiet hours.
+    await page.getByLabel(/Call back at/).fill('2026-11-23T23:30');
+    await page.getByRole('button', { name: 'Save and close the task' }).click();
+    await page.locator('.field-errors').getByText('callBackAt').waitFor();
+    expect(await page.locator('.field-errors').textContent()).toMatch(/not allowed/);
+    const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE customer_id = $1`, [customer.id]);
+    expect(task.status).toBe('open');
+  });
+
+  it('speaks Chinese to an agent who chooses it', async () => {
+    const agent = await t.consoleUser('agent');
+    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '我的任务' }).waitFor();
+    await page.getByRole('button', { name: '领取下一个任务' }).waitFor();
+  });
+});

@@ -1,0 +1,220 @@
+import { Response } from 'supertest';
+import { ManualClock } from '../../src/common/clock';
+import { store } from '../support/outbox.builders';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const SESSION = '__Host-herald_session';
+// Monday 23 November 2026, 10:00 in Shanghai.
+const NOW = new Date('2026-11-23T02:00:00Z');
+const OVERDUE = JSON.stringify({ all: [{ field: 'daysPastDue', op: 'gte', value: 30 }] });
+
+function cookies(response: Response): Record<string, string> {
+  const set = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+  return Object.fromEntries(set.map((line) => line.split(';')[0].split('=') as [string, string]));
+}
+const hiddenCsrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/** The campaign manager's pages through HTTP: access, CSRF, validation, and what they show. */
+describe('console campaign manager pages', () => {
+  const clock = new ManualClock(NOW);
+  let t: TestApp;
+  let manager: { cookie: string; csrf: string };
+  let agent: { cookie: string; csrf: string };
+
+  async function session(role: 'campaign_manager' | 'agent') {
+    const person = await t.consoleUser(role);
+    const page = await t.http.get('/console/sign-in');
+    const signIn = await t.http
+      .post('/console/sign-in')
+      .set('Cookie', `herald_sign_in=${cookies(page).herald_sign_in}`)
+      .type('form')
+      .send({ username: person.username, password: person.password, _csrf: hiddenCsrf(page.text), next: '' });
+    const cookie = `${SESSION}=${cookies(signIn)[SESSION]}`;
+    const landing = await t.http.get('/console').set('Cookie', cookie).redirects(1);
+    return { cookie, csrf: hiddenCsrf(landing.text) };
+  }
+
+  const get = (path: string, as = manager) => t.http.get(path).set('Cookie', as.cookie);
+  const post = (path: string, fields: Record<string, string>, as = manager) =>
+    t.http.post(path).set('Cookie', as.cookie).type('form').send(form({ _csrf: as.csrf, ...fields }));
+
+  async function saveSegment(name: string, rule = OVERDUE): Promise<string> {
+    const saved = await post('/console/segments', { name, rule, purpose: 'collections' });
+    expect(saved.status).toBe(303);
+    return /\/console\/segments\/([0-9a-f-]{36})\?saved=1$/.exec(saved.headers.location)![1];
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { clock });
+    [manager, agent] = await Promise.all([session('campaign_manager'), session('agent')]);
+    await store.customer(t.db, { fullName: 'Ada Lovelace', locale: 'en', daysPastDue: 45, riskLevel: 'high' });
+    await store.customer(t.db, { fullName: '王小明', daysPastDue: 31 });
+    await store.customer(t.db, { fullName: 'Paid Up', daysPastDue: 0 });
+  });
+  afterAll(() => t.close());
+
+  it('is closed to an agent (403) and open to a campaign manager', async () => {
+    for (const path of ['/console/segments', '/console/segments/new', '/console/campaigns', '/console/campaigns/new']) {
+      expect((await get(path, agent)).status).toBe(403);
+      expect((await get(path)).status).toBe(200);
+    }
+    const live = await t.http
+      .post('/console/segments/preview')
+      .set('Cookie', agent.cookie)
+      .set('x-csrf-token', agent.csrf)
+      .send({ rule: OVERDUE, purpose: 'collections' });
+    expect(live.status).toBe(403);
+  });
+
+  it('refuses a segment posted without its CSRF token, and a live count without the header', async () => {
+    const forged = await t.http
+      .post('/console/segments')
+      .set('Cookie', manager.cookie)
+      .type('form')
+      .send(form({ name: 'Forged', rule: OVERDUE, purpose: 'collections' }));
+    expect(forged.status).toBe(403);
+    expect(await t.db.query(`SELECT id FROM segments WHERE name = 'Forged'`)).toEqual([]);
+    const live = await t.http.post('/console/segments/preview').set('Cookie', manager.cookie).send({ rule: OVERDUE, purpose: 'collections' });
+    expect(live.status).toBe(403);
+  });
+
+  it('counts a rule live (CSRF in a header), with reachability and a masked sample', async () => {
+    const live = await t.http
+      .post('/console/segments/preview')
+      .set('Cookie', manager.cookie)
+      .set('x-csrf-token', manager.csrf)
+      .send({ rule: OVERDUE, purpose: 'collections' });
+    expect(live.status).toBe(200);
+    expect(live.text).not.toContain('<html');
+    expect(live.text).toMatch(/data-count-value>2</);
+    expect(live.text).toMatch(/data-bucket="reachableNow"><th scope="row">Reachable now<\/th><td>2<\/td>/);
+    expect(live.text).toContain('A***********');
+    expect(live.text).not.toContain('Ada Lovelace');
+    expect(live.text).toContain('王**');
+  });
+
+  it('answers a rule that does not compile with the path at fault, in place of the count', async () => {
+    const bad = JSON.stringify({ all: [{ field: 'daysPastDue', op: 'gte', value: 'many' }] });
+    const live = await t.http
+      .post('/console/segments/preview')
+      .set('Cookie', manager.cookie)
+      .set('x-csrf-token', manager.csrf)
+      .send({ rule: bad, purpose: 'collections' });
+    expect(live.status).toBe(200);
+    expect(live.text).toContain('<code>rule.all.0.value</code>');
+    const notJson = await post('/console/segments/count', { rule: '{"all": [', purpose: 'collections' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.text).toContain('<code>rule</code>');
+  });
+
+  it('counts without script ("Preview"), saves, and names the field when a save is wrong', async () => {
+    const counted = await post('/console/segments/count', { name: 'Overdue', rule: OVERDUE, purpose: 'service' });
+    expect(counted.status).toBe(200);
+    expect(counted.text).toMatch(/data-count-value>2</);
+    expect(counted.text).toContain('value="Overdue"');
+
+    const id = await saveSegment('Overdue 30+');
+    const page = await get(`/console/segments/${id}?saved=1`);
+    expect(page.text).toContain('Segment saved.');
+    expect(page.text).toContain('&quot;daysPastDue&quot;');
+    expect(page.text).toMatch(/data-count-value>2</);
+
+    const unnamed = await post('/console/segments', { rule: OVERDUE, purpose: 'collections' });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.text).toContain('<code>name</code>');
+    const taken = await post('/console/segments', { name: 'overdue 30+', rule: OVERDUE, purpose: 'collections' });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain('<code>name</code>');
+  });
+
+  it('names the fields of a wrong campaign form', async () => {
+    const wrong = await post('/console/campaigns', {
+      name: 'Broken',
+      purpose: 'collections',
+      segmentId: '',
+      'steps[0][channel]': 'fax',
+      'steps[0][template]': 'collections-early',
+      startsAt: 'tomorrow',
+      endsAt: '2026-11-30T10:00',
+      zone: 'Asia/Shanghai',
+    });
+    expect(wrong.status).toBe(400);
+    for (const field of ['segmentId', 'steps.0.channel', 'startsAt']) expect(wrong.text).toContain(`<code>${field}</code>`);
+  });
+
+  it('previews the messages, creates a draft with a forecast, launches, and walks the lifecycle', async () => {
+    const segmentId = await saveSegment('Overdue for a campaign');
+    const fields = {
+      name: 'Overdue reminders',
+      purpose: 'service',
+      segmentId,
+      'steps[0][channel]': 'sms',
+      'steps[0][template]': 'repayment-reminder-before-due',
+      'steps[1][channel]': 'email',
+      'steps[1][template]': '',
+      'steps[1][afterHours]': '',
+      'steps[1][when]': 'always',
+      startsAt: '2026-11-23T09:00',
+      endsAt: '2026-11-30T18:00',
+      zone: 'Asia/Shanghai',
+      cron: '',
+      sendRatePerSecond: '',
+      priority: '',
+    };
+    const preview = await post('/console/campaigns/new/preview', fields);
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('data-preview="repayment-reminder-before-due/en"');
+    expect(preview.text).toContain('data-preview="repayment-reminder-before-due/zh-CN"');
+    expect(preview.text).toMatch(/SMS segment\(s\)/);
+    expect(await t.db.query(`SELECT id FROM campaigns WHERE name = 'Overdue reminders'`)).toEqual([]);
+
+    const created = await post('/console/campaigns', fields);
+    expect(created.status).toBe(303);
+    const url = created.headers.location as string;
+    const [stored] = await t.db.query(`SELECT plan, starts_at AS "startsAt", status FROM campaigns WHERE name = 'Overdue reminders'`);
+    expect(stored).toEqual({
+      plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }],
+      startsAt: new Date('2026-11-23T01:00:00Z'),
+      status: 'draft',
+    });
+
+    const draft = await get(url);
+    expect(draft.text).toContain('Forecast');
+    expect(draft.text).toMatch(/<span class="count">2<\/span>/);
+    expect(draft.text).toContain('>Launch</button>');
+    expect(draft.text).not.toContain('>Resume</button>');
+
+    expect((await t.http.post(`${url}/launch`).set('Cookie', manager.cookie).type('form').send({})).status).toBe(403);
+    expect((await post(`${url}/launch`, {})).status).toBe(303);
+    const running = await get(url);
+    expect(running.text).toContain('data-status="running"');
+    expect(running.text).toContain(`data-poll="${url}/funnel"`);
+    expect(running.text).toMatch(/<g data-stage="targeted">[\s\S]*?data-value>2</);
+    expect(running.text).toMatch(/<g data-stage="sent">[\s\S]*?data-value>0</);
+
+    const funnel = await get(`${url}/funnel`);
+    expect(funnel.text.trim()).toMatch(/^<section class="card funnel" id="funnel"/);
+
+    expect((await post(`${url}/pause`, {})).status).toBe(303);
+    const paused = await get(url);
+    expect(paused.text).toContain('>Resume</button>');
+    expect(paused.text).not.toContain('data-poll=');
+    expect((await post(`${url}/resume`, {})).status).toBe(303);
+    expect((await post(`${url}/cancel`, {})).status).toBe(303);
+    const [{ status }] = await t.db.query(`SELECT status FROM campaigns WHERE name = 'Overdue reminders'`);
+    expect(status).toBe('cancelled');
+
+    const again = await post(`${url}/resume`, {});
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('<code>status</code>');
+    expect((await post(`${url}/explode`, {})).status).toBe(400);
+  });
+
+  it('lists campaigns by status with their times in a named zone', async () => {
+    const list = await get('/console/campaigns?status=cancelled');
+    expect(list.text).toContain('Overdue reminders');
+    expect(list.text).toContain('2026-11-23 09:00 Asia/Shanghai');
+    expect((await get('/console/campaigns?status=draft')).text).not.toContain('Overdue reminders');
+  });
+});

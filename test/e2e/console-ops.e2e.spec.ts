@@ -1,0 +1,212 @@
+import { Response } from 'supertest';
+import { ManualClock } from '../../src/common/clock';
+import { Customer } from '../../src/customers/customer.entity';
+import { store } from '../support/outbox.builders';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const SESSION = '__Host-herald_session';
+// Friday 20 November 2026, 21:40 in Shanghai: "why was this customer called at 21:40?"
+const NOW = new Date('2026-11-20T13:40:00Z');
+
+function cookies(response: Response): Record<string, string> {
+  const set = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+  return Object.fromEntries(set.map((line) => line.split(';')[0].split('=') as [string, string]));
+}
+const hiddenCsrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+
+describe('console ops pages', () => {
+  const clock = new ManualClock(NOW);
+  let t: TestApp;
+  let ops: { cookie: string; csrf: string };
+  let agent: { cookie: string; csrf: string };
+  let ada: Customer;
+  let bo: Customer;
+  let campaignId: string;
+
+  async function session(role: 'ops' | 'agent' | 'admin') {
+    const person = await t.consoleUser(role);
+    const page = await t.http.get('/console/sign-in');
+    const signIn = await t.http
+      .post('/console/sign-in')
+      .set('Cookie', `herald_sign_in=${cookies(page).herald_sign_in}`)
+      .type('form')
+      .send({ username: person.username, password: person.password, _csrf: hiddenCsrf(page.text), next: '' });
+    const cookie = `${SESSION}=${cookies(signIn)[SESSION]}`;
+    const landing = await t.http.get('/console').set('Cookie', cookie).redirects(1);
+    return { cookie, csrf: hiddenCsrf(landing.text), username: person.username };
+  }
+
+  const get = (path: string, as = ops) => t.http.get(path).set('Cookie', as.cookie);
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { clock });
+    [ops, agent] = await Promise.all([session('ops'), session('agent')]);
+    ada = await store.customer(t.db, { fullName: 'Ada Lovelace', externalRef: 'CUST-ADA', phone: '+8613812345678' });
+    bo = await store.customer(t.db, { fullName: 'Bo Zhang', externalRef: 'CUST-BO' });
+    [{ id: campaignId }] = await t.db.query(
+      `INSERT INTO campaigns (name, purpose, audience_refs, plan, starts_at, ends_at)
+       VALUES ('November promo', 'marketing', '{CUST-BO}', '[{"channel": "sms", "template": "promo"}]', $1, $2) RETURNING id`,
+      [new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')],
+    );
+    const deferred = await store.task(t.db, ada, {
+      purpose: 'collections',
+      channel: 'call',
+      templateKey: 'collections-early',
+      dueAt: new Date('2026-11-21T00:00:00Z'),
+      reasons: [{ code: 'QUIET_HOURS', window: '08:00-22:00', zone: 'Asia/Shanghai', until: '2026-11-21T00:00:00.000Z' }],
+    });
+    const sent = await store.task(t.db, ada, { status: 'sent' });
+    const suppressed = await store.task(t.db, bo, {
+      purpose: 'marketing',
+      campaignId,
+      templateKey: 'promo',
+      status: 'suppressed',
+      reasons: [{ code: 'OPTED_OUT', channel: 'sms', scope: 'all', source: 'sms_keyword', since: '2026-11-19T16:30:00.000Z' }],
+    });
+    await t.db.query(
+      `INSERT INTO contact_attempts (customer_id, task_id, purpose, channel, provider, provider_ref, status, template_key, attempted_at, updated_at)
+       VALUES ($1, $2, 'service', 'sms', 'sandbox', 'SM-1', 'delivered', 'repayment-reminder-before-due', $3, $4)`,
+      [ada.id, sent.id, new Date('2026-11-20T02:00:00Z'), new Date('2026-11-20T02:02:00Z')],
+    );
+    // Newest change first: suppressed (13:00), deferred (12:00), sent (02:02).
+    for (const [task, at] of [
+      [suppressed, '2026-11-20T13:00:00Z'],
+      [deferred, '2026-11-20T12:00:00Z'],
+      [sent, '2026-11-20T02:02:00Z'],
+    ] as const) {
+      await t.db.query(`UPDATE contact_tasks SET updated_at = $2 WHERE id = $1`, [task.id, at]);
+    }
+    await t.db.query(
+      `INSERT INTO consent_events (customer_id, channel, scope, state, source, at) VALUES ($1, 'sms', 'all', 'revoked', 'sms_keyword', $2)`,
+      [bo.id, new Date('2026-11-19T16:30:00Z')],
+    );
+    await t.db.query(
+      `INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, body, intent, received_at)
+       VALUES ($1, 'sms', 'sandbox', 'IN-1', $2, 'I will pay on Monday', 'free_text', $3)`,
+      [ada.id, ada.phone, new Date('2026-11-20T03:00:00Z')],
+    );
+  });
+  afterAll(() => t.close());
+
+  it('refuses every ops page to an agent, and lets an admin in', async () => {
+    for (const path of ['/console/ops/log', '/console/ops/log.csv', '/console/ops/dashboard', '/console/ops/audit', `/console/ops/customers/${ada.id}`]) {
+      const response = await get(path, agent);
+      expect([path, response.status]).toEqual([path, 403]);
+      expect(response.text).toContain('Your role may not open this page');
+    }
+    const admin = await session('admin');
+    expect((await get('/console/ops/log', admin)).status).toBe(200);
+  });
+
+  it('lists the log newest first, each row saying why, with personal data masked', async () => {
+    const response = await get('/console/ops/log');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    const whys = [...response.text.matchAll(/<td class="why[^"]*">([^<]+)<\/td>/g)].map((m) => m[1].replace(/&#x27;/g, "'"));
+    expect(whys).toEqual([
+      'suppressed — opted out of SMS (sms_keyword, 2026-11-20)',
+      'deferred — quiet hours (contact hours 08:00-22:00) until 2026-11-21 08:00 Asia/Shanghai',
+      'sent — delivered 10:02 Asia/Shanghai',
+    ]);
+    expect(response.text).not.toContain('Ada Lovelace');
+    expect(response.text).not.toContain('+8613812345678');
+    expect(response.text).toContain('A***********');
+    expect(response.text).toContain('+86138****5678');
+  });
+
+  it('filters by customer reference, campaign, purpose, channel, status and time', async () => {
+    const rows = async (query: string) => [...(await get(`/console/ops/log?${query}`)).text.matchAll(/data-status="(\w+)"/g)].map((m) => m[1]);
+    expect(await rows('customer=CUST-ADA')).toEqual(['pending', 'sent']);
+    expect(await rows(`customer=${bo.id}`)).toEqual(['suppressed']);
+    expect(await rows(`campaign=${campaignId}`)).toEqual(['suppressed']);
+    expect(await rows('purpose=collections&channel=call')).toEqual(['pending']);
+    expect(await rows('status=sent')).toEqual(['sent']);
+    expect(await rows('from=2026-11-20T20:00&to=2026-11-20T20:30&zone=Asia%2FShanghai')).toEqual(['pending']);
+    expect(await rows('customer=&campaign=&purpose=&channel=&status=&from=&to=')).toHaveLength(3);
+  });
+
+  it('pages by keyset without repeating or losing a row', async () => {
+    const seen: string[] = [];
+    let path: string | undefined = '/console/ops/log?limit=1';
+    while (path) {
+      const html: string = (await get(path)).text;
+      seen.push(...[...html.matchAll(/data-status="(\w+)"/g)].map((m) => m[1]));
+      path = /<a href="([^"]+)" rel="next">/.exec(html)?.[1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    }
+    expect(seen).toEqual(['suppressed', 'pending', 'sent']);
+  });
+
+  it('names the field a filter got wrong', async () => {
+    for (const [query, field] of [
+      ['status=bogus', 'status'],
+      ['channel=fax', 'channel'],
+      ['from=yesterday', 'from'],
+      ['zone=Mars%2FOlympus', 'zone'],
+      ['customer=NOBODY', 'customer'],
+      ['from=2026-11-21T00:00&to=2026-11-20T00:00', 'to'],
+      ['before=not-a-cursor', 'before'],
+      ['campaign=42', 'campaign'],
+    ]) {
+      const response = await get(`/console/ops/log?${query}`);
+      expect([query, response.status]).toEqual([query, 400]);
+      expect(response.text).toContain(`<code>${field}</code>`);
+    }
+  });
+
+  it('exports the filtered log as a masked CSV attachment with a header row', async () => {
+    const response = await get('/console/ops/log.csv?customer=CUST-ADA').buffer(true).parse((res, done) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => done(null, body));
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="contact-log-.*\.csv"$/);
+    const lines = (response.body as string).trim().split('\n');
+    expect(lines[0]).toBe(
+      'updatedAt,customerRef,customerName,phone,timezone,campaignName,purpose,channel,templateKey,step,status,dueAt,attemptStatus,attemptAt,providerRef,why',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('deferred — quiet hours');
+    expect(lines[2]).toContain('sent — delivered 10:02 Asia/Shanghai');
+    expect(response.body).not.toContain('Ada Lovelace');
+    expect(response.body).not.toContain('+8613812345678');
+    expect(lines[2]).toContain('+86138****5678');
+  });
+
+  it("shows a customer's timeline: contacts with their why, replies and consent", async () => {
+    const response = await get(`/console/ops/customers/${bo.id}`);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('opted out of SMS (sms_keyword, 2026-11-20)');
+    expect(response.text).toMatch(/data-kind="consent"/);
+    expect(response.text).toContain('revoked');
+    const adas = await get(`/console/ops/customers/${ada.id}`);
+    expect([...adas.text.matchAll(/data-kind="(\w+)"/g)].map((m) => m[1])).toEqual(['contact', 'reply', 'contact']);
+    expect(adas.text).toContain('I will pay on Monday');
+    expect(adas.text).not.toContain('Ada Lovelace');
+    expect((await get('/console/ops/customers/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('shows volumes by channel and hour, fraud time-to-answer and the opt-out rate', async () => {
+    const response = await get('/console/ops/dashboard?zone=UTC');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('1 contacts in 24 h');
+    expect(response.text).toMatch(/<tr><td>02:00<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>1<\/td><\/tr>/);
+    // One SMS sent in the week, one SMS opt-out.
+    expect(response.text).toMatch(/data-channel="sms"><td>sms<\/td><td>1<\/td><td>1<\/td><td>100.00 %<\/td>/);
+    expect(response.text).toContain('Median time to answer');
+    expect((await get('/console/ops/dashboard')).text).toMatch(/<tr><td>10:00<\/td><td>1<\/td>/);
+  });
+
+  it('searches the audit log by user and action, and refuses a form without its CSRF token', async () => {
+    const forged = await t.http.post('/console/locale').set('Cookie', ops.cookie).type('form').send({ locale: 'zh-CN' });
+    expect(forged.status).toBe(403);
+    const response = await get(`/console/ops/audit?action=signIn.setLocale`);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('<code>signIn.setLocale</code>');
+    expect(response.text).toContain('<td>403</td>');
+    const byNobody = await get('/console/ops/audit?actor=nobody-at-all');
+    expect(byNobody.status).toBe(400);
+    expect(byNobody.text).toContain('<code>actor</code>');
+  });
+});
