@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -15,4 +16,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // The console's scripts run in the browser, as classic scripts.
+  { files: ['src/console/assets/*.js'], languageOptions: { globals: globals.browser, sourceType: 'script' } },
 );

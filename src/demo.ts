@@ -9,16 +9,18 @@ import { UsersService } from './auth/users.service';
 import { Role } from './auth/role';
 import { loadConfig } from './config/app-config';
 import { seedCustomerBook } from './customers/book/customer-book.writer';
+import { FraudCasesService } from './flows/fraud/fraud-cases.service';
 import { exitOnStartFailure, startHerald, stopOnSignals } from './main';
 import { SegmentsService } from './segments/segments.service';
 
 const DEMO_BOOK = 5_000;
 
-/** Well-known keys, for the demo only: they are printed on every start. */
+/** Well-known keys and console password, for the demo only: they are printed on every start. */
 const ADMIN_KEY = 'hk_demo_admin_0000000000000000';
-const DEMO_USERS: { username: string; role: Role; key: string }[] = [
+const DEMO_PASSWORD = 'herald-demo-password';
+const DEMO_USERS: { username: string; role: Role; key: string; phone?: string }[] = [
   { username: 'demo-manager', role: 'campaign_manager', key: 'hk_demo_manager_00000000000000' },
-  { username: 'demo-agent', role: 'agent', key: 'hk_demo_agent_0000000000000000' },
+  { username: 'demo-agent', role: 'agent', key: 'hk_demo_agent_0000000000000000', phone: '+8613900000001' },
   { username: 'demo-ops', role: 'ops', key: 'hk_demo_ops_000000000000000000' },
   { username: 'demo-core', role: 'integration', key: 'hk_demo_core_00000000000000000' },
 ];
@@ -40,19 +42,24 @@ async function demo(): Promise<void> {
   for (const user of DEMO_USERS) {
     const [existing] = await db.query('SELECT id FROM users WHERE username = $1', [user.username]);
     if (existing) continue;
-    const created = await users.create({ username: user.username, displayName: user.username, role: user.role });
+    const password = user.role === 'integration' ? undefined : DEMO_PASSWORD;
+    const created = await users.create({ username: user.username, displayName: user.username, role: user.role, phone: user.phone, password });
     await users.issueKey(created.id, 'demo', user.key);
   }
+  const [admin] = await db.query(`SELECT id FROM users WHERE username = 'admin' AND password_hash IS NULL`);
+  if (admin) await users.update(admin.id, { password: DEMO_PASSWORD });
   const [{ count }] = await db.query('SELECT count(*)::int AS count FROM customers');
   if (count === 0) {
     const today = DateTime.now().setZone('Asia/Shanghai').toISODate()!;
     await seedCustomerBook(db, { customers: DEMO_BOOK, seed: 42, today });
   }
   await ensureDemoSegments(herald.app.get(SegmentsService), db);
+  await ensureFraudCallWaiting(herald.app.get(FraudCasesService), db);
   const lines = [{ role: 'admin', key: ADMIN_KEY }, ...DEMO_USERS].map((u) => `    ${u.role.padEnd(17)} ${u.key}`).join('\n');
   process.stdout.write(
     `\nHerald demo is running at ${herald.url}\n` +
       `  API docs:  ${herald.url}/docs\n  Health:    ${herald.url}/health\n\n` +
+      `  Console:   ${herald.url}/console  (users admin, demo-manager, demo-agent, demo-ops; password ${DEMO_PASSWORD})\n\n` +
       `Demo API keys (send as "Authorization: Bearer <key>"):\n${lines}\n\n` +
       `A generated book of ${DEMO_BOOK.toLocaleString('en')} customers, saved segments (GET /segments), and sandbox\n` +
       `channels: what would be sent is at GET /sandbox/messages.\n\nCtrl-C stops it; data stays under ${config.dataDir}.\n`,
@@ -95,6 +102,27 @@ async function ensureDemoSegments(segments: SegmentsService, db: DataSource): Pr
     const [exists] = await db.query('SELECT 1 FROM segments WHERE name = $1', [segment.name]);
     if (!exists) await segments.create(segment, ownerId);
   }
+}
+
+/** A suspicious purchase nobody answered, so the agent's queue has a fraud call in it. */
+async function ensureFraudCallWaiting(fraud: FraudCasesService, db: DataSource): Promise<void> {
+  const [exists] = await db.query(`SELECT 1 FROM card_transactions WHERE reference = 'DEMO-TXN-1'`);
+  if (exists) return;
+  const [customer] = await db.query(
+    `SELECT external_ref FROM customers WHERE country = 'CN' AND phone IS NOT NULL AND card_status = 'active' ORDER BY external_ref LIMIT 1`,
+  );
+  const decision = await fraud.ingest({
+    reference: 'DEMO-TXN-1',
+    customerRef: customer.external_ref,
+    amount: 6_800_000,
+    currency: 'CNY',
+    merchant: 'Luxury Watches Ltd',
+    country: 'CN',
+    city: 'Shanghai',
+    cardNotPresent: false,
+    at: new Date().toISOString(),
+  });
+  if (decision.caseId) await fraud.ivrInput(decision.caseId, '0', { demo: true });
 }
 
 demo().catch(exitOnStartFailure);

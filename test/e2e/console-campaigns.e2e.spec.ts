@@ -37,7 +37,11 @@ describe('console campaign manager pages', () => {
 
   const get = (path: string, as = manager) => t.http.get(path).set('Cookie', as.cookie);
   const post = (path: string, fields: Record<string, string>, as = manager) =>
-    t.http.post(path).set('Cookie', as.cookie).type('form').send(form({ _csrf: as.csrf, ...fields }));
+    t.http
+      .post(path)
+      .set('Cookie', as.cookie)
+      .type('form')
+      .send(form({ _csrf: as.csrf, ...fields }));
 
   async function saveSegment(name: string, rule = OVERDUE): Promise<string> {
     const saved = await post('/console/segments', { name, rule, purpose: 'collections' });
@@ -75,7 +79,10 @@ describe('console campaign manager pages', () => {
       .send(form({ name: 'Forged', rule: OVERDUE, purpose: 'collections' }));
     expect(forged.status).toBe(403);
     expect(await t.db.query(`SELECT id FROM segments WHERE name = 'Forged'`)).toEqual([]);
-    const live = await t.http.post('/console/segments/preview').set('Cookie', manager.cookie).send({ rule: OVERDUE, purpose: 'collections' });
+    const live = await t.http
+      .post('/console/segments/preview')
+      .set('Cookie', manager.cookie)
+      .send({ rule: OVERDUE, purpose: 'collections' });
     expect(live.status).toBe(403);
   });
 
@@ -172,7 +179,9 @@ describe('console campaign manager pages', () => {
     const created = await post('/console/campaigns', fields);
     expect(created.status).toBe(303);
     const url = created.headers.location as string;
-    const [stored] = await t.db.query(`SELECT plan, starts_at AS "startsAt", status FROM campaigns WHERE name = 'Overdue reminders'`);
+    const [stored] = await t.db.query(
+      `SELECT plan, starts_at AS "startsAt", status FROM campaigns WHERE name = 'Overdue reminders'`,
+    );
     expect(stored).toEqual({
       plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }],
       startsAt: new Date('2026-11-23T01:00:00Z'),

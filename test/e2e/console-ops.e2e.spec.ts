@@ -89,7 +89,13 @@ describe('console ops pages', () => {
   afterAll(() => t.close());
 
   it('refuses every ops page to an agent, and lets an admin in', async () => {
-    for (const path of ['/console/ops/log', '/console/ops/log.csv', '/console/ops/dashboard', '/console/ops/audit', `/console/ops/customers/${ada.id}`]) {
+    for (const path of [
+      '/console/ops/log',
+      '/console/ops/log.csv',
+      '/console/ops/dashboard',
+      '/console/ops/audit',
+      `/console/ops/customers/${ada.id}`,
+    ]) {
       const response = await get(path, agent);
       expect([path, response.status]).toEqual([path, 403]);
       expect(response.text).toContain('Your role may not open this page');
@@ -115,7 +121,8 @@ describe('console ops pages', () => {
   });
 
   it('filters by customer reference, campaign, purpose, channel, status and time', async () => {
-    const rows = async (query: string) => [...(await get(`/console/ops/log?${query}`)).text.matchAll(/data-status="(\w+)"/g)].map((m) => m[1]);
+    const rows = async (query: string) =>
+      [...(await get(`/console/ops/log?${query}`)).text.matchAll(/data-status="(\w+)"/g)].map((m) => m[1]);
     expect(await rows('customer=CUST-ADA')).toEqual(['pending', 'sent']);
     expect(await rows(`customer=${bo.id}`)).toEqual(['suppressed']);
     expect(await rows(`campaign=${campaignId}`)).toEqual(['suppressed']);
@@ -131,7 +138,10 @@ describe('console ops pages', () => {
     while (path) {
       const html: string = (await get(path)).text;
       seen.push(...[...html.matchAll(/data-status="(\w+)"/g)].map((m) => m[1]));
-      path = /<a href="([^"]+)" rel="next">/.exec(html)?.[1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+      path = /<a href="([^"]+)" rel="next">/
+        .exec(html)?.[1]
+        .replace(/&amp;/g, '&')
+        .replace(/&#x3D;/g, '=');
     }
     expect(seen).toEqual(['suppressed', 'pending', 'sent']);
   });
@@ -154,11 +164,13 @@ describe('console ops pages', () => {
   });
 
   it('exports the filtered log as a masked CSV attachment with a header row', async () => {
-    const response = await get('/console/ops/log.csv?customer=CUST-ADA').buffer(true).parse((res, done) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => done(null, body));
-    });
+    const response = await get('/console/ops/log.csv?customer=CUST-ADA')
+      .buffer(true)
+      .parse((res, done) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => done(null, body));
+      });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="contact-log-.*\.csv"$/);
@@ -190,7 +202,7 @@ describe('console ops pages', () => {
   it('shows volumes by channel and hour, fraud time-to-answer and the opt-out rate', async () => {
     const response = await get('/console/ops/dashboard?zone=UTC');
     expect(response.status).toBe(200);
-    expect(response.text).toContain('1 contacts in 24 h');
+    expect(response.text).toContain('Contacts in 24 h: 1');
     expect(response.text).toMatch(/<tr><td>02:00<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>1<\/td><\/tr>/);
     // One SMS sent in the week, one SMS opt-out.
     expect(response.text).toMatch(/data-channel="sms"><td>sms<\/td><td>1<\/td><td>1<\/td><td>100.00 %<\/td>/);

@@ -47,6 +47,8 @@
     textarea.addEventListener('input', schedule);
     purpose.addEventListener('change', schedule);
     ruleBuilder(form.querySelector('[data-rule-builder]'), textarea, schedule);
+    // A new segment arrives without a count: show the book's size before the first edit.
+    if (!out.querySelector('[data-count-value]')) count();
   }
 
   /** Field / operator / value rows under "all" or "any", written into the textarea as JSON on every change. */
@@ -96,7 +98,12 @@
         if (type === 'boolean' && (s === 'true' || s === 'false')) return s === 'true';
         return s;
       };
-      const value = LISTS.has(op) ? text.split(',').map(one).filter((v) => v !== '') : one(text);
+      const value = LISTS.has(op)
+        ? text
+            .split(',')
+            .map(one)
+            .filter((v) => v !== '')
+        : one(text);
       return { field, op, value };
     }
 
@@ -114,7 +121,8 @@
       } catch {
         return;
       }
-      const key = rule && typeof rule === 'object' && Object.keys(rule).length === 1 ? ['all', 'any'].find((k) => k in rule) : undefined;
+      const key =
+        rule && typeof rule === 'object' && Object.keys(rule).length === 1 ? ['all', 'any'].find((k) => k in rule) : undefined;
       const flat =
         key !== undefined &&
         Array.isArray(rule[key]) &&

@@ -14,7 +14,8 @@ export const CENTRE_ZONE = 'Asia/Shanghai';
 export const label = (vocabulary: string, value: string) => `campaigns.${vocabulary}.${value}`;
 
 /** A drop-down's options: each value with the key of its name. */
-export const choices = (vocabulary: string, values: readonly string[]) => values.map((value) => ({ value, label: label(vocabulary, value) }));
+export const choices = (vocabulary: string, values: readonly string[]) =>
+  values.map((value) => ({ value, label: label(vocabulary, value) }));
 
 /** The rule as typed in the editor's textarea; the segment compiler then judges its meaning. */
 export function ruleFromText(text: string): unknown {
@@ -54,7 +55,16 @@ export function campaignActions(status: CampaignStatus): Exclude<CampaignAction,
 export const isLive = (status: CampaignStatus) => status === 'scheduled' || status === 'running';
 
 /** The funnel's stages, widest first, summed over the plan's steps. */
-export const FUNNEL_STAGES = ['targeted', 'sent', 'delivered', 'answered', 'replied', 'deferred', 'suppressed', 'failed'] as const;
+export const FUNNEL_STAGES = [
+  'targeted',
+  'sent',
+  'delivered',
+  'answered',
+  'replied',
+  'deferred',
+  'suppressed',
+  'failed',
+] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
 const CHART = { width: 560, labelWidth: 110, valueWidth: 60, bar: 22, gap: 8 };
@@ -109,7 +119,8 @@ export function funnelTable(funnel: Funnel) {
   return {
     columns: choices('funnel', FUNNEL_COLUMNS),
     rows: funnel.steps.map((step) => ({
-      step: step.step,
+      // Steps are counted from 0 in the outbox and from 1 by people.
+      step: step.step + 1,
       channelLabel: label('channel', step.channel),
       counts: FUNNEL_COLUMNS.map((column) => step[column]),
     })),

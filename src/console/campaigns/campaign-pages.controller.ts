@@ -82,7 +82,11 @@ export class CampaignPagesController {
   @Get(':id')
   async campaign(@Req() request: Request, @Param('id', UuidPipe) id: string) {
     const page = await this.desk.page(id);
-    return this.views.page(request.consoleSession!, 'campaigns/campaign', { active: '/console/campaigns', zone: CENTRE_ZONE, ...page });
+    return this.views.page(request.consoleSession!, 'campaigns/campaign', {
+      active: '/console/campaigns',
+      zone: CENTRE_ZONE,
+      ...page,
+    });
   }
 
   /** The funnel fragment the campaign page's script polls while the campaign runs. */
@@ -98,7 +102,12 @@ export class CampaignPagesController {
     return see(`/console/campaigns/${id}`);
   }
 
-  private form(request: Request, offered: Awaited<ReturnType<CampaignDeskService['formChoices']>>, form: object, previews?: unknown) {
+  private form(
+    request: Request,
+    offered: Awaited<ReturnType<CampaignDeskService['formChoices']>>,
+    form: object,
+    previews?: unknown,
+  ) {
     return this.views.page(request.consoleSession!, 'campaigns/campaign-new', {
       active: '/console/campaigns',
       ...offered,

@@ -22,7 +22,8 @@ export const CAMPAIGNS_MESSAGES = messages(
     'campaigns.segment.removeRow': 'Remove',
     'campaigns.segment.complex': 'This rule is more than one list of conditions: edit its JSON below.',
     'campaigns.segment.rule': 'Rule (JSON)',
-    'campaigns.segment.ruleHelp': '{"all": […]}, {"any": […]}, {"not": rule} or {"field", "op", "value"}; lists in a value are comma-separated in the builder.',
+    'campaigns.segment.ruleHelp':
+      '{"all": […]}, {"any": […]}, {"not": rule} or {"field", "op", "value"}; lists in a value are comma-separated in the builder.',
     'campaigns.segment.purpose': 'Reachability for',
     'campaigns.segment.preview': 'Preview',
     'campaigns.segment.saved': 'Segment saved.',
@@ -146,7 +147,8 @@ export const CAMPAIGNS_MESSAGES = messages(
     'campaigns.segment.removeRow': '删除',
     'campaigns.segment.complex': '此规则不只是一组条件，请直接编辑下方 JSON。',
     'campaigns.segment.rule': '规则（JSON）',
-    'campaigns.segment.ruleHelp': '{"all": […]}、{"any": […]}、{"not": 规则} 或 {"field", "op", "value"}；条件构建器中列表值用逗号分隔。',
+    'campaigns.segment.ruleHelp':
+      '{"all": […]}、{"any": […]}、{"not": 规则} 或 {"field", "op", "value"}；条件构建器中列表值用逗号分隔。',
     'campaigns.segment.purpose': '可触达性用途',
     'campaigns.segment.preview': '预览',
     'campaigns.segment.saved': '客群已保存。',

@@ -73,7 +73,12 @@ export class SegmentPagesController {
       rule: JSON.stringify(segment.rule, null, 2),
       purpose: FIRST_PURPOSE,
     };
-    return this.editor(request, { segment, form, saved: saved === '1', count: await this.workshop.count(form.rule, form.purpose) });
+    return this.editor(request, {
+      segment,
+      form,
+      saved: saved === '1',
+      count: await this.workshop.count(form.rule, form.purpose),
+    });
   }
 
   @Post(':id/count')

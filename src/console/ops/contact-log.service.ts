@@ -188,7 +188,10 @@ export class ContactLogService {
       sql.push(`t.updated_at <= ${at} AND (t.updated_at < ${at} OR t.id > ${id})`);
     }
     params.push(limit);
-    return this.db.query(`${LOG_SELECT} ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''} ${ORDER} LIMIT $${params.length}`, params);
+    return this.db.query(
+      `${LOG_SELECT} ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''} ${ORDER} LIMIT $${params.length}`,
+      params,
+    );
   }
 
   /** Ops know a customer by our id or by the core system's reference. */

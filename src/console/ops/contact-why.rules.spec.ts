@@ -35,9 +35,9 @@ describe('the why of a contact', () => {
     expect(contactWhy(contact({ status: 'sent', attempt: { status: 'delivered', at, errorCode: null } }), ZONE, 'en', NOW)).toBe(
       'sent — delivered 10:02 Asia/Shanghai',
     );
-    expect(contactWhy(contact({ status: 'sent', attempt: { status: 'undelivered', at, errorCode: '30003' } }), ZONE, 'zh-CN', NOW)).toBe(
-      '已发送 — 未送达 (30003) 10:02 Asia/Shanghai',
-    );
+    expect(
+      contactWhy(contact({ status: 'sent', attempt: { status: 'undelivered', at, errorCode: '30003' } }), ZONE, 'zh-CN', NOW),
+    ).toBe('已发送 — 未送达 (30003) 10:02 Asia/Shanghai');
   });
 
   it('names the opt-out, its source and its day', () => {
@@ -54,18 +54,34 @@ describe('the why of a contact', () => {
   });
 
   it('lets only the last reason speak for a task closed by a later event', () => {
-    const cancelled = contact({ status: 'cancelled', reasons: [{ code: 'QUIET_HOURS', window: '08:00-22:00' }, { code: 'PAID' }] });
+    const cancelled = contact({
+      status: 'cancelled',
+      reasons: [{ code: 'QUIET_HOURS', window: '08:00-22:00' }, { code: 'PAID' }],
+    });
     expect(contactWhy(cancelled, ZONE, 'en', NOW)).toBe('cancelled — the customer paid');
   });
 
   it('tells a retry from a deferral', () => {
     const retrying = contact({ reasons: [{ code: 'PROVIDER_TRANSIENT', providerCode: 'HTTP_503', message: 'busy' }] });
-    expect(contactWhy(retrying, ZONE, 'en', NOW)).toBe('retrying — provider error (HTTP_503 busy), next try 2026-11-21 08:00 Asia/Shanghai');
+    expect(contactWhy(retrying, ZONE, 'en', NOW)).toBe(
+      'retrying — provider error (HTTP_503 busy), next try 2026-11-21 08:00 Asia/Shanghai',
+    );
     expect(contactWhy(contact({}), ZONE, 'en', NOW)).toBe('queued — due 2026-11-21 08:00 Asia/Shanghai');
   });
 
   it('has a sentence in both languages for every status', () => {
-    const statuses: TaskStatus[] = ['pending', 'claimed', 'sending', 'sent', 'failed', 'suppressed', 'expired', 'cancelled', 'skipped', 'unknown'];
+    const statuses: TaskStatus[] = [
+      'pending',
+      'claimed',
+      'sending',
+      'sent',
+      'failed',
+      'suppressed',
+      'expired',
+      'cancelled',
+      'skipped',
+      'unknown',
+    ];
     for (const status of statuses) {
       const [en, zh] = both(contact({ status, reasons: [{ code: 'EXPIRED' }] }));
       expect(en).not.toBe('');
@@ -87,7 +103,11 @@ describe('the why of a contact', () => {
     const patterns = [/"code": "([A-Z_]+)"/g, /'code', '([A-Z_]+)'/g, /reasons: \[\{[^\]]*code: '([A-Z_]+)'/g];
     const walk = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+        e.isDirectory()
+          ? walk(join(dir, e.name))
+          : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')
+            ? [join(dir, e.name)]
+            : [],
       );
     for (const file of walk(join(__dirname, '..', '..')).filter((f) => !f.includes('/console/'))) {
       const source = readFileSync(file, 'utf8');

@@ -48,7 +48,10 @@ const period = (r: TaskReason): Said =>
       ? ['today', '今天']
       : [`${s(r.windowLocalDays)} local days`, `${s(r.windowLocalDays)} 个自然日`];
 const provider = (r: TaskReason): Said => {
-  const detail = [r.providerCode, r.message].filter((part) => part !== undefined && part !== null && part !== '').map(s).join(' ');
+  const detail = [r.providerCode, r.message]
+    .filter((part) => part !== undefined && part !== null && part !== '')
+    .map(s)
+    .join(' ');
   return detail ? [` (${detail})`, `（${detail}）`] : ['', ''];
 };
 const cap = (r: TaskReason, what: Said): Said => [
@@ -66,7 +69,9 @@ const STEP_UNMET: Record<StepCondition, Said> = {
 /** One phrase per reason code; the policy's parameters are flattened into the stored reason. */
 const PHRASES: Record<WhyCode, Phrase> = {
   NO_ADDRESS: (r) =>
-    r.channel === 'email' ? ['no e-mail address on the profile', '资料中没有邮箱地址'] : ['no phone number on the profile', '资料中没有电话号码'],
+    r.channel === 'email'
+      ? ['no e-mail address on the profile', '资料中没有邮箱地址']
+      : ['no phone number on the profile', '资料中没有电话号码'],
   DO_NOT_CONTACT: (r) =>
     r.kind === 'email'
       ? ['the e-mail address is on the do-not-contact list', '邮箱地址在免打扰名单中']
@@ -81,7 +86,10 @@ const PHRASES: Record<WhyCode, Phrase> = {
   },
   NO_CONSENT: (r) => [`no consent to marketing by ${channel(r.channel)[0]}`, `未同意接收${channel(r.channel)[1]}营销`],
   MUTED: (r, at) => [`the customer asked for no contact until ${at(r.until)[0]}`, `客户要求 ${at(r.until)[1]} 前勿联系`],
-  MARKETING_MUTED: (r, at) => [`the customer asked for no marketing until ${at(r.until)[0]}`, `客户要求 ${at(r.until)[1]} 前勿推送营销`],
+  MARKETING_MUTED: (r, at) => [
+    `the customer asked for no marketing until ${at(r.until)[0]}`,
+    `客户要求 ${at(r.until)[1]} 前勿推送营销`,
+  ],
   QUIET_HOURS: (r) => [`quiet hours (contact hours ${s(r.window)})`, `免打扰时段（可联系时段 ${s(r.window)}）`],
   OUTSIDE_PREFERRED_WINDOW: (r) => [`outside the customer's preferred hours ${s(r.window)}`, `不在客户偏好的时段 ${s(r.window)}`],
   INCONVENIENT_TIME: (r) => [
@@ -89,7 +97,10 @@ const PHRASES: Record<WhyCode, Phrase> = {
     `客户声明不便的时间${r.window ? `（${s(r.window)}）` : ''}`,
   ],
   WEEKEND: (r) => [`no marketing at weekends (${s(r.date)})`, `周末不做营销（${s(r.date)}）`],
-  PUBLIC_HOLIDAY: (r) => [`no marketing on public holidays (${s(r.holiday ?? r.date)})`, `法定节假日不做营销（${s(r.holiday ?? r.date)}）`],
+  PUBLIC_HOLIDAY: (r) => [
+    `no marketing on public holidays (${s(r.holiday ?? r.date)})`,
+    `法定节假日不做营销（${s(r.holiday ?? r.date)}）`,
+  ],
   CAP_DAILY_TOTAL: (r) => cap(r, ['contacts', '联络']),
   CAP_MARKETING_CALL_30D: (r) => cap(r, ['marketing calls', '营销电话']),
   CAP_MARKETING_SMS_7D: (r) => cap(r, ['marketing SMS', '营销短信']),
@@ -114,7 +125,10 @@ const PHRASES: Record<WhyCode, Phrase> = {
       : ['its time ran out before it could be sent', '在发送前已超出有效期'],
   STEP_CONDITION_NOT_MET: () => ['the condition of this step no longer held', '本步骤的条件已不成立'],
   RENDER_FAILED: (r) => [`the template could not be rendered${provider(r)[0]}`, `模板无法渲染${provider(r)[1]}`],
-  RETRIES_EXHAUSTED: (r) => [`the provider kept failing, no retries left${provider(r)[0]}`, `服务商持续出错，重试次数已用完${provider(r)[1]}`],
+  RETRIES_EXHAUSTED: (r) => [
+    `the provider kept failing, no retries left${provider(r)[0]}`,
+    `服务商持续出错，重试次数已用完${provider(r)[1]}`,
+  ],
   SENDER_LOST_MID_SEND: () => [
     'the dispatcher stopped between the provider call and its answer',
     '发送进程在调用服务商后、记录结果前中断',
@@ -127,7 +141,10 @@ const PHRASES: Record<WhyCode, Phrase> = {
   CAMPAIGN_CANCELLED: () => ['the campaign was cancelled', '活动已取消'],
   PROVIDER_TRANSIENT: (r) => [`provider error${provider(r)[0]}`, `服务商临时错误${provider(r)[1]}`],
   PROVIDER_PERMANENT: (r) => [`the provider refused it${provider(r)[0]}`, `服务商拒绝发送${provider(r)[1]}`],
-  PROVIDER_OPTED_OUT: (r) => [`the recipient opted out at the provider${provider(r)[0]}`, `收件人已在服务商处退订${provider(r)[1]}`],
+  PROVIDER_OPTED_OUT: (r) => [
+    `the recipient opted out at the provider${provider(r)[0]}`,
+    `收件人已在服务商处退订${provider(r)[1]}`,
+  ],
 };
 
 const ATTEMPT: Record<string, Said> = {
@@ -192,7 +209,8 @@ export function contactWhy(contact: LoggedContact, zone: string, locale: Locale,
   const said = (reasons: TaskReason[]) =>
     reasons.map((r) => phrase(r, at, day, contact.condition)[lang]).join(lang === 0 ? '; ' : '；');
   const last = contact.reasons.slice(-1);
-  const headline = (status: keyof typeof STATUS, detail: string) => (detail ? `${STATUS[status][lang]} — ${detail}` : STATUS[status][lang]);
+  const headline = (status: keyof typeof STATUS, detail: string) =>
+    detail ? `${STATUS[status][lang]} — ${detail}` : STATUS[status][lang];
 
   switch (contact.status) {
     case 'sent': {

@@ -48,24 +48,44 @@ export class CustomerTimelineService {
       this.source(
         `SELECT attempted_at AS at, channel, status, purpose, detail FROM contact_attempts
           WHERE customer_id = $1 AND task_id IS NULL`,
-        (r) => ({ at: r.at, kind: 'call', tags: [r.channel, r.purpose, r.status], text: r.detail ?? '' }),
+        (r: { at: Date; channel: string; purpose: string; status: string; detail: string | null }) => ({
+          at: r.at,
+          kind: 'call',
+          tags: [r.channel, r.purpose, r.status],
+          text: r.detail ?? '',
+        }),
         customerId,
         depth,
       ),
       this.source(
         `SELECT received_at AS at, channel, intent, body FROM inbound_messages WHERE customer_id = $1`,
-        (r) => ({ at: r.at, kind: 'reply', tags: [r.channel, r.intent], text: r.body }),
+        (r: { at: Date; channel: string; intent: string; body: string }) => ({
+          at: r.at,
+          kind: 'reply',
+          tags: [r.channel, r.intent],
+          text: r.body,
+        }),
         customerId,
         depth,
       ),
       this.source(
         `SELECT d.at, d.code, d.purpose, d.channel, d.call_back_at, d.note, u.username
            FROM customer_dispositions d LEFT JOIN users u ON u.id = d.agent_id WHERE d.customer_id = $1`,
-        (r) => ({
+        (r: {
+          at: Date;
+          code: string;
+          purpose: string;
+          channel: string | null;
+          call_back_at: Date | null;
+          note: string | null;
+          username: string | null;
+        }) => ({
           at: r.at,
           kind: 'disposition',
-          tags: [r.code, r.purpose, r.channel].filter(Boolean),
-          text: [r.username, r.call_back_at ? `→ ${new Date(r.call_back_at).toISOString()}` : '', r.note].filter(Boolean).join(' · '),
+          tags: [r.code, r.purpose, r.channel].filter((tag): tag is string => Boolean(tag)),
+          text: [r.username, r.call_back_at ? `→ ${new Date(r.call_back_at).toISOString()}` : '', r.note]
+            .filter(Boolean)
+            .join(' · '),
         }),
         customerId,
         depth,
@@ -73,13 +93,23 @@ export class CustomerTimelineService {
       this.source(
         `SELECT f.opened_at AS at, f.status, f.reference, t.amount, t.currency, t.merchant
            FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id WHERE f.customer_id = $1`,
-        (r) => ({ at: r.at, kind: 'fraud', tags: [r.status], text: `#${r.reference} ${r.merchant} ${r.amount / 100} ${r.currency}` }),
+        (r: { at: Date; status: string; reference: string; amount: string; currency: string; merchant: string }) => ({
+          at: r.at,
+          kind: 'fraud',
+          tags: [r.status],
+          text: `#${r.reference} ${r.merchant} ${Number(r.amount) / 100} ${r.currency}`,
+        }),
         customerId,
         depth,
       ),
       this.source(
         `SELECT paid_at AS at, reference, amount, currency FROM payments WHERE customer_id = $1`,
-        (r) => ({ at: r.at, kind: 'payment', tags: [r.reference], text: `${r.amount / 100} ${r.currency}` }),
+        (r: { at: Date; reference: string; amount: string; currency: string }) => ({
+          at: r.at,
+          kind: 'payment',
+          tags: [r.reference],
+          text: `${Number(r.amount) / 100} ${r.currency}`,
+        }),
         customerId,
         depth,
       ),
@@ -101,7 +131,12 @@ export class CustomerTimelineService {
       (a, b) => new Date(b.at).getTime() - new Date(a.at).getTime(),
     );
     const total = contacts.total + consent.history.total + sources.reduce((sum, s) => sum + s.total, 0);
-    const events: Page<TimelineEvent> = { items: merged.slice(page.offset, depth), total, limit: page.limit, offset: page.offset };
+    const events: Page<TimelineEvent> = {
+      items: merged.slice(page.offset, depth),
+      total,
+      limit: page.limit,
+      offset: page.offset,
+    };
     return {
       customer: { ...customer, fullName: maskName(customer.fullName), phone: customer.phone ? maskPhone(customer.phone) : null },
       consent: (['sms', 'email', 'call'] as const).map((channel) => ({ channel, ...consent.current[channel] })),
@@ -110,14 +145,14 @@ export class CustomerTimelineService {
     };
   }
 
-  private async source(
+  private async source<R>(
     select: string,
-    toEvent: (row: Record<string, any>) => TimelineEvent,
+    toEvent: (row: R) => TimelineEvent,
     customerId: string,
     depth: number,
   ): Promise<{ items: TimelineEvent[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query(`SELECT * FROM (${select}) s ORDER BY at DESC LIMIT $2`, [customerId, depth]),
+      this.db.query(`SELECT * FROM (${select}) s ORDER BY at DESC LIMIT $2`, [customerId, depth]) as Promise<R[]>,
       this.db.query(`SELECT count(*)::int AS total FROM (${select}) s`, [customerId]),
     ]);
     return { items: rows.map(toEvent), total };

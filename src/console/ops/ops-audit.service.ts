@@ -28,10 +28,9 @@ export class OpsAuditService {
     const ids = [...new Set(page.items.map((e) => e.actorId).filter((id): id is string => id !== null))];
     const names = new Map<string, string>(
       ids.length
-        ? (await this.db.query(`SELECT id, username FROM users WHERE id = ANY($1::uuid[])`, [ids])).map((u: { id: string; username: string }) => [
-            u.id,
-            u.username,
-          ])
+        ? (await this.db.query(`SELECT id, username FROM users WHERE id = ANY($1::uuid[])`, [ids])).map(
+            (u: { id: string; username: string }) => [u.id, u.username],
+          )
         : [],
     );
     return { ...page, items: page.items.map((e) => ({ ...e, actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : null })) };

@@ -12,6 +12,16 @@ describe('the ops dashboard', () => {
     expect(bars[23].label).toBe('21:00');
     expect(bars[0].label).toBe('22:00');
     expect(bars[23].total).toBe(3);
+    expect(bars.filter((b) => b.labelled).map((b) => b.label)).toEqual([
+      '00:00',
+      '03:00',
+      '06:00',
+      '09:00',
+      '12:00',
+      '15:00',
+      '18:00',
+      '21:00',
+    ]);
     expect(bars.slice(0, 23).every((b) => b.total === 0 && b.segments.length === 0)).toBe(true);
     expect(volumesByHour([], now, 'Asia/Kolkata')[23].label).toBe('18:30');
   });
@@ -52,6 +62,11 @@ describe('the ops dashboard', () => {
   });
 
   it('says durations in the unit that reads best', () => {
-    expect([humanDuration(null), humanDuration(42), humanDuration(600), humanDuration(12_600)]).toEqual(['—', '42 s', '10 min', '3.5 h']);
+    expect([humanDuration(null), humanDuration(42), humanDuration(600), humanDuration(12_600)]).toEqual([
+      '—',
+      '42 s',
+      '10 min',
+      '3.5 h',
+    ]);
   });
 });

@@ -16,6 +16,8 @@ export interface HourBar {
   /** Stacked bar segments, in chart units (the tallest hour is CHART_HEIGHT). */
   segments: { channel: ContactChannel; y: number; height: number }[];
   x: number;
+  /** Every third hour is labelled under the chart; 24 labels would overlap. */
+  labelled: boolean;
 }
 
 export const CHART_HEIGHT = 120;
@@ -29,7 +31,9 @@ const HOUR_MS = 3_600_000;
 export function volumesByHour(counts: HourCount[], now: Date, zone: string): HourBar[] {
   const current = Math.floor(now.getTime() / HOUR_MS);
   const hours = Array.from({ length: 24 }, (_, i) => current - 23 + i);
-  const byHour = new Map(hours.map((h) => [h, Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<ContactChannel, number>]));
+  const byHour = new Map(
+    hours.map((h) => [h, Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<ContactChannel, number>]),
+  );
   for (const { hour, channel, count } of counts) {
     const bucket = byHour.get(Number(hour));
     if (bucket) bucket[channel] += Number(count);
@@ -45,7 +49,7 @@ export function volumesByHour(counts: HourCount[], now: Date, zone: string): Hou
       return { channel, y: round(top), height: round(height) };
     });
     const label = DateTime.fromMillis(hour * HOUR_MS, { zone }).toFormat('HH:mm');
-    return { label, counts, total: totals[i], segments, x: i * (BAR_WIDTH + 4) };
+    return { label, counts, total: totals[i], segments, x: i * (BAR_WIDTH + 4), labelled: (23 - i) % 3 === 0 };
   });
 }
 

@@ -44,7 +44,12 @@ export class OpsDashboardService {
     return {
       zone,
       bars,
-      chart: { width: bars.length * (BAR_WIDTH + 4), height: CHART_HEIGHT, barWidth: BAR_WIDTH, labelY: CHART_HEIGHT + 14 },
+      chart: {
+        width: bars.length * (BAR_WIDTH + 4) + BAR_WIDTH,
+        height: CHART_HEIGHT,
+        barWidth: BAR_WIDTH,
+        labelY: CHART_HEIGHT + 14,
+      },
       volumeTotal: bars.reduce((sum, bar) => sum + bar.total, 0),
       fraud: {
         ...fraud,
@@ -52,7 +57,10 @@ export class OpsDashboardService {
         p90: humanDuration(fraud.timeToAnswerP90Seconds),
         byStatus: Object.entries(fraud.byStatus).map(([status, count]) => ({ status, count })),
       },
-      optOuts: optOutRates(revoked, sent).map((r) => ({ ...r, percent: r.rate === null ? '—' : `${(r.rate * 100).toFixed(2)} %` })),
+      optOuts: optOutRates(revoked, sent).map((r) => ({
+        ...r,
+        percent: r.rate === null ? '—' : `${(r.rate * 100).toFixed(2)} %`,
+      })),
     };
   }
 }

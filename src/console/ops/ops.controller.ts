@@ -36,7 +36,9 @@ export class OpsController {
       filter,
       options: { purposes: PURPOSES, channels: CHANNELS, statuses: TASK_STATUSES, zones: ZONES, campaigns },
       entries: page.items,
-      older: page.next ? `/console/ops/log?${new URLSearchParams({ ...kept, before: page.next } as Record<string, string>)}` : undefined,
+      older: page.next
+        ? `/console/ops/log?${new URLSearchParams({ ...kept, before: page.next } as Record<string, string>)}`
+        : undefined,
       newest: filter.before ? `/console/ops/log?${new URLSearchParams(kept as Record<string, string>)}` : undefined,
       csv: `/console/ops/log.csv?${new URLSearchParams(queryOf(filter, ['before', 'limit']) as Record<string, string>)}`,
     });

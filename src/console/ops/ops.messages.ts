@@ -48,7 +48,7 @@ export const OPS_MESSAGES = messages(
     'ops.dashboard.title': 'Dashboard',
     'ops.dashboard.show': 'Show',
     'ops.dashboard.volumes': 'Contacts by channel and hour (last 24 h, {zone})',
-    'ops.dashboard.volumeTotal': '{count} contacts in 24 h',
+    'ops.dashboard.volumeTotal': 'Contacts in 24 h: {count}',
     'ops.dashboard.hour': 'Hour',
     'ops.dashboard.total': 'Total',
     'ops.dashboard.fraud': 'Fraud alerts: time to answer (last 7 days)',
