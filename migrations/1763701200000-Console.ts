@@ -61,7 +61,9 @@ export class Console1763701200000 implements MigrationInterface {
       ALTER TABLE customer_dispositions
         ADD CONSTRAINT customer_dispositions_code_check CHECK (code IN (
           'right_party_contact', 'promise_to_pay', 'too_many_calls', 'wrong_number', 'refused', 'no_answer', 'call_back_at'))`);
-    await q.query(`ALTER TABLE agent_tasks DROP COLUMN taken_by, DROP COLUMN taken_at, DROP COLUMN done_at, DROP COLUMN disposition_id`);
+    await q.query(
+      `ALTER TABLE agent_tasks DROP COLUMN taken_by, DROP COLUMN taken_at, DROP COLUMN done_at, DROP COLUMN disposition_id`,
+    );
     await q.query(`DROP TABLE console_sessions`);
     await q.query(`ALTER TABLE users DROP COLUMN password_hash, DROP COLUMN phone, DROP COLUMN locale`);
   }

@@ -43,7 +43,13 @@ async function demo(): Promise<void> {
     const [existing] = await db.query('SELECT id FROM users WHERE username = $1', [user.username]);
     if (existing) continue;
     const password = user.role === 'integration' ? undefined : DEMO_PASSWORD;
-    const created = await users.create({ username: user.username, displayName: user.username, role: user.role, phone: user.phone, password });
+    const created = await users.create({
+      username: user.username,
+      displayName: user.username,
+      role: user.role,
+      phone: user.phone,
+      password,
+    });
     await users.issueKey(created.id, 'demo', user.key);
   }
   const [admin] = await db.query(`SELECT id FROM users WHERE username = 'admin' AND password_hash IS NULL`);

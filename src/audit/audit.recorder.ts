@@ -9,6 +9,8 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface AuditNote {
   action: string;
   target?: string;
+  /** A read that is audited too: an export of personal data. */
+  read?: boolean;
 }
 
 /** Names a request's action as `controller.handler` (set by the guard, so refusals are named too). */
@@ -34,8 +36,9 @@ export class AuditTargetInterceptor implements NestInterceptor {
 }
 
 /**
- * Every state-changing request that reached authentication is written once it has finished,
- * whatever its outcome: who, what, on what, the status, the correlation id.
+ * Every state-changing request that reached authentication — and every export of personal data —
+ * is written once it has finished, whatever its outcome: who, what, on what, the status, the
+ * correlation id.
  */
 @Injectable()
 export class AuditMiddleware implements NestMiddleware {
@@ -44,15 +47,13 @@ export class AuditMiddleware implements NestMiddleware {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
-    if (STATE_CHANGING.has(request.method)) {
-      response.once('finish', () => void this.record(request, response.statusCode));
-    }
+    response.once('finish', () => void this.record(request, response.statusCode));
     next();
   }
 
   private async record(request: Request, status: number): Promise<void> {
     const note = request.audit;
-    if (!note) return;
+    if (!note || !(STATE_CHANGING.has(request.method) || note.read)) return;
     const target = note.target ?? (Object.keys(request.params ?? {}).length ? Object.values(request.params).join('/') : null);
     try {
       await this.db.query(

@@ -5,7 +5,15 @@ import { auditAction } from '../audit/audit.recorder';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { ApiKeyService } from './api-key.service';
-import { ConsoleSession, ConsoleSessions, CSRF_FIELD, CSRF_HEADER, readCookie, sameToken, sessionCookieName } from './console-sessions';
+import {
+  ConsoleSession,
+  ConsoleSessions,
+  CSRF_FIELD,
+  CSRF_HEADER,
+  readCookie,
+  sameToken,
+  sessionCookieName,
+} from './console-sessions';
 import { Principal, Role } from './role';
 import { CONSOLE_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
@@ -62,7 +70,11 @@ export class AuthGuard implements CanActivate {
       const body = request.body as Record<string, unknown> | undefined;
       const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : request.headers[CSRF_HEADER];
       if (!sameToken(typeof sent === 'string' ? sent : undefined, session.csrfToken)) {
-        throw new DomainError('CSRF_TOKEN_INVALID', 'the form is missing its CSRF token or it is stale: reload the page', HttpStatus.FORBIDDEN);
+        throw new DomainError(
+          'CSRF_TOKEN_INVALID',
+          'the form is missing its CSRF token or it is stale: reload the page',
+          HttpStatus.FORBIDDEN,
+        );
       }
       // The token has done its work; the form's DTO must not see it as an unknown field.
       if (body) delete body[CSRF_FIELD];

@@ -17,7 +17,8 @@ export interface ConsoleSession extends Principal {
 }
 
 /** `__Host-`: Secure, path /, no Domain — the browser refuses it from anywhere else. */
-export const sessionCookieName = (config: AppConfig) => (config.console.secureCookies ? '__Host-herald_session' : 'herald_session');
+export const sessionCookieName = (config: AppConfig) =>
+  config.console.secureCookies ? '__Host-herald_session' : 'herald_session';
 
 /** The form field and header the CSRF token travels in. */
 export const CSRF_FIELD = '_csrf';

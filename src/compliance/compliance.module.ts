@@ -30,6 +30,13 @@ import { RulePacks } from './rule-packs';
     ReachabilityService,
     AudienceReachabilityService,
   ],
-  exports: [RulePacks, ConsentService, ContactHistoryRepository, EligibilityService, ReachabilityService, AudienceReachabilityService],
+  exports: [
+    RulePacks,
+    ConsentService,
+    ContactHistoryRepository,
+    EligibilityService,
+    ReachabilityService,
+    AudienceReachabilityService,
+  ],
 })
 export class ComplianceModule {}

@@ -99,7 +99,9 @@ export class ConsoleViews {
 /** Previous/next links for a page of results, keeping the other query parameters. */
 export function pager(page: Page<unknown>, path: string, query: Record<string, string | undefined> = {}) {
   const link = (offset: number) => {
-    const params = new URLSearchParams(Object.entries({ ...query, offset: String(offset), limit: String(page.limit) }).filter(([, v]) => v) as [string, string][]);
+    const params = new URLSearchParams(
+      Object.entries({ ...query, offset: String(offset), limit: String(page.limit) }).filter(([, v]) => v) as [string, string][],
+    );
     return `${path}?${params}`;
   };
   return {

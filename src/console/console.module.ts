@@ -28,9 +28,28 @@ const PAGES = [SignInController, AgentController, OpsController, SegmentPagesCon
 
 /** The console: server-rendered pages for agents, campaign managers and ops, served by Herald itself. */
 @Module({
-  imports: [AuthModule, TemplatesModule, ComplianceModule, FraudModule, OutcomesModule, ChannelsModule, AuditModule, SegmentsModule, CampaignsModule],
+  imports: [
+    AuthModule,
+    TemplatesModule,
+    ComplianceModule,
+    FraudModule,
+    OutcomesModule,
+    ChannelsModule,
+    AuditModule,
+    SegmentsModule,
+    CampaignsModule,
+  ],
   controllers: [ConsoleAssetsController, ...PAGES],
-  providers: [ConsoleViews, AgentDeskService, ContactLogService, CustomerTimelineService, OpsDashboardService, OpsAuditService, SegmentWorkshopService, CampaignDeskService],
+  providers: [
+    ConsoleViews,
+    AgentDeskService,
+    ContactLogService,
+    CustomerTimelineService,
+    OpsDashboardService,
+    OpsAuditService,
+    SegmentWorkshopService,
+    CampaignDeskService,
+  ],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -88,7 +88,9 @@ describe('the agent console in a browser', () => {
     expect(fraudCase.body.status).toBe('confirmed_genuine');
     const [task] = await t.db.query(`SELECT status, taken_by FROM agent_tasks WHERE subject_ref = $1`, [caseId]);
     expect(task).toEqual({ status: 'done', taken_by: agent.id });
-    const [call] = await t.db.query(`SELECT status, detail FROM contact_attempts WHERE customer_id = $1 AND channel = 'call'`, [customer.id]);
+    const [call] = await t.db.query(`SELECT status, detail FROM contact_attempts WHERE customer_id = $1 AND channel = 'call'`, [
+      customer.id,
+    ]);
     expect(call.detail).toBe(`click-to-call by ${agent.username}`);
   });
 

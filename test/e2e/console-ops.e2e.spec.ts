@@ -1,6 +1,7 @@
 import { Response } from 'supertest';
 import { ManualClock } from '../../src/common/clock';
 import { Customer } from '../../src/customers/customer.entity';
+import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -184,6 +185,11 @@ describe('console ops pages', () => {
     expect(response.body).not.toContain('Ada Lovelace');
     expect(response.body).not.toContain('+8613812345678');
     expect(lines[2]).toContain('+86138****5678');
+    // An export of personal data is audited like a change: who took which slice.
+    await eventually(async () => {
+      const [audit] = await t.db.query(`SELECT target, status FROM audit_events WHERE action = 'ops.contactLogCsv'`);
+      expect(audit).toEqual({ target: 'customer=CUST-ADA', status: 200 });
+    });
   });
 
   it("shows a customer's timeline: contacts with their why, replies and consent", async () => {

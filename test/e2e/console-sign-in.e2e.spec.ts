@@ -130,11 +130,17 @@ describe('console sign-in, sessions and CSRF', () => {
     const agent = await t.consoleUser('agent');
     const admin = await t.keyFor('admin');
     const first = await session(agent.username, agent.password);
-    expect((await t.http.post('/console/sign-out').set('Cookie', first.cookie).type('form').send({ _csrf: first.csrf })).status).toBe(303);
+    expect(
+      (await t.http.post('/console/sign-out').set('Cookie', first.cookie).type('form').send({ _csrf: first.csrf })).status,
+    ).toBe(303);
     expect((await t.http.get('/console/agent').set('Cookie', first.cookie)).status).toBe(303);
 
     const second = await session(agent.username, agent.password);
-    await t.http.patch(`/users/${agent.id}`).set('Authorization', `Bearer ${admin}`).send({ password: 'a brand new passphrase' }).expect(200);
+    await t.http
+      .patch(`/users/${agent.id}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ password: 'a brand new passphrase' })
+      .expect(200);
     expect((await t.http.get('/console/agent').set('Cookie', second.cookie)).headers.location).toMatch(/^\/console\/sign-in/);
     expect((await signIn(agent.username, 'a brand new passphrase')).status).toBe(303);
 

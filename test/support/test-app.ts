@@ -58,7 +58,13 @@ export async function startTestApp(
     },
     async consoleUser(role, fields = {}) {
       const password = `correct horse ${role} ${++count}`;
-      const user = await users.create({ username: `${role}-${count}`, displayName: `Test ${role} ${count}`, role, password, ...fields });
+      const user = await users.create({
+        username: `${role}-${count}`,
+        displayName: `Test ${role} ${count}`,
+        role,
+        password,
+        ...fields,
+      });
       return { id: user.id, username: user.username, password };
     },
     async close() {

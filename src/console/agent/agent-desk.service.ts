@@ -170,12 +170,21 @@ export class AgentDeskService {
       this.db.query(`SELECT phone FROM users WHERE id = $1`, [agent.userId]),
     ]);
     if (!user?.phone) {
-      throw new DomainError('AGENT_PHONE_MISSING', 'an admin must set your phone number before you can click to call', HttpStatus.CONFLICT);
+      throw new DomainError(
+        'AGENT_PHONE_MISSING',
+        'an admin must set your phone number before you can click to call',
+        HttpStatus.CONFLICT,
+      );
     }
-    if (!customer?.phone) throw new DomainError('CUSTOMER_PHONE_MISSING', 'the customer has no phone number', HttpStatus.CONFLICT);
+    if (!customer?.phone)
+      throw new DomainError('CUSTOMER_PHONE_MISSING', 'the customer has no phone number', HttpStatus.CONFLICT);
     const [decision] = await this.eligibility.decide([{ customerId: task.customerId, purpose, channel: 'call' }]);
     if (!decision.allowed) {
-      throw new DomainError('CALL_NOT_ALLOWED', `the policy forbids this call now: ${decision.reasons.map(describeReason).join('; ')}`, HttpStatus.CONFLICT);
+      throw new DomainError(
+        'CALL_NOT_ALLOWED',
+        `the policy forbids this call now: ${decision.reasons.map(describeReason).join('; ')}`,
+        HttpStatus.CONFLICT,
+      );
     }
     const provider = providerOf('call', this.config.channels);
     const [{ id: attemptId }] = await this.db.query(
@@ -206,12 +215,15 @@ export class AgentDeskService {
     const purpose = taskPurpose(task.kind, task.callBackPurpose);
     const [{ timezone }] = await this.db.query(`SELECT timezone FROM customers WHERE id = $1`, [task.customerId]);
     const disposition = dispositionFromForm(form, timezone);
-    const caseId = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed' ? task.subjectRef ?? undefined : undefined;
+    const caseId =
+      disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed' ? (task.subjectRef ?? undefined) : undefined;
     return this.outcomes.dispose(task.customerId, { ...disposition, caseId, purpose, agentTaskId: task.id }, agent.userId);
   }
 
   private async ownTask(taskId: string, agent: ConsoleSession): Promise<TaskRow> {
-    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM agent_tasks t ${CALL_BACK_JOIN} WHERE t.id = $1`, [taskId]);
+    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM agent_tasks t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
+      taskId,
+    ]);
     if (!task) throw new NotFoundError('agent task', taskId);
     if (task.status !== 'open' || (task.takenBy !== agent.userId && agent.role !== 'admin')) await this.refuse(taskId);
     return task;
@@ -234,11 +246,17 @@ export class AgentDeskService {
     return open ? this.fraudCases.get(open.id) : undefined;
   }
 
-  private async script(task: TaskRow, customer: Customer, purpose: ContactPurpose, fraudCase?: { transaction: { reference: string; amount: number; currency: string; merchant: string }; transactionId: string }) {
+  private async script(
+    task: TaskRow,
+    customer: Customer,
+    purpose: ContactPurpose,
+    fraudCase?: { transaction: { reference: string; amount: number; currency: string; merchant: string }; transactionId: string },
+  ) {
     const key = taskScript(task.templateKey, purpose);
     if (!key) return { error: `no agent script for ${purpose} calls` };
     const variables: Record<string, unknown> = {};
-    if (fraudCase) variables.txn = await this.fraud.txnVariables(this.db.manager, fraudCase.transactionId, fraudCase.transaction.reference);
+    if (fraudCase)
+      variables.txn = await this.fraud.txnVariables(this.db.manager, fraudCase.transactionId, fraudCase.transaction.reference);
     if (key === 'collections-later-offer') variables.offer = instalmentOffer(customer, this.clock.now());
     try {
       const rendered = await this.templates.render({ key, locale: customer.locale, channel: 'agent', customer, variables });

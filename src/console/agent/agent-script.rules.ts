@@ -20,9 +20,7 @@ export function taskScript(templateKey: string | null, purpose: ContactPurpose):
 /** The outcomes an agent can record for a call about this purpose, most likely first. */
 export function dispositionsFor(purpose: ContactPurpose): Disposition[] {
   const common: Disposition[] = ['call_back_at', 'no_answer', 'wrong_number', 'refused', 'opt_out', 'too_many_calls'];
-  return purpose === 'fraud'
-    ? ['not_fraud', 'fraud_confirmed', ...common]
-    : ['right_party_contact', 'promise_to_pay', ...common];
+  return purpose === 'fraud' ? ['not_fraud', 'fraud_confirmed', ...common] : ['right_party_contact', 'promise_to_pay', ...common];
 }
 
 /** Offer instalments over this many months in the later collection buckets' script. */

@@ -51,7 +51,12 @@ export class AgentController {
   async task(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query('called') called?: string) {
     const session = request.consoleSession!;
     const workspace = await this.desk.workspace(id, session);
-    return this.views.page(session, 'agent/task', { title: workspace.customer.fullName, active: '/console/agent', ...workspace, called });
+    return this.views.page(session, 'agent/task', {
+      title: workspace.customer.fullName,
+      active: '/console/agent',
+      ...workspace,
+      called,
+    });
   }
 
   @Post('tasks/:id/call')

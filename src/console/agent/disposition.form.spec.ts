@@ -12,7 +12,9 @@ describe('the disposition form', () => {
   });
 
   it('turns a promise’s amount into minor units and wants both its parts', () => {
-    expect(dispositionFromForm({ code: 'promise_to_pay', promiseDate: '2026-12-01', promiseAmount: '1200.5' }, 'UTC').promise).toEqual({
+    expect(
+      dispositionFromForm({ code: 'promise_to_pay', promiseDate: '2026-12-01', promiseAmount: '1200.5' }, 'UTC').promise,
+    ).toEqual({
       date: '2026-12-01',
       amount: 120_050,
     });

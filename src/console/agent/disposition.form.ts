@@ -54,7 +54,9 @@ export interface DispositionInput {
 export function dispositionFromForm(form: DispositionForm, customerZone: string): DispositionInput {
   const { code, promiseDate, promiseAmount, callBackAt, channel, note } = form;
   if ((promiseDate === undefined) !== (promiseAmount === undefined)) {
-    throw new ValidationFailedError([{ field: promiseDate ? 'promiseAmount' : 'promiseDate', reason: 'a promise needs both a date and an amount' }]);
+    throw new ValidationFailedError([
+      { field: promiseDate ? 'promiseAmount' : 'promiseDate', reason: 'a promise needs both a date and an amount' },
+    ]);
   }
   let callBackAtUtc: string | undefined;
   if (callBackAt) {

@@ -8,7 +8,12 @@ export function messages<const E extends Messages>(en: E, zh: Record<keyof E, st
 }
 
 /** `{name}` placeholders filled from params; a missing key shows itself, so gaps are visible, not blank. */
-export function translate(catalogue: Record<Locale, Messages>, locale: Locale, key: string, params: Record<string, unknown> = {}) {
+export function translate(
+  catalogue: Record<Locale, Messages>,
+  locale: Locale,
+  key: string,
+  params: Record<string, unknown> = {},
+) {
   const text = catalogue[locale][key] ?? catalogue.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 }

@@ -49,7 +49,8 @@ export class SignInController {
   async signIn(@Req() request: Request, @Res() response: Response, @Body() form: SignInForm) {
     request.audit = { action: 'console.signIn', target: form.username };
     const expected = readCookie(request.headers.cookie, SIGN_IN_COOKIE);
-    const userId = expected && sameToken(form._csrf, expected) ? await this.sessions.checkPassword(form.username, form.password) : undefined;
+    const userId =
+      expected && sameToken(form._csrf, expected) ? await this.sessions.checkPassword(form.username, form.password) : undefined;
     if (!userId) {
       response.status(401);
       this.showSignIn(request, response, { next: form.next, failed: true, username: form.username });
@@ -80,7 +81,10 @@ export class SignInController {
   @Post('locale')
   @Roles(...ROLES)
   async setLocale(@Req() request: Request, @Res() response: Response, @Body() form: LocaleForm) {
-    await this.db.query(`UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, [request.principal!.userId, form.locale]);
+    await this.db.query(`UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, [
+      request.principal!.userId,
+      form.locale,
+    ]);
     response.redirect(303, sameOriginConsolePath(request.headers.referer) ?? '/console');
   }
 

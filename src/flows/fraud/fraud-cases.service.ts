@@ -236,7 +236,12 @@ export class FraudCasesService {
     );
     return {
       outcome: { caseId, status: outcome.status, applied: true },
-      notice: { event: outcome.notice, caseId, ...(ids as { customerRef: string; transactionRef: string }), at: now.toISOString() },
+      notice: {
+        event: outcome.notice,
+        caseId,
+        ...(ids as { customerRef: string; transactionRef: string }),
+        at: now.toISOString(),
+      },
     };
   }
 

@@ -99,7 +99,17 @@ export class CustomerOutcomesService {
       const [{ id }] = await m.query(
         `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at, subject_ref, channel)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [customerId, input.code, input.purpose, input.callBackAt ?? null, input.note ?? null, agentId, now, input.caseId ?? null, input.channel ?? null],
+        [
+          customerId,
+          input.code,
+          input.purpose,
+          input.callBackAt ?? null,
+          input.note ?? null,
+          agentId,
+          now,
+          input.caseId ?? null,
+          input.channel ?? null,
+        ],
       );
       const [profile] = await m.query(
         `WITH updated AS (
@@ -116,7 +126,10 @@ export class CustomerOutcomesService {
       );
       await this.record(m, [{ customerId, purpose: input.purpose, channel: 'call', outcome: input.code, at: now }]);
       const promise = input.promise
-        ? await this.promises.promise({ customerId, promisedOn: input.promise.date, amount: input.promise.amount, source: 'agent' }, m)
+        ? await this.promises.promise(
+            { customerId, promisedOn: input.promise.date, amount: input.promise.amount, source: 'agent' },
+            m,
+          )
         : null;
       if (input.agentTaskId) await this.closeAgentTask(m, input.agentTaskId, customerId, agentId, id, now);
       if (input.callBackAt) {
@@ -131,12 +144,23 @@ export class CustomerOutcomesService {
       }
       if (input.channel) {
         await this.consent.record(
-          { customerId, channel: input.channel, scope: 'all', state: 'revoked', source: 'agent', evidence: { dispositionId: id }, actorId: agentId, at: now },
+          {
+            customerId,
+            channel: input.channel,
+            scope: 'all',
+            state: 'revoked',
+            source: 'agent',
+            evidence: { dispositionId: id },
+            actorId: agentId,
+            at: now,
+          },
           m,
         );
       }
       const answer = FRAUD_ANSWERS[input.code];
-      const settled = answer ? await this.fraud.answerWithin(m, input.caseId!, answer, 'agent', { agentId, dispositionId: id }) : undefined;
+      const settled = answer
+        ? await this.fraud.answerWithin(m, input.caseId!, answer, 'agent', { agentId, dispositionId: id })
+        : undefined;
       const recorded: DispositionRecorded = {
         id,
         customerId,
@@ -153,7 +177,8 @@ export class CustomerOutcomesService {
 
   /** A call back is a promise to call: it must fall where the policy allows a call, in the customer's zone. */
   private async assertCallBackAllowed(customerId: string, purpose: ContactPurpose, at: Date, now: Date): Promise<void> {
-    if (at.getTime() <= now.getTime()) throw new ValidationFailedError([{ field: 'callBackAt', reason: 'must be in the future' }]);
+    if (at.getTime() <= now.getTime())
+      throw new ValidationFailedError([{ field: 'callBackAt', reason: 'must be in the future' }]);
     const [decision] = await this.eligibility.decide([{ customerId, purpose, channel: 'call' }], at);
     if (!decision.allowed) {
       throw new ValidationFailedError([
@@ -162,7 +187,14 @@ export class CustomerOutcomesService {
     }
   }
 
-  private async closeAgentTask(m: EntityManager, taskId: string, customerId: string, agentId: string, dispositionId: string, now: Date) {
+  private async closeAgentTask(
+    m: EntityManager,
+    taskId: string,
+    customerId: string,
+    agentId: string,
+    dispositionId: string,
+    now: Date,
+  ) {
     const [closed] = await m.query(
       `WITH closed AS (
          UPDATE agent_tasks SET status = 'done', done_at = $5, disposition_id = $4, updated_at = $5
@@ -172,9 +204,12 @@ export class CustomerOutcomesService {
       [taskId, customerId, agentId, dispositionId, now],
     );
     if (!closed) {
-      throw new DomainError('AGENT_TASK_NOT_OPEN', 'the task is closed, taken by another agent, or for another customer', HttpStatus.CONFLICT, [
-        { field: 'agentTaskId', reason: 'not an open task of yours for this customer' },
-      ]);
+      throw new DomainError(
+        'AGENT_TASK_NOT_OPEN',
+        'the task is closed, taken by another agent, or for another customer',
+        HttpStatus.CONFLICT,
+        [{ field: 'agentTaskId', reason: 'not an open task of yours for this customer' }],
+      );
     }
   }
 

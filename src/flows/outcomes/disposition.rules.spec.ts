@@ -34,6 +34,7 @@ describe('disposition details', () => {
   });
 
   it('counts every fraud answer and an opt-out as speaking with the customer', () => {
-    for (const code of ['fraud_confirmed', 'not_fraud', 'opt_out'] as const) expect(dispositionEffects(code, NOW).rightPartyContact).toBe(true);
+    for (const code of ['fraud_confirmed', 'not_fraud', 'opt_out'] as const)
+      expect(dispositionEffects(code, NOW).rightPartyContact).toBe(true);
   });
 });

@@ -49,8 +49,18 @@ export function dispositionEffects(code: Disposition, now: Date): DispositionEff
 
 /** Which dispositions carry which detail: each field is required with its codes and refused with any other. */
 const DETAILS = [
-  { field: 'promise', codes: ['promise_to_pay'], error: 'DISPOSITION_PROMISE_MISMATCH', says: 'promise_to_pay, and only it, carries a promise' },
-  { field: 'callBackAt', codes: ['call_back_at'], error: 'DISPOSITION_CALL_BACK_MISMATCH', says: 'call_back_at, and only it, carries a time' },
+  {
+    field: 'promise',
+    codes: ['promise_to_pay'],
+    error: 'DISPOSITION_PROMISE_MISMATCH',
+    says: 'promise_to_pay, and only it, carries a promise',
+  },
+  {
+    field: 'callBackAt',
+    codes: ['call_back_at'],
+    error: 'DISPOSITION_CALL_BACK_MISMATCH',
+    says: 'call_back_at, and only it, carries a time',
+  },
   {
     field: 'caseId',
     codes: ['fraud_confirmed', 'not_fraud'],

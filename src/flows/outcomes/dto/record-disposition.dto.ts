@@ -31,7 +31,10 @@ export class RecordDispositionDto {
   @IsUUID()
   caseId?: string;
 
-  @ApiPropertyOptional({ enum: CHANNELS, description: 'Required with opt_out: the channel the customer wants no more contact on' })
+  @ApiPropertyOptional({
+    enum: CHANNELS,
+    description: 'Required with opt_out: the channel the customer wants no more contact on',
+  })
   @IsOptional()
   @IsIn(CHANNELS)
   channel?: ContactChannel;
