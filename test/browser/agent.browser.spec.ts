@@ -111,6 +111,24 @@ describe('the agent console in a browser', () => {
     expect(task.status).toBe('open');
   });
 
+  it('refuses a form posted from the signed-in browser without its CSRF token', async () => {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    await unansweredFraudCase(customer);
+    const agent = await t.consoleUser('agent');
+    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
+    // The session cookie goes with it (the browser context's request); only the token is missing.
+    const forged = await page.request.post('/console/agent/next', { form: {}, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('This form has expired');
+    const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE customer_id = $1`, [customer.id]);
+    expect(task.taken_by).toBeNull();
+    const stolen = await page.request.post('/console/agent/next', {
+      form: { _csrf: 'a-token-from-another-session' },
+      maxRedirects: 0,
+    });
+    expect(stolen.status()).toBe(403);
+  });
+
   it('speaks Chinese to an agent who chooses it', async () => {
     const agent = await t.consoleUser('agent');
     const page = await signedIn(browser, t.config.publicBaseUrl, agent);

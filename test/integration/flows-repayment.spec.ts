@@ -273,6 +273,78 @@ describe('the repayment, collections and activation job, real database', () => {
     expect(bad.body.error.code).toBe('DISPOSITION_PROMISE_MISMATCH');
   });
 
+  it('an opt-out said on the phone goes into the consent ledger, with the disposition as evidence', async () => {
+    const c = await store.customer(t.db, { daysPastDue: 3 });
+    clock.set('2026-11-23T03:00:00Z');
+    const res = await t.http
+      .post(`/customers/${c.id}/dispositions`)
+      .set('Authorization', `Bearer ${agentKey}`)
+      .send({ code: 'opt_out', channel: 'sms' })
+      .expect(201);
+    const [entry] = await t.db.query(
+      `SELECT channel, scope, state, source, evidence FROM consent_events WHERE customer_id = $1`,
+      [c.id],
+    );
+    expect(entry).toEqual({
+      channel: 'sms',
+      scope: 'all',
+      state: 'revoked',
+      source: 'agent',
+      evidence: { dispositionId: res.body.id },
+    });
+    const missing = await t.http
+      .post(`/customers/${c.id}/dispositions`)
+      .set('Authorization', `Bearer ${agentKey}`)
+      .send({ code: 'opt_out' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'DISPOSITION_CHANNEL_MISMATCH', details: [{ field: 'channel' }] });
+  });
+
+  it('a call back must fall where the policy allows a call, and becomes an agent task due then', async () => {
+    const c = await store.customer(t.db, { daysPastDue: 40 });
+    clock.set('2026-11-23T03:00:00Z'); // Monday 11:00 in Shanghai
+    const quiet = await t.http
+      .post(`/customers/${c.id}/dispositions`)
+      .set('Authorization', `Bearer ${agentKey}`)
+      .send({ code: 'call_back_at', callBackAt: '2026-11-23T15:30:00Z' }); // 23:30 in Shanghai
+    expect(quiet.status).toBe(400);
+    expect(quiet.body.error.details[0]).toMatchObject({ field: 'callBackAt', reason: expect.stringContaining('contact hours') });
+    expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [c.id])).toEqual([]);
+
+    await t.http
+      .post(`/customers/${c.id}/dispositions`)
+      .set('Authorization', `Bearer ${agentKey}`)
+      .send({ code: 'call_back_at', callBackAt: '2026-11-24T02:00:00Z' })
+      .expect(201);
+    const [task] = await t.db.query(`SELECT kind, status, due_at FROM agent_tasks WHERE customer_id = $1`, [c.id]);
+    expect(task).toEqual({ kind: 'call_back', status: 'open', due_at: new Date('2026-11-24T02:00:00Z') });
+  });
+
+  it('closes the agent task the call was for, and refuses to close one twice, writing nothing', async () => {
+    const c = await store.customer(t.db, { daysPastDue: 40 });
+    clock.set('2026-11-23T03:00:00Z');
+    const [{ id: taskId }] = await t.db.query(
+      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at) VALUES ($1, 'collections-dpd-30', 200, 'test', now()) RETURNING id`,
+      [c.id],
+    );
+    const send = () =>
+      t.http
+        .post(`/customers/${c.id}/dispositions`)
+        .set('Authorization', `Bearer ${agentKey}`)
+        .send({ code: 'no_answer', agentTaskId: taskId });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const [task] = await t.db.query(`SELECT status, disposition_id FROM agent_tasks WHERE id = $1`, [taskId]);
+    expect(task).toEqual({ status: 'done', disposition_id: first.body.id });
+    const again = await send();
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
+    const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM customer_dispositions WHERE customer_id = $1`, [
+      c.id,
+    ]);
+    expect(count).toBe(1);
+  });
+
   it('queues nothing twice when two instances run the job at once', async () => {
     const c = await store.customer(t.db, { dueDate: '2026-12-20' });
     clock.set('2026-12-16T17:00:00Z');
