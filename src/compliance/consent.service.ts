@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Principal } from '../auth/role';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { PreparedStatement } from '../database/prepared-statement';
 import { Page, PageQuery } from '../common/pagination';
 import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
 import { RecordConsentDto } from './dto/record-consent.dto';
@@ -39,6 +40,17 @@ export interface ConsentOverview {
  * refusal must never lose to a coincidence of timestamps), then the one recorded last.
  */
 const LATEST_FIRST = `at DESC, (state = 'revoked') DESC, id DESC`;
+
+const APPEND_LOCKED = new PreparedStatement<{ changed: boolean }>(
+  'consent.append-locked',
+  `WITH previous AS (
+     SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1
+   ), appended AS (
+     INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, actor_id, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+   )
+   SELECT (SELECT state FROM previous) IS DISTINCT FROM $4 AS changed FROM appended`,
+);
 
 /** A consent time a little ahead of ours is clock skew; further ahead it is a mistake. */
 const SKEW_MS = 60_000;
@@ -86,6 +98,25 @@ export class ConsentService {
       }),
     );
     return { event, changed: previous?.state !== input.state };
+  }
+
+  /**
+   * `record` for a caller that already holds the customer's row lock (FOR NO KEY UPDATE) in the
+   * transaction of `manager`, in one statement: the inbound SMS keywords, on their hot path.
+   * Says whether the state changed.
+   */
+  async appendLocked(manager: EntityManager, input: NewConsentEvent): Promise<boolean> {
+    const [{ changed }] = await APPEND_LOCKED.run(manager, [
+      input.customerId,
+      input.channel,
+      input.scope,
+      input.state,
+      input.source,
+      input.evidence ?? {},
+      input.actorId ?? null,
+      input.at ?? this.clock.now(),
+    ]);
+    return changed;
   }
 
   /**

@@ -23,6 +23,8 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private timers: NodeJS.Timeout[] = [];
   private listener: Client | undefined;
   private readonly wakers = new Map<Lane['name'], () => void>();
+  /** A NOTIFY that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
+  private readonly missedWakes = new Set<Lane['name']>();
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -72,6 +74,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private idle(lane: Lane): Promise<void> {
+    if (this.missedWakes.delete(lane.name)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(wake, this.settings.pollMs);
       const wakers = this.wakers;
@@ -87,7 +90,11 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private async listen(): Promise<void> {
     const url = (this.db.options as PostgresConnectionOptions).url;
     this.listener = new Client({ connectionString: url });
-    this.listener.on('notification', () => this.wakers.get('urgent')?.());
+    this.listener.on('notification', () => {
+      const wake = this.wakers.get('urgent');
+      if (wake) wake();
+      else this.missedWakes.add('urgent');
+    });
     this.listener.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection lost; urgent work waits for polls'));
     await this.listener.connect();
     await this.listener.query('LISTEN herald_urgent');

@@ -8,14 +8,8 @@ import { ConsentValue } from '../compliance/policy.types';
 import { Customer } from '../customers/customer.entity';
 import { FraudCasesService, OpenCase } from '../flows/fraud/fraud-cases.service';
 import { classifyInboundSms, InboundIntent } from './inbound-keyword.classifier';
+import { InboundMessageStore, InboundRecord, InboundSms } from './inbound-message.store';
 import { EMPTY_TWIML, SystemReply } from './system-reply';
-
-export interface InboundSms {
-  messageSid: string;
-  from: string;
-  to: string | undefined;
-  body: string;
-}
 
 /** How each consent keyword family changes the ledger, and the confirmation it earns when it does. */
 const CONSENT_CHANGES: Partial<
@@ -27,15 +21,13 @@ const CONSENT_CHANGES: Partial<
   opt_in: { scope: 'all', state: 'granted', confirmation: 'help' },
 };
 
-interface Handling {
-  intent: string;
-  subjectRef?: string;
-  reply?: { template: string; variables?: Record<string, unknown> };
-}
+type AnswerIntent = Extract<InboundIntent, { kind: 'answer' }>;
 
 /**
  * An SMS from a customer: read it, act on it (consent, a fraud answer), keep it on the timeline,
  * and answer with at most one reply. Twilio retries: a MessageSid seen before changes nothing.
+ * Most replies (free text, HELP, a Y/N with no verification open) change nothing but the
+ * timeline and take one statement; consent keywords and real answers take a transaction.
  */
 @Injectable()
 export class InboundSmsService {
@@ -44,6 +36,7 @@ export class InboundSmsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly store: InboundMessageStore,
     private readonly consent: ConsentService,
     private readonly fraud: FraudCasesService,
     private readonly replies: SystemReply,
@@ -51,79 +44,75 @@ export class InboundSmsService {
 
   /** Returns the TwiML to answer Twilio with. */
   async receive(sms: InboundSms): Promise<string> {
-    const [seen] = await this.db.query(`SELECT 1 FROM inbound_messages WHERE provider = 'twilio' AND provider_ref = $1`, [
-      sms.messageSid,
-    ]);
-    if (seen) return EMPTY_TWIML;
-    const customer = await this.sender(sms.from);
     const intent = classifyInboundSms(sms.body);
-    // Act first, then record: every action is idempotent, so a crash in between is repaired by Twilio's retry.
-    const handling = customer ? await this.handle(customer, intent, sms) : { intent: intent.kind };
-    const [stored] = await this.db.query(
-      `INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, subject_ref, received_at)
-       VALUES ($1, 'sms', 'twilio', $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (provider, provider_ref) DO NOTHING RETURNING id`,
-      [
-        customer?.id ?? null,
-        sms.messageSid,
-        sms.from,
-        sms.to ?? null,
-        sms.body,
-        handling.intent,
-        handling.subjectRef ?? null,
-        this.clock.now(),
-      ],
-    );
-    if (!customer) this.logger.log({ messageSid: sms.messageSid, intent: handling.intent }, 'inbound SMS from an unknown sender');
-    if (!stored || !customer || !handling.reply) return EMPTY_TWIML;
-    return this.replies.sms(customer, handling.reply.template, handling.reply.variables, handling.subjectRef);
+    if (CONSENT_CHANGES[intent.kind]) return this.consentKeyword(sms, intent);
+    const help = { template: 'help', versions: this.replies.versions('help') };
+    const record: InboundRecord =
+      intent.kind === 'answer'
+        ? { intent: 'answer_without_case', unknownSenderIntent: intent.kind, reply: help, holdIfCasesOpen: true }
+        : { intent: intent.kind, unknownSenderIntent: intent.kind, reply: intent.kind === 'help' ? help : undefined };
+    const { stored, customer, openCases } = await this.store.record(sms, record, this.clock.now());
+    if (openCases.length) return this.answer(customer!, intent as AnswerIntent, openCases, sms);
+    if (stored && !customer) this.unknownSender(sms, record.unknownSenderIntent);
+    return stored && customer && record.reply ? this.replies.twiml(customer, record.reply.template) : EMPTY_TWIML;
   }
 
-  /** Several customers may share a phone: the one Herald contacted last is the one answering. */
-  private sender(phone: string): Promise<Customer | null> {
-    return this.db.getRepository(Customer).findOne({
-      where: { phone },
-      order: { lastContactAt: { direction: 'DESC', nulls: 'LAST' }, createdAt: 'DESC' },
+  /** Act first, then record: every action is idempotent, so a crash in between is repaired by Twilio's retry. */
+  private async consentKeyword(sms: InboundSms, intent: InboundIntent): Promise<string> {
+    const change = CONSENT_CHANGES[intent.kind]!;
+    const now = this.clock.now();
+    const outcome = await this.db.transaction(async (manager) => {
+      const { seen, customer } = await this.store.lockSender(manager, sms);
+      if (seen) return undefined;
+      const changed =
+        customer !== null &&
+        (await this.consent.appendLocked(manager, {
+          customerId: customer.id,
+          channel: 'sms',
+          scope: change.scope,
+          state: change.state,
+          source: 'sms_keyword',
+          evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
+          at: now,
+        }));
+      const reply = changed ? { template: change.confirmation, versions: this.replies.versions(change.confirmation) } : undefined;
+      const stored = await this.store.keep(
+        manager,
+        sms,
+        customer,
+        { intent: intent.kind, unknownSenderIntent: intent.kind, reply },
+        now,
+      );
+      return { customer, stored, reply };
     });
+    if (!outcome) return EMPTY_TWIML;
+    if (outcome.stored && !outcome.customer) this.unknownSender(sms, intent.kind);
+    return outcome.stored && outcome.customer && outcome.reply
+      ? this.replies.twiml(outcome.customer, outcome.reply.template)
+      : EMPTY_TWIML;
   }
 
-  private async handle(customer: Customer, intent: InboundIntent, sms: InboundSms): Promise<Handling> {
-    const change = CONSENT_CHANGES[intent.kind];
-    if (change) {
-      const { changed } = await this.consent.record({
-        customerId: customer.id,
-        channel: 'sms',
-        scope: change.scope,
-        state: change.state,
-        source: 'sms_keyword',
-        evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
-      });
-      return { intent: intent.kind, reply: changed ? { template: change.confirmation } : undefined };
-    }
-    if (intent.kind === 'help') return { intent: 'help', reply: { template: 'help' } };
-    if (intent.kind === 'answer') return this.answer(customer, intent, sms);
-    return { intent: 'free_text' };
-  }
-
-  private async answer(
-    customer: Customer,
-    intent: Extract<InboundIntent, { kind: 'answer' }>,
-    sms: InboundSms,
-  ): Promise<Handling> {
-    const open = await this.fraud.answerable(customer.id);
-    if (open.length === 0) return { intent: 'answer_without_case', reply: { template: 'help' } };
+  /** A Y/N while verifications are open: applied to the one it names (or the only one), else a question. */
+  private async answer(customer: Customer, intent: AnswerIntent, open: OpenCase[], sms: InboundSms): Promise<string> {
     const target: OpenCase | undefined = intent.reference
       ? open.find((c) => c.reference === intent.reference)
       : open.length === 1
         ? open[0]
         : undefined;
-    if (!target) {
-      return {
-        intent: 'answer_ambiguous',
-        reply: { template: 'which-transaction', variables: { pending: open.map((c) => c.txn) } },
-      };
-    }
-    await this.fraud.answer(target.id, intent.answer, 'sms', { messageSid: sms.messageSid });
-    return { intent: `fraud_${intent.answer}`, subjectRef: target.id };
+    if (target) await this.fraud.answer(target.id, intent.answer, 'sms', { messageSid: sms.messageSid });
+    const question = { pending: open.map((c) => c.txn) };
+    const record: InboundRecord = target
+      ? { intent: `fraud_${intent.answer}`, unknownSenderIntent: intent.kind, subjectRef: target.id }
+      : {
+          intent: 'answer_ambiguous',
+          unknownSenderIntent: intent.kind,
+          reply: { template: 'which-transaction', versions: this.replies.versions('which-transaction') },
+        };
+    const stored = await this.store.keep(this.db.manager, sms, customer, record, this.clock.now());
+    return stored && record.reply ? this.replies.twiml(customer, record.reply.template, question) : EMPTY_TWIML;
+  }
+
+  private unknownSender(sms: InboundSms, intent: string): void {
+    this.logger.log({ messageSid: sms.messageSid, intent }, 'inbound SMS from an unknown sender');
   }
 }

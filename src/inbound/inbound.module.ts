@@ -3,6 +3,7 @@ import { ChannelsModule } from '../channels/channels.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { FraudModule } from '../flows/fraud/fraud.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { InboundMessageStore } from './inbound-message.store';
 import { InboundSmsService } from './inbound-sms.service';
 import { InboundWebhooksController } from './inbound-webhooks.controller';
 import { IvrGatherService } from './ivr-gather.service';
@@ -14,6 +15,6 @@ import { UnsubscribeService } from './unsubscribe.service';
 @Module({
   imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule],
   controllers: [InboundWebhooksController, UnsubscribeController],
-  providers: [InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
+  providers: [InboundMessageStore, InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
 })
 export class InboundModule {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Params } from 'nestjs-pino/params';
 import { Options } from 'pino-http';
@@ -34,7 +34,13 @@ export function loggerOptions(level: string, destination?: DestinationStream): P
     },
     autoLogging: { ignore: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    // Twilio's callbacks come by the thousand a second in a campaign: a line each (and pino-http's
+    // per-request child logger and async context) would cost more than handling them. They are
+    // counted and timed by route and status at /metrics; their errors are still logged.
+    exclude: [{ method: RequestMethod.POST, path: 'webhooks/twilio/{*path}' }],
+  };
 }
 
 /** What reaches pino unformatted: messages, and errors whose message pino copies into `msg`. */

@@ -65,6 +65,15 @@ describe('inbound SMS keywords and the one-click unsubscribe end to end', () => 
     expect((await replies(customer.id)).map((r) => r.templateKey)).toEqual(['opt-out-confirmation', 'help']);
   });
 
+  it('two STOPs at once from one customer: both on the ledger, one confirmation', async () => {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    const answers = await Promise.all([send(customer, 'STOP'), send(customer, 'QUIT')]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.filter((a) => message(a.body) !== undefined)).toHaveLength(1);
+    expect(await ledger(customer.id)).toHaveLength(2);
+    expect((await replies(customer.id)).map((r) => r.templateKey)).toEqual(['opt-out-confirmation']);
+  });
+
   it('TD revokes marketing SMS only, in Chinese too, with one confirmation', async () => {
     const customer = await store.customer(t.db, { locale: 'zh-CN' });
     const td = await send(customer, '退订');
