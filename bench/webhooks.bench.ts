@@ -7,6 +7,8 @@
  *  2. while a 100,000-message campaign drains through the running dispatcher (SMS to a local
  *     server speaking Twilio's REST API, pacing off), card transactions that open fraud cases:
  *     the time from POST /transactions to that server receiving the verification SMS, p99.
+ * Twilio and the inbound load each run in a process of their own, as they would: neither shares
+ * Herald's event loop.
  * Last line: JSON.
  */
 import 'reflect-metadata';
@@ -34,11 +36,15 @@ const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const ms = (value: number) => Number(value.toFixed(1));
 
-async function start(url: string, twilio: FakeTwilio, env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; base: string }> {
+async function start(
+  url: string,
+  twilio: TwilioProcess,
+  env: NodeJS.ProcessEnv,
+): Promise<{ app: INestApplication; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const config = loadConfig({
-    ...twilio.env({ TWILIO_FROM_NUMBER: HERALD_NUMBER }),
+    ...twilio.env,
     LOG_LEVEL: 'warn',
     PUBLIC_BASE_URL: base,
     SMS_PER_SECOND: '0',
@@ -129,10 +135,61 @@ function inbound(base: string, authToken: string, phones: string[], total: numbe
   });
 }
 
+type TwilioMessage =
+  | { type: 'ready'; env: NodeJS.ProcessEnv; authToken: string }
+  | { type: 'arrival'; to: string; at: number }
+  | { type: 'count'; requests: number };
+
+/** The local Twilio in its own process: it reports when a message to a watched number arrives. */
+interface TwilioProcess {
+  env: NodeJS.ProcessEnv;
+  authToken: string;
+  arrivals: Map<string, number>;
+  watch(phones: string[]): void;
+  requests(): Promise<number>;
+  close(): void;
+}
+
+function twilioProcess(): Promise<TwilioProcess> {
+  const child = fork(__filename, ['--twilio'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const arrivals = new Map<string, number>();
+  let counted: ((n: number) => void) | undefined;
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (message: TwilioMessage) => {
+      if (message.type === 'arrival') arrivals.set(message.to, arrivals.get(message.to) ?? message.at);
+      else if (message.type === 'count') counted?.(message.requests);
+      else
+        resolve({
+          env: message.env,
+          authToken: message.authToken,
+          arrivals,
+          watch: (phones) => child.send({ watch: phones }),
+          requests: () => new Promise((answer) => ((counted = answer), child.send({ count: true }))),
+          close: () => child.kill(),
+        });
+    });
+  });
+}
+
+async function serveTwilio(): Promise<void> {
+  const twilio = await FakeTwilio.start();
+  let watched = new Set<string>();
+  twilio.onRequest = (request) => {
+    const to = request.params.To;
+    if (typeof to === 'string' && watched.has(to)) process.send!({ type: 'arrival', to, at: request.at.getTime() });
+  };
+  process.on('message', (message: { watch?: string[]; count?: true }) => {
+    if (message.watch) watched = new Set(message.watch);
+    if (message.count) process.send!({ type: 'count', requests: twilio.requests.length });
+  });
+  process.send!({ type: 'ready', env: twilio.env({ TWILIO_FROM_NUMBER: HERALD_NUMBER }), authToken: twilio.authToken });
+}
+
 async function fraudWhileDraining(
   app: INestApplication,
   base: string,
-  twilio: FakeTwilio,
+  twilio: TwilioProcess,
   campaign: number,
   transactions: number,
 ) {
@@ -156,16 +213,11 @@ async function fraudWhileDraining(
      SELECT unnest($1::uuid[]), 'service', 'sms', 'repayment-reminder-before-due', $2, $3`,
     [customers.map((c) => c.id), PURPOSE_PRIORITY.service, new Date(NOW.getTime() - 60_000)],
   );
-  const campaignStarted = twilio.requests.length;
-  const arrivals = new Map<string, number>();
-  const poll = setInterval(() => {
-    for (const r of twilio.requests)
-      if (typeof r.params.Body === 'string' && r.params.Body.includes('Y '))
-        arrivals.set(String(r.params.To), arrivals.get(String(r.params.To)) ?? r.at.getTime());
-  }, 5);
+  twilio.watch(victims.map((v) => v.phone));
+  const campaignStarted = await twilio.requests();
   const latencies: number[] = [];
   // Let the drain get going before the first transaction.
-  while (twilio.requests.length - campaignStarted < Math.min(2_000, campaign / 5)) await new Promise((r) => setTimeout(r, 20));
+  while ((await twilio.requests()) - campaignStarted < Math.min(2_000, campaign / 5)) await new Promise((r) => setTimeout(r, 20));
   for (const [i, victim] of victims.entries()) {
     const posted = Date.now();
     const res = await fetch(`${base}/transactions`, {
@@ -185,18 +237,14 @@ async function fraudWhileDraining(
     });
     if (res.status >= 300) throw new Error(`POST /transactions answered ${res.status}: ${await res.text()}`);
     const deadline = Date.now() + 10_000;
-    while (!arrivals.has(victim.phone)) {
+    while (!twilio.arrivals.has(victim.phone)) {
       if (Date.now() > deadline) throw new Error(`no verification SMS for transaction ${i} within 10 s`);
-      for (const r of twilio.requests.slice(-500)) {
-        if (r.params.To === victim.phone) arrivals.set(victim.phone, r.at.getTime());
-      }
       await new Promise((r) => setTimeout(r, 1));
     }
-    latencies.push(arrivals.get(victim.phone)! - posted);
+    latencies.push(twilio.arrivals.get(victim.phone)! - posted);
     await new Promise((r) => setTimeout(r, 50));
   }
-  clearInterval(poll);
-  const drained = twilio.requests.length - campaignStarted;
+  const drained = (await twilio.requests()) - campaignStarted;
   return {
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
@@ -211,7 +259,7 @@ async function main(): Promise<void> {
   const campaign = argument('campaign', 100_000);
   const transactions = argument('transactions', 200);
   const database = await benchDatabase('webhooks');
-  const twilio = await FakeTwilio.start();
+  const twilio = await twilioProcess();
   try {
     const seeder = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     await seedCustomerBook(seeder, { customers: book, seed: 5, today: '2026-11-23' });
@@ -247,7 +295,7 @@ async function main(): Promise<void> {
       JSON.stringify({ inboundReqPerSec: replies1.perSecond, inboundP99Ms: ms(replies1.p99), fraudToSendP99Ms: ms(fraud.p99) }),
     );
   } finally {
-    await twilio.close();
+    twilio.close();
     await database.drop();
   }
 }
@@ -261,6 +309,11 @@ if (process.argv.includes('--load')) {
         process.exit(1);
       },
     );
+  });
+} else if (process.argv.includes('--twilio')) {
+  serveTwilio().catch((error) => {
+    console.error(error);
+    process.exit(1);
   });
 } else {
   main().catch((error) => {

@@ -100,14 +100,16 @@ export class Courier {
   }
   /**
    * Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery.
+   * `giveWay` is awaited before each send (the bulk lane gives way to urgent work).
    */
-  async deliver(parcels: Parcel[], slots: Slot[], concurrency: number): Promise<Delivery[]> {
+  async deliver(parcels: Parcel[], slots: Slot[], concurrency: number, giveWay?: () => Promise<void>): Promise<Delivery[]> {
     const results: Delivery[] = new Array(parcels.length);
     let next = 0;
     const worker = async () => {
       while (next < parcels.length) {
         const i = next++;
         await waitUntil(slots[i].at);
+        await giveWay?.();
         await this.holdForPace(slots[i]);
         results[i] = await this.send(parcels[i]);
       }

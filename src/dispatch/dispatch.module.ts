@@ -13,6 +13,7 @@ import { OutboxRepository } from './outbox.repository';
 import { ProfileOutcomes } from './profile-outcomes';
 import { SendPacer } from './send-pacer';
 import { TaskPreparer } from './task-preparer';
+import { UrgentGate } from './urgent-gate';
 
 /** The outbox worker: claim, re-check the policy, render, send, record, retry. */
 @Module({
@@ -28,6 +29,7 @@ import { TaskPreparer } from './task-preparer';
     DispatchLedger,
     Dispatcher,
     DispatchLoop,
+    UrgentGate,
   ],
   exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes],
 })

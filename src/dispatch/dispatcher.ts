@@ -9,6 +9,7 @@ import { DispatchConfig } from './dispatch.config';
 import { DispatchLedger } from './dispatch-ledger';
 import { Lane, OutboxRepository } from './outbox.repository';
 import { TaskPreparer } from './task-preparer';
+import { UrgentGate } from './urgent-gate';
 
 export interface BatchReport {
   claimed: number;
@@ -35,23 +36,37 @@ export class Dispatcher {
     private readonly courier: Courier,
     private readonly ledger: DispatchLedger,
     private readonly clock: Clock,
+    private readonly urgent: UrgentGate,
     config: AppConfig,
   ) {
     this.settings = config.dispatch;
   }
 
+  /** One batch of the lane; an urgent batch holds the bulk lane's new sends and renders until it ends. */
   async runBatch(lane: Lane): Promise<BatchReport> {
+    if (lane.name !== 'urgent') return this.run(lane);
+    this.urgent.enter();
+    try {
+      return await this.run(lane);
+    } finally {
+      this.urgent.leave();
+    }
+  }
+
+  private async run(lane: Lane): Promise<BatchReport> {
     const now = this.clock.now();
     const { batchSize, leaseSeconds, concurrency } = this.settings;
     const lap = stopwatch();
+    const giveWay = lane.name === 'bulk' ? () => this.urgent.clear() : undefined;
     const tasks = await this.outbox.claim(this.worker, lane, batchSize, now, leaseSeconds);
     if (tasks.length === 0) return { claimed: 0, sent: 0, settled: 0 };
     const claim = lap();
 
-    const { ready, settled } = await this.preparer.prepare(tasks, now);
+    const { ready, settled } = await this.preparer.prepare(tasks, now, giveWay);
     await this.outbox.settle(settled);
     const slots = await this.courier.schedule(ready.map((r) => r.parcel));
     const prepare = lap();
+    await giveWay?.();
     const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
     const opened = await this.attempts.open(
       this.worker,
@@ -66,8 +81,10 @@ export class Dispatcher {
       sending.map((r) => r.parcel),
       sending.map((r) => r.slot),
       concurrency,
+      giveWay,
     );
     const send = lap();
+    await giveWay?.();
     await this.ledger.close(
       sending.map((r, i) => ({ task: r.task, attempt: r.attempt, locale: r.locale, delivery: deliveries[i] })),
       this.clock.now(),

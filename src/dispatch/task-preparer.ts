@@ -38,7 +38,11 @@ export class TaskPreparer {
     private readonly config: AppConfig,
   ) {}
 
-  async prepare(tasks: ClaimedTask[], now: Date): Promise<{ ready: Ready[]; settled: TaskOutcome[] }> {
+  async prepare(
+    tasks: ClaimedTask[],
+    now: Date,
+    giveWay?: () => Promise<void>,
+  ): Promise<{ ready: Ready[]; settled: TaskOutcome[] }> {
     const settled: TaskOutcome[] = [];
     const unmet = await this.followUps.unmet(this.db.manager, tasks);
     const live = tasks.filter((task) => {
@@ -84,7 +88,10 @@ export class TaskPreparer {
     for (const [i, task] of allowed.entries()) {
       // Rendering a thousand messages is CPU work: let I/O in between, so a fraud alert's wake-up
       // or a webhook is not kept waiting behind a bulk batch.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await giveWay?.();
+      }
       const customer = customers.get(task.customerId)!;
       const attemptId = randomUUID();
       try {

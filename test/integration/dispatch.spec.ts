@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/common/clock';
 import { ConsentService } from '../../src/compliance/consent.service';
 import { Dispatcher } from '../../src/dispatch/dispatcher';
 import { LANES, OutboxRepository } from '../../src/dispatch/outbox.repository';
+import { UrgentGate } from '../../src/dispatch/urgent-gate';
 import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -101,6 +102,21 @@ describe('the dispatcher over the real outbox, sandbox channels', () => {
     expect(urgent).toMatchObject({ claimed: 1, sent: 1 });
     expect((await taskRow(fraud.id)).status).toBe('sent');
     expect((await taskRow(bulk.id)).status).toBe('pending');
+  });
+
+  it('holds the bulk lane’s sends while an urgent batch is in hand, then sends them all', async () => {
+    const customer = await store.customer(t.db);
+    const task = await store.task(t.db, customer);
+    const gate = t.app.get(UrgentGate);
+    gate.enter(); // as the urgent lane does for its batch
+    let done = false;
+    const bulk = dispatcher.runBatch(BULK).then((report) => ((done = true), report));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(done).toBe(false);
+    expect(await attemptsOf(task.id)).toEqual([]);
+    gate.leave();
+    expect((await bulk).sent).toBeGreaterThanOrEqual(1); // with what earlier tests left due
+    expect(await taskRow(task.id)).toMatchObject({ status: 'sent' });
   });
 
   it('gives a vanished dispatcher’s claims back, and never re-sends what it may have sent', async () => {

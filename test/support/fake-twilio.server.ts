@@ -101,6 +101,8 @@ export class FakeTwilio {
   readonly messages: FakeMessage[] = [];
   readonly calls: FakeCall[] = [];
   readonly webhooks: PostedWebhook[] = [];
+  /** Told of every request as it arrives (a benchmark in another process watches this way). */
+  onRequest?: (request: RecordedRequest) => void;
   private readonly bySid = new Map<string, FakeMessage | FakeCall>();
   private readonly failures = new Map<string, Failure>();
 
@@ -287,7 +289,9 @@ export class FakeTwilio {
     const path = request.url ?? '/';
     const authorized =
       request.headers.authorization === `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
-    this.requests.push({ method: request.method ?? '', path, params, authorized, at: new Date() });
+    const recorded = { method: request.method ?? '', path, params, authorized, at: new Date() };
+    this.requests.push(recorded);
+    this.onRequest?.(recorded);
 
     const answer = (status: number, body: unknown) => {
       response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
