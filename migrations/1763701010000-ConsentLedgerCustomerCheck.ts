@@ -14,10 +14,16 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class ConsentLedgerCustomerCheck1763701010000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE consent_events DROP CONSTRAINT consent_events_customer_id_fkey`);
+    // One primary-key probe per new entry (the LATERAL … LIMIT keeps it a nested loop): written
+    // as an anti-join, the planner merges against the whole primary key, every customer each time.
     await q.query(`
       CREATE FUNCTION consent_events_customer_exists() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF EXISTS (SELECT 1 FROM added a WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = a.customer_id)) THEN
+        IF EXISTS (
+          SELECT 1 FROM added a
+          LEFT JOIN LATERAL (SELECT c.id FROM customers c WHERE c.id = a.customer_id LIMIT 1) c ON true
+          WHERE c.id IS NULL
+        ) THEN
           RAISE EXCEPTION 'consent_events: the customer does not exist' USING ERRCODE = 'foreign_key_violation';
         END IF;
         RETURN NULL;
