@@ -284,12 +284,20 @@ export interface RowOptions {
 }
 
 /**
+ * Every key a complete row has, in order, each row starting as a copy: a row built key by key
+ * went through 25 hidden-class changes, ~1 µs of an import's time per row.
+ */
+const EMPTY_ROW: Readonly<Record<string, undefined>> = Object.fromEntries(
+  [...FIELDS.map((field) => field.key), 'consent'].map((key) => [key, undefined]),
+);
+
+/**
  * A complete profile from a new customer's raw fields, defaults filled in, and the consent an
  * import may carry. Fields it does not know are ignored: callers refuse them (the API's
  * whitelist, the import's column check).
  */
 export function validateCustomerRow(raw: Readonly<Record<string, unknown>>, options: RowOptions): Validated<CustomerRow> {
-  const row: Record<string, unknown> = {};
+  const row: Record<string, unknown> = { ...EMPTY_ROW };
   const problems: FieldProblem[] = [];
   const name = (field: FieldSpec) => (options.byColumn ? field.column : field.key);
   for (const field of FIELDS) {
