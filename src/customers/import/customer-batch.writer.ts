@@ -38,9 +38,10 @@ const STAGING_TABLES = [
     last_card_activity_at timestamptz, tags text[] NOT NULL, attributes jsonb NOT NULL,
     created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL
   )`,
+  // Evidence stays text until an entry is kept: reloading a file keeps none of them.
   `CREATE TEMP TABLE ${STAGED_CONSENT} (
     customer_id uuid NOT NULL, channel text NOT NULL, scope text NOT NULL, state text NOT NULL, source text NOT NULL,
-    evidence jsonb NOT NULL, at timestamptz NOT NULL
+    evidence text NOT NULL, at timestamptz NOT NULL
   )`,
 ];
 
@@ -83,7 +84,7 @@ const UPSERT_WITH_CONSENT = `
   ),
   consent AS (
     INSERT INTO consent_events (${CONSENT_COLUMNS})
-    SELECT t.id, s.channel, s.scope, s.state, s.source, s.evidence, s.at
+    SELECT t.id, s.channel, s.scope, s.state, s.source, s.evidence::jsonb, s.at
     FROM pg_temp.${STAGED_CONSENT} s
     JOIN targets t ON t.staged_id = s.customer_id
     WHERE t.inserted OR s.state IS DISTINCT FROM (
