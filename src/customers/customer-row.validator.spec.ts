@@ -106,6 +106,32 @@ describe('validateCustomerRow', () => {
     }
   });
 
+  it('accepts exactly the dates of the calendar between 1900 and 2199', () => {
+    const isCalendarDate = (year: number, month: number, day: number) => {
+      const check = new Date(Date.UTC(year, month - 1, day));
+      return year >= 1900 && year <= 2199 && check.getUTCMonth() === month - 1 && check.getUTCDate() === day;
+    };
+    const pad = (value: number, width: number) => String(value).padStart(width, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1800, max: 2300 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (y, m, d) => {
+          const dueDate = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+          const accepted = 'value' in json({ ...minimal, dueDate });
+          expect(accepted).toBe(isCalendarDate(y, m, d));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    const leapDays = ['1900-02-29', '2000-02-29', '2100-02-29', '2024-02-29'].map(
+      (dueDate) => 'value' in json({ ...minimal, dueDate }),
+    );
+    expect(leapDays).toEqual([false, true, false, true]);
+    expect(valueOf(json({ ...minimal, dueDate: ' 2199-12-31 ' })).dueDate).toBe('2199-12-31');
+  });
+
   it('reads tags as a|b from text and as an array from JSON, once each', () => {
     expect(valueOf(validateCustomerRow({ ...minimal, tags: 'vip| auto_pay |vip' }, { source: 'text' })).tags).toEqual([
       'vip',

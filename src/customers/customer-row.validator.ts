@@ -154,12 +154,21 @@ const timezone: Parser = (raw) => {
   return known;
 };
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digits = (text: string, from: number, to: number) => {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+};
+
+// Checked by arithmetic rather than through a Date: an import checks three dates a row.
 const date: Parser = (raw) => {
-  const match = typeof raw === 'string' ? DATE.exec(raw.trim()) : null;
-  if (match) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const check = new Date(Date.UTC(year, month - 1, day));
-    if (year >= 1900 && year <= 2199 && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) return match[0];
+  const value = typeof raw === 'string' ? raw.trim() : '';
+  if (DATE.test(value)) {
+    const [year, month, day] = [digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10)];
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+    if (year >= 1900 && year <= 2199 && month >= 1 && month <= 12 && day >= 1 && day <= days) return value;
   }
   return new Invalid('must be a calendar date YYYY-MM-DD');
 };
@@ -284,12 +293,20 @@ export interface RowOptions {
 }
 
 /**
+ * Every key a complete row has, in order, each row starting as a copy: a row built key by key
+ * went through 25 hidden-class changes, ~1 µs of an import's time per row.
+ */
+const EMPTY_ROW: Readonly<Record<string, undefined>> = Object.fromEntries(
+  [...FIELDS.map((field) => field.key), 'consent'].map((key) => [key, undefined]),
+);
+
+/**
  * A complete profile from a new customer's raw fields, defaults filled in, and the consent an
  * import may carry. Fields it does not know are ignored: callers refuse them (the API's
  * whitelist, the import's column check).
  */
 export function validateCustomerRow(raw: Readonly<Record<string, unknown>>, options: RowOptions): Validated<CustomerRow> {
-  const row: Record<string, unknown> = {};
+  const row: Record<string, unknown> = { ...EMPTY_ROW };
   const problems: FieldProblem[] = [];
   const name = (field: FieldSpec) => (options.byColumn ? field.column : field.key);
   for (const field of FIELDS) {

@@ -140,6 +140,26 @@ describe('the consent ledger, the list and the history, on PostgreSQL', () => {
       );
       await expect(t.db.query(`DELETE FROM consent_events WHERE customer_id = $1`, [id])).rejects.toThrow(/append-only/);
     });
+
+    it('refuses entries for a customer that does not exist, and deletes the ledger with its customer', async () => {
+      const id = await insertCustomer(t.db);
+      const insert = (customerIds: string[]) =>
+        t.db.query(
+          `INSERT INTO consent_events (customer_id, channel, scope, state, source)
+           SELECT unnest($1::uuid[]), 'sms', 'all', 'revoked', 'api'`,
+          [customerIds],
+        );
+      const entries = async () =>
+        (await t.db.query(`SELECT count(*)::int AS n FROM consent_events WHERE customer_id = $1`, [id]))[0].n;
+
+      await expect(insert([id, '00000000-0000-4000-8000-00000000dead'])).rejects.toMatchObject({ code: '23503' });
+      expect(await entries()).toBe(0);
+      await insert([id, id]);
+      expect(await entries()).toBe(2);
+
+      await t.db.query(`DELETE FROM customers WHERE id = $1`, [id]);
+      expect(await entries()).toBe(0);
+    });
   });
 
   describe('DoNotContactService', () => {

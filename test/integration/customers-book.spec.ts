@@ -62,6 +62,14 @@ describe('seedCustomerBook (integration)', () => {
     });
   });
 
+  it('gives a customer inserted without an id a time-ordered one (UUIDv7)', async () => {
+    const [{ id }] = await db.query(
+      `INSERT INTO customers (external_ref, full_name) VALUES ('UUID-V7', 'Wang Fang') RETURNING id`,
+    );
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await db.query(`DELETE FROM customers WHERE id = $1`, [id]);
+  });
+
   it('rewrites the same customers when the book moves to another day', async () => {
     const moved = await seedCustomerBook(db, { customers: 1_000, seed: 9, today: '2025-04-14' });
     expect(moved.inserted).toBe(0);

@@ -122,6 +122,22 @@ describe('customer import (integration)', () => {
     expect(after.updated_at).toEqual(before.updated_at);
   });
 
+  it('upserts in an all-or-nothing import too, once a batch meets customers already in the book', async () => {
+    const first = [given('AU-1'), given('AU-2', {}, 1)];
+    expect(await run(csv(...first))).toMatchObject({ rowsInserted: 2 });
+
+    const second = [given('AU-0', {}, 2), { ...first[0], city: '杭州' }, first[1]];
+    const job = await run(csv(...second), 'all_or_nothing');
+
+    expect(job).toMatchObject({ status: 'succeeded', rowsInserted: 1, rowsUpdated: 1 });
+    const rows = await t.db.query(`SELECT external_ref, city FROM customers WHERE external_ref LIKE 'AU-%' ORDER BY 1`);
+    expect(rows).toEqual([
+      { external_ref: 'AU-0', city: second[0].city },
+      { external_ref: 'AU-1', city: '杭州' },
+      { external_ref: 'AU-2', city: first[1].city },
+    ]);
+  });
+
   it('stores text that needs escaping in COPY exactly as given', async () => {
     const attributes = { note: 'back\\slash, tab\tand\nnewline, "quotes", \\N', 中文: true };
     const row = given('E-1', { fullName: 'O\\Brien "Ted"', city: 'a,b', tags: ['x:y', '高价值'], attributes });

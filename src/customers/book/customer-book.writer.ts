@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SystemClock } from '../../common/clock';
 import { BatchResult, CustomerBatchWriter } from '../import/customer-batch.writer';
 import { BookOptions, generateCustomers } from './customer-book.generator';
 
@@ -17,7 +18,7 @@ export interface SeedOptions {
 export type SeedResult = BatchResult;
 
 /**
- * Loads a generated book through the import's own writer (COPY, then one upsert per batch), so
+ * Loads a generated book through the import's own writer (COPY; an upsert per batch once it meets existing customers), so
  * seeding again with the same options changes nothing, and a different seed or `today`
  * rewrites the same external references. Consent rows cite the seed as their evidence.
  */
@@ -27,9 +28,9 @@ export async function seedCustomerBook(db: DataSource, options: SeedOptions): Pr
     lanes: LANES,
     singleTransaction: false,
     evidence: { source: 'customer-book', seed: options.seed },
+    clock: new SystemClock(),
   });
   const totals: SeedResult = { inserted: 0, updated: 0 };
-  const now = new Date();
   let pending: Promise<void> = Promise.resolve();
   let queued = 0;
   let done = 0;
@@ -38,7 +39,7 @@ export async function seedCustomerBook(db: DataSource, options: SeedOptions): Pr
     await pending;
     const rows = queued;
     queued = 0;
-    pending = writer.flush(now).then((written) => {
+    pending = writer.flush().then((written) => {
       totals.inserted += written.inserted;
       totals.updated += written.updated;
       done += rows;

@@ -1,16 +1,19 @@
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
-import { CustomerRow } from '../customer-row.validator';
+import { Clock } from '../../common/clock';
+import { CONSENT_CHANNELS, CustomerRow } from '../customer-row.validator';
+import { CustomerIdGenerator } from './customer-id.generator';
 
 /**
- * Batches of one import lock their rows in external reference order within one statement, so
- * they cannot deadlock with each other; an all-or-nothing import holds its row locks across
- * batches, so it takes this lock exclusively and other imports' batches (shared) wait for it.
+ * An upsert locks its rows in external reference order within one statement, so upserts cannot
+ * deadlock with each other (two straight COPYs of the same new customers in different orders
+ * can: the loser is undone and upserts instead). An all-or-nothing import holds its row locks
+ * across batches, so it takes this lock exclusively and other imports' batches (shared) wait for it.
  */
 const IMPORT_WRITE_LOCK = 4_242_100;
 
-/** The profile columns an import sets, in the table's order (and the staging table's, after `row_number`). */
+/** The profile columns an import sets, in the table's order. */
 export const CUSTOMER_IMPORT_COLUMNS = [
   'external_ref', 'full_name', 'phone', 'email', 'locale', 'timezone', 'country', 'city', 'card_last4',
   'card_status', 'currency', 'credit_limit', 'statement_balance', 'minimum_due', 'paid_this_cycle',
@@ -18,18 +21,29 @@ export const CUSTOMER_IMPORT_COLUMNS = [
   'last_card_activity_at', 'tags', 'attributes',
 ] as const; // prettier-ignore
 
-const STAGING = 'customer_import_batch';
+/** A batch's two COPY streams, in the order of their lines. */
+const PROFILE_COLUMNS = `id, ${CUSTOMER_IMPORT_COLUMNS.join(', ')}, created_at, updated_at`;
+const CONSENT_COLUMNS = 'customer_id, channel, scope, state, source, evidence, at';
 
-const STAGING_TABLE = `
-  CREATE TEMP TABLE ${STAGING} (
-    row_number integer NOT NULL, external_ref text NOT NULL, full_name text NOT NULL, phone text, email text,
+const STAGED_PROFILES = 'customer_import_batch';
+const STAGED_CONSENT = 'customer_import_consent';
+
+const STAGING_TABLES = [
+  `CREATE TEMP TABLE ${STAGED_PROFILES} (
+    id uuid NOT NULL, external_ref text NOT NULL, full_name text NOT NULL, phone text, email text,
     locale text NOT NULL, timezone text NOT NULL, country text NOT NULL, city text, card_last4 text,
     card_status text NOT NULL, currency text NOT NULL, credit_limit bigint NOT NULL, statement_balance bigint NOT NULL,
     minimum_due bigint NOT NULL, paid_this_cycle bigint NOT NULL, statement_date date, due_date date,
     days_past_due integer NOT NULL, risk_level text NOT NULL, credit_score integer, card_issued_on date,
     last_card_activity_at timestamptz, tags text[] NOT NULL, attributes jsonb NOT NULL,
-    consent_sms text, consent_email text, consent_call text
-  )`;
+    created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL
+  )`,
+  // Evidence stays text until an entry is kept: reloading a file keeps none of them.
+  `CREATE TEMP TABLE ${STAGED_CONSENT} (
+    customer_id uuid NOT NULL, channel text NOT NULL, scope text NOT NULL, state text NOT NULL, source text NOT NULL,
+    evidence text NOT NULL, at timestamptz NOT NULL
+  )`,
+];
 
 const assignments = CUSTOMER_IMPORT_COLUMNS.slice(1)
   .map((column) => `${column} = EXCLUDED.${column}`)
@@ -42,43 +56,42 @@ const incoming = CUSTOMER_IMPORT_COLUMNS.slice(1)
   .join(', ');
 
 /**
- * One statement per batch. `batch`: the staged rows, the last one of a customer that appears
- * twice (ON CONFLICT may touch a row only once). `written`: the upsert, skipping profiles whose
- * imported fields are unchanged. `targets`: every staged row with its customer id — from the upsert's RETURNING, or
- * looked up for the unchanged ones. The consent rows follow: a new customer has no history to
- * compare with, an existing one gets a row only where the state differs from its latest.
- * $1: now, $2: evidence.
+ * A batch that meets customers already in the book: one statement. `batch`: the staged rows, the
+ * last one of a customer that appears twice (ON CONFLICT may touch a row only once; ids grow in
+ * file order). `written`: the upsert, skipping profiles whose imported fields are unchanged; a
+ * new customer keeps the id it was staged with. `targets`: each kept row's staged id with its
+ * customer's id — from the upsert's RETURNING, or looked up for the unchanged ones. The consent
+ * rows follow, in file order: a new customer has no history to compare with, an existing one gets
+ * a row only where the state differs from its latest.
  */
 const UPSERT_WITH_CONSENT = `
   WITH batch AS (
-    SELECT DISTINCT ON (external_ref) * FROM pg_temp.${STAGING} ORDER BY external_ref, row_number DESC
+    SELECT DISTINCT ON (external_ref) * FROM pg_temp.${STAGED_PROFILES} ORDER BY external_ref, id DESC
   ),
   written AS (
-    INSERT INTO customers AS c (${CUSTOMER_IMPORT_COLUMNS.join(', ')}, created_at, updated_at)
-    SELECT ${CUSTOMER_IMPORT_COLUMNS.join(', ')}, $1, $1 FROM batch
+    INSERT INTO customers AS c (${PROFILE_COLUMNS})
+    SELECT ${PROFILE_COLUMNS} FROM batch
     ORDER BY external_ref
     ON CONFLICT (external_ref) DO UPDATE SET ${assignments}, updated_at = EXCLUDED.updated_at
     WHERE (${current}) IS DISTINCT FROM (${incoming})
     RETURNING c.id, c.external_ref, (c.xmax = 0) AS inserted
   ),
   targets AS (
-    SELECT id, external_ref, inserted FROM written
-    UNION ALL
-    SELECT (SELECT c.id FROM customers c WHERE c.external_ref = s.external_ref), s.external_ref, false
-    FROM batch s
-    WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.external_ref = s.external_ref)
+    SELECT b.id AS staged_id,
+           coalesce(w.id, (SELECT c.id FROM customers c WHERE c.external_ref = b.external_ref)) AS id,
+           coalesce(w.inserted, false) AS inserted
+    FROM batch b LEFT JOIN written w ON w.external_ref = b.external_ref
   ),
   consent AS (
-    INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, at)
-    SELECT t.id, v.channel, 'marketing', v.state, 'import', $2::jsonb || jsonb_build_object('row', s.row_number), $1
-    FROM targets t
-    JOIN batch s ON s.external_ref = t.external_ref
-    CROSS JOIN LATERAL (VALUES ('sms', s.consent_sms), ('email', s.consent_email), ('call', s.consent_call)) AS v (channel, state)
-    WHERE v.state IS NOT NULL
-      AND (t.inserted OR v.state IS DISTINCT FROM (
-        SELECT e.state FROM consent_events e
-        WHERE e.customer_id = t.id AND e.channel = v.channel AND e.scope = 'marketing'
-        ORDER BY e.at DESC, e.id DESC LIMIT 1))
+    INSERT INTO consent_events (${CONSENT_COLUMNS})
+    SELECT t.id, s.channel, s.scope, s.state, s.source, s.evidence::jsonb, s.at
+    FROM pg_temp.${STAGED_CONSENT} s
+    JOIN targets t ON t.staged_id = s.customer_id
+    WHERE t.inserted OR s.state IS DISTINCT FROM (
+      SELECT e.state FROM consent_events e
+      WHERE e.customer_id = t.id AND e.channel = s.channel AND e.scope = s.scope
+      ORDER BY e.at DESC, e.id DESC LIMIT 1)
+    ORDER BY s.customer_id, array_position(ARRAY['${CONSENT_CHANNELS.join("', '")}'], s.channel)
   )
   SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`;
 
@@ -100,30 +113,82 @@ export interface WriterOptions {
   /** One transaction for everything (all-or-nothing), else one per batch and lane. */
   singleTransaction: boolean;
   evidence: ConsentEvidence;
+  /** Stamps each batch's rows (created_at, updated_at, the consent entries' time) when its first row is added. */
+  clock: Clock;
 }
 
-/** COPY lines are joined this many at a time, so a batch is a few large strings rather than many small ones to keep alive. */
-const LINES_PER_CHUNK = 256;
+/**
+ * One COPY stream's text for the batch being built, written as UTF-8 into a buffer as each line
+ * is made. Lines die young, and a batch waiting to be sent lives outside the JavaScript heap:
+ * kept as strings until the flush, a batch was most of what the garbage collector worked on.
+ */
+class CopyBuffer {
+  private buffer: Buffer | undefined;
+  private length = 0;
+  private capacity = 1 << 20;
+
+  push(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = line.length * 3;
+    if (!this.buffer || this.length + room > this.buffer.length) this.grow(room);
+    this.length += this.buffer!.write(line, this.length);
+  }
+
+  /** The text so far; the next line starts a new buffer, as this one may still be on its way to the database. */
+  take(): Buffer[] {
+    const text = this.buffer && this.length ? [this.buffer.subarray(0, this.length)] : [];
+    this.buffer = undefined;
+    this.length = 0;
+    return text;
+  }
+
+  private grow(room: number): void {
+    while (this.length + room > this.capacity) this.capacity *= 2;
+    const bigger = Buffer.allocUnsafe(this.capacity);
+    this.buffer?.copy(bigger, 0, 0, this.length);
+    this.buffer = bigger;
+  }
+}
 
 interface Lane {
   runner: QueryRunner;
   client: PoolClient;
-  /** The batch so far: COPY text in chunks, and the lines not yet joined into one. */
-  chunks: string[];
-  lines: string[];
+  profiles: CopyBuffer;
+  consent: CopyBuffer;
+  rows: number;
+}
+
+interface Batch {
+  profiles: Buffer[];
+  consent: Buffer[];
+  rows: number;
 }
 
 /**
- * Writes validated rows in batches: COPY into a session-local staging table per connection,
- * then one statement (upsert and consent, above) per batch. Profiles whose imported fields did
- * not change are not rewritten, and consent is recorded only where it differs from the
- * customer's latest marketing consent on that channel, so loading a file twice changes nothing.
+ * Writes validated rows in batches, each row encoded once as COPY text: the profile with an id
+ * made here, and its consent entries citing that id. While the import meets only new customers
+ * a batch is COPY'd straight into `customers` and `consent_events`. The first batch that meets
+ * an existing external reference (or names one twice) fails on the unique key and is undone;
+ * it, and every batch after it, is COPY'd into session-local staging tables and written by one
+ * upsert-with-consent statement, which leaves unchanged profiles alone and records consent only
+ * where it differs from the customer's latest marketing consent on that channel — so loading a
+ * file twice changes nothing.
  */
 export class CustomerBatchWriter {
+  private readonly ids = new CustomerIdGenerator();
+  /** `{"importId":"…","row":` as COPY text: each consent entry's evidence, up to its row number. */
+  private readonly evidencePrefix: string;
+  private stamp: string | undefined;
+  /** Until a batch meets an existing customer, batches skip the staging tables. */
+  private onlyNewSoFar = true;
+
   private constructor(
     private readonly lanes: Lane[],
     private readonly options: WriterOptions,
-  ) {}
+  ) {
+    const evidence = JSON.stringify(options.evidence);
+    this.evidencePrefix = text(`${evidence.slice(0, -1)}${evidence === '{}' ? '' : ','}"row":`);
+  }
 
   static async open(db: DataSource, options: WriterOptions): Promise<CustomerBatchWriter> {
     if (options.singleTransaction && options.lanes !== 1) throw new RangeError('a single transaction has a single lane');
@@ -132,15 +197,16 @@ export class CustomerBatchWriter {
     try {
       for (let i = 0; i < options.lanes; i++) {
         const runner = db.createQueryRunner();
-        lanes.push({ runner, client: (await runner.connect()) as PoolClient, chunks: [], lines: [] });
+        const client = (await runner.connect()) as PoolClient;
+        lanes.push({ runner, client, profiles: new CopyBuffer(), consent: new CopyBuffer(), rows: 0 });
       }
       for (const { client } of lanes) {
         if (options.singleTransaction) {
           await client.query('BEGIN');
           await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_WRITE_LOCK]);
         }
-        await client.query(`DROP TABLE IF EXISTS pg_temp.${STAGING}`);
-        await client.query(STAGING_TABLE);
+        await client.query(`DROP TABLE IF EXISTS pg_temp.${STAGED_PROFILES}, pg_temp.${STAGED_CONSENT}`);
+        for (const table of STAGING_TABLES) await client.query(table);
       }
       return writer;
     } catch (error) {
@@ -152,22 +218,21 @@ export class CustomerBatchWriter {
   /** Queues a row for the next flush. */
   add(row: CustomerRow, rowNumber: number): void {
     const lane = this.lanes.length === 1 ? this.lanes[0] : this.lanes[hash(row.externalRef) % this.lanes.length];
-    lane.lines.push(encodeCopyLine(row, rowNumber));
-    if (lane.lines.length === LINES_PER_CHUNK) {
-      lane.chunks.push(lane.lines.join(''));
-      lane.lines = [];
-    }
+    const stamp = (this.stamp ??= this.options.clock.now().toISOString());
+    const id = this.ids.next();
+    lane.profiles.push(encodeProfileLine(id, row, stamp));
+    const { sms, email, call } = row.consent;
+    if (sms) lane.consent.push(this.consentLine(id, 'sms', sms, rowNumber, stamp));
+    if (email) lane.consent.push(this.consentLine(id, 'email', email, rowNumber, stamp));
+    if (call) lane.consent.push(this.consentLine(id, 'call', call, rowNumber, stamp));
+    lane.rows++;
   }
 
   /** Writes the rows queued so far (taken at once, so adding may go on meanwhile), every lane in parallel. */
-  async flush(now: Date): Promise<BatchResult> {
-    const batches = this.lanes.map((lane) => {
-      const chunks = lane.lines.length ? [...lane.chunks, lane.lines.join('')] : lane.chunks;
-      lane.chunks = [];
-      lane.lines = [];
-      return chunks;
-    });
-    const results = await Promise.all(this.lanes.map((lane, i) => this.write(lane.client, batches[i], now)));
+  async flush(): Promise<BatchResult> {
+    const batches = this.lanes.map((lane) => this.take(lane));
+    this.stamp = undefined;
+    const results = await Promise.all(this.lanes.map((lane, i) => this.write(lane.client, batches[i])));
     return results.reduce((sum, r) => ({ inserted: sum.inserted + r.inserted, updated: sum.updated + r.updated }), {
       inserted: 0,
       updated: 0,
@@ -176,16 +241,14 @@ export class CustomerBatchWriter {
 
   /** Drops the rows queued since the last flush. */
   discard(): void {
-    for (const lane of this.lanes) {
-      lane.chunks = [];
-      lane.lines = [];
-    }
+    for (const lane of this.lanes) this.take(lane);
+    this.stamp = undefined;
   }
 
   /** Keeps everything written (ending the single transaction, if there is one) and returns the connections. */
   async commit(): Promise<void> {
     for (const { client } of this.lanes) {
-      await client.query(`DROP TABLE pg_temp.${STAGING}`);
+      await client.query(`DROP TABLE pg_temp.${STAGED_PROFILES}, pg_temp.${STAGED_CONSENT}`);
       if (this.options.singleTransaction) await client.query('COMMIT');
     }
     await this.release();
@@ -196,10 +259,20 @@ export class CustomerBatchWriter {
     await Promise.all(
       this.lanes.map(async ({ client }) => {
         await client.query('ROLLBACK').catch(() => undefined);
-        await client.query(`DROP TABLE IF EXISTS pg_temp.${STAGING}`).catch(() => undefined);
+        await client.query(`DROP TABLE IF EXISTS pg_temp.${STAGED_PROFILES}, pg_temp.${STAGED_CONSENT}`).catch(() => undefined);
       }),
     );
     await this.release();
+  }
+
+  private consentLine(id: string, channel: string, state: string, rowNumber: number, stamp: string): string {
+    return `${id}\t${channel}\tmarketing\t${state}\timport\t${this.evidencePrefix}${rowNumber}}\t${stamp}\n`;
+  }
+
+  private take(lane: Lane): Batch {
+    const batch = { profiles: lane.profiles.take(), consent: lane.consent.take(), rows: lane.rows };
+    lane.rows = 0;
+    return batch;
   }
 
   private async release(): Promise<void> {
@@ -207,23 +280,62 @@ export class CustomerBatchWriter {
     this.lanes.length = 0;
   }
 
-  private async write(client: PoolClient, chunks: string[], now: Date): Promise<BatchResult> {
-    if (!chunks.length) return { inserted: 0, updated: 0 };
-    if (!this.options.singleTransaction) {
+  private async write(client: PoolClient, batch: Batch): Promise<BatchResult> {
+    if (!batch.rows) return { inserted: 0, updated: 0 };
+    await this.begin(client);
+    if (this.onlyNewSoFar) {
+      try {
+        await copy(client, `COPY customers (${PROFILE_COLUMNS}) FROM STDIN`, batch.profiles);
+        await copy(client, `COPY consent_events (${CONSENT_COLUMNS}) FROM STDIN`, batch.consent);
+        await this.end(client);
+        return { inserted: batch.rows, updated: 0 };
+      } catch (error) {
+        if (!metExistingCustomer(error)) throw error;
+        this.onlyNewSoFar = false;
+        await this.undo(client);
+        await this.begin(client);
+      }
+    }
+    await client.query(`TRUNCATE pg_temp.${STAGED_PROFILES}, pg_temp.${STAGED_CONSENT}`);
+    await copy(client, `COPY pg_temp.${STAGED_PROFILES} FROM STDIN`, batch.profiles);
+    await copy(client, `COPY pg_temp.${STAGED_CONSENT} FROM STDIN`, batch.consent);
+    const { rows } = await client.query<BatchResult>(UPSERT_WITH_CONSENT);
+    await this.end(client);
+    return rows[0];
+  }
+
+  /** A batch is its own transaction, or, inside the single one, a savepoint that a failed fast path returns to. */
+  private async begin(client: PoolClient): Promise<void> {
+    if (this.options.singleTransaction) {
+      await client.query('SAVEPOINT import_batch');
+    } else {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock_shared($1)', [IMPORT_WRITE_LOCK]);
     }
-    await client.query(`TRUNCATE pg_temp.${STAGING}`);
-    await copy(client, chunks);
-    const { rows } = await client.query<BatchResult>(UPSERT_WITH_CONSENT, [now, JSON.stringify(this.options.evidence)]);
-    if (!this.options.singleTransaction) await client.query('COMMIT');
-    return rows[0];
+  }
+
+  private async end(client: PoolClient): Promise<void> {
+    await client.query(this.options.singleTransaction ? 'RELEASE SAVEPOINT import_batch' : 'COMMIT');
+  }
+
+  private async undo(client: PoolClient): Promise<void> {
+    await client.query(this.options.singleTransaction ? 'ROLLBACK TO SAVEPOINT import_batch' : 'ROLLBACK');
   }
 }
 
-function copy(client: PoolClient, chunks: string[]): Promise<void> {
+/**
+ * A straight COPY of new customers ran into one already there (or a reference the batch names
+ * twice), or into another import's batch writing the same new customers in another order.
+ */
+function metExistingCustomer(error: unknown): boolean {
+  const { code, table } = error as { code?: string; table?: string };
+  return (code === '23505' && table === 'customers') || code === '40P01';
+}
+
+function copy(client: PoolClient, statement: string, chunks: Buffer[]): Promise<void> {
+  if (!chunks.length) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(`COPY pg_temp.${STAGING} FROM STDIN`));
+    const stream = client.query(copyFrom(statement));
     stream.on('error', reject);
     stream.on('finish', resolve);
     for (const chunk of chunks) stream.write(chunk);
@@ -238,18 +350,17 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** One validated row as a line of PostgreSQL's COPY text format, in the staging table's column order. */
-export function encodeCopyLine(row: CustomerRow, rowNumber: number): string {
+/** One validated profile as a line of PostgreSQL's COPY text format: `PROFILE_COLUMNS`, in order. */
+export function encodeProfileLine(id: string, row: CustomerRow, stamp: string): string {
   // Tags are letters, digits and _.:- only (see the validator), so quoting each is enough.
   const tags = row.tags.length ? `{"${row.tags.join('","')}"}` : '{}';
   return (
-    `${rowNumber}\t${text(row.externalRef)}\t${text(row.fullName)}\t${nullable(row.phone)}\t${nullable(row.email)}\t` +
+    `${id}\t${text(row.externalRef)}\t${text(row.fullName)}\t${nullable(row.phone)}\t${nullable(row.email)}\t` +
     `${row.locale}\t${row.timezone}\t${row.country}\t${nullable(row.city)}\t${nullable(row.cardLast4)}\t${row.cardStatus}\t` +
     `${row.currency}\t${row.creditLimit}\t${row.statementBalance}\t${row.minimumDue}\t${row.paidThisCycle}\t` +
     `${nullable(row.statementDate)}\t${nullable(row.dueDate)}\t${row.daysPastDue}\t${row.riskLevel}\t` +
     `${row.creditScore ?? NULL}\t${nullable(row.cardIssuedOn)}\t${row.lastCardActivityAt?.toISOString() ?? NULL}\t` +
-    `${tags}\t${text(JSON.stringify(row.attributes))}\t` +
-    `${row.consent.sms ?? NULL}\t${row.consent.email ?? NULL}\t${row.consent.call ?? NULL}\n`
+    `${tags}\t${text(JSON.stringify(row.attributes))}\t${stamp}\t${stamp}\n`
   );
 }
 

@@ -51,8 +51,9 @@ export class CustomerImportRunner {
         lanes: allOrNothing ? 1 : PARTIAL_IMPORT_LANES,
         singleTransaction: allOrNothing,
         evidence: { importId: job.id },
+        clock: this.clock,
       });
-      checkpoints = new Checkpoints(job.id, source, reader, writer, this.recorder, this.clock, allOrNothing);
+      checkpoints = new Checkpoints(job.id, source, reader, writer, this.recorder, allOrNothing);
       let unreadable: DomainError | undefined;
       try {
         for await (const records of reader.read(source.body)) {
@@ -127,7 +128,6 @@ class Checkpoints {
     private readonly reader: ImportFileReader,
     private readonly writer: CustomerBatchWriter,
     private readonly recorder: ImportJobRecorder,
-    private readonly clock: Clock,
     private readonly allOrNothing: boolean,
   ) {}
 
@@ -161,7 +161,7 @@ class Checkpoints {
     let written: Promise<BatchResult> = Promise.resolve({ inserted: 0, updated: 0 });
     // An all-or-nothing import with a refused row will be rolled back: writing more is wasted work.
     if (this.allOrNothing && this.counts.rejectedCount > 0) this.writer.discard();
-    else written = this.writer.flush(this.clock.now());
+    else written = this.writer.flush();
     this.inFlight = this.record(written, refused, progress);
     // Awaited at the next checkpoint or by `settled`; this keeps it from counting as unhandled meanwhile.
     this.inFlight.catch(() => undefined);
