@@ -31,6 +31,6 @@ import { UrgentGate } from './urgent-gate';
     DispatchLoop,
     UrgentGate,
   ],
-  exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes],
+  exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes, UrgentGate],
 })
 export class DispatchModule {}

@@ -27,4 +27,21 @@ describe('UrgentGate', () => {
     gate.leave();
     await expect(gate.clear()).resolves.toBeUndefined();
   });
+
+  it('holds bulk work at most a quarter of a second, so a stream of urgent work cannot starve it', async () => {
+    jest.useFakeTimers();
+    try {
+      const gate = new UrgentGate();
+      gate.enter();
+      let released = false;
+      const held = gate.clear().then(() => (released = true));
+      await jest.advanceTimersByTimeAsync(249);
+      expect(released).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await held;
+      expect(released).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

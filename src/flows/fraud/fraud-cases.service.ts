@@ -7,6 +7,7 @@ import { DomainError, NotFoundError } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { RiskLevel } from '../../customers/customer.entity';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
+import { UrgentGate } from '../../dispatch/urgent-gate';
 import { AGENT_TASK_PRIORITY, AgentTasksRepository } from './agent-tasks.repository';
 import { CoreNotice, CoreNoticeSender } from './core-notice.sender';
 import { PostTransactionDto } from './dto/post-transaction.dto';
@@ -72,11 +73,21 @@ export class FraudCasesService {
     private readonly outbox: OutboxRepository,
     private readonly agentTasks: AgentTasksRepository,
     private readonly notices: CoreNoticeSender,
+    private readonly urgent: UrgentGate,
   ) {}
 
   /** Records a transaction and runs the rules; a hit opens a case. Posting the same reference again returns the first answer. */
   async ingest(dto: PostTransactionDto): Promise<TransactionDecision> {
-    const now = this.clock.now();
+    // The core system waits for the decision, and a suspect's customer for the SMS: bulk sending gives way.
+    this.urgent.enter();
+    try {
+      return await this.decide(dto, this.clock.now());
+    } finally {
+      this.urgent.leave();
+    }
+  }
+
+  private async decide(dto: PostTransactionDto, now: Date): Promise<TransactionDecision> {
     const { decision, notice } = await this.db.transaction(async (manager) => {
       // The cardholder's row lock serialises their transactions: velocity sees every earlier one.
       const [customer] = await manager.query(
