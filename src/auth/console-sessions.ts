@@ -52,10 +52,14 @@ export class ConsoleSessions {
     private readonly config: AppConfig,
   ) {}
 
-  /** The user whose password this is, or nothing — as slowly for an unknown name as for a wrong password. */
+  /**
+   * The person whose password this is, or nothing — as slowly for an unknown name as for a wrong
+   * password. Integrations are systems with keys: they never sign in to the console.
+   */
   async checkPassword(username: string, password: string): Promise<string | undefined> {
     const [user] = await this.db.query(
-      `SELECT id, password_hash AS "passwordHash" FROM users WHERE lower(username) = lower($1) AND NOT disabled`,
+      `SELECT id, password_hash AS "passwordHash" FROM users
+        WHERE lower(username) = lower($1) AND NOT disabled AND role <> 'integration'`,
       [username],
     );
     const matches = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);

@@ -86,6 +86,11 @@ describe('console sign-in, sessions and CSRF', () => {
     });
   });
 
+  it('never signs in an integration, even one given a password: systems use keys', async () => {
+    const core = await t.consoleUser('integration');
+    expect((await signIn(core.username, core.password)).status).toBe(401);
+  });
+
   it('refuses a sign-in form whose token does not match its cookie', async () => {
     const ops = await t.consoleUser('ops');
     const page = await t.http.get('/console/sign-in');

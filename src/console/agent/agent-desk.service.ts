@@ -14,6 +14,7 @@ import { describeReason } from '../../compliance/reason.messages';
 import { AppConfig } from '../../config/app-config';
 import { Customer } from '../../customers/customer.entity';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
+import { FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';

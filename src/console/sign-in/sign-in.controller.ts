@@ -5,7 +5,7 @@ import { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ConsoleSessions, readCookie, sameToken, sessionCookieName } from '../../auth/console-sessions';
 import { Public, Roles } from '../../auth/roles.decorator';
-import { ROLES } from '../../auth/role';
+import { Role } from '../../auth/role';
 import { AppConfig } from '../../config/app-config';
 import { LOCALES, Locale } from '../../customers/customer.entity';
 import { ConsolePages } from '../console-page.decorator';
@@ -14,6 +14,8 @@ import { localeFromAcceptLanguage } from '../i18n/messages';
 import { LocaleForm, SignInForm } from './sign-in.form';
 
 const SIGN_IN_COOKIE = 'herald_sign_in';
+/** Everyone who may sign in: people, not integrations. */
+const PEOPLE: Role[] = ['admin', 'campaign_manager', 'agent', 'ops'];
 
 /** Signing in and out, and the language a person reads the console in. */
 @ConsolePages()
@@ -27,7 +29,7 @@ export class SignInController {
   ) {}
 
   @Get()
-  @Roles(...ROLES)
+  @Roles(...PEOPLE)
   home(@Req() request: Request, @Res() response: Response) {
     response.redirect(303, homeFor(request.consoleSession!.role));
   }
@@ -70,7 +72,7 @@ export class SignInController {
   }
 
   @Post('sign-out')
-  @Roles(...ROLES)
+  @Roles(...PEOPLE)
   async signOut(@Req() request: Request, @Res() response: Response) {
     const token = readCookie(request.headers.cookie, sessionCookieName(this.config));
     if (token) await this.sessions.close(token);
@@ -79,7 +81,7 @@ export class SignInController {
   }
 
   @Post('locale')
-  @Roles(...ROLES)
+  @Roles(...PEOPLE)
   async setLocale(@Req() request: Request, @Res() response: Response, @Body() form: LocaleForm) {
     await this.db.query(`UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, [
       request.principal!.userId,
