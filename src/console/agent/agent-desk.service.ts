@@ -247,12 +247,7 @@ export class AgentDeskService {
     return open ? this.fraudCases.get(open.id) : undefined;
   }
 
-  private async script(
-    task: TaskRow,
-    customer: Customer,
-    purpose: ContactPurpose,
-    fraudCase?: { transaction: { reference: string; amount: number; currency: string; merchant: string }; transactionId: string },
-  ) {
+  private async script(task: TaskRow, customer: Customer, purpose: ContactPurpose, fraudCase?: FraudCaseView) {
     const key = taskScript(task.templateKey, purpose);
     if (!key) return { error: `no agent script for ${purpose} calls` };
     const variables: Record<string, unknown> = {};
