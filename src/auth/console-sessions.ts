@@ -33,6 +33,12 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/** The person behind a session row (`user_id`, `csrf_token`) a CTE hands on. */
+const SESSION_OF = (cte: string) =>
+  `SELECT u.id AS "userId", u.username, u.role, u.display_name AS "displayName", u.locale, s.csrf_token AS "csrfToken"
+     FROM ${cte} s JOIN users u ON u.id = s.user_id
+    WHERE NOT u.disabled`;
+
 const hash = (token: string) => createHash('sha256').update(token).digest();
 const newToken = () => randomBytes(32).toString('base64url');
 
@@ -66,15 +72,18 @@ export class ConsoleSessions {
     return matches && user?.passwordHash ? user.id : undefined;
   }
 
-  async open(userId: string): Promise<string> {
+  /** A new session for the person: the token for their cookie, and the session as `resume` will give it. */
+  async open(userId: string): Promise<{ token: string; session: ConsoleSession }> {
     const token = newToken();
-    const now = this.clock.now();
-    await this.db.query(
-      `INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
-       VALUES ($1, $2, $3, $4, $4, $4::timestamptz + make_interval(mins => $5))`,
-      [hash(token), userId, newToken(), now, this.config.console.sessionIdleMinutes],
+    const [session] = await this.db.query(
+      `WITH opened AS (
+         INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $4, $4::timestamptz + make_interval(mins => $5))
+         RETURNING user_id, csrf_token)
+       ${SESSION_OF('opened')}`,
+      [hash(token), userId, newToken(), this.clock.now(), this.config.console.sessionIdleMinutes],
     );
-    return token;
+    return { token, session };
   }
 
   /** The session's person, its expiry pushed on; nothing if it expired or the user was disabled. */
@@ -85,9 +94,7 @@ export class ConsoleSessions {
             SET last_seen_at = $2, expires_at = $2::timestamptz + make_interval(mins => $3)
           WHERE s.token_hash = $1 AND s.expires_at > $2
           RETURNING s.user_id, s.csrf_token)
-       SELECT u.id AS "userId", u.username, u.role, u.display_name AS "displayName", u.locale, r.csrf_token AS "csrfToken"
-         FROM renewed r JOIN users u ON u.id = r.user_id
-        WHERE NOT u.disabled`,
+       ${SESSION_OF('renewed')}`,
       [hash(token), this.clock.now(), this.config.console.sessionIdleMinutes],
     );
     return row;

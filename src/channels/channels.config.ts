@@ -1,3 +1,4 @@
+import { E164 } from '../common/e164';
 import { EnvReader } from '../config/env-reader';
 
 export interface TwilioSettings {
@@ -41,7 +42,7 @@ export interface ChannelsConfig {
 const FORMATS: Record<string, [RegExp, string]> = {
   TWILIO_ACCOUNT_SID: [/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits'],
   TWILIO_MESSAGING_SERVICE_SID: [/^MG[0-9a-fA-F]{32}$/, 'MG followed by 32 hex digits'],
-  TWILIO_FROM_NUMBER: [/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +8613800138000'],
+  TWILIO_FROM_NUMBER: [E164, 'a phone number in E.164, e.g. +8613800138000'],
   MAIL_FROM: [
     /^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/,
     'an address, optionally named: Herald <herald@example.com>',

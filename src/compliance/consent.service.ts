@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Principal } from '../auth/role';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { hydrateEntity } from '../database/entity-row.mapper';
 import { PreparedStatement } from '../database/prepared-statement';
 import { Page, PageQuery } from '../common/pagination';
 import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
@@ -41,15 +42,16 @@ export interface ConsentOverview {
  */
 const LATEST_FIRST = `at DESC, (state = 'revoked') DESC, id DESC`;
 
-const APPEND_LOCKED = new PreparedStatement<{ changed: boolean }>(
+/** The entry, and whether it changed the state: the previous entry is read in the same statement. */
+const APPEND_LOCKED = new PreparedStatement<Record<string, unknown> & { changed: boolean }>(
   'consent.append-locked',
   `WITH previous AS (
      SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1
    ), appended AS (
      INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, actor_id, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
    )
-   SELECT (SELECT state FROM previous) IS DISTINCT FROM $4 AS changed FROM appended`,
+   SELECT appended.*, (SELECT state FROM previous) IS DISTINCT FROM $4 AS changed FROM appended`,
 );
 
 /** A consent time a little ahead of ours is clock skew; further ahead it is a mistake. */
@@ -81,32 +83,15 @@ export class ConsentService {
     if (!manager) return this.db.transaction((m) => this.record(input, m));
     const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
     if (!customer) throw new NotFoundError('customer', input.customerId);
-    const [previous] = await manager.query(
-      `SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1`,
-      [input.customerId, input.channel, input.scope],
-    );
-    const event = await manager.getRepository(ConsentEvent).save(
-      manager.getRepository(ConsentEvent).create({
-        customerId: input.customerId,
-        channel: input.channel,
-        scope: input.scope,
-        state: input.state,
-        source: input.source,
-        evidence: input.evidence ?? {},
-        actorId: input.actorId ?? null,
-        at: input.at ?? this.clock.now(),
-      }),
-    );
-    return { event, changed: previous?.state !== input.state };
+    return this.appendLocked(manager, input);
   }
 
   /**
    * `record` for a caller that already holds the customer's row lock (FOR NO KEY UPDATE) in the
    * transaction of `manager`, in one statement: the inbound SMS keywords, on their hot path.
-   * Says whether the state changed.
    */
-  async appendLocked(manager: EntityManager, input: NewConsentEvent): Promise<boolean> {
-    const [{ changed }] = await APPEND_LOCKED.run(manager, [
+  async appendLocked(manager: EntityManager, input: NewConsentEvent): Promise<RecordedConsent> {
+    const [{ changed, ...row }] = await APPEND_LOCKED.run(manager, [
       input.customerId,
       input.channel,
       input.scope,
@@ -116,7 +101,7 @@ export class ConsentService {
       input.actorId ?? null,
       input.at ?? this.clock.now(),
     ]);
-    return changed;
+    return { event: hydrateEntity(this.db, ConsentEvent, row), changed };
   }
 
   /**

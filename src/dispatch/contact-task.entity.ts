@@ -14,8 +14,19 @@ export const TEMPLATE_CHANNEL = { sms: 'sms', email: 'email', call: 'voice' } as
 >;
 
 /** As the contact_tasks status CHECK lists them. */
-export type TaskStatus =
-  'pending' | 'claimed' | 'sending' | 'sent' | 'failed' | 'suppressed' | 'expired' | 'cancelled' | 'skipped' | 'unknown';
+export const TASK_STATUSES = [
+  'pending',
+  'claimed',
+  'sending',
+  'sent',
+  'failed',
+  'suppressed',
+  'expired',
+  'cancelled',
+  'skipped',
+  'unknown',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Urgent work first: a fraud alert never waits behind a promotion. */
 export const PURPOSE_PRIORITY: Record<ContactPurpose, number> = { fraud: 300, collections: 200, service: 100, marketing: 0 };

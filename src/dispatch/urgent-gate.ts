@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
 
-/**
- * Urgent work first, inside one process: while the urgent lane has a batch in hand (or a card
- * transaction is being screened), the bulk lane starts no new send, render or batch write. Both share one event loop, and a bulk batch keeps it
- * full (dozens of provider calls in flight): a fraud alert's handful of round trips would each
- * queue behind them. Sends already in flight finish; nothing is dropped, only held.
- */
 /** However much urgent work there is, bulk work waits at most this long per step: it is held, never starved. */
 const MAX_HOLD_MS = 250;
 
+/**
+ * Urgent work first, inside one process: while the urgent lane has a batch in hand (or a card
+ * transaction is being screened), the bulk lane starts no new send, render or batch write. Both
+ * share one event loop, and a bulk batch keeps it full (dozens of provider calls in flight): a
+ * fraud alert's handful of round trips would each queue behind them. Sends already in flight
+ * finish; nothing is dropped, only held.
+ */
 @Injectable()
 export class UrgentGate {
   private working = 0;
   private waiting: (() => void)[] = [];
 
-  /** Urgent work starts: the urgent lane's batch, or a fraud case being opened. */
+  /** Urgent work starts: the urgent lane's batch, or a card transaction being screened. */
   enter(): void {
     this.working++;
   }

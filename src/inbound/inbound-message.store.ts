@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Customer } from '../customers/customer.entity';
-import { hydrateCustomer } from '../customers/customer-row.mapper';
+import { hydrateEntity } from '../database/entity-row.mapper';
 import { PreparedStatement } from '../database/prepared-statement';
 import { OpenCase } from '../flows/fraud/fraud-cases.service';
 
@@ -122,7 +122,7 @@ export class InboundMessageStore {
     ]);
     return {
       stored: row.stored,
-      customer: row.id ? hydrateCustomer(this.db, row) : null,
+      customer: row.id ? hydrateEntity(this.db, Customer, row) : null,
       openCases: row.openCases.map((c) => ({
         id: c.id,
         reference: c.reference,
@@ -143,7 +143,7 @@ export class InboundMessageStore {
    */
   async lockSender(manager: EntityManager, sms: InboundSms): Promise<{ seen: boolean; customer: Customer | null }> {
     const [row] = await LOCK_SENDER.run(manager, [sms.messageSid, sms.from]);
-    return { seen: row.seen, customer: row.id ? hydrateCustomer(this.db, row) : null };
+    return { seen: row.seen, customer: row.id ? hydrateEntity(this.db, Customer, row) : null };
   }
 
   /** Keeps a message on the sender's timeline and logs its reply; false for a MessageSid seen before. */

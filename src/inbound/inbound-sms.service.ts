@@ -66,15 +66,17 @@ export class InboundSmsService {
       if (seen) return undefined;
       const changed =
         customer !== null &&
-        (await this.consent.appendLocked(manager, {
-          customerId: customer.id,
-          channel: 'sms',
-          scope: change.scope,
-          state: change.state,
-          source: 'sms_keyword',
-          evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
-          at: now,
-        }));
+        (
+          await this.consent.appendLocked(manager, {
+            customerId: customer.id,
+            channel: 'sms',
+            scope: change.scope,
+            state: change.state,
+            source: 'sms_keyword',
+            evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
+            at: now,
+          })
+        ).changed;
       const reply = changed ? { template: change.confirmation, versions: this.replies.versions(change.confirmation) } : undefined;
       const stored = await this.store.keep(
         manager,

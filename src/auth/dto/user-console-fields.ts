@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { E164 } from '../../common/e164';
 import { LOCALES } from '../../customers/customer.entity';
 
 /** The console password: long rather than clever (NIST SP 800-63B); hashed with scrypt. */
@@ -16,7 +17,7 @@ export const AgentPhoneField = () =>
   applyDecorators(
     ApiPropertyOptional({ description: 'E.164; click-to-call rings it before bridging the customer', example: '+8613800000001' }),
     IsOptional(),
-    Matches(/^\+[1-9][0-9]{6,14}$/, { message: 'must be a phone number in E.164' }),
+    Matches(E164, { message: 'must be a phone number in E.164' }),
   );
 
 export const ConsoleLocaleField = () =>

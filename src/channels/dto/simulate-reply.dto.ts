@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-
-const E164 = /^\+[1-9][0-9]{6,14}$/;
+import { E164 } from '../../common/e164';
 
 export class SimulateReplyDto {
   @ApiProperty({ example: '+8613800138000', description: "the customer's phone, E.164" })

@@ -1,13 +1,10 @@
-import { Transform } from 'class-transformer';
 import { DateTime } from 'luxon';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ValidationFailedError } from '../../common/domain-error';
 import { PageQuery } from '../../common/pagination';
 import { CHANNELS, ContactChannel } from '../../dispatch/contact-task.entity';
 import { Disposition, DISPOSITIONS } from '../../flows/outcomes/disposition.rules';
-
-/** A form's empty input is "not given", as an API client would omit the field. */
-const EmptyIsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
+import { EmptyIsAbsent } from '../form-fields';
 
 /** The disposition form as the browser posts it: amounts in major units, times in the customer's zone. */
 export class DispositionForm {

@@ -2,9 +2,8 @@ import { Transform, Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES } from '../../dispatch/contact-task.entity';
 import { STEP_CONDITIONS, StepCondition } from '../../campaigns/campaign.entity';
+import { EmptyIsAbsent } from '../form-fields';
 
-/** A form's empty input is "not given", as an API client would omit the field. */
-const EmptyIsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
 /** A number input: empty is absent, anything else a number (NaN fails the integer check, naming the field). */
 const NumberOrAbsent = () => Transform(({ value }) => (value === '' || value === undefined ? undefined : Number(value)));
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;

@@ -1,9 +1,6 @@
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Purpose, PURPOSES } from '../../compliance/policy.types';
-
-/** A form's empty input is "not given", as an API client would omit the field. */
-const EmptyIsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
+import { EmptyIsAbsent } from '../form-fields';
 
 /** What the segment editor posts to count a rule: its JSON text and the purpose reachability is judged for. */
 export class SegmentPreviewForm {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REASON_CODES } from '../../compliance/policy.types';
-import { TaskStatus } from '../../dispatch/contact-task.entity';
+import { TASK_STATUSES } from '../../dispatch/contact-task.entity';
 import { contactWhy, LoggedContact, TASK_REASON_CODES } from './contact-why.rules';
 
 const NOW = new Date('2026-11-20T13:40:00Z'); // 21:40 in Shanghai
@@ -70,19 +70,7 @@ describe('the why of a contact', () => {
   });
 
   it('has a sentence in both languages for every status', () => {
-    const statuses: TaskStatus[] = [
-      'pending',
-      'claimed',
-      'sending',
-      'sent',
-      'failed',
-      'suppressed',
-      'expired',
-      'cancelled',
-      'skipped',
-      'unknown',
-    ];
-    for (const status of statuses) {
+    for (const status of TASK_STATUSES) {
       const [en, zh] = both(contact({ status, reasons: [{ code: 'EXPIRED' }] }));
       expect(en).not.toBe('');
       expect(zh).not.toBe(en);

@@ -1,12 +1,18 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DateTime } from 'luxon';
 import { PageQuery } from '../../common/pagination';
 import { ValidationFailedError } from '../../common/domain-error';
-import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES, TaskStatus } from '../../dispatch/contact-task.entity';
+import {
+  CHANNELS,
+  ContactChannel,
+  ContactPurpose,
+  PURPOSES,
+  TASK_STATUSES,
+  TaskStatus,
+} from '../../dispatch/contact-task.entity';
+import { EmptyIsAbsent } from '../form-fields';
 
-/** A GET form's empty input is "no filter", as if the field were left out. */
-const EmptyIsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const LOCAL_TIME_MESSAGE = 'must be a local date and time, YYYY-MM-DDTHH:mm';
 
@@ -14,19 +20,6 @@ const LOCAL_TIME_MESSAGE = 'must be a local date and time, YYYY-MM-DDTHH:mm';
 export const CENTRE_ZONE = 'Asia/Shanghai';
 /** The zones offered in the pickers; any IANA name typed into the URL is accepted too. */
 export const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Singapore', 'Europe/London', 'America/New_York', 'UTC'];
-
-export const TASK_STATUSES = [
-  'pending',
-  'claimed',
-  'sending',
-  'sent',
-  'failed',
-  'suppressed',
-  'expired',
-  'cancelled',
-  'skipped',
-  'unknown',
-] as const satisfies readonly TaskStatus[];
 
 /** A time window typed as wall-clock times in a zone the viewer chose. */
 class ZonedWindow {

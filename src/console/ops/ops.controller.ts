@@ -3,14 +3,14 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
-import { CHANNELS, PURPOSES } from '../../dispatch/contact-task.entity';
+import { CHANNELS, PURPOSES, TASK_STATUSES } from '../../dispatch/contact-task.entity';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
 import { ContactLogService } from './contact-log.service';
 import { CustomerTimelineService } from './customer-timeline.service';
 import { OpsAuditService } from './ops-audit.service';
 import { OpsDashboardService } from './ops-dashboard.service';
-import { AuditLogForm, ContactLogForm, DashboardForm, queryOf, TASK_STATUSES, TimelineForm, ZONES } from './ops-filters.form';
+import { AuditLogForm, ContactLogForm, DashboardForm, queryOf, TimelineForm, ZONES } from './ops-filters.form';
 
 /** The ops pages: the contact log (and its CSV), a customer's timeline, the dashboard, the audit log. */
 @ConsolePages()

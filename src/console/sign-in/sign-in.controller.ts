@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { ConsoleSessions, readCookie, sameToken, sessionCookieName } from '../../auth/console-sessions';
 import { Public, Roles } from '../../auth/roles.decorator';
 import { Role } from '../../auth/role';
+import { UsersService } from '../../auth/users.service';
 import { AppConfig } from '../../config/app-config';
 import { LOCALES, Locale } from '../../customers/customer.entity';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, homeFor } from '../console-views';
 import { localeFromAcceptLanguage } from '../i18n/messages';
-import { LocaleForm, SignInForm } from './sign-in.form';
+import { CONSOLE_PAGE, LocaleForm, SignInForm } from './sign-in.form';
 
 const SIGN_IN_COOKIE = 'herald_sign_in';
 /** Everyone who may sign in: people, not integrations. */
@@ -25,7 +24,7 @@ export class SignInController {
     private readonly sessions: ConsoleSessions,
     private readonly views: ConsoleViews,
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersService,
   ) {}
 
   @Get()
@@ -58,8 +57,7 @@ export class SignInController {
       this.showSignIn(request, response, { next: form.next, failed: true, username: form.username });
       return;
     }
-    const token = await this.sessions.open(userId);
-    const session = (await this.sessions.resume(token))!;
+    const { token, session } = await this.sessions.open(userId);
     request.principal = session;
     response.clearCookie(SIGN_IN_COOKIE, { path: '/console' });
     response.cookie(sessionCookieName(this.config), token, {
@@ -83,10 +81,7 @@ export class SignInController {
   @Post('locale')
   @Roles(...PEOPLE)
   async setLocale(@Req() request: Request, @Res() response: Response, @Body() form: LocaleForm) {
-    await this.db.query(`UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, [
-      request.principal!.userId,
-      form.locale,
-    ]);
+    await this.users.update(request.principal!.userId, { locale: form.locale });
     response.redirect(303, sameOriginConsolePath(request.headers.referer) ?? '/console');
   }
 
@@ -105,7 +100,7 @@ export class SignInController {
       sameSite: 'strict',
       path: '/console',
     });
-    const next = /^\/console(\/[^/\\].*)?$/.test(view.next ?? '') ? view.next : '';
+    const next = CONSOLE_PAGE.test(view.next ?? '') ? view.next : '';
     response.type('html').send(this.views.render('sign-in', { ...view, next, locale, csrfToken, title: 'Herald' }));
   }
 }

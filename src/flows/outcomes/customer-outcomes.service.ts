@@ -6,7 +6,7 @@ import { DomainError, NotFoundError, ValidationFailedError } from '../../common/
 import { ConsentService } from '../../compliance/consent.service';
 import { EligibilityService } from '../../compliance/eligibility.service';
 import { describeReason } from '../../compliance/reason.messages';
-import { ContactChannel, ContactPurpose } from '../../dispatch/contact-task.entity';
+import { ContactChannel, ContactPurpose, PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import { preferredCallHour } from '../repayment/contact-plan';
 import { PromiseTaken, PromiseToPayService } from '../repayment/promise-to-pay.service';
 import { AgentTasksRepository } from '../fraud/agent-tasks.repository';
@@ -31,9 +31,6 @@ export interface DispositionRecorded {
   /** With fraud_confirmed / not_fraud: the case as the answer left it. */
   fraudCase?: AnswerOutcome;
 }
-
-/** A call back keeps its purpose's rank in the agents' queue (fraud first). */
-const CALL_BACK_PRIORITY: Record<ContactPurpose, number> = { fraud: 300, collections: 200, service: 100, marketing: 0 };
 
 /** What Herald knows of how contacts with a customer went, and the agent's word on them. */
 @Injectable()
@@ -136,7 +133,7 @@ export class CustomerOutcomesService {
         await this.agentTasks.create(m, {
           customerId,
           kind: 'call_back',
-          priority: CALL_BACK_PRIORITY[input.purpose],
+          priority: PURPOSE_PRIORITY[input.purpose], // a call back keeps its purpose's rank in the queue
           subjectRef: `callback:${id}`,
           createdAt: now,
           dueAt: new Date(input.callBackAt),
