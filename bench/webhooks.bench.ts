@@ -27,6 +27,7 @@ import { freePort } from '../src/database/embedded-database';
 import { PURPOSE_PRIORITY } from '../src/dispatch/contact-task.entity';
 import { FakeTwilio, twilioSignature } from '../test/support/fake-twilio.server';
 import { argument, benchDatabase, timed } from './support/bench-database';
+import { descendantsCpu } from './support/process-cpu';
 
 const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
 const IN_FLIGHT = 32;
@@ -83,6 +84,7 @@ async function inboundLoad(base: string, authToken: string, phones: string[], to
     };
     const body = Buffer.from(new URLSearchParams(params).toString());
     return {
+      text: params.Body,
       body,
       headers: {
         'Content-Type': 'application/x-www-form-urlencoded',
@@ -102,6 +104,7 @@ async function inboundLoad(base: string, authToken: string, phones: string[], to
       req.end(r.body);
     });
   const latencies: number[] = [];
+  const byText = new Map<string, number[]>();
   const statuses = new Map<number, number>();
   let next = 0;
   const worker = async () => {
@@ -109,26 +112,46 @@ async function inboundLoad(base: string, authToken: string, phones: string[], to
       const r = requests[next++];
       const started = performance.now();
       const status = await post(r);
-      latencies.push(performance.now() - started);
+      const took = performance.now() - started;
+      latencies.push(took);
+      if (!byText.has(r.text)) byText.set(r.text, []);
+      byText.get(r.text)!.push(took);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
   };
+  const cpuBefore = process.cpuUsage();
   const [, took] = await timed(() => Promise.all(Array.from({ length: IN_FLIGHT }, worker)));
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
   return {
     perSecond: Math.round(total / (took / 1000)),
+    loadCpuUsPerRequest: Math.round((cpu.user + cpu.system) / total),
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
+    p99ByText: Object.fromEntries([...byText].map(([text, values]) => [text, ms(percentile(values, 0.99))])),
     statuses: Object.fromEntries(statuses),
   };
 }
 
-type LoadResult = Awaited<ReturnType<typeof inboundLoad>>;
+type LoadResult = Awaited<ReturnType<typeof inboundLoad>> & { heraldCpuUsPerRequest: number; databaseCpuUsPerRequest: number };
 
+/**
+ * The load in a process of its own, and the CPU each request cost Herald (this process) and
+ * PostgreSQL (this process's other descendants) as well as the load itself.
+ */
 function inbound(base: string, authToken: string, phones: string[], total: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (result) => resolve(result as LoadResult));
+    const heraldBefore = process.cpuUsage();
+    const databaseCpu = descendantsCpu([child.pid!]);
+    child.once('message', (result: Awaited<ReturnType<typeof inboundLoad>>) => {
+      const herald = process.cpuUsage(heraldBefore);
+      resolve({
+        ...result,
+        heraldCpuUsPerRequest: Math.round((herald.user + herald.system) / total),
+        databaseCpuUsPerRequest: Math.round((databaseCpu() * 1000) / total),
+      });
+    });
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`the load process exited with ${code}`)));
     child.send({ base, authToken, phones, total });
@@ -267,10 +290,13 @@ async function main(): Promise<void> {
     const phones: string[] = (await seeder.query(`SELECT phone FROM customers WHERE phone IS NOT NULL LIMIT 5000`)).map(
       (r: { phone: string }) => r.phone,
     );
-    await seeder.destroy();
 
     const quiet = await start(database.url, twilio, { DISPATCH_ENABLED: 'false' });
     await inbound(quiet.base, twilio.authToken, phones, 1_000); // warm-up
+    // What autovacuum does within a minute of the first replies. Without it the statements keep
+    // the plans made while inbound_messages was empty (a scan of it where the index belongs).
+    await seeder.query('ANALYZE');
+    await seeder.destroy();
     const replies1 = await inbound(quiet.base, twilio.authToken, phones, replies);
     await quiet.app.close();
     console.log(
@@ -278,6 +304,15 @@ async function main(): Promise<void> {
         ` — statuses ${Object.entries(replies1.statuses)
           .map(([s, n]) => `${s}×${n}`)
           .join(' ')}`,
+    );
+    console.log(
+      `  CPU per request: Herald ${replies1.heraldCpuUsPerRequest} µs, PostgreSQL ${replies1.databaseCpuUsPerRequest} µs, ` +
+        `load ${replies1.loadCpuUsPerRequest} µs (two cores: ${Math.round(2e6 / (replies1.heraldCpuUsPerRequest + replies1.databaseCpuUsPerRequest + replies1.loadCpuUsPerRequest))} req/s at most)`,
+    );
+    console.log(
+      `  p99 by reply: ${Object.entries(replies1.p99ByText)
+        .map(([text, p99]) => `${text} ${p99} ms`)
+        .join(', ')}`,
     );
 
     const busy = await start(database.url, twilio, {

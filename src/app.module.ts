@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChannelsModule } from './channels/channels.module';
-import { BodyDepthInterceptor } from './common/body-depth.interceptor';
 import { Clock } from './common/clock';
 import { ComplianceModule } from './compliance/compliance.module';
 import { CustomersModule } from './customers/customers.module';
@@ -63,10 +62,7 @@ export class AppModule {
         OutcomesModule,
         ConsoleModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: BodyDepthInterceptor },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }
 }

@@ -3,20 +3,35 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux reports process times in clock ticks of 10 ms (USER_HZ). */
 const MS_PER_TICK = 10;
 
+/** CPU ticks so far of each live descendant of this process. */
+type CpuSnapshot = Map<number, number>;
+
 /**
- * CPU time (user + system, ms) used so far by this process's descendants that are alive: the
- * embedded PostgreSQL server and its backends. Read from /proc, so it is 0 where there is none
- * (another OS, or a server on DATABASE_URL). On a shared machine CPU time, unlike elapsed time,
- * does not count the waits for a core, so it says where the work goes whatever the load.
+ * The CPU used by this process's descendants: the embedded PostgreSQL server and its backends.
+ * `const since = descendantsCpu(); … since()` gives the milliseconds (user + system) they used in
+ * between. Read from /proc, so it is 0 where there is none (another OS, or a server on
+ * DATABASE_URL). A process that ended in between is left out (its time is gone with it); one
+ * that started counts from zero. Processes in `except` (a load generator of the benchmark's own,
+ * say) are left out too. On a shared machine CPU time, unlike elapsed time, does not count the
+ * waits for a core, so it says where the work goes whatever the load.
  */
-export function descendantsCpuMs(): number {
+export function descendantsCpu(except: readonly number[] = []): () => number {
+  const before = snapshot(except);
+  return () => {
+    let ticks = 0;
+    for (const [pid, now] of snapshot(except)) ticks += now - (before.get(pid) ?? 0);
+    return ticks * MS_PER_TICK;
+  };
+}
+
+function snapshot(except: readonly number[]): CpuSnapshot {
   const parents = new Map<number, number>();
   const ticks = new Map<number, number>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return 0;
+    return ticks;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
@@ -29,14 +44,15 @@ export function descendantsCpuMs(): number {
       // The process ended while we looked.
     }
   }
-  let total = 0;
+  const descendants: CpuSnapshot = new Map();
   for (const [pid, cpu] of ticks) {
+    if (except.includes(pid)) continue;
     for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent)) {
       if (parent === process.pid) {
-        total += cpu;
+        descendants.set(pid, cpu);
         break;
       }
     }
   }
-  return total * MS_PER_TICK;
+  return descendants;
 }

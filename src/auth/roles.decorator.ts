@@ -1,15 +1,21 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AuditTargetInterceptor } from '../audit/audit.recorder';
 import { Principal, Role } from './role';
 
 export const ROLES_KEY = 'herald:roles';
 export const PUBLIC_KEY = 'herald:public';
 export const CONSOLE_KEY = 'herald:console';
 
-/** Declares who may call an endpoint. An endpoint that declares nothing is refused to everyone. */
+/**
+ * Declares who may call an endpoint. An endpoint that declares nothing is refused to everyone.
+ * What such an endpoint does is audited, so it names what it created (AuditTargetInterceptor);
+ * public endpoints (Twilio's webhooks, the busiest) are not, and skip the interceptor's cost.
+ */
 export const Roles = (...roles: Role[]) =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
+    UseInterceptors(AuditTargetInterceptor),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'no key, or an unknown or revoked key' }),
     ApiForbiddenResponse({ description: `only for ${roles.join(', ')}` }),

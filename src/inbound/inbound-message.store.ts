@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Customer } from '../customers/customer.entity';
 import { hydrateEntity } from '../database/entity-row.mapper';
+import { GroupCommit } from '../database/group-commit';
 import { PreparedStatement } from '../database/prepared-statement';
 import { OpenCase } from '../flows/fraud/fraud-cases.service';
 
@@ -36,93 +37,194 @@ export interface RecordedInbound {
 
 type CustomerRow = Record<string, unknown> & { id: string | null };
 type OpenCaseRow = { id: string; reference: string; amount: number; currency: string; merchant: string; at: string };
-type RecordRow = CustomerRow & { stored: boolean; openCases: OpenCaseRow[] };
+type RecordRow = CustomerRow & { n: number; stored: boolean; openCases: OpenCaseRow[] };
 
-/** Several customers may share a phone: the one Herald contacted last is the one answering. */
-const SENDER = `SELECT c.* FROM customers c
-   WHERE c.phone = $2 AND NOT EXISTS (SELECT 1 FROM inbound_messages WHERE provider = 'twilio' AND provider_ref = $1)
+/** A message to record, as `record` takes it. */
+interface PendingRecord {
+  sms: InboundSms;
+  record: InboundRecord;
+  at: Date;
+}
+
+/** A message to keep on the timeline (and the reply to log), as `keep` takes it. */
+export interface KeptMessage {
+  sms: InboundSms;
+  customer: Customer | null;
+  record: Omit<InboundRecord, 'holdIfCasesOpen'>;
+  at: Date;
+}
+
+/** The columns of every statement's JSON input: one object per message, numbered by `n`. */
+const MESSAGE_COLUMNS = 'n int, sid text, sender text, recipient text, body text';
+
+/**
+ * The sender of input message `i`, unless its MessageSid was seen. Several customers may share a
+ * phone: the one Herald contacted last is the one answering.
+ */
+const SENDER = (columns: string) => `SELECT ${columns} FROM customers c
+   WHERE c.phone = i.sender
+     AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.provider = 'twilio' AND m.provider_ref = i.sid)
    ORDER BY c.last_contact_at DESC NULLS LAST, c.created_at DESC LIMIT 1`;
 
 const RECORD = new PreparedStatement<RecordRow>(
   'inbound-sms.record',
-  `WITH sender AS (${SENDER}),
-   open_cases AS (
-     SELECT f.id, f.reference, t.amount::float8 AS amount, t.currency, t.merchant, t.occurred_at AS at
-       FROM sender s
+  `WITH input AS (
+     SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, intent text, unknown_intent text,
+       subject_ref text, at timestamptz, hold boolean, reply_template text, reply_versions json)
+   ), sender AS (
+     SELECT i.n, c.* FROM input i LEFT JOIN LATERAL (${SENDER('c.*')}) c ON true
+   ), open_cases AS (
+     SELECT i.n, f.id, f.reference, t.amount::float8 AS amount, t.currency, t.merchant, t.occurred_at AS at, f.opened_at
+       FROM input i
+       JOIN sender s ON s.n = i.n
        JOIN fraud_cases f ON f.customer_id = s.id AND f.status IN ('open', 'escalated_ivr', 'escalated_agent')
        JOIN card_transactions t ON t.id = f.transaction_id
-      WHERE $9::boolean ORDER BY f.opened_at
+      WHERE i.hold
    ), stored AS (
      INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, subject_ref, received_at)
-     SELECT s.id, 'sms', 'twilio', $1, $2, $3, $4, CASE WHEN s.id IS NULL THEN $6 ELSE $5 END, $7, $8
-       FROM (SELECT 1) one LEFT JOIN sender s ON true
-      WHERE NOT EXISTS (SELECT 1 FROM open_cases)
+     SELECT s.id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body,
+            CASE WHEN s.id IS NULL THEN i.unknown_intent ELSE i.intent END, i.subject_ref, i.at
+       FROM input i JOIN sender s ON s.n = i.n
+      WHERE NOT EXISTS (SELECT 1 FROM open_cases o WHERE o.n = i.n)
      ON CONFLICT (provider, provider_ref) DO NOTHING
-     RETURNING id
+     RETURNING provider_ref
    ), reply AS (
      INSERT INTO contact_attempts (customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
-     SELECT s.id, $7, 'service', 'sms', 'twilio', 'sent', $10, $11::jsonb ->> s.locale, $8, $8
-       FROM sender s
-      WHERE $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM stored)
+     SELECT s.id, i.subject_ref, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
+       FROM input i JOIN sender s ON s.n = i.n
+      WHERE s.id IS NOT NULL AND i.reply_template IS NOT NULL AND EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
    )
-   SELECT EXISTS (SELECT 1 FROM stored) AS "stored",
-          (SELECT coalesce(json_agg(o), '[]') FROM open_cases o) AS "openCases",
+   SELECT EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid) AS "stored",
+          (SELECT coalesce(json_agg(o ORDER BY o.opened_at), '[]') FROM open_cases o WHERE o.n = i.n) AS "openCases",
           s.*
-     FROM (SELECT 1) one LEFT JOIN sender s ON true`,
+     FROM input i JOIN sender s ON s.n = i.n`,
 );
 
-const LOCK_SENDER = new PreparedStatement<CustomerRow & { seen: boolean }>(
-  'inbound-sms.lock-sender',
-  `WITH sender AS (${SENDER} FOR NO KEY UPDATE OF c)
-   SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE provider = 'twilio' AND provider_ref = $1) AS "seen", s.*
-     FROM (SELECT 1) one LEFT JOIN sender s ON true`,
+/** Senders are locked in the order of their ids, so two batches never wait on each other in a circle. */
+const LOCK_SENDERS = new PreparedStatement<CustomerRow & { n: number; seen: boolean }>(
+  'inbound-sms.lock-senders',
+  `WITH input AS (
+     SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS})
+   ), found AS (
+     SELECT i.n, i.sid, c.id FROM input i LEFT JOIN LATERAL (${SENDER('c.id')}) c ON true
+   ), locked AS MATERIALIZED (
+     SELECT c.* FROM customers c WHERE c.id = ANY (ARRAY(SELECT id FROM found)) ORDER BY c.id FOR NO KEY UPDATE
+   )
+   SELECT f.n, EXISTS (SELECT 1 FROM inbound_messages m WHERE m.provider = 'twilio' AND m.provider_ref = f.sid) AS "seen", l.*
+     FROM found f LEFT JOIN locked l ON l.id = f.id`,
 );
 
-const KEEP = new PreparedStatement<{ stored: boolean }>(
+const KEEP = new PreparedStatement<{ n: number; stored: boolean }>(
   'inbound-sms.keep',
-  `WITH stored AS (
+  `WITH input AS (
+     SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, customer_id uuid, intent text, subject_ref text,
+       at timestamptz, reply_template text, reply_version text)
+   ), stored AS (
      INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, subject_ref, received_at)
-     VALUES ($1, 'sms', 'twilio', $2, $3, $4, $5, $6, $7, $8)
+     SELECT customer_id, 'sms', 'twilio', sid, sender, recipient, body, intent, subject_ref, at FROM input
      ON CONFLICT (provider, provider_ref) DO NOTHING
-     RETURNING id
+     RETURNING provider_ref
    ), reply AS (
      INSERT INTO contact_attempts (customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
-     SELECT $1, $7, 'service', 'sms', 'twilio', 'sent', $9, $10, $8, $8
-      WHERE $1::uuid IS NOT NULL AND $9::text IS NOT NULL AND EXISTS (SELECT 1 FROM stored)
+     SELECT i.customer_id, i.subject_ref, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_version, i.at, i.at
+       FROM input i
+      WHERE i.customer_id IS NOT NULL AND i.reply_template IS NOT NULL AND EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
    )
-   SELECT EXISTS (SELECT 1 FROM stored) AS "stored"`,
+   SELECT i.n, EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid) AS "stored" FROM input i`,
 );
 
 /**
+ * A batch as a statement's JSON input (MESSAGE_COLUMNS and `fields`). A MessageSid twice in one
+ * batch is Twilio retrying while the first is written: only the first goes in, and the retry
+ * reads as seen (no row comes back for its `n`).
+ */
+function statementInput<T extends { sms: InboundSms }>(batch: T[], fields: (item: T) => object = () => ({})): string {
+  const sids = new Set<string>();
+  return JSON.stringify(
+    batch.flatMap((item, n) => {
+      const { messageSid, from, to, body } = item.sms;
+      if (sids.has(messageSid)) return [];
+      sids.add(messageSid);
+      return [{ n, sid: messageSid, sender: from, recipient: to ?? null, body, ...fields(item) }];
+    }),
+  );
+}
+
+/** The rows of a batch statement by `n`, one per item of the batch: `seen` where none came back. */
+function byItem<Row extends { n: number }, Out>(size: number, rows: Row[], read: (row: Row) => Out, seen: Out): Out[] {
+  const found = new Map(rows.map((row) => [row.n, row]));
+  return Array.from({ length: size }, (_, n) => {
+    const row = found.get(n);
+    return row ? read(row) : seen;
+  });
+}
+
+/**
  * The inbound_messages timeline and the reads an SMS reply needs. Twilio's webhook is the
- * busiest write Herald takes, so a reply that changes no consent is read, kept and its answer
- * logged in one statement (one round trip, one commit).
+ * busiest write Herald takes, so every statement here takes a batch: a reply that changes no
+ * consent is read, kept and its answer logged in one statement, and the replies that arrive
+ * while one such statement runs share the next (one round trip and one commit for the batch).
  */
 @Injectable()
 export class InboundMessageStore {
+  private readonly records = new GroupCommit<PendingRecord, RecordedInbound>((batch) => this.recordBatch(batch), {
+    maxBatch: 64,
+    concurrent: 1,
+  });
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
    * Finds the sender, keeps the message unless its MessageSid was seen (or, for a Y/N, a
    * verification is open: then only the open cases are returned), and logs the reply it earns.
    */
-  async record(sms: InboundSms, record: InboundRecord, now: Date): Promise<RecordedInbound> {
-    const [row] = await RECORD.run(this.db, [
-      sms.messageSid,
-      sms.from,
-      sms.to ?? null,
-      sms.body,
-      record.intent,
-      record.unknownSenderIntent,
-      record.subjectRef ?? null,
-      now,
-      record.holdIfCasesOpen === true,
-      record.reply?.template ?? null,
-      record.reply?.versions ?? {},
-    ]);
+  record(sms: InboundSms, record: InboundRecord, at: Date): Promise<RecordedInbound> {
+    return this.records.submit({ sms, record, at });
+  }
+
+  /**
+   * The senders, their rows locked for the rest of `manager`'s transaction so that consent
+   * changes for one customer are taken one at a time; none for a MessageSid seen before.
+   */
+  async lockSenders(manager: EntityManager, messages: InboundSms[]): Promise<{ seen: boolean; customer: Customer | null }[]> {
+    const rows = await LOCK_SENDERS.run(manager, [statementInput(messages.map((sms) => ({ sms })))]);
+    return byItem(messages.length, rows, (row) => ({ seen: row.seen, customer: this.customer(row) }), {
+      seen: true,
+      customer: null,
+    });
+  }
+
+  /** Keeps messages on their senders' timelines and logs their replies; false for a MessageSid seen before. */
+  async keep(manager: EntityManager, messages: KeptMessage[]): Promise<boolean[]> {
+    const input = statementInput(messages, ({ customer, record, at }) => ({
+      customer_id: customer?.id ?? null,
+      intent: customer ? record.intent : record.unknownSenderIntent,
+      subject_ref: record.subjectRef ?? null,
+      at,
+      reply_template: record.reply?.template ?? null,
+      reply_version: customer ? (record.reply?.versions[customer.locale] ?? null) : null,
+    }));
+    return byItem(messages.length, await KEEP.run(manager, [input]), (row) => row.stored, false);
+  }
+
+  private async recordBatch(batch: PendingRecord[]): Promise<RecordedInbound[]> {
+    const input = statementInput(batch, ({ record, at }) => ({
+      intent: record.intent,
+      unknown_intent: record.unknownSenderIntent,
+      subject_ref: record.subjectRef ?? null,
+      at,
+      hold: record.holdIfCasesOpen === true,
+      reply_template: record.reply?.template ?? null,
+      reply_versions: record.reply?.versions ?? {},
+    }));
+    const rows = await RECORD.run(this.db, [input]);
+    return byItem(batch.length, rows, (row) => this.recorded(row), { stored: false, customer: null, openCases: [] });
+  }
+
+  private recorded(row: RecordRow): RecordedInbound {
     return {
       stored: row.stored,
-      customer: row.id ? hydrateEntity(this.db, Customer, row) : null,
+      customer: this.customer(row),
       openCases: row.openCases.map((c) => ({
         id: c.id,
         reference: c.reference,
@@ -137,35 +239,7 @@ export class InboundMessageStore {
     };
   }
 
-  /**
-   * The sender, its row locked for the rest of `manager`'s transaction so that consent changes
-   * for one customer are taken one at a time; none for a MessageSid seen before.
-   */
-  async lockSender(manager: EntityManager, sms: InboundSms): Promise<{ seen: boolean; customer: Customer | null }> {
-    const [row] = await LOCK_SENDER.run(manager, [sms.messageSid, sms.from]);
-    return { seen: row.seen, customer: row.id ? hydrateEntity(this.db, Customer, row) : null };
-  }
-
-  /** Keeps a message on the sender's timeline and logs its reply; false for a MessageSid seen before. */
-  async keep(
-    manager: EntityManager,
-    sms: InboundSms,
-    customer: Customer | null,
-    record: Omit<InboundRecord, 'holdIfCasesOpen'>,
-    now: Date,
-  ): Promise<boolean> {
-    const [row] = await KEEP.run(manager, [
-      customer?.id ?? null,
-      sms.messageSid,
-      sms.from,
-      sms.to ?? null,
-      sms.body,
-      customer ? record.intent : record.unknownSenderIntent,
-      record.subjectRef ?? null,
-      now,
-      record.reply?.template ?? null,
-      customer ? (record.reply?.versions[customer.locale] ?? null) : null,
-    ]);
-    return row.stored;
+  private customer(row: CustomerRow): Customer | null {
+    return row.id ? hydrateEntity(this.db, Customer, row) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { depthExceeds } from './body-depth.interceptor';
+import { depthExceeds } from './validation.pipe';
 
 const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { a: [nested(depth - 1)] });
 
