@@ -44,7 +44,7 @@ export class GroupCommit<In, Out> {
       batch.forEach((w, i) => w.resolve(outs[i]));
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
-      await Promise.all(batch.map((w) => this.settle([w])));
+      for (const w of batch) await this.settle([w]);
     }
   }
 }

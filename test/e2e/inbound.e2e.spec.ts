@@ -126,6 +126,29 @@ describe('inbound SMS keywords and the one-click unsubscribe end to end', () => 
     expect(await ledger(customer.id)).toHaveLength(1);
   });
 
+  it('a burst of replies, written in shared batches, has each message’s own effect once', async () => {
+    const customers = await Promise.all(Array.from({ length: 8 }, () => store.customer(t.db, { locale: 'en' })));
+    const bodies = ['STOP', 'HELP', 'START', 'when is my bill due?', 'STOP', 'Y', 'TD', 'ok'];
+    const first = await Promise.all(customers.map((c, i) => send(c, bodies[i])));
+    // Twilio retrying all of them at once, and the first again beside its own retry.
+    const retries = await Promise.all([...first, first[0]].map((f) => twilio.postSigned(inboundUrl, f.params)));
+    expect([...first, ...retries].map((r) => r.status).every((status) => status === 200)).toBe(true);
+    expect(retries.map((r) => message(r.body))).toEqual(Array(9).fill(undefined));
+
+    expect(first.map((r) => message(r.body) !== undefined)).toEqual([true, true, true, false, true, true, true, false]);
+    const kept = await t.db.query(`SELECT customer_id AS "customerId" FROM inbound_messages WHERE provider_ref = ANY ($1)`, [
+      first.map((f) => f.params.MessageSid),
+    ]);
+    expect(kept.map((k: { customerId: string }) => k.customerId).sort()).toEqual(customers.map((c) => c.id).sort());
+    for (const [i, customer] of customers.entries()) {
+      const keyword = ['STOP', 'START', 'TD'].includes(bodies[i]) ? 1 : 0;
+      expect(await ledger(customer.id)).toHaveLength(keyword);
+    }
+    expect((await replies(customers[0].id)).map((r) => r.templateKey)).toEqual(['opt-out-confirmation']);
+    expect((await replies(customers[2].id)).map((r) => r.templateKey)).toEqual(['help']); // START: the first word on the ledger
+    expect((await replies(customers[5].id)).map((r) => r.templateKey)).toEqual(['help']); // Y with no case open
+  });
+
   it('refuses unsigned (400) and wrongly signed (403) requests and processes nothing', async () => {
     const customer = await store.customer(t.db);
     const params = { MessageSid: 'SMunsigned', From: customer.phone!, To: HERALD_NUMBER, Body: 'STOP' };

@@ -107,8 +107,8 @@ describe('hostile segment rules', () => {
     ['201 conditions', { any: Array(201).fill({ field: 'city', op: 'exists' }) }, 'SEGMENT_TOO_LARGE', 'rule.any'],
     ['11 levels', deep(10), 'SEGMENT_TOO_DEEP', `rule${'.not'.repeat(10)}`],
     ['40 levels', deep(40), 'SEGMENT_TOO_DEEP', `rule${'.not'.repeat(10)}`],
-    // Deeper than any body Herald takes: refused before anything walks it.
-    ['5000 levels', deep(5000), 'VALIDATION_FAILED', 'body'],
+    // The rule's own check stops at the eleventh level, before the body's depth check would.
+    ['5000 levels', deep(5000), 'SEGMENT_TOO_DEEP', `rule${'.not'.repeat(10)}`],
     [
       'a nested attribute value',
       { field: 'attributes', op: 'contains', value: { tier: { $ne: 1 } } },
