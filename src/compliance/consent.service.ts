@@ -42,43 +42,17 @@ export interface ConsentOverview {
  */
 const LATEST_FIRST = `at DESC, (state = 'revoked') DESC, id DESC`;
 
-/**
- * Entries (JSON in $1, numbered by `n`, at most one per customer, channel and scope), each with
- * whether it changed the state: the previous entries are read in the same statement.
- */
-const APPEND_LOCKED = new PreparedStatement<Record<string, unknown> & { n: number; changed: boolean }>(
+/** The entry, and whether it changed the state: the previous entry is read in the same statement. */
+const APPEND_LOCKED = new PreparedStatement<Record<string, unknown> & { changed: boolean }>(
   'consent.append-locked',
-  `WITH input AS (
-     SELECT * FROM json_to_recordset($1::json) AS i(n int, customer_id uuid, channel text, scope text, state text,
-       source text, evidence jsonb, actor_id uuid, at timestamptz)
-   ), previous AS (
-     SELECT i.n, (SELECT e.state FROM consent_events e
-                   WHERE e.customer_id = i.customer_id AND e.channel = i.channel AND e.scope = i.scope
-                   ORDER BY ${LATEST_FIRST} LIMIT 1) AS state
-       FROM input i
+  `WITH previous AS (
+     SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1
    ), appended AS (
      INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, actor_id, at)
-     SELECT customer_id, channel, scope, state, source, evidence, actor_id, at FROM input ORDER BY n
-     RETURNING *
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
    )
-   SELECT a.*, i.n, p.state IS DISTINCT FROM a.state AS changed
-     FROM appended a
-     JOIN input i ON (i.customer_id, i.channel, i.scope) = (a.customer_id, a.channel, a.scope)
-     JOIN previous p ON p.n = i.n`,
+   SELECT appended.*, (SELECT state FROM previous) IS DISTINCT FROM $4 AS changed FROM appended`,
 );
-
-/** Indexes of `items` in rounds where no key appears twice: the k-th item of each key goes in round k. */
-function rounds<T>(items: T[], key: (item: T) => string): number[][] {
-  const seen = new Map<string, number>();
-  const result: number[][] = [];
-  items.forEach((item, n) => {
-    const k = key(item);
-    const round = seen.get(k) ?? 0;
-    seen.set(k, round + 1);
-    (result[round] ??= []).push(n);
-  });
-  return result;
-}
 
 /** A consent time a little ahead of ours is clock skew; further ahead it is a mistake. */
 const SKEW_MS = 60_000;
@@ -109,40 +83,25 @@ export class ConsentService {
     if (!manager) return this.db.transaction((m) => this.record(input, m));
     const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
     if (!customer) throw new NotFoundError('customer', input.customerId);
-    const [recorded] = await this.appendLocked(manager, [input]);
-    return recorded;
+    return this.appendLocked(manager, input);
   }
 
   /**
-   * `record` for callers that already hold the customers' row locks (FOR NO KEY UPDATE) in the
-   * transaction of `manager`: one statement for a batch (the inbound SMS keywords, on their hot
-   * path). Entries for the same customer, channel and scope go in order, one statement each, so
-   * each sees the one before it.
+   * `record` for a caller that already holds the customer's row lock (FOR NO KEY UPDATE) in the
+   * transaction of `manager`, in one statement: the inbound SMS keywords, on their hot path.
    */
-  async appendLocked(manager: EntityManager, inputs: NewConsentEvent[]): Promise<RecordedConsent[]> {
-    const recorded: RecordedConsent[] = new Array(inputs.length);
-    for (const round of rounds(inputs, (input) => `${input.customerId} ${input.channel} ${input.scope}`)) {
-      const rows = await APPEND_LOCKED.run(manager, [
-        JSON.stringify(
-          round.map((n) => {
-            const input = inputs[n];
-            return {
-              n,
-              customer_id: input.customerId,
-              channel: input.channel,
-              scope: input.scope,
-              state: input.state,
-              source: input.source,
-              evidence: input.evidence ?? {},
-              actor_id: input.actorId ?? null,
-              at: input.at ?? this.clock.now(),
-            };
-          }),
-        ),
-      ]);
-      for (const { n, changed, ...row } of rows) recorded[n] = { event: hydrateEntity(this.db, ConsentEvent, row), changed };
-    }
-    return recorded;
+  async appendLocked(manager: EntityManager, input: NewConsentEvent): Promise<RecordedConsent> {
+    const [{ changed, ...row }] = await APPEND_LOCKED.run(manager, [
+      input.customerId,
+      input.channel,
+      input.scope,
+      input.state,
+      input.source,
+      input.evidence ?? {},
+      input.actorId ?? null,
+      input.at ?? this.clock.now(),
+    ]);
+    return { event: hydrateEntity(this.db, ConsentEvent, row), changed };
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ConsentScope } from '../compliance/consent-event.entity';
+import { ConsentValue } from '../compliance/policy.types';
 import { Customer } from '../customers/customer.entity';
 import { hydrateEntity } from '../database/entity-row.mapper';
 import { GroupCommit } from '../database/group-commit';
@@ -46,12 +48,22 @@ interface PendingRecord {
   at: Date;
 }
 
-/** A message to keep on the timeline (and the reply to log), as `keep` takes it. */
-export interface KeptMessage {
+/** A consent keyword: the change it asks for, and the confirmation a change earns. */
+export interface ConsentKeyword {
   sms: InboundSms;
-  customer: Customer | null;
-  record: Omit<InboundRecord, 'holdIfCasesOpen'>;
+  intent: string;
+  scope: ConsentScope;
+  state: ConsentValue;
+  confirmation: { template: string; versions: Partial<Record<string, string>> };
   at: Date;
+}
+
+export interface RecordedKeyword {
+  /** False for a MessageSid seen before (Twilio retries). */
+  stored: boolean;
+  customer: Customer | null;
+  /** The keyword changed the sender's consent: its confirmation was logged. */
+  changed: boolean;
 }
 
 /** The columns of every statement's JSON input: one object per message, numbered by `n`. */
@@ -100,20 +112,53 @@ const RECORD = new PreparedStatement<RecordRow>(
      FROM input i JOIN sender s ON s.n = i.n`,
 );
 
-/** Senders are locked in the order of their ids, so two batches never wait on each other in a circle. */
-const LOCK_SENDERS = new PreparedStatement<CustomerRow & { n: number; seen: boolean }>(
-  'inbound-sms.lock-senders',
+/**
+ * Consent keywords from different phones (so different senders), in one statement. The senders
+ * are locked in the order of their ids (two statements never wait on each other in a circle),
+ * and each one's consent is read after its lock with consent_state_now, which sees what was
+ * committed while we waited: of two STOPs at once, the second finds the first and changes
+ * nothing. Every keyword is on the ledger; `changed` says whether it changed the state, and only
+ * a change earns (and logs) a confirmation. A MessageSid seen before finds no sender, so it
+ * changes nothing and keeps nothing.
+ */
+const CONSENT_KEYWORDS = new PreparedStatement<CustomerRow & { n: number; stored: boolean; changed: boolean }>(
+  'inbound-sms.consent-keywords',
   `WITH input AS (
-     SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS})
+     SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, intent text, scope text, state text,
+       evidence jsonb, at timestamptz, reply_template text, reply_versions json)
    ), found AS (
-     SELECT i.n, i.sid, c.id FROM input i LEFT JOIN LATERAL (${SENDER('c.id')}) c ON true
+     SELECT i.n, c.id FROM input i LEFT JOIN LATERAL (${SENDER('c.id')}) c ON true
    ), locked AS MATERIALIZED (
      SELECT c.* FROM customers c WHERE c.id = ANY (ARRAY(SELECT id FROM found)) ORDER BY c.id FOR NO KEY UPDATE
+   ), sender AS (
+     SELECT f.n, l.* FROM found f LEFT JOIN locked l ON l.id = f.id
+   ), previous AS MATERIALIZED (
+     SELECT s.n, s.id, consent_state_now(s.id, 'sms', i.scope) AS state
+       FROM sender s JOIN input i ON i.n = s.n
+      WHERE s.id IS NOT NULL
+   ), appended AS (
+     INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, at)
+     SELECT p.id, 'sms', i.scope, i.state, 'sms_keyword', i.evidence, i.at FROM previous p JOIN input i ON i.n = p.n
+   ), stored AS (
+     INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, received_at)
+     SELECT s.id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body, i.intent, i.at FROM input i JOIN sender s ON s.n = i.n
+     ON CONFLICT (provider, provider_ref) DO NOTHING
+     RETURNING provider_ref
+   ), changed AS (
+     SELECT p.n FROM previous p JOIN input i ON i.n = p.n WHERE p.state IS DISTINCT FROM i.state
+   ), reply AS (
+     INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
+     SELECT s.id, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
+       FROM changed c JOIN input i ON i.n = c.n JOIN sender s ON s.n = c.n
+      WHERE EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
    )
-   SELECT f.n, EXISTS (SELECT 1 FROM inbound_messages m WHERE m.provider = 'twilio' AND m.provider_ref = f.sid) AS "seen", l.*
-     FROM found f LEFT JOIN locked l ON l.id = f.id`,
+   SELECT EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid) AS "stored",
+          EXISTS (SELECT 1 FROM changed c WHERE c.n = i.n) AS "changed",
+          s.*
+     FROM input i JOIN sender s ON s.n = i.n`,
 );
 
+/** A message on its sender's timeline, and the reply it earns logged: after a fraud answer. */
 const KEEP = new PreparedStatement<{ n: number; stored: boolean }>(
   'inbound-sms.keep',
   `WITH input AS (
@@ -150,6 +195,19 @@ function statementInput<T extends { sms: InboundSms }>(batch: T[], fields: (item
   );
 }
 
+/** Indexes of `items` in rounds where no key appears twice: the k-th item of each key goes in round k. */
+function rounds<T>(items: T[], key: (item: T) => string): number[][] {
+  const seen = new Map<string, number>();
+  const result: number[][] = [];
+  items.forEach((item, n) => {
+    const k = key(item);
+    const round = seen.get(k) ?? 0;
+    seen.set(k, round + 1);
+    (result[round] ??= []).push(n);
+  });
+  return result;
+}
+
 /** The rows of a batch statement by `n`, one per item of the batch: `seen` where none came back. */
 function byItem<Row extends { n: number }, Out>(size: number, rows: Row[], read: (row: Row) => Out, seen: Out): Out[] {
   const found = new Map(rows.map((row) => [row.n, row]));
@@ -161,13 +219,17 @@ function byItem<Row extends { n: number }, Out>(size: number, rows: Row[], read:
 
 /**
  * The inbound_messages timeline and the reads an SMS reply needs. Twilio's webhook is the
- * busiest write Herald takes, so every statement here takes a batch: a reply that changes no
- * consent is read, kept and its answer logged in one statement, and the replies that arrive
- * while one such statement runs share the next (one round trip and one commit for the batch).
+ * busiest write Herald takes, so a reply is read, acted on (a consent keyword), kept and its
+ * answer logged in one statement, and the replies that arrive while one such statement runs
+ * share the next: one round trip and one commit for the batch.
  */
 @Injectable()
 export class InboundMessageStore {
   private readonly records = new GroupCommit<PendingRecord, RecordedInbound>((batch) => this.recordBatch(batch), {
+    maxBatch: 64,
+    concurrent: 1,
+  });
+  private readonly keywords = new GroupCommit<ConsentKeyword, RecordedKeyword>((batch) => this.keywordBatch(batch), {
     maxBatch: 64,
     concurrent: 1,
   });
@@ -182,21 +244,19 @@ export class InboundMessageStore {
     return this.records.submit({ sms, record, at });
   }
 
-  /**
-   * The senders, their rows locked for the rest of `manager`'s transaction so that consent
-   * changes for one customer are taken one at a time; none for a MessageSid seen before.
-   */
-  async lockSenders(manager: EntityManager, messages: InboundSms[]): Promise<{ seen: boolean; customer: Customer | null }[]> {
-    const rows = await LOCK_SENDERS.run(manager, [statementInput(messages.map((sms) => ({ sms })))]);
-    return byItem(messages.length, rows, (row) => ({ seen: row.seen, customer: this.customer(row) }), {
-      seen: true,
-      customer: null,
-    });
+  /** Records a consent keyword on the sender's ledger and timeline (see CONSENT_KEYWORDS). */
+  consentKeyword(keyword: ConsentKeyword): Promise<RecordedKeyword> {
+    return this.keywords.submit(keyword);
   }
 
-  /** Keeps messages on their senders' timelines and logs their replies; false for a MessageSid seen before. */
-  async keep(manager: EntityManager, messages: KeptMessage[]): Promise<boolean[]> {
-    const input = statementInput(messages, ({ customer, record, at }) => ({
+  /** Keeps a message on its sender's timeline and logs its reply; false for a MessageSid seen before. */
+  async keep(
+    sms: InboundSms,
+    customer: Customer | null,
+    record: Omit<InboundRecord, 'holdIfCasesOpen'>,
+    at: Date,
+  ): Promise<boolean> {
+    const input = statementInput([{ sms }], () => ({
       customer_id: customer?.id ?? null,
       intent: customer ? record.intent : record.unknownSenderIntent,
       subject_ref: record.subjectRef ?? null,
@@ -204,7 +264,32 @@ export class InboundMessageStore {
       reply_template: record.reply?.template ?? null,
       reply_version: customer ? (record.reply?.versions[customer.locale] ?? null) : null,
     }));
-    return byItem(messages.length, await KEEP.run(manager, [input]), (row) => row.stored, false);
+    const [row] = await KEEP.run(this.db, [input]);
+    return row.stored;
+  }
+
+  /** One statement a round: a round names each phone once, so each sender once. */
+  private async keywordBatch(batch: ConsentKeyword[]): Promise<RecordedKeyword[]> {
+    const recorded: RecordedKeyword[] = new Array(batch.length);
+    for (const round of rounds(batch, (keyword) => keyword.sms.from)) {
+      const keywords = round.map((n) => batch[n]);
+      const input = statementInput(keywords, ({ intent, scope, state, sms, confirmation, at }) => ({
+        intent,
+        scope,
+        state,
+        evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
+        at,
+        reply_template: confirmation.template,
+        reply_versions: confirmation.versions,
+      }));
+      const rows = await CONSENT_KEYWORDS.run(this.db, [input]);
+      byItem(keywords.length, rows, (row) => ({ stored: row.stored, changed: row.changed, customer: this.customer(row) }), {
+        stored: false,
+        changed: false,
+        customer: null,
+      }).forEach((outcome, k) => (recorded[round[k]] = outcome));
+    }
+    return recorded;
   }
 
   private async recordBatch(batch: PendingRecord[]): Promise<RecordedInbound[]> {

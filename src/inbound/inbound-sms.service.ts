@@ -1,12 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ConsentScope } from '../compliance/consent-event.entity';
-import { ConsentService } from '../compliance/consent.service';
 import { ConsentValue } from '../compliance/policy.types';
 import { Customer } from '../customers/customer.entity';
-import { GroupCommit } from '../database/group-commit';
 import { FraudCasesService, OpenCase } from '../flows/fraud/fraud-cases.service';
 import { classifyInboundSms, InboundIntent } from './inbound-keyword.classifier';
 import { InboundMessageStore, InboundRecord, InboundSms } from './inbound-message.store';
@@ -23,41 +19,21 @@ const CONSENT_CHANGES: Partial<
 };
 
 type AnswerIntent = Extract<InboundIntent, { kind: 'answer' }>;
-type ConsentKeyword = keyof typeof CONSENT_CHANGES;
-
-interface PendingKeyword {
-  sms: InboundSms;
-  kind: ConsentKeyword;
-  at: Date;
-}
-
-interface KeywordOutcome {
-  customer: Customer | null;
-  stored: boolean;
-  /** The confirmation's template, when the keyword changed the customer's consent. */
-  reply?: string;
-}
+type KeywordKind = keyof typeof CONSENT_CHANGES;
 
 /**
  * An SMS from a customer: read it, act on it (consent, a fraud answer), keep it on the timeline,
  * and answer with at most one reply. Twilio retries: a MessageSid seen before changes nothing.
- * Most replies (free text, HELP, a Y/N with no verification open) change nothing but the
- * timeline and take one statement; consent keywords and real answers take a transaction.
+ * A reply takes one statement (InboundMessageStore), a consent keyword included; a real answer
+ * to a verification goes through the fraud flow.
  */
 @Injectable()
 export class InboundSmsService {
   private readonly logger = new Logger('InboundSms');
-  /** Consent keywords that arrive while others are written share the next transaction. */
-  private readonly keywords = new GroupCommit<PendingKeyword, KeywordOutcome | undefined>(
-    (batch) => this.db.transaction((manager) => this.applyKeywords(manager, batch)),
-    { maxBatch: 32, concurrent: 2 },
-  );
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly store: InboundMessageStore,
-    private readonly consent: ConsentService,
     private readonly fraud: FraudCasesService,
     private readonly replies: SystemReply,
   ) {}
@@ -65,7 +41,7 @@ export class InboundSmsService {
   /** Returns the TwiML to answer Twilio with. */
   async receive(sms: InboundSms): Promise<string> {
     const intent = classifyInboundSms(sms.body);
-    if (CONSENT_CHANGES[intent.kind]) return this.consentKeyword(sms, intent.kind as ConsentKeyword);
+    if (CONSENT_CHANGES[intent.kind]) return this.consentKeyword(sms, intent.kind as KeywordKind);
     const help = { template: 'help', versions: this.replies.versions('help') };
     const record: InboundRecord =
       intent.kind === 'answer'
@@ -77,59 +53,19 @@ export class InboundSmsService {
     return stored && customer && record.reply ? this.replies.twiml(customer, record.reply.template) : EMPTY_TWIML;
   }
 
-  private async consentKeyword(sms: InboundSms, kind: ConsentKeyword): Promise<string> {
-    const outcome = await this.keywords.submit({ sms, kind, at: this.clock.now() });
-    if (!outcome) return EMPTY_TWIML;
-    if (outcome.stored && !outcome.customer) this.unknownSender(sms, kind);
-    return outcome.stored && outcome.customer && outcome.reply
-      ? this.replies.twiml(outcome.customer, outcome.reply)
-      : EMPTY_TWIML;
-  }
-
-  /**
-   * Consent keywords that arrived together, in one transaction: act first, then record. Every
-   * action is idempotent, so a crash in between is repaired by Twilio's retry. Undefined for a
-   * MessageSid seen before.
-   */
-  private async applyKeywords(manager: EntityManager, batch: PendingKeyword[]): Promise<(KeywordOutcome | undefined)[]> {
-    const senders = await this.store.lockSenders(
-      manager,
-      batch.map((k) => k.sms),
-    );
-    const fresh = batch.map((k, i) => ({ ...k, ...senders[i] })).filter((k) => !k.seen);
-    const changing = fresh.filter((k) => k.customer);
-    const recorded = await this.consent.appendLocked(
-      manager,
-      changing.map(({ customer, kind, sms, at }) => ({
-        customerId: customer!.id,
-        channel: 'sms',
-        scope: CONSENT_CHANGES[kind]!.scope,
-        state: CONSENT_CHANGES[kind]!.state,
-        source: 'sms_keyword',
-        evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
-        at,
-      })),
-    );
-    const changed = new Set(changing.filter((_, i) => recorded[i].changed));
-    const answered = fresh.map((k) => ({
-      ...k,
-      confirmation: changed.has(k) ? CONSENT_CHANGES[k.kind]!.confirmation : undefined,
-    }));
-    const kept = await this.store.keep(
-      manager,
-      answered.map(({ sms, customer, at, kind, confirmation }) => ({
-        sms,
-        customer,
-        at,
-        record: {
-          intent: kind,
-          unknownSenderIntent: kind,
-          reply: confirmation ? { template: confirmation, versions: this.replies.versions(confirmation) } : undefined,
-        },
-      })),
-    );
-    const outcomes = new Map(answered.map((k, i) => [k.sms, { customer: k.customer, stored: kept[i], reply: k.confirmation }]));
-    return batch.map((k) => outcomes.get(k.sms));
+  /** Every keyword is on the ledger; one that changed the customer's consent is confirmed, once. */
+  private async consentKeyword(sms: InboundSms, kind: KeywordKind): Promise<string> {
+    const { scope, state, confirmation } = CONSENT_CHANGES[kind]!;
+    const { stored, customer, changed } = await this.store.consentKeyword({
+      sms,
+      intent: kind,
+      scope,
+      state,
+      confirmation: { template: confirmation, versions: this.replies.versions(confirmation) },
+      at: this.clock.now(),
+    });
+    if (stored && !customer) this.unknownSender(sms, kind);
+    return stored && customer && changed ? this.replies.twiml(customer, confirmation) : EMPTY_TWIML;
   }
 
   /** A Y/N while verifications are open: applied to the one it names (or the only one), else a question. */
@@ -148,7 +84,7 @@ export class InboundSmsService {
           unknownSenderIntent: intent.kind,
           reply: { template: 'which-transaction', versions: this.replies.versions('which-transaction') },
         };
-    const [stored] = await this.store.keep(this.db.manager, [{ sms, customer, record, at: this.clock.now() }]);
+    const stored = await this.store.keep(sms, customer, record, this.clock.now());
     return stored && record.reply ? this.replies.twiml(customer, record.reply.template, question) : EMPTY_TWIML;
   }
 

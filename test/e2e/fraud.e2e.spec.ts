@@ -98,6 +98,22 @@ describe('fraud verification end to end', () => {
     expect((await profile(customer.id)).cardStatus).toBe('active');
   });
 
+  it('counts the cardholder’s earlier transactions for velocity: the third in two cities within the window opens a case', async () => {
+    const customer = await store.customer(t.db);
+    const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * MINUTE).toISOString();
+    const small = { amount: 5_000, merchant: 'Coffee' };
+    const first = await suspicious(customer, { ...small, city: 'Shanghai', at: at(80) });
+    const second = await suspicious(customer, { ...small, city: 'Beijing', at: at(70) });
+    expect([first.decision, second.decision]).toEqual(['cleared', 'cleared']);
+    const third = await suspicious(customer, { ...small, city: 'Shanghai', at: at(60) });
+    expect(third.decision).toBe('case_opened');
+    expect(third.reasons.map((r) => r.code)).toEqual(['VELOCITY_MULTI_CITY']);
+    // An hour later the window (30 minutes) holds only the new one.
+    expect((await suspicious(customer, { ...small, city: 'Hangzhou', at: at(0) })).decision).toBe('cleared');
+    await reply(customer, 'Y'); // it was them: no case left open for the sweeps below
+    expect((await fraudCase(third.caseId)).status).toBe('confirmed_genuine');
+  });
+
   it('answered Y: hold, verification SMS, release, confirmation, profile', async () => {
     const customer = await store.customer(t.db, { riskLevel: 'low' } as Partial<Customer>);
     const opened = await suspicious(customer);

@@ -74,6 +74,30 @@ describe('inbound SMS keywords and the one-click unsubscribe end to end', () => 
     expect((await replies(customer.id)).map((r) => r.templateKey)).toEqual(['opt-out-confirmation']);
   });
 
+  it('a STOP that waited for another writer of the same customer reads the ledger as it stands after the wait', async () => {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    const other = t.db.createQueryRunner();
+    await other.startTransaction();
+    try {
+      await other.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [customer.id]);
+      await other.query(
+        `INSERT INTO consent_events (customer_id, channel, scope, state, source, at) VALUES ($1, 'sms', 'all', 'revoked', 'agent', $2)`,
+        [customer.id, new Date(NOW.getTime() - 1_000)],
+      );
+      const stop = send(customer, 'STOP'); // waits for the lock held above
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await other.commitTransaction();
+      expect(message((await stop).body)).toBeUndefined();
+    } finally {
+      await other.release();
+    }
+    expect((await ledger(customer.id)).map((e) => [e.state, e.source])).toEqual([
+      ['revoked', 'agent'],
+      ['revoked', 'sms_keyword'],
+    ]);
+    expect(await replies(customer.id)).toEqual([]);
+  });
+
   it('TD revokes marketing SMS only, in Chinese too, with one confirmation', async () => {
     const customer = await store.customer(t.db, { locale: 'zh-CN' });
     const td = await send(customer, '退订');

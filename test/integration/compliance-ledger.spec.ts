@@ -108,34 +108,6 @@ describe('the consent ledger, the list and the history, on PostgreSQL', () => {
       expect(page.items[2]).toMatchObject({ state: 'revoked', evidence: { messageSid: 'SM1' } });
     });
 
-    it('appends a batch in one go, entries for the same channel and scope in order, each seeing the one before', async () => {
-      const [a, b] = [await insertCustomer(t.db), await insertCustomer(t.db)];
-      const entry = (customerId: string, scope: 'all' | 'marketing', state: 'granted' | 'revoked') => ({
-        customerId,
-        channel: 'sms' as const,
-        scope,
-        state,
-        source: 'sms_keyword' as const,
-      });
-      const recorded = await t.db.transaction((manager) =>
-        consent.appendLocked(manager, [
-          entry(a, 'all', 'revoked'),
-          entry(b, 'all', 'revoked'),
-          entry(a, 'all', 'revoked'),
-          entry(a, 'marketing', 'revoked'),
-          entry(a, 'all', 'granted'),
-        ]),
-      );
-      expect(recorded.map((r) => [r.event.customerId, r.event.scope, r.event.state, r.changed])).toEqual([
-        [a, 'all', 'revoked', true],
-        [b, 'all', 'revoked', true],
-        [a, 'all', 'revoked', false],
-        [a, 'marketing', 'revoked', true],
-        [a, 'all', 'granted', true],
-      ]);
-      expect((await consent.history(a, { limit: 10, offset: 0 })).total).toBe(4);
-    });
-
     it('lets a revocation win a tie of instants, whichever was recorded last', async () => {
       const id = await insertCustomer(t.db);
       const at = new Date('2026-03-01T08:00:00Z');

@@ -96,10 +96,22 @@ export class FraudCasesService {
         [dto.customerId ?? dto.customerRef],
       );
       if (!customer) throw new NotFoundError('customer', dto.customerId ?? dto.customerRef!);
-      const [inserted] = await manager.query(
-        `INSERT INTO card_transactions (customer_id, reference, amount, currency, merchant, country, city, card_not_present, occurred_at, received_at)
-         VALUES ($1, $2, $3, $4, $5, upper($6), $7, $8, $9, $10)
-         ON CONFLICT (reference) DO NOTHING RETURNING id`,
+      // Kept, with what the rules and a new case need in the same round trip: the customer's
+      // recent transactions (the snapshot predates the insert, so the new one is not among them)
+      // and the references of their open cases, read after the lock.
+      const [kept] = await manager.query(
+        `WITH inserted AS (
+           INSERT INTO card_transactions (customer_id, reference, amount, currency, merchant, country, city, card_not_present, occurred_at, received_at)
+           VALUES ($1, $2, $3, $4, $5, upper($6), $7, $8, $9, $10)
+           ON CONFLICT (reference) DO NOTHING RETURNING id
+         )
+         SELECT (SELECT id FROM inserted) AS id,
+                (SELECT coalesce(json_agg(r), '[]') FROM (
+                   SELECT amount::float8 AS amount, country, city, card_not_present AS "cardNotPresent", occurred_at AS at
+                     FROM card_transactions
+                    WHERE customer_id = $1 AND occurred_at BETWEEN $9::timestamptz - make_interval(mins => $11) AND $9
+                 ) r) AS recent,
+                ARRAY(SELECT reference FROM fraud_cases WHERE customer_id = $1 AND ${ANSWERABLE_SQL}) AS taken`,
         [
           customer.id,
           dto.reference,
@@ -111,9 +123,11 @@ export class FraudCasesService {
           dto.cardNotPresent,
           dto.at,
           now,
+          this.config.fraud.rules.velocityMinutes,
         ],
       );
-      if (!inserted) return { decision: await this.previousDecision(manager, dto.reference, customer.id), notice: null };
+      if (!kept.id) return { decision: await this.previousDecision(manager, dto.reference, customer.id), notice: null };
+      const transactionId: string = kept.id;
       const txn: TransactionFacts = {
         amount: dto.amount,
         country: dto.country,
@@ -121,12 +135,10 @@ export class FraudCasesService {
         cardNotPresent: dto.cardNotPresent,
         at: new Date(dto.at),
       };
-      const recent: TransactionFacts[] = await manager.query(
-        `SELECT amount::float8 AS amount, country, city, card_not_present AS "cardNotPresent", occurred_at AS at
-           FROM card_transactions
-          WHERE customer_id = $1 AND id <> $2 AND occurred_at BETWEEN $3::timestamptz - make_interval(mins => $4) AND $3`,
-        [customer.id, inserted.id, txn.at, this.config.fraud.rules.velocityMinutes],
-      );
+      const recent: TransactionFacts[] = (kept.recent as (Omit<TransactionFacts, 'at'> & { at: string })[]).map((r) => ({
+        ...r,
+        at: new Date(r.at),
+      }));
       const reasons = assessTransaction(
         txn,
         { riskLevel: customer.riskLevel as RiskLevel, country: customer.country, timezone: customer.timezone },
@@ -135,10 +147,10 @@ export class FraudCasesService {
       );
       if (reasons.length === 0)
         return {
-          decision: { transactionId: inserted.id, decision: 'cleared', reasons, caseId: null } as TransactionDecision,
+          decision: { transactionId, decision: 'cleared', reasons, caseId: null } as TransactionDecision,
           notice: null,
         };
-      const caseId = await this.openCase(manager, customer.id, inserted.id, reasons, now, {
+      const caseId = await this.openCase(manager, customer.id, transactionId, new Set(kept.taken), reasons, now, {
         amount: dto.amount,
         currency: dto.currency,
         merchant: dto.merchant,
@@ -152,7 +164,7 @@ export class FraudCasesService {
         at: now.toISOString(),
       };
       return {
-        decision: { transactionId: inserted.id, decision: 'case_opened', reasons, caseId } as TransactionDecision,
+        decision: { transactionId, decision: 'case_opened', reasons, caseId } as TransactionDecision,
         notice,
       };
     });
@@ -320,27 +332,29 @@ export class FraudCasesService {
     return { amount: t.amount, currency: t.currency, merchant: t.merchant, at: (t.at as Date).toISOString(), reference };
   }
 
+  /** The case with a reference free among the customer's open ones (`taken`), the card on hold, the SMS queued. */
   private async openCase(
     manager: EntityManager,
     customerId: string,
     transactionId: string,
+    taken: Set<string>,
     reasons: FraudReason[],
     now: Date,
     txn: Omit<TxnVariables, 'reference'>,
   ): Promise<string> {
-    const taken = new Set<string>(
-      (await manager.query(`SELECT reference FROM fraud_cases WHERE customer_id = $1 AND ${ANSWERABLE_SQL}`, [customerId])).map(
-        (r: { reference: string }) => r.reference,
-      ),
-    );
     if (taken.size >= 9000)
       throw new DomainError('FRAUD_TOO_MANY_OPEN_CASES', 'the customer has too many unanswered cases', HttpStatus.CONFLICT);
     let reference: string;
     do reference = String(randomInt(1000, 10_000));
     while (taken.has(reference));
     const [opened] = await manager.query(
-      `INSERT INTO fraud_cases (customer_id, transaction_id, reference, reasons, timeline, opened_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) RETURNING id`,
+      `WITH opened AS (
+         INSERT INTO fraud_cases (customer_id, transaction_id, reference, reasons, timeline, opened_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) RETURNING id
+       ), held AS (
+         UPDATE customers SET card_status = 'on_hold', updated_at = now() WHERE id = $1 AND card_status IN ('active', 'on_hold')
+       )
+       SELECT id FROM opened`,
       [
         customerId,
         transactionId,
@@ -349,10 +363,6 @@ export class FraudCasesService {
         entry(now, 'opened', { reasons: reasons.map((r) => r.code) }),
         now,
       ],
-    );
-    await manager.query(
-      `UPDATE customers SET card_status = 'on_hold', updated_at = now() WHERE id = $1 AND card_status IN ('active', 'on_hold')`,
-      [customerId],
     );
     await this.outbox.enqueue(
       [
