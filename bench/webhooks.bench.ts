@@ -7,8 +7,8 @@
  *  2. while a 100,000-message campaign drains through the running dispatcher (SMS to a local
  *     server speaking Twilio's REST API, pacing off), card transactions that open fraud cases:
  *     the time from POST /transactions to that server receiving the verification SMS, p99.
- * Twilio and the inbound load each run in a process of their own, as they would: neither shares
- * Herald's event loop.
+ * Twilio, the inbound load and the core system posting transactions each run in a process of
+ * their own, as they would: none shares Herald's event loop.
  * Last line: JSON.
  */
 import 'reflect-metadata';
@@ -167,7 +167,8 @@ type TwilioMessage =
 interface TwilioProcess {
   env: NodeJS.ProcessEnv;
   authToken: string;
-  arrivals: Map<string, number>;
+  /** When the first message to a watched number arrived (the local Twilio's clock), once it has. */
+  arrival(phone: string, timeoutMs: number): Promise<number>;
   watch(phones: string[]): void;
   requests(): Promise<number>;
   close(): void;
@@ -176,22 +177,79 @@ interface TwilioProcess {
 function twilioProcess(): Promise<TwilioProcess> {
   const child = fork(__filename, ['--twilio'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const arrivals = new Map<string, number>();
+  const waiting = new Map<string, (at: number) => void>();
   let counted: ((n: number) => void) | undefined;
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.on('message', (message: TwilioMessage) => {
-      if (message.type === 'arrival') arrivals.set(message.to, arrivals.get(message.to) ?? message.at);
-      else if (message.type === 'count') counted?.(message.requests);
+      if (message.type === 'arrival') {
+        if (arrivals.has(message.to)) return;
+        arrivals.set(message.to, message.at);
+        waiting.get(message.to)?.(message.at);
+      } else if (message.type === 'count') counted?.(message.requests);
       else
         resolve({
           env: message.env,
           authToken: message.authToken,
-          arrivals,
+          arrival: (phone, timeoutMs) =>
+            arrivals.has(phone)
+              ? Promise.resolve(arrivals.get(phone)!)
+              : new Promise((resolve, fail) => {
+                  const timer = setTimeout(() => fail(new Error(`no SMS to ${phone} within ${timeoutMs} ms`)), timeoutMs);
+                  waiting.set(phone, (at) => {
+                    clearTimeout(timer);
+                    resolve(at);
+                  });
+                }),
           watch: (phones) => child.send({ watch: phones }),
           requests: () => new Promise((answer) => ((counted = answer), child.send({ count: true }))),
           close: () => child.kill(),
         });
     });
+  });
+}
+
+interface Posted {
+  posted: number;
+  status: number;
+  text: string;
+}
+
+/**
+ * The card centre's core system posting transactions: a process of its own, as it would be, so
+ * that the time a transaction is sent is taken where it is sent (not on Herald's busy event loop).
+ */
+function coreSystemProcess(): { post(url: string, key: string, body: object): Promise<Posted>; close(): void } {
+  const child = fork(__filename, ['--core'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    post: (url, key, body) =>
+      new Promise((resolve, reject) => {
+        child.once('message', (answer: Posted) => resolve(answer));
+        child.once('error', reject);
+        child.send({ url, key, body });
+      }),
+    close: () => child.kill(),
+  };
+}
+
+function serveCoreSystem(): void {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  process.on('message', ({ url, key, body }: { url: string; key: string; body: object }) => {
+    const payload = Buffer.from(JSON.stringify(body));
+    const headers = {
+      Authorization: `Bearer ${key}`,
+      'Content-Type': 'application/json',
+      'Content-Length': String(payload.length),
+    };
+    const posted = Date.now();
+    const req = request(url, { method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.once('end', () => process.send!({ posted, status: res.statusCode!, text }));
+    });
+    req.once('error', (error) => process.send!({ posted, status: 599, text: String(error) }));
+    req.end(payload);
   });
 }
 
@@ -241,12 +299,10 @@ async function fraudWhileDraining(
   const latencies: number[] = [];
   // Let the drain get going before the first transaction.
   while ((await twilio.requests()) - campaignStarted < Math.min(2_000, campaign / 5)) await new Promise((r) => setTimeout(r, 20));
-  for (const [i, victim] of victims.entries()) {
-    const posted = Date.now();
-    const res = await fetch(`${base}/transactions`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
+  const coreSystem = coreSystemProcess();
+  try {
+    for (const [i, victim] of victims.entries()) {
+      const { posted, status, text } = await coreSystem.post(`${base}/transactions`, key, {
         reference: `TXN-BENCH-${i}`,
         customerId: victim.id,
         amount: 880_000,
@@ -256,16 +312,13 @@ async function fraudWhileDraining(
         city: 'New York',
         cardNotPresent: true,
         at: NOW.toISOString(),
-      }),
-    });
-    if (res.status >= 300) throw new Error(`POST /transactions answered ${res.status}: ${await res.text()}`);
-    const deadline = Date.now() + 10_000;
-    while (!twilio.arrivals.has(victim.phone)) {
-      if (Date.now() > deadline) throw new Error(`no verification SMS for transaction ${i} within 10 s`);
-      await new Promise((r) => setTimeout(r, 1));
+      });
+      if (status >= 300) throw new Error(`POST /transactions answered ${status}: ${text}`);
+      latencies.push((await twilio.arrival(victim.phone, 10_000)) - posted);
+      await new Promise((r) => setTimeout(r, 50));
     }
-    latencies.push(twilio.arrivals.get(victim.phone)! - posted);
-    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    coreSystem.close();
   }
   const drained = (await twilio.requests()) - campaignStarted;
   return {
@@ -345,6 +398,8 @@ if (process.argv.includes('--load')) {
       },
     );
   });
+} else if (process.argv.includes('--core')) {
+  serveCoreSystem();
 } else if (process.argv.includes('--twilio')) {
   serveTwilio().catch((error) => {
     console.error(error);
