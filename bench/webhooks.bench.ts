@@ -6,7 +6,9 @@
  *     over keep-alive, signed before the clock starts: requests per second and p99 latency;
  *  2. while a 100,000-message campaign drains through the running dispatcher (SMS to a local
  *     server speaking Twilio's REST API, pacing off), card transactions that open fraud cases:
- *     the time from POST /transactions to that server receiving the verification SMS, p99.
+ *     the time from POST /transactions to that server receiving the verification SMS, p99 — once
+ *     with one Herald running both lanes, once with the bulk lane in a Herald process of its own
+ *     (DISPATCH_LANES), as a deployment would run its bulk senders.
  * Twilio, the inbound load and the core system posting transactions each run in a process of
  * their own, as they would: none shares Herald's event loop.
  * Last line: JSON.
@@ -209,6 +211,44 @@ function twilioProcess(): Promise<TwilioProcess> {
   });
 }
 
+type FraudRun = Awaited<ReturnType<typeof fraudWhileDraining>>;
+
+/** Herald draining only the bulk lane, in a process of its own, as a deployment runs its bulk senders. */
+function bulkSenderProcess(url: string, env: NodeJS.ProcessEnv): Promise<{ close(): Promise<void> }> {
+  const child = fork(__filename, ['--bulk-sender'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', () =>
+      resolve({
+        close: () =>
+          new Promise((closed) => {
+            child.once('exit', () => closed());
+            child.send('stop');
+          }),
+      }),
+    );
+    child.send({ url, env });
+  });
+}
+
+function serveBulkSender(): void {
+  process.once('message', async ({ url, env }: { url: string; env: NodeJS.ProcessEnv }) => {
+    const app = await createApp(
+      loadConfig({ LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'http://127.0.0.1:1', SMS_PER_SECOND: '0', ...env }),
+      url,
+      {
+        clock: new ManualClock(NOW),
+      },
+    );
+    await app.init();
+    process.send!('ready');
+    process.once('message', async () => {
+      await app.close();
+      process.exit(0);
+    });
+  });
+}
+
 interface Posted {
   posted: number;
   status: number;
@@ -221,11 +261,13 @@ interface Posted {
  */
 function coreSystemProcess(): { post(url: string, key: string, body: object): Promise<Posted>; close(): void } {
   const child = fork(__filename, ['--core'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let answer: { resolve: (posted: Posted) => void; reject: (error: Error) => void } | undefined;
+  child.on('message', (posted: Posted) => answer?.resolve(posted));
+  child.on('error', (error) => answer?.reject(error));
   return {
     post: (url, key, body) =>
       new Promise((resolve, reject) => {
-        child.once('message', (answer: Posted) => resolve(answer));
-        child.once('error', reject);
+        answer = { resolve, reject };
         child.send({ url, key, body });
       }),
     close: () => child.kill(),
@@ -273,15 +315,16 @@ async function fraudWhileDraining(
   twilio: TwilioProcess,
   campaign: number,
   transactions: number,
+  run: number,
 ) {
   const db = app.get(DataSource);
   const users = app.get(UsersService);
-  const core = await users.create({ username: 'bench-core', displayName: 'Core', role: 'integration' });
+  const core = await users.create({ username: `bench-core-${run}`, displayName: 'Core', role: 'integration' });
   const { key } = await users.issueKey(core.id, 'bench');
   // Transactions abroad for customers at home in China; the campaign goes to everyone else.
   const victims: { id: string; phone: string }[] = await db.query(
-    `SELECT id, phone FROM customers WHERE phone IS NOT NULL AND country = 'CN' ORDER BY external_ref DESC LIMIT $1`,
-    [transactions],
+    `SELECT id, phone FROM customers WHERE phone IS NOT NULL AND country = 'CN' ORDER BY external_ref DESC LIMIT $1 OFFSET $2`,
+    [transactions, run * transactions],
   );
   const customers: { id: string }[] = await db.query(
     `SELECT id FROM customers WHERE phone IS NOT NULL AND id <> ALL($1::uuid[]) ORDER BY external_ref LIMIT $2`,
@@ -303,7 +346,7 @@ async function fraudWhileDraining(
   try {
     for (const [i, victim] of victims.entries()) {
       const { posted, status, text } = await coreSystem.post(`${base}/transactions`, key, {
-        reference: `TXN-BENCH-${i}`,
+        reference: `TXN-BENCH-${run}-${i}`,
         customerId: victim.id,
         amount: 880_000,
         currency: 'USD',
@@ -368,19 +411,31 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
 
-    const busy = await start(database.url, twilio, {
-      DISPATCH_ENABLED: 'true',
-      DISPATCH_BATCH_SIZE: '500',
-      SANDBOX_AUTO_CALLBACKS: 'false',
-    });
-    const fraud = await fraudWhileDraining(busy.app, busy.base, twilio, campaign, transactions);
-    await busy.app.close();
+    const drain = { DISPATCH_ENABLED: 'true', DISPATCH_BATCH_SIZE: '500', SANDBOX_AUTO_CALLBACKS: 'false' };
+    const report = (label: string, fraud: FraudRun) =>
+      console.log(
+        `fraud transaction → verification SMS at Twilio while a ${campaign.toLocaleString('en')}-SMS campaign drains (${label}): ` +
+          `p50 ${ms(fraud.p50)} ms, p99 ${ms(fraud.p99)} ms, max ${ms(fraud.max)} ms (${fraud.drainedDuring} campaign SMS sent meanwhile)`,
+      );
+    // One Herald with both lanes: the campaign's provider calls share the event loop that screens.
+    const single = await start(database.url, twilio, drain);
+    const oneProcess = await fraudWhileDraining(single.app, single.base, twilio, campaign, transactions, 0);
+    await single.app.close();
+    report('one process, both lanes', oneProcess);
+    // Bulk senders apart (DISPATCH_LANES): the API and the urgent lane in one process, the campaign in another.
+    const bulk = await bulkSenderProcess(database.url, { ...twilio.env, ...drain, DISPATCH_LANES: 'bulk' });
+    const api = await start(database.url, twilio, { ...drain, DISPATCH_LANES: 'urgent' });
+    const split = await fraudWhileDraining(api.app, api.base, twilio, campaign, transactions, 1);
+    await api.app.close();
+    await bulk.close();
+    report('bulk senders apart', split);
     console.log(
-      `fraud transaction → verification SMS at Twilio while a ${campaign.toLocaleString('en')}-SMS campaign drains: ` +
-        `p50 ${ms(fraud.p50)} ms, p99 ${ms(fraud.p99)} ms, max ${ms(fraud.max)} ms (${fraud.drainedDuring} campaign SMS sent meanwhile)`,
-    );
-    console.log(
-      JSON.stringify({ inboundReqPerSec: replies1.perSecond, inboundP99Ms: ms(replies1.p99), fraudToSendP99Ms: ms(fraud.p99) }),
+      JSON.stringify({
+        inboundReqPerSec: replies1.perSecond,
+        inboundP99Ms: ms(replies1.p99),
+        fraudToSendP99Ms: ms(split.p99),
+        fraudToSendP99MsOneProcess: ms(oneProcess.p99),
+      }),
     );
   } finally {
     twilio.close();
@@ -398,6 +453,8 @@ if (process.argv.includes('--load')) {
       },
     );
   });
+} else if (process.argv.includes('--bulk-sender')) {
+  serveBulkSender();
 } else if (process.argv.includes('--core')) {
   serveCoreSystem();
 } else if (process.argv.includes('--twilio')) {

@@ -4,6 +4,11 @@ import { RetrySettings } from './retry.policy';
 export interface DispatchConfig {
   /** Whether this instance drains the outbox (an API-only instance sets it false). */
   enabled: boolean;
+  /**
+   * Which lanes it drains: both, or one — bulk senders in processes of their own keep a busy
+   * campaign's provider calls off the event loop that screens transactions and sends fraud alerts.
+   */
+  lanes: DispatchLanes;
   /** Tasks claimed per round trip. */
   batchSize: number;
   /** Sends in flight at once per instance. */
@@ -15,9 +20,13 @@ export interface DispatchConfig {
   retry: RetrySettings;
 }
 
+export const DISPATCH_LANES = ['all', 'urgent', 'bulk'] as const;
+export type DispatchLanes = (typeof DISPATCH_LANES)[number];
+
 export function readDispatchConfig(read: EnvReader): DispatchConfig {
   return {
     enabled: read.bool('DISPATCH_ENABLED', { default: true }),
+    lanes: read.oneOf('DISPATCH_LANES', DISPATCH_LANES, { default: 'all' }),
     batchSize: read.int('DISPATCH_BATCH_SIZE', { default: 200, min: 1, max: 5000 }),
     concurrency: read.int('DISPATCH_CONCURRENCY', { default: 32, min: 1, max: 1000 }),
     leaseSeconds: read.int('DISPATCH_LEASE_SECONDS', { default: 120, min: 5, max: 3600 }),

@@ -10,7 +10,8 @@ import { Dispatcher } from './dispatcher';
 import { Lane, LANES, OutboxRepository } from './outbox.repository';
 
 /**
- * Drains the outbox for as long as the application runs: one loop per lane, polling when idle
+ * Drains the outbox for as long as the application runs: one loop per lane (both, or the one
+ * DISPATCH_LANES names), polling when idle
  * and woken at once by NOTIFY for urgent work; renews its leases while it works and reaps the
  * leases of dispatchers that vanished. On shutdown it finishes the batch in hand, then stops.
  */
@@ -38,15 +39,16 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.settings.enabled) return;
+    const lanes = LANES.filter((lane) => this.settings.lanes === 'all' || lane.name === this.settings.lanes);
     this.running = true;
-    await this.listen();
+    if (lanes.some((lane) => lane.name === 'urgent')) await this.listen();
     const leaseMs = this.settings.leaseSeconds * 1000;
     this.timers.push(
       setInterval(() => this.renew(leaseMs), leaseMs / 3),
       setInterval(() => this.reap(), leaseMs / 2),
     );
-    this.loops = LANES.map((lane) => this.drain(lane));
-    this.logger.log(`dispatcher ${this.dispatcher.worker} started`);
+    this.loops = lanes.map((lane) => this.drain(lane));
+    this.logger.log(`dispatcher ${this.dispatcher.worker} started (lanes: ${lanes.map((lane) => lane.name).join(', ')})`);
   }
 
   async onApplicationShutdown(): Promise<void> {
