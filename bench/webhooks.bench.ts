@@ -15,6 +15,7 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { INestApplication } from '@nestjs/common';
@@ -216,6 +217,8 @@ type FraudRun = Awaited<ReturnType<typeof fraudWhileDraining>>;
 /** Herald draining only the bulk lane, in a process of its own, as a deployment runs its bulk senders. */
 function bulkSenderProcess(url: string, env: NodeJS.ProcessEnv): Promise<{ close(): Promise<void> }> {
   const child = fork(__filename, ['--bulk-sender'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // As a deployment would start it (`nice`): on a busy machine the API and fraud alerts come first.
+  setPriority(child.pid!, 10);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', () =>

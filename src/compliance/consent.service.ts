@@ -75,22 +75,15 @@ export class ConsentService {
   ) {}
 
   /**
-   * Appends a consent change: for inbound SMS keywords, agents, one-click unsubscribes, the
-   * provider's own opt-out (Twilio 21610) and the API. Concurrent changes for one customer are
-   * taken one at a time, so `changed` is true for exactly one of two simultaneous STOPs.
+   * Appends a consent change: for agents, one-click unsubscribes, the provider's own opt-out
+   * (Twilio 21610) and the API (the inbound SMS keywords write theirs in the statement that keeps
+   * the message: InboundMessageStore). Concurrent changes for one customer are taken one at a
+   * time, so `changed` is true for exactly one of two simultaneous changes to the same state.
    */
   async record(input: NewConsentEvent, manager?: EntityManager): Promise<RecordedConsent> {
     if (!manager) return this.db.transaction((m) => this.record(input, m));
     const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
     if (!customer) throw new NotFoundError('customer', input.customerId);
-    return this.appendLocked(manager, input);
-  }
-
-  /**
-   * `record` for a caller that already holds the customer's row lock (FOR NO KEY UPDATE) in the
-   * transaction of `manager`, in one statement: the inbound SMS keywords, on their hot path.
-   */
-  async appendLocked(manager: EntityManager, input: NewConsentEvent): Promise<RecordedConsent> {
     const [{ changed, ...row }] = await APPEND_LOCKED.run(manager, [
       input.customerId,
       input.channel,
