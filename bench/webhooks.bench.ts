@@ -425,8 +425,14 @@ async function main(): Promise<void> {
     const oneProcess = await fraudWhileDraining(single.app, single.base, twilio, campaign, transactions, 0);
     await single.app.close();
     report('one process, both lanes', oneProcess);
-    // Bulk senders apart (DISPATCH_LANES): the API and the urgent lane in one process, the campaign in another.
-    const bulk = await bulkSenderProcess(database.url, { ...twilio.env, ...drain, DISPATCH_LANES: 'bulk' });
+    // Bulk senders apart (DISPATCH_LANES): the API and the urgent lane in one process, the campaign
+    // in another at its default batch size (shorter statements on the shared PostgreSQL).
+    const bulk = await bulkSenderProcess(database.url, {
+      ...twilio.env,
+      ...drain,
+      DISPATCH_BATCH_SIZE: '200',
+      DISPATCH_LANES: 'bulk',
+    });
     const api = await start(database.url, twilio, { ...drain, DISPATCH_LANES: 'urgent' });
     const split = await fraudWhileDraining(api.app, api.base, twilio, campaign, transactions, 1);
     await api.app.close();
