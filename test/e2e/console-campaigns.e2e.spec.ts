@@ -1,18 +1,12 @@
-import { Response } from 'supertest';
 import { ManualClock } from '../../src/common/clock';
 import { store } from '../support/outbox.builders';
+import { signedIn } from '../support/console-session';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const SESSION = '__Host-herald_session';
 // Monday 23 November 2026, 10:00 in Shanghai.
 const NOW = new Date('2026-11-23T02:00:00Z');
 const OVERDUE = JSON.stringify({ all: [{ field: 'daysPastDue', op: 'gte', value: 30 }] });
 
-function cookies(response: Response): Record<string, string> {
-  const set = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-  return Object.fromEntries(set.map((line) => line.split(';')[0].split('=') as [string, string]));
-}
-const hiddenCsrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 /** The campaign manager's pages through HTTP: access, CSRF, validation, and what they show. */
@@ -22,18 +16,7 @@ describe('console campaign manager pages', () => {
   let manager: { cookie: string; csrf: string };
   let agent: { cookie: string; csrf: string };
 
-  async function session(role: 'campaign_manager' | 'agent') {
-    const person = await t.consoleUser(role);
-    const page = await t.http.get('/console/sign-in');
-    const signIn = await t.http
-      .post('/console/sign-in')
-      .set('Cookie', `herald_sign_in=${cookies(page).herald_sign_in}`)
-      .type('form')
-      .send({ username: person.username, password: person.password, _csrf: hiddenCsrf(page.text), next: '' });
-    const cookie = `${SESSION}=${cookies(signIn)[SESSION]}`;
-    const landing = await t.http.get('/console').set('Cookie', cookie).redirects(1);
-    return { cookie, csrf: hiddenCsrf(landing.text) };
-  }
+  const session = (role: 'campaign_manager' | 'agent') => signedIn(t, role);
 
   const get = (path: string, as = manager) => t.http.get(path).set('Cookie', as.cookie);
   const post = (path: string, fields: Record<string, string>, as = manager) =>

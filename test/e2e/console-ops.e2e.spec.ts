@@ -1,19 +1,12 @@
-import { Response } from 'supertest';
 import { ManualClock } from '../../src/common/clock';
 import { Customer } from '../../src/customers/customer.entity';
 import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
+import { signedIn } from '../support/console-session';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const SESSION = '__Host-herald_session';
 // Friday 20 November 2026, 21:40 in Shanghai: "why was this customer called at 21:40?"
 const NOW = new Date('2026-11-20T13:40:00Z');
-
-function cookies(response: Response): Record<string, string> {
-  const set = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-  return Object.fromEntries(set.map((line) => line.split(';')[0].split('=') as [string, string]));
-}
-const hiddenCsrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
 
 describe('console ops pages', () => {
   const clock = new ManualClock(NOW);
@@ -24,18 +17,7 @@ describe('console ops pages', () => {
   let bo: Customer;
   let campaignId: string;
 
-  async function session(role: 'ops' | 'agent' | 'admin') {
-    const person = await t.consoleUser(role);
-    const page = await t.http.get('/console/sign-in');
-    const signIn = await t.http
-      .post('/console/sign-in')
-      .set('Cookie', `herald_sign_in=${cookies(page).herald_sign_in}`)
-      .type('form')
-      .send({ username: person.username, password: person.password, _csrf: hiddenCsrf(page.text), next: '' });
-    const cookie = `${SESSION}=${cookies(signIn)[SESSION]}`;
-    const landing = await t.http.get('/console').set('Cookie', cookie).redirects(1);
-    return { cookie, csrf: hiddenCsrf(landing.text), username: person.username };
-  }
+  const session = (role: 'ops' | 'agent' | 'admin') => signedIn(t, role);
 
   const get = (path: string, as = ops) => t.http.get(path).set('Cookie', as.cookie);
 
@@ -201,6 +183,10 @@ describe('console ops pages', () => {
     const adas = await get(`/console/ops/customers/${ada.id}`);
     expect([...adas.text.matchAll(/data-kind="(\w+)"/g)].map((m) => m[1])).toEqual(['contact', 'reply', 'contact']);
     expect(adas.text).toContain('I will pay on Monday');
+    // Pages merge the sources exactly: the second event alone, out of all three.
+    const second = await get(`/console/ops/customers/${ada.id}?limit=1&offset=1`);
+    expect([...second.text.matchAll(/data-kind="(\w+)"/g)].map((m) => m[1])).toEqual(['reply']);
+    expect(second.text).toContain('2–2 of 3');
     expect(adas.text).not.toContain('Ada Lovelace');
     expect((await get('/console/ops/customers/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });

@@ -1,18 +1,8 @@
-import { Response } from 'supertest';
 import { eventually } from '../support/eventually';
+import { cookies, hiddenCsrf } from '../support/console-session';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SESSION = '__Host-herald_session';
-
-/** The cookies a response set, name → value (attributes dropped). */
-function cookies(response: Response): Record<string, string> {
-  const set = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-  return Object.fromEntries(set.map((line) => line.split(';')[0].split('=') as [string, string]));
-}
-
-function hiddenCsrf(html: string): string {
-  return /name="_csrf" value="([^"]+)"/.exec(html)![1];
-}
 
 describe('console sign-in, sessions and CSRF', () => {
   let t: TestApp;

@@ -1,32 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { Locale } from '../../customers/customer.entity';
-import { Role, ROLES } from '../role';
-import { AgentPhoneField, ConsoleLocaleField, PasswordField } from './user-console-fields';
+import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { CreateUserDto } from './create-user.dto';
 
-export class UpdateUserDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 120)
-  displayName?: string;
-
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES)
-  role?: Role;
-
+/** Any of a user's fields but the username, which names them for good. */
+export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['username'] as const)) {
   @ApiPropertyOptional({ description: 'a disabled user is refused with every key' })
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
-
-  @PasswordField()
-  password?: string;
-
-  @AgentPhoneField()
-  phone?: string;
-
-  @ConsoleLocaleField()
-  locale?: Locale;
 }

@@ -36,30 +36,14 @@ export interface ContactLogEntry {
   why: string;
 }
 
-interface Row {
-  id: string;
+/** What LOG_SELECT returns: an entry's fields before masking, and what its why is made of. */
+type Row = Omit<ContactLogEntry, 'customerName' | 'why'> & {
   cursorAt: string;
-  updatedAt: Date;
-  customerId: string;
-  customerRef: string;
   fullName: string;
-  phone: string | null;
-  timezone: string;
-  campaignId: string | null;
-  campaignName: string | null;
-  purpose: ContactPurpose;
-  channel: ContactChannel;
-  templateKey: string;
-  step: number;
-  status: TaskStatus;
   reasons: TaskReason[];
-  dueAt: Date;
   condition: StepCondition | null;
-  attemptStatus: string | null;
-  attemptAt: Date | null;
   attemptError: string | null;
-  providerRef: string | null;
-}
+};
 
 /** The task, its customer and campaign, and the latest attempt it made (what was actually sent). */
 export const LOG_SELECT = `

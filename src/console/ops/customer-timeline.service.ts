@@ -5,6 +5,7 @@ import { NotFoundError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
 import { maskName, maskPhone } from '../../common/personal-data.mask';
 import { ConsentService } from '../../compliance/consent.service';
+import { CHANNELS } from '../../compliance/policy.types';
 import { Locale } from '../../customers/customer.entity';
 import { CustomerOutcomesService } from '../../flows/outcomes/customer-outcomes.service';
 import { ContactLogService } from './contact-log.service';
@@ -41,11 +42,12 @@ export class CustomerTimelineService {
     );
     if (!customer) throw new NotFoundError('customer', customerId);
     const depth = page.offset + page.limit;
+    const source = <R>(select: string, toEvent: (row: R) => TimelineEvent) => this.source(select, toEvent, customerId, depth);
     const [contacts, consent, profile, ...sources] = await Promise.all([
       this.contacts.forCustomer(customerId, depth, locale),
       this.consent.overview(customerId, { limit: depth, offset: 0 }),
       this.outcomes.profile(customerId),
-      this.source(
+      source(
         `SELECT attempted_at AS at, channel, status, purpose, detail FROM contact_attempts
           WHERE customer_id = $1 AND task_id IS NULL`,
         (r: { at: Date; channel: string; purpose: string; status: string; detail: string | null }) => ({
@@ -54,10 +56,8 @@ export class CustomerTimelineService {
           tags: [r.channel, r.purpose, r.status],
           text: r.detail ?? '',
         }),
-        customerId,
-        depth,
       ),
-      this.source(
+      source(
         `SELECT received_at AS at, channel, intent, body FROM inbound_messages WHERE customer_id = $1`,
         (r: { at: Date; channel: string; intent: string; body: string }) => ({
           at: r.at,
@@ -65,10 +65,8 @@ export class CustomerTimelineService {
           tags: [r.channel, r.intent],
           text: r.body,
         }),
-        customerId,
-        depth,
       ),
-      this.source(
+      source(
         `SELECT d.at, d.code, d.purpose, d.channel, d.call_back_at, d.note, u.username
            FROM customer_dispositions d LEFT JOIN users u ON u.id = d.agent_id WHERE d.customer_id = $1`,
         (r: {
@@ -87,10 +85,8 @@ export class CustomerTimelineService {
             .filter(Boolean)
             .join(' · '),
         }),
-        customerId,
-        depth,
       ),
-      this.source(
+      source(
         `SELECT f.opened_at AS at, f.status, f.reference, t.amount, t.currency, t.merchant
            FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id WHERE f.customer_id = $1`,
         (r: { at: Date; status: string; reference: string; amount: string; currency: string; merchant: string }) => ({
@@ -99,10 +95,8 @@ export class CustomerTimelineService {
           tags: [r.status],
           text: `#${r.reference} ${r.merchant} ${Number(r.amount) / 100} ${r.currency}`,
         }),
-        customerId,
-        depth,
       ),
-      this.source(
+      source(
         `SELECT paid_at AS at, reference, amount, currency FROM payments WHERE customer_id = $1`,
         (r: { at: Date; reference: string; amount: string; currency: string }) => ({
           at: r.at,
@@ -110,8 +104,6 @@ export class CustomerTimelineService {
           tags: [r.reference],
           text: `${Number(r.amount) / 100} ${r.currency}`,
         }),
-        customerId,
-        depth,
       ),
     ]);
     const contactEvents: TimelineEvent[] = contacts.items.map((c) => ({
@@ -139,22 +131,23 @@ export class CustomerTimelineService {
     };
     return {
       customer: { ...customer, fullName: maskName(customer.fullName), phone: customer.phone ? maskPhone(customer.phone) : null },
-      consent: (['sms', 'email', 'call'] as const).map((channel) => ({ channel, ...consent.current[channel] })),
+      consent: CHANNELS.map((channel) => ({ channel, ...consent.current[channel] })),
       profile,
       events,
     };
   }
 
+  /** One source's newest `depth` events, and how many it has in all, in one query. */
   private async source<R>(
     select: string,
     toEvent: (row: R) => TimelineEvent,
     customerId: string,
     depth: number,
   ): Promise<{ items: TimelineEvent[]; total: number }> {
-    const [rows, [{ total }]] = await Promise.all([
-      this.db.query(`SELECT * FROM (${select}) s ORDER BY at DESC LIMIT $2`, [customerId, depth]) as Promise<R[]>,
-      this.db.query(`SELECT count(*)::int AS total FROM (${select}) s`, [customerId]),
-    ]);
-    return { items: rows.map(toEvent), total };
+    const rows: (R & { total: number })[] = await this.db.query(
+      `SELECT *, count(*) OVER ()::int AS total FROM (${select}) s ORDER BY at DESC LIMIT $2`,
+      [customerId, depth],
+    );
+    return { items: rows.map(toEvent), total: rows[0]?.total ?? 0 };
   }
 }
