@@ -16,16 +16,21 @@ describe('Twilio errors', () => {
     [400, 30001, 'transient'],
     [400, 21611, 'transient'],
     [429, 20429, 'transient'],
-    [503, 20503, 'transient'],
   ] as const)('HTTP %i with code %i is %s', (status, code, kind) => {
     const error = twilioChannelError(rest(status, { code, message: 'from Twilio', status }));
     expect(error).toBeInstanceOf(ChannelError);
     expect(error).toMatchObject({ kind, providerCode: String(code), message: 'from Twilio', ambiguous: false });
   });
 
-  it('takes any 5xx or 429 as transient whatever the code says, naming the status when there is no code', () => {
-    expect(twilioChannelError(rest(500, 'gateway melted'))).toMatchObject({ kind: 'transient', providerCode: 'HTTP_500' });
-    expect(twilioChannelError(rest(429, { code: 21211, message: 'x' }))).toMatchObject({ kind: 'transient' });
+  it('takes a 5xx as ambiguous — it may come after the message was created — and a 429 as certainly not sent', () => {
+    for (const [status, body, providerCode] of [
+      [500, 'gateway melted', 'HTTP_500'],
+      [502, 'bad gateway', 'HTTP_502'],
+      [503, { code: 20503, message: 'from Twilio', status: 503 }, '20503'],
+    ] as const) {
+      expect(twilioChannelError(rest(status, body))).toMatchObject({ kind: 'transient', providerCode, ambiguous: true });
+    }
+    expect(twilioChannelError(rest(429, { code: 21211, message: 'x' }))).toMatchObject({ kind: 'transient', ambiguous: false });
     expect(twilioChannelError(rest(404, 'not json'))).toMatchObject({ kind: 'permanent', providerCode: 'HTTP_404' });
   });
 

@@ -32,7 +32,10 @@ export function twilioChannelError(error: unknown): ChannelError {
   if (error instanceof ChannelError) return error;
   if (error instanceof twilio.RestException) {
     const providerCode = String(error.code ?? `HTTP_${error.status}`);
-    if (error.status === 429 || error.status >= 500) return new ChannelError('transient', providerCode, error.message);
+    if (error.status === 429) return new ChannelError('transient', providerCode, error.message);
+    // A 5xx may come after the message was created (a gateway timing out on the way back): only
+    // the provider's own records can say whether it went.
+    if (error.status >= 500) return new ChannelError('transient', providerCode, error.message, true);
     return new ChannelError(error.code ? twilioErrorKind(error.code) : 'permanent', providerCode, error.message);
   }
   return networkError(error);

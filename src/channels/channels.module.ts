@@ -27,7 +27,8 @@ const channels: Provider[] = [
   {
     provide: TWILIO_CLIENT,
     inject: [AppConfig],
-    useFactory: (config: AppConfig) => config.channels.twilio && createTwilioClient(config.channels.twilio),
+    useFactory: (config: AppConfig) =>
+      config.channels.twilio && createTwilioClient(config.channels.twilio, { timeoutMs: config.dispatch.sendTimeoutMs }),
   },
   {
     provide: SmsChannel,
@@ -44,9 +45,9 @@ const channels: Provider[] = [
   {
     provide: EmailChannel,
     inject: [AppConfig, SandboxMessageRepository],
-    useFactory: ({ channels: { smtpUrl, mailFrom } }: AppConfig, messages: SandboxMessageRepository) =>
+    useFactory: ({ channels: { smtpUrl, mailFrom }, dispatch }: AppConfig, messages: SandboxMessageRepository) =>
       smtpUrl
-        ? new SmtpEmailChannel(createTransport({ url: smtpUrl, pool: true }), mailFrom)
+        ? new SmtpEmailChannel(createTransport({ url: smtpUrl, pool: true, socketTimeout: dispatch.sendTimeoutMs }), mailFrom)
         : new SandboxEmailChannel(messages, mailFrom),
   },
 ];

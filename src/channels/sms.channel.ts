@@ -17,7 +17,28 @@ export interface SentSms {
   status: MessageStatus;
 }
 
+/** A send whose outcome Herald does not know, as the provider's records can be searched for it. */
+export interface SentQuery {
+  attemptId: string;
+  /** E.164. */
+  to: string;
+  /** Sent no earlier than this. */
+  since: Date;
+}
+
+/** A message or call in the provider's records that may be the one Herald is looking for. */
+export interface ProviderRecord<Status> {
+  providerRef: string;
+  status: Status;
+  createdAt: Date;
+  /** An SMS's text, to tell it from other messages to the same number. */
+  body?: string;
+}
+
 /** Sends one SMS or throws a `ChannelError`. Twilio or the sandbox, chosen by configuration. */
 export abstract class SmsChannel {
   abstract send(message: SmsMessage): Promise<SentSms>;
+
+  /** The provider's records of messages to `to` since `since` (throws a `ChannelError` if it cannot be asked). */
+  abstract findSent(query: SentQuery): Promise<ProviderRecord<MessageStatus>[]>;
 }

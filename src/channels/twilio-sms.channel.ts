@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import { TwilioSettings } from './channels.config';
 import { twilioChannelError } from './channel-error.classifier';
-import { SentSms, SmsChannel, SmsMessage } from './sms.channel';
+import { MessageStatus, ProviderRecord, SentQuery, SentSms, SmsChannel, SmsMessage } from './sms.channel';
 import { messageStatusFromTwilio } from './twilio-status.mapper';
 import { statusCallbackUrl, TWILIO_WEBHOOK_PATHS } from './twilio-webhook.paths';
 
@@ -30,4 +30,26 @@ export class TwilioSmsChannel extends SmsChannel {
       throw twilioChannelError(error);
     }
   }
+
+  /** Twilio's Messages list, filtered by recipient and the day it was sent (its filter's precision). */
+  async findSent({ to, since }: SentQuery): Promise<ProviderRecord<MessageStatus>[]> {
+    try {
+      const messages = await this.client.messages.list({ to, dateSentAfter: startOfDay(since), pageSize: 100, limit: 1000 });
+      return messages
+        .filter((m) => m.dateCreated >= since)
+        .map((m) => ({
+          providerRef: m.sid,
+          status: messageStatusFromTwilio(m.status) ?? 'pending',
+          createdAt: m.dateCreated,
+          body: m.body,
+        }));
+    } catch (error) {
+      throw twilioChannelError(error);
+    }
+  }
+}
+
+/** Twilio compares its date filters by the day: from midnight UTC of `instant`'s day. */
+export function startOfDay(instant: Date): Date {
+  return new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate()));
 }

@@ -3,7 +3,9 @@ import { TwilioSettings } from './channels.config';
 import { twilioChannelError } from './channel-error.classifier';
 import { callStatusFromTwilio } from './twilio-status.mapper';
 import { statusCallbackUrl, TWILIO_WEBHOOK_PATHS } from './twilio-webhook.paths';
-import { OutboundCall, PlacedCall, VoiceChannel } from './voice.channel';
+import { ProviderRecord, SentQuery } from './sms.channel';
+import { startOfDay } from './twilio-sms.channel';
+import { CallStatus, OutboundCall, PlacedCall, VoiceChannel } from './voice.channel';
 
 export class TwilioVoiceChannel extends VoiceChannel {
   constructor(
@@ -27,6 +29,18 @@ export class TwilioVoiceChannel extends VoiceChannel {
         ...(machineDetection ? { machineDetection: 'Enable' } : {}),
       });
       return { providerRef: call.sid, status: callStatusFromTwilio(call.status) ?? 'pending' };
+    } catch (error) {
+      throw twilioChannelError(error);
+    }
+  }
+
+  /** Twilio's Calls list, filtered by recipient and the day the call started. */
+  async findPlaced({ to, since }: SentQuery): Promise<ProviderRecord<CallStatus>[]> {
+    try {
+      const calls = await this.client.calls.list({ to, startTimeAfter: startOfDay(since), pageSize: 100, limit: 1000 });
+      return calls
+        .filter((c) => c.dateCreated >= since)
+        .map((c) => ({ providerRef: c.sid, status: callStatusFromTwilio(c.status) ?? 'pending', createdAt: c.dateCreated }));
     } catch (error) {
       throw twilioChannelError(error);
     }

@@ -1,3 +1,5 @@
+import { ProviderRecord, SentQuery } from './sms.channel';
+
 /** Our vocabulary for a call's progress (a subset of contact_attempts.status). */
 export type CallStatus = 'pending' | 'ringing' | 'in_progress' | 'completed' | 'busy' | 'failed' | 'no_answer' | 'canceled';
 
@@ -21,4 +23,7 @@ export interface PlacedCall {
 /** Places one outbound call or throws a `ChannelError`. Twilio or the sandbox, chosen by configuration. */
 export abstract class VoiceChannel {
   abstract call(call: OutboundCall): Promise<PlacedCall>;
+
+  /** The provider's records of calls to `to` since `since` (throws a `ChannelError` if it cannot be asked). */
+  abstract findPlaced(query: SentQuery): Promise<ProviderRecord<CallStatus>[]>;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ContactChannel, ContactPurpose } from './contact-task.entity';
 import { AttemptRecord, AttemptStatus } from './contact-attempt';
 
 export interface AttemptResult {
@@ -11,36 +12,53 @@ export interface AttemptResult {
   detail?: string;
 }
 
+/** An attempt whose fate Herald does not know, as the reconciler needs it. */
+export interface UnknownAttempt {
+  id: string;
+  taskId: string | null;
+  customerId: string;
+  purpose: ContactPurpose;
+  channel: ContactChannel;
+  provider: string;
+  recipient: string | null;
+  contentHash: string | null;
+  attemptedAt: Date;
+  /** Tries its task has made, this one included. */
+  taskAttempts: number | null;
+}
+
 /**
- * The contact log. An attempt is written — and its task marked `sending` — in one transaction
- * that commits BEFORE the provider is called: whatever happens next, the log knows a message may
- * be on its way, and nothing will send it again blindly.
+ * The contact log. An attempt is written — and its task marked `sending` — in a statement that
+ * commits immediately BEFORE its own provider call: whatever happens next, the log knows that
+ * message may be on its way, and nothing will send it again blindly; and nothing that had not
+ * started is ever in doubt.
  */
 @Injectable()
 export class AttemptLog {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Opens attempts for tasks this worker still holds. A task cancelled or reaped since it was
-   * claimed is not opened; the returned attempts are the ones that may be sent.
+   * Opens attempts for tasks this worker still holds, in one statement for all that are about to
+   * go. A task cancelled or reaped since it was claimed is not opened; the returned ids are the
+   * attempts that may be sent.
    */
-  async open(worker: string, attempts: AttemptRecord[], leaseUntil: Date): Promise<AttemptRecord[]> {
-    if (attempts.length === 0) return [];
+  async open(worker: string, attempts: AttemptRecord[], leaseUntil: Date): Promise<Set<string>> {
+    if (attempts.length === 0) return new Set();
     const opened: { id: string }[] = await this.db.query(
       `WITH held AS (
          UPDATE contact_tasks t
-            SET status = 'sending', attempts = t.attempts + 1, lease_until = $12, updated_at = now()
-          WHERE t.id = ANY($3::uuid[]) AND t.status = 'claimed' AND t.claimed_by = $13
+            SET status = 'sending', attempts = t.attempts + 1, lease_until = $14, updated_at = now()
+          WHERE t.id = ANY($3::uuid[]) AND t.status = 'claimed' AND t.claimed_by = $15
           RETURNING t.id),
        opened AS (
          INSERT INTO contact_attempts (id, customer_id, task_id, campaign_id, subject_ref, purpose, channel, provider,
-                                       status, template_key, template_version, attempted_at)
+                                       status, template_key, template_version, recipient, content_hash, attempted_at)
          SELECT a.id, a.customer_id, a.task_id, a.campaign_id, a.subject_ref, a.purpose, a.channel, a.provider,
-                'pending', a.template_key, a.template_version, a.attempted_at
+                'pending', a.template_key, a.template_version, a.recipient, a.content_hash, a.attempted_at
            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
-                       $9::text[], $10::text[], $11::timestamptz[])
+                       $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
                 AS a(id, customer_id, task_id, campaign_id, subject_ref, purpose, channel, provider, template_key,
-                     template_version, attempted_at)
+                     template_version, recipient, content_hash, attempted_at)
            JOIN held ON held.id = a.task_id
          RETURNING id)
        SELECT id FROM opened`,
@@ -55,27 +73,35 @@ export class AttemptLog {
         attempts.map((a) => a.provider),
         attempts.map((a) => a.templateKey),
         attempts.map((a) => a.templateVersion),
+        attempts.map((a) => a.recipient),
+        attempts.map((a) => a.contentHash),
         attempts.map((a) => a.attemptedAt),
         leaseUntil,
         worker,
       ],
     );
-    const ids = new Set(opened.map((row) => row.id));
-    return attempts.filter((a) => ids.has(a.id));
+    return new Set(opened.map((row) => row.id));
   }
 
-  /** Records what providers answered; a status only moves forward (see attempt_status_rank). */
-  async record(results: AttemptResult[], manager: EntityManager = this.db.manager): Promise<void> {
-    if (results.length === 0) return;
-    await manager.query(
-      `UPDATE contact_attempts a
-          SET status = CASE WHEN attempt_status_rank(r.status) >= attempt_status_rank(a.status) THEN r.status ELSE a.status END,
+  /**
+   * Records what providers answered. A status moves only forward and a final one never changes
+   * (`attempt_status_next`); a provider reference, once known, is kept. Returns each attempt's
+   * status as it now stands (a callback may have been there first).
+   */
+  async record(results: AttemptResult[], manager: EntityManager = this.db.manager): Promise<Map<string, AttemptStatus>> {
+    if (results.length === 0) return new Map();
+    const rows: { id: string; status: AttemptStatus }[] = await manager.query(
+      `WITH recorded AS (
+       UPDATE contact_attempts a
+          SET status = attempt_status_next(a.status, r.status),
               provider_ref = coalesce(a.provider_ref, r.provider_ref),
               error_code = coalesce(r.error_code, a.error_code),
               detail = coalesce(r.detail, a.detail),
               updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, provider_ref, error_code, detail)
-        WHERE a.id = r.id`,
+        WHERE a.id = r.id
+       RETURNING a.id, a.status)
+       SELECT id, status FROM recorded`,
       [
         results.map((r) => r.attemptId),
         results.map((r) => r.status),
@@ -84,5 +110,28 @@ export class AttemptLog {
         results.map((r) => r.detail ?? null),
       ],
     );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** Unknown attempts made before `before` (the provider's records have had time to settle), oldest first. */
+  async unknownBefore(manager: EntityManager, before: Date, limit: number): Promise<UnknownAttempt[]> {
+    return manager.query(
+      `SELECT a.id, a.task_id AS "taskId", a.customer_id AS "customerId", a.purpose, a.channel, a.provider, a.recipient,
+              a.content_hash AS "contentHash", a.attempted_at AS "attemptedAt", t.attempts AS "taskAttempts"
+         FROM contact_attempts a LEFT JOIN contact_tasks t ON t.id = a.task_id
+        WHERE a.status = 'unknown' AND a.attempted_at < $1
+        ORDER BY a.attempted_at LIMIT $2`,
+      [before, limit],
+    );
+  }
+
+  /** Which of these provider references (Twilio SIDs) already belong to an attempt. */
+  async knownRefs(manager: EntityManager, providers: string[], refs: string[]): Promise<Set<string>> {
+    if (refs.length === 0) return new Set();
+    const rows: { ref: string }[] = await manager.query(
+      `SELECT provider_ref AS ref FROM contact_attempts WHERE provider = ANY($1::text[]) AND provider_ref = ANY($2::text[])`,
+      [providers, refs],
+    );
+    return new Set(rows.map((row) => row.ref));
   }
 }

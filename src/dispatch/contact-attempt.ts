@@ -28,5 +28,9 @@ export interface AttemptRecord {
   provider: string;
   templateKey: string | null;
   templateVersion: string | null;
+  /** Where it went (E.164 or an address): how the provider's own records are searched when it is `unknown`. */
+  recipient: string;
+  /** SHA-256 of an SMS body, to tell this message from others to the same number. */
+  contentHash: string | null;
   attemptedAt: Date;
 }

@@ -6,6 +6,7 @@ import { SmsChannel } from '../channels/sms.channel';
 import { VoiceChannel } from '../channels/voice.channel';
 import { AppConfig } from '../config/app-config';
 import { AttemptResult } from './attempt-log.repository';
+import { AttemptStatus } from './contact-attempt';
 import { ContactChannel } from './contact-task.entity';
 import { SendPacer } from './send-pacer';
 
@@ -49,8 +50,8 @@ export interface Delivery extends AttemptResult {
 }
 
 /**
- * Hands parcels to their channels at the pace each sender allows, a bounded number in flight,
- * and turns every answer — or error — into an attempt result.
+ * Hands parcels to their channels at the pace each sender allows, and turns every answer — or
+ * error, or silence — into an attempt result.
  */
 @Injectable()
 export class Courier {
@@ -99,23 +100,12 @@ export class Courier {
     return slots;
   }
   /**
-   * Sends each parcel at its slot; never throws: every outcome, errors included, is a delivery.
-   * `giveWay` is awaited before each send (the bulk lane gives way to urgent work).
+   * Sends one parcel, as soon as its senders' pace allows, and never throws: every outcome —
+   * errors, and no answer within `timeoutMs` — is a delivery.
    */
-  async deliver(parcels: Parcel[], slots: Slot[], concurrency: number, giveWay?: () => Promise<void>): Promise<Delivery[]> {
-    const results: Delivery[] = new Array(parcels.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < parcels.length) {
-        const i = next++;
-        await waitUntil(slots[i].at);
-        await giveWay?.();
-        await this.holdForPace(slots[i]);
-        results[i] = await this.send(parcels[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, parcels.length) }, worker));
-    return results;
+  async deliver(parcel: Parcel, slot: Slot, timeoutMs: number): Promise<Delivery> {
+    await this.holdForPace(slot);
+    return this.send(parcel, timeoutMs);
   }
 
   /**
@@ -137,14 +127,16 @@ export class Courier {
     for (const { sender } of slot.senders) this.lastFired.set(sender, fired);
   }
 
-  private async send({ attemptId, outgoing }: Parcel): Promise<Delivery> {
+  private async send({ attemptId, outgoing }: Parcel, timeoutMs: number): Promise<Delivery> {
     try {
-      const sent =
+      const sent = await withTimeout<{ providerRef: string; status: AttemptStatus }>(
         outgoing.channel === 'sms'
-          ? await this.sms.send({ attemptId, to: outgoing.to, body: outgoing.body })
+          ? this.sms.send({ attemptId, to: outgoing.to, body: outgoing.body })
           : outgoing.channel === 'call'
-            ? await this.voice.call({ attemptId, to: outgoing.to, twiml: outgoing.twiml })
-            : await this.email.send({ attemptId, ...outgoing });
+            ? this.voice.call({ attemptId, to: outgoing.to, twiml: outgoing.twiml })
+            : this.email.send({ attemptId, ...outgoing }),
+        timeoutMs,
+      );
       // The provider took it; `pending` in the attempt means only that Herald was about to call.
       return { attemptId, status: sent.status === 'pending' ? 'queued' : sent.status, providerRef: sent.providerRef };
     } catch (error) {
@@ -168,7 +160,19 @@ export class Courier {
   }
 }
 
-function waitUntil(instant: number): Promise<void> {
+/**
+ * The provider's answer, or an ambiguous error once `ms` have passed: the request may still
+ * reach it, so what became of the message is for the provider's records to say.
+ */
+function withTimeout<T>(sending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ChannelError('transient', 'TIMEOUT', `no answer within ${ms} ms`, true)), ms);
+  });
+  return Promise.race([sending, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function waitUntil(instant: number): Promise<void> {
   const wait = instant - Date.now();
   return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
 }

@@ -20,10 +20,13 @@ export interface Sent {
   delivery: Delivery;
 }
 
+/** What a provider's create answer may already say: it took the message, and then gave up on it. */
+const REFUSED_ON_CREATE = new Set(['failed', 'canceled']);
+
 /**
  * Writes down what became of each send: the attempt's result, the task's fate (sent, retried,
  * failed, suppressed, unknown), the profile, the next step of the plan, and an opt-out the
- * provider reported — in one transaction per batch.
+ * provider reported — in one transaction for all the sends that finished together.
  */
 @Injectable()
 export class DispatchLedger {
@@ -46,19 +49,19 @@ export class DispatchLedger {
     const outcomes = batch.map((sent) => this.fate(sent, now));
     const accepted = batch.filter((_, i) => outcomes[i].status === 'sent');
     await this.db.transaction(async (manager) => {
-      await this.attempts.record(
+      const standing = await this.attempts.record(
         batch.map((s) => s.delivery),
         manager,
       );
       await this.outbox.settle(outcomes, manager);
       await this.profile.contacted(
         manager,
-        accepted.map(({ task, delivery }) => ({
+        accepted.map(({ task, attempt, delivery }) => ({
           customerId: task.customerId,
           channel: task.channel,
           purpose: task.purpose,
-          outcome: delivery.status,
-          at: now,
+          outcome: standing.get(attempt.id) ?? delivery.status,
+          at: attempt.attemptedAt,
         })),
       );
       await this.followUps.queueNext(manager, accepted, now);
@@ -75,6 +78,9 @@ export class DispatchLedger {
 
   private fate({ task, delivery }: Sent, now: Date): TaskOutcome {
     const error = delivery.error;
+    if (!error && REFUSED_ON_CREATE.has(delivery.status)) {
+      return { id: task.id, status: 'failed', reasons: [{ code: 'PROVIDER_REFUSED', providerStatus: delivery.status }] };
+    }
     if (!error) return { id: task.id, status: 'sent' };
     const reason: TaskReason = {
       code: `PROVIDER_${error.kind.toUpperCase()}`,

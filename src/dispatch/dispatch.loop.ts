@@ -8,12 +8,14 @@ import { AppConfig } from '../config/app-config';
 import { DispatchConfig } from './dispatch.config';
 import { Dispatcher } from './dispatcher';
 import { Lane, LANES, OutboxRepository } from './outbox.repository';
+import { Reconciler } from './reconciler';
 
 /**
  * Drains the outbox for as long as the application runs: one loop per lane (both, or the one
- * DISPATCH_LANES names), polling when idle
- * and woken at once by NOTIFY for urgent work; renews its leases while it works and reaps the
- * leases of dispatchers that vanished. On shutdown it finishes the batch in hand, then stops.
+ * DISPATCH_LANES names) claiming the next batch as soon as the last is nearly sent, polling when
+ * idle and woken at once by NOTIFY for urgent work. Beside it: the leases of the work in hand
+ * renewed, those of dispatchers that vanished reaped, and unknown sends reconciled with the
+ * providers. On shutdown, sends in flight finish and are written down; the rest go back to the queue.
  */
 @Injectable()
 export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +25,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private listener: Client | undefined;
+  private reconciling: Promise<unknown> | undefined;
   private readonly wakers = new Map<Lane['name'], () => void>();
   /** A NOTIFY that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
   private readonly missedWakes = new Set<Lane['name']>();
@@ -30,6 +33,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly outbox: OutboxRepository,
+    private readonly reconciler: Reconciler,
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     config: AppConfig,
@@ -43,9 +47,11 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     this.running = true;
     if (lanes.some((lane) => lane.name === 'urgent')) await this.listen();
     const leaseMs = this.settings.leaseSeconds * 1000;
+    const reconcileMs = Math.min(30_000, Math.max(500, this.settings.reconcileAfterMs / 4));
     this.timers.push(
       setInterval(() => this.renew(leaseMs), leaseMs / 3),
       setInterval(() => this.reap(), leaseMs / 2),
+      setInterval(() => this.reconcile(), reconcileMs),
     );
     this.loops = lanes.map((lane) => this.drain(lane));
     this.logger.log(`dispatcher ${this.dispatcher.worker} started (lanes: ${lanes.map((lane) => lane.name).join(', ')})`);
@@ -57,19 +63,22 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     this.timers.forEach(clearInterval);
     this.wakers.forEach((wake) => wake());
     await Promise.all(this.loops);
+    await this.dispatcher.stop();
+    await this.reconciling;
     await this.listener?.end().catch(() => undefined);
   }
 
   private async drain(lane: Lane): Promise<void> {
     while (this.running) {
       try {
-        const report = await this.dispatcher.runBatch(lane);
-        if (report.claimed > 0) {
-          this.logger.debug({ lane: lane.name, ...report }, 'batch done');
+        const batch = await this.dispatcher.start(lane);
+        if (batch.claimed > 0) {
+          void batch.finished.then((report) => this.logger.debug({ lane: lane.name, ...report }, 'batch done'));
+          await this.dispatcher.room(lane);
           continue;
         }
       } catch (error) {
-        this.logger.error({ err: error, lane: lane.name }, 'dispatch batch failed; retrying after a pause');
+        this.logger.error({ err: error, lane: lane.name }, 'dispatch batch failed, its tasks handed back; retrying after a pause');
       }
       await this.idle(lane);
     }
@@ -104,16 +113,24 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
 
   private renew(leaseMs: number): void {
     this.outbox
-      .renewLeases(this.dispatcher.worker, new Date(this.clock.now().getTime() + leaseMs))
+      .renewLeases(this.dispatcher.worker, this.dispatcher.inHand, new Date(this.clock.now().getTime() + leaseMs))
       .catch((error) => this.logger.warn({ err: error }, 'could not renew leases'));
   }
 
   private reap(): void {
-    this.outbox.reapExpiredLeases(this.clock.now()).then(
+    this.outbox.reapExpiredLeases(this.clock.now(), this.dispatcher.inHand).then(
       ({ requeued, unknown }) => {
         if (requeued || unknown) this.logger.warn({ requeued, unknown }, 'reaped the leases of a vanished dispatcher');
       },
       (error) => this.logger.warn({ err: error }, 'could not reap leases'),
     );
+  }
+
+  private reconcile(): void {
+    if (this.reconciling) return;
+    this.reconciling = this.reconciler
+      .reconcile()
+      .catch((error) => this.logger.warn({ err: error }, 'could not reconcile unknown sends'))
+      .finally(() => (this.reconciling = undefined));
   }
 }

@@ -11,6 +11,7 @@ import { Dispatcher } from './dispatcher';
 import { MessageComposer } from './message-composer';
 import { OutboxRepository } from './outbox.repository';
 import { ProfileOutcomes } from './profile-outcomes';
+import { Reconciler } from './reconciler';
 import { SendPacer } from './send-pacer';
 import { TaskPreparer } from './task-preparer';
 import { UrgentGate } from './urgent-gate';
@@ -29,8 +30,9 @@ import { UrgentGate } from './urgent-gate';
     DispatchLedger,
     Dispatcher,
     DispatchLoop,
+    Reconciler,
     UrgentGate,
   ],
-  exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes, UrgentGate],
+  exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes, Reconciler, UrgentGate],
 })
 export class DispatchModule {}

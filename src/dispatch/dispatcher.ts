@@ -1,33 +1,61 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { GroupCommit } from '../database/group-commit';
 import { AttemptLog } from './attempt-log.repository';
-import { Courier } from './courier';
+import { AttemptRecord } from './contact-attempt';
+import { Courier, Slot, waitUntil } from './courier';
 import { DispatchConfig } from './dispatch.config';
-import { DispatchLedger } from './dispatch-ledger';
+import { DispatchLedger, Sent } from './dispatch-ledger';
 import { Lane, OutboxRepository } from './outbox.repository';
-import { TaskPreparer } from './task-preparer';
+import { SendPool } from './send-pool';
+import { Ready, TaskPreparer } from './task-preparer';
 import { UrgentGate } from './urgent-gate';
 
 export interface BatchReport {
   claimed: number;
+  /** Handed to a provider, and what it answered written down. */
   sent: number;
+  /** Settled without a send: deferred, suppressed, expired, skipped, not renderable. */
   settled: number;
-  /** Where the batch's time went, for the debug log: claim, prepare, open, send, close. */
-  ms?: Record<'claim' | 'prepare' | 'open' | 'send' | 'close', number>;
 }
 
+/** A batch under way: claimed and prepared; its sends go out as senders free up. */
+export interface Batch {
+  claimed: number;
+  settled: number;
+  finished: Promise<BatchReport>;
+}
+
+/** The longest pause between tries to write down a send's outcome while the database is away. */
+const MAX_RECORD_PAUSE_MS = 5_000;
+
 /**
- * One round of the outbox: claim due tasks, re-check and render them, write their attempts,
- * send at the providers' pace, and write down what happened.
+ * The outbox's worker: claims due tasks in batches (for the database's sake), re-checks and
+ * renders them, then sends each one on its own — its attempt opened immediately before its own
+ * provider call, its outcome written as soon as it is known, a slow send holding nobody else.
+ * Whatever fails after a claim, what was not sent goes back to the queue.
  */
 @Injectable()
 export class Dispatcher {
   /** Names this instance's claims, so its leases can be told from another's. */
   readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly logger = new Logger('Dispatch');
   private readonly settings: DispatchConfig;
+  private readonly pool: SendPool;
+  /** Tasks this instance holds: claimed and not yet settled. Only their leases are renewed. */
+  private readonly held = new Set<string>();
+  /** Per lane, sends prepared and not yet started: the next claim waits until they run low. */
+  private readonly queued = { urgent: 0, bulk: 0 };
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly opens: GroupCommit<AttemptRecord, boolean>;
+  private readonly closes: GroupCommit<Sent, undefined>;
+  private stopping = false;
+  private stopped!: () => void;
+  private readonly stop$ = new Promise<void>((resolve) => (this.stopped = resolve));
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -40,67 +68,162 @@ export class Dispatcher {
     config: AppConfig,
   ) {
     this.settings = config.dispatch;
+    this.pool = new SendPool(this.settings.concurrency);
+    // Sends that start together share one statement to open their attempts, and sends that end
+    // together one transaction to record them: a round trip per burst, not per message.
+    this.opens = new GroupCommit(
+      async (attempts) => {
+        const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000);
+        const opened = await this.attempts.open(this.worker, attempts, leaseUntil);
+        return attempts.map((a) => opened.has(a.id));
+      },
+      { maxBatch: 1000, concurrent: 2 },
+    );
+    this.closes = new GroupCommit(
+      async (sent) => {
+        await this.ledger.close(sent, this.clock.now());
+        return sent.map(() => undefined);
+      },
+      { maxBatch: 1000, concurrent: 2 },
+    );
   }
 
-  /** One batch of the lane; an urgent batch holds the bulk lane's new sends and renders until it ends. */
+  /** The tasks in this instance's hands, whose leases it keeps alive. */
+  get inHand(): string[] {
+    return [...this.held];
+  }
+
+  /** One batch of the lane, to the end of its last send. */
   async runBatch(lane: Lane): Promise<BatchReport> {
-    if (lane.name !== 'urgent') return this.run(lane);
-    this.urgent.enter();
+    return (await this.start(lane)).finished;
+  }
+
+  /**
+   * Claims and prepares a batch, and hands its sends to the instance's senders. An urgent batch
+   * holds the bulk lane's new sends and renders until its own sends are done.
+   */
+  async start(lane: Lane): Promise<Batch> {
+    const now = this.clock.now();
+    const tasks = await this.outbox.claim(this.worker, lane, this.settings.batchSize, now, this.settings.leaseSeconds);
+    if (tasks.length === 0) return { claimed: 0, settled: 0, finished: Promise.resolve({ claimed: 0, sent: 0, settled: 0 }) };
+    tasks.forEach((task) => this.held.add(task.id));
+    const urgent = lane.name === 'urgent';
+    const giveWay = urgent ? undefined : () => this.urgent.clear();
+    if (urgent) this.urgent.enter();
     try {
-      return await this.run(lane);
-    } finally {
-      this.urgent.leave();
+      const { ready, settled } = await this.preparer.prepare(tasks, now, giveWay);
+      await this.outbox.settle(settled);
+      settled.forEach((outcome) => this.held.delete(outcome.id));
+      const slots = await this.courier.schedule(ready.map((r) => r.parcel));
+      const sends = ready.map((r, i) => this.sendInTurn(lane, r, slots[i], giveWay));
+      const finished = Promise.all(sends).then((sent) => ({
+        claimed: tasks.length,
+        settled: settled.length,
+        sent: sent.filter(Boolean).length,
+      }));
+      if (urgent) void finished.finally(() => this.urgent.leave());
+      return { claimed: tasks.length, settled: settled.length, finished };
+    } catch (error) {
+      if (urgent) this.urgent.leave();
+      await this.handBack(tasks.map((task) => task.id).filter((id) => this.held.has(id)));
+      throw error;
     }
   }
 
-  private async run(lane: Lane): Promise<BatchReport> {
-    const now = this.clock.now();
-    const { batchSize, leaseSeconds, concurrency } = this.settings;
-    const lap = stopwatch();
-    const giveWay = lane.name === 'bulk' ? () => this.urgent.clear() : undefined;
-    const tasks = await this.outbox.claim(this.worker, lane, batchSize, now, leaseSeconds);
-    if (tasks.length === 0) return { claimed: 0, sent: 0, settled: 0 };
-    const claim = lap();
-
-    const { ready, settled } = await this.preparer.prepare(tasks, now, giveWay);
-    await this.outbox.settle(settled);
-    const slots = await this.courier.schedule(ready.map((r) => r.parcel));
-    const prepare = lap();
-    await giveWay?.();
-    const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000);
-    const opened = await this.attempts.open(
-      this.worker,
-      ready.map((r) => r.attempt),
-      leaseUntil,
-    );
-    const isOpen = new Set(opened.map((a) => a.id));
-    const sending = ready.flatMap((r, i) => (isOpen.has(r.attempt.id) ? [{ ...r, slot: slots[i] }] : []));
-    const open = lap();
-
-    const deliveries = await this.courier.deliver(
-      sending.map((r) => r.parcel),
-      sending.map((r) => r.slot),
-      concurrency,
-      giveWay,
-    );
-    const send = lap();
-    await giveWay?.();
-    await this.ledger.close(
-      sending.map((r, i) => ({ task: r.task, attempt: r.attempt, locale: r.locale, delivery: deliveries[i] })),
-      this.clock.now(),
-    );
-    const ms = { claim, prepare, open, send, close: lap() };
-    return { claimed: tasks.length, sent: sending.length, settled: settled.length, ms };
+  /** Resolves once fewer than a batch of the lane's sends wait to start: time to claim more. */
+  room(lane: Lane): Promise<void> {
+    if (this.queued[lane.name] < this.settings.batchSize || this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => this.roomWaiters.push(resolve)).then(() => this.room(lane));
   }
-}
 
-/** Milliseconds since the last call (or since it was made). */
-function stopwatch(): () => number {
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    const elapsed = Math.round(now - last);
-    last = now;
-    return elapsed;
-  };
+  /** Starts no new send: what waits goes back to the queue; what is in flight finishes and is written down. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopped();
+    this.roomWaiters.splice(0).forEach((wake) => wake());
+    await this.pool.drained();
+  }
+
+  /** Waits for the send's slot and a free sender, then sends; true if it reached a provider. */
+  private async sendInTurn(lane: Lane, ready: Ready, slot: Slot, giveWay?: () => Promise<void>): Promise<boolean> {
+    this.queued[lane.name]++;
+    let waiting = true;
+    const started = () => {
+      if (!waiting) return;
+      waiting = false;
+      this.queued[lane.name]--;
+      this.roomWaiters.splice(0).forEach((wake) => wake());
+    };
+    try {
+      await Promise.race([waitUntil(slot.at), this.stop$]);
+      return await this.pool.run(() => {
+        started();
+        return this.send(ready, slot, giveWay);
+      }, lane.name === 'urgent');
+    } catch (error) {
+      this.logger.error({ err: error, taskId: ready.task.id }, 'a send failed unexpectedly');
+      return false;
+    } finally {
+      started();
+    }
+  }
+
+  private async send({ task, attempt, parcel, locale }: Ready, slot: Slot, giveWay?: () => Promise<void>): Promise<boolean> {
+    await giveWay?.();
+    if (this.stopping) {
+      await this.handBack([task.id]);
+      return false;
+    }
+    const opening = { ...attempt, attemptedAt: this.clock.now() };
+    let opened: boolean;
+    try {
+      opened = await this.opens.submit(opening);
+    } catch (error) {
+      this.logger.warn({ err: error, taskId: task.id }, 'could not open the attempt; the task goes back to the queue');
+      await this.handBack([task.id]);
+      return false;
+    }
+    if (!opened) {
+      // Cancelled or reaped since the claim: no longer ours to send.
+      this.held.delete(task.id);
+      return false;
+    }
+    const delivery = await this.courier.deliver(parcel, slot, this.settings.sendTimeoutMs);
+    await this.record({ task, attempt: opening, locale, delivery });
+    return true;
+  }
+
+  /**
+   * Writes down what the provider answered, trying again while the database is away: the
+   * answer is the best evidence there is. Given up only when the instance stops; the task is
+   * then reaped as `unknown` and reconciled with the provider's records.
+   */
+  private async record(sent: Sent): Promise<void> {
+    for (let pause = 100; ; pause = Math.min(pause * 2, MAX_RECORD_PAUSE_MS)) {
+      try {
+        await this.closes.submit(sent);
+        break;
+      } catch (error) {
+        if (this.stopping) {
+          this.logger.error({ err: error, taskId: sent.task.id }, 'stopping with a send not written down; it will be reconciled');
+          break;
+        }
+        this.logger.warn({ err: error, taskId: sent.task.id }, 'could not write down a send; trying again');
+        await sleep(pause);
+      }
+    }
+    this.held.delete(sent.task.id);
+  }
+
+  /** Claimed tasks that will not be sent now go back to the queue, or, if that fails too, wait out their lease. */
+  private async handBack(taskIds: string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    try {
+      await this.outbox.release(this.worker, taskIds);
+    } catch (error) {
+      this.logger.warn({ err: error, tasks: taskIds.length }, 'could not hand tasks back; they return when their lease ends');
+    } finally {
+      taskIds.forEach((id) => this.held.delete(id));
+    }
+  }
 }

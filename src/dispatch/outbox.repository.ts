@@ -72,21 +72,24 @@ export interface TaskOutcome {
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Due pending tasks of a lane, most urgent first; never a task of a campaign that is not running. */
+  /**
+   * Due pending tasks of a lane, most urgent first; never a task of a campaign that is not running.
+   * A retry goes before fresh work: it fires at its backoff time, not behind a campaign's backlog.
+   */
   async claim(worker: string, lane: Lane, limit: number, now: Date, leaseSeconds: number): Promise<ClaimedTask[]> {
+    const due = (which: string) => `
+      SELECT t.id FROM contact_tasks t
+       WHERE t.status = 'pending' AND ${which} AND t.due_at <= $1 AND t.priority BETWEEN $5 AND $6
+         AND (t.campaign_id IS NULL
+              OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
+       ORDER BY t.priority DESC, t.due_at`;
     return this.db.query(
-      `WITH due AS (
-         SELECT t.id FROM contact_tasks t
-          WHERE t.status = 'pending' AND t.due_at <= $1 AND t.priority BETWEEN $5 AND $6
-            AND (t.campaign_id IS NULL
-                 OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
-          ORDER BY t.priority DESC, t.due_at
-          LIMIT $2
-          FOR UPDATE OF t SKIP LOCKED),
+      `WITH retries AS (${due('t.attempts > 0')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
+       fresh AS (${due('t.attempts = 0')} LIMIT $2 - (SELECT count(*) FROM retries) FOR UPDATE OF t SKIP LOCKED),
        claimed AS (
          UPDATE contact_tasks t
             SET status = 'claimed', claimed_by = $3, lease_until = $1::timestamptz + make_interval(secs => $4), updated_at = now()
-           FROM due WHERE t.id = due.id
+           FROM (SELECT id FROM retries UNION ALL SELECT id FROM fresh) due WHERE t.id = due.id
          RETURNING ${CLAIMED_COLUMNS})
        SELECT * FROM claimed`,
       [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority],
@@ -120,15 +123,34 @@ export class OutboxRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Keeps this worker's claims alive while it paces through them; a dead worker stops renewing. */
-  async renewLeases(worker: string, until: Date): Promise<void> {
-    await this.db.query(`UPDATE contact_tasks SET lease_until = $2 WHERE claimed_by = $1 AND status IN ('claimed', 'sending')`, [
-      worker,
-      until,
-    ]);
+  /**
+   * Keeps alive the claims of the tasks this worker has in hand — and only those: work it gave up
+   * on (a batch that failed, a write it could not make) is left to expire and be reaped.
+   */
+  async renewLeases(worker: string, taskIds: string[], until: Date): Promise<void> {
+    if (taskIds.length === 0) return;
+    await this.db.query(
+      `UPDATE contact_tasks SET lease_until = $3
+        WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status IN ('claimed', 'sending')`,
+      [worker, taskIds, until],
+    );
   }
 
-  /** Moves a batch of tasks on, each to its own fate, in one statement. */
+  /** Hands claimed tasks that were never sent back to the queue, as they were. */
+  async release(worker: string, taskIds: string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    await this.db.query(
+      `UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
+        WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status = 'claimed'`,
+      [worker, taskIds],
+    );
+  }
+
+  /**
+   * Moves a batch of tasks in the dispatcher's hands on, each to its own fate, in one statement.
+   * A task someone else settled meanwhile (cancelled, or settled by a provider's callback) keeps
+   * that fate.
+   */
   async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
     if (outcomes.length === 0) return;
     await manager.query(
@@ -140,7 +162,7 @@ export class OutboxRepository {
               claimed_by = CASE WHEN o.status IN ('claimed', 'sending') THEN t.claimed_by END,
               updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS o(id, status, due_at, reasons)
-        WHERE t.id = o.id`,
+        WHERE t.id = o.id AND t.status IN ('claimed', 'sending', 'unknown')`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.status),
@@ -151,28 +173,75 @@ export class OutboxRepository {
   }
 
   /**
+   * Settles tasks left `unknown` once their fate is known (a provider's records, a callback), each
+   * resolution added to the reasons that made it unknown. Returns the tasks it moved, as the
+   * dispatcher knows them, with their customer's language (for a campaign's next step).
+   */
+  async resolveUnknown(
+    manager: EntityManager,
+    outcomes: TaskOutcome[],
+  ): Promise<{ task: ClaimedTask; locale: string; status: TaskStatus }[]> {
+    if (outcomes.length === 0) return [];
+    const rows: (ClaimedTask & { locale: string; status: TaskStatus })[] = await manager.query(
+      `WITH resolved AS (
+         UPDATE contact_tasks t
+            SET status = o.status, due_at = coalesce(o.due_at, t.due_at), reasons = t.reasons || o.reasons,
+                lease_until = NULL, claimed_by = NULL, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS o(id, status, due_at, reasons)
+          WHERE t.id = o.id AND t.status = 'unknown'
+          RETURNING t.*)
+       SELECT ${CLAIMED_COLUMNS}, t.status, c.locale FROM resolved t JOIN customers c ON c.id = t.customer_id`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.dueAt ?? null),
+        outcomes.map((o) => JSON.stringify(o.reasons ?? [])),
+      ],
+    );
+    return rows.map(({ locale, status, ...task }) => ({ task, locale, status }));
+  }
+
+  /**
+   * A provider's report on a send settles its task where the dispatcher could not: left `sending`
+   * (its sender died, or the report came before the provider's answer) or `unknown`. A message
+   * the provider reports failed fails the task; any other report proves it went.
+   */
+  async settleByReport(manager: EntityManager, taskId: string, report: { status: string; providerCode?: string }): Promise<void> {
+    const failed = report.status === 'failed' || report.status === 'canceled';
+    const reason: TaskReason = failed
+      ? { code: 'PROVIDER_REFUSED', providerStatus: report.status, providerCode: report.providerCode }
+      : { code: 'SETTLED_BY_PROVIDER_REPORT' };
+    await manager.query(
+      `UPDATE contact_tasks SET status = $2, reasons = reasons || $3::jsonb, lease_until = NULL, claimed_by = NULL, updated_at = now()
+        WHERE id = $1 AND status IN ('sending', 'unknown')`,
+      [taskId, failed ? 'failed' : 'sent', JSON.stringify([reason])],
+    );
+  }
+
+  /**
    * Tasks whose dispatcher vanished. A task only claimed goes back to the queue: nothing was sent.
    * A task caught `sending` may have reached the provider, so it and its attempt become `unknown`
-   * for the status callback or ops to settle — never a blind re-send.
+   * for the status callback or the reconciler to settle — never a blind re-send. The caller's own
+   * tasks in hand are not its to reap, however late their renewal (after a database outage).
    */
-  async reapExpiredLeases(now: Date): Promise<{ requeued: number; unknown: number }> {
+  async reapExpiredLeases(now: Date, inHand: string[] = []): Promise<{ requeued: number; unknown: number }> {
     return this.db.transaction(async (manager) => {
       // (A data-modifying CTE, so the driver hands back rows for every statement alike.)
       const requeued: { id: string }[] = await manager.query(
         `WITH requeued AS (
            UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
-            WHERE status = 'claimed' AND lease_until < $1 RETURNING id)
+            WHERE status = 'claimed' AND lease_until < $1 AND id <> ALL($2::uuid[]) RETURNING id)
          SELECT id FROM requeued`,
-        [now],
+        [now, inHand],
       );
       const lost: { id: string }[] = await manager.query(
         `WITH lost AS (
            UPDATE contact_tasks
               SET status = 'unknown', lease_until = NULL, claimed_by = NULL, updated_at = now(),
                   reasons = reasons || '[{"code": "SENDER_LOST_MID_SEND"}]'::jsonb
-            WHERE status = 'sending' AND lease_until < $1 RETURNING id)
+            WHERE status = 'sending' AND lease_until < $1 AND id <> ALL($2::uuid[]) RETURNING id)
          SELECT id FROM lost`,
-        [now],
+        [now, inHand],
       );
       if (lost.length) {
         await manager.query(

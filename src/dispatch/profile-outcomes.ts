@@ -13,7 +13,7 @@ export interface ContactMade {
 /**
  * Writes contacts onto the customer profile: the last contact (time, channel, purpose, outcome),
  * the last outcome per purpose, and the count per channel. One statement for a whole batch, several contacts of one customer
- * included.
+ * included. A contact's time is its attempt's: a later report on that attempt finds it by that time.
  */
 @Injectable()
 export class ProfileOutcomes {
@@ -28,7 +28,10 @@ export class ProfileOutcomes {
            FROM (SELECT customer_id, channel, count(*)::int AS n FROM made GROUP BY 1, 2) per_channel
           GROUP BY 1),
        latest AS (
-         SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC)
+         SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC),
+       -- Rows locked in one order: two instances writing overlapping customers wait, never deadlock.
+       locked AS MATERIALIZED (
+         SELECT id FROM customers WHERE id IN (SELECT customer_id FROM made) ORDER BY id FOR NO KEY UPDATE)
        UPDATE customers c
           SET contact_counts = (SELECT jsonb_object_agg(k, coalesce((c.contact_counts ->> k)::int, 0) + coalesce((counts.added ->> k)::int, 0))
                                   FROM jsonb_object_keys(c.contact_counts || counts.added) AS k),
@@ -42,7 +45,7 @@ export class ProfileOutcomes {
                                           jsonb_build_object('channel', latest.channel, 'outcome', latest.outcome, 'at', latest.at))
                                    ELSE c.last_outcomes END,
               updated_at = now()
-         FROM latest JOIN counts USING (customer_id)
+         FROM latest JOIN counts USING (customer_id) JOIN locked ON locked.id = latest.customer_id
         WHERE c.id = latest.customer_id`,
       [
         contacts.map((c) => c.customerId),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
@@ -111,6 +111,8 @@ export class TaskPreparer {
             provider: providerOf(outgoing.channel, this.config.channels),
             templateKey: task.templateKey,
             templateVersion: version,
+            recipient: outgoing.to,
+            contentHash: outgoing.channel === 'sms' ? contentHash(outgoing.body) : null,
             attemptedAt: now,
           },
           parcel: {
@@ -139,4 +141,9 @@ export class TaskPreparer {
     );
     return new Map(rows.map((row) => [row.id, Number(row.rate)]));
   }
+}
+
+/** How an SMS is recognised in the provider's records without keeping its text twice. */
+export function contentHash(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
 }

@@ -5,6 +5,7 @@ import { ConsentService } from '../compliance/consent.service';
 import { AttemptLog } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
+import { OutboxRepository } from '../dispatch/outbox.repository';
 import { ProfileOutcomes } from '../dispatch/profile-outcomes';
 
 export interface DeliveryReport {
@@ -20,9 +21,12 @@ export interface DeliveryReport {
 const OPTED_OUT = '21610';
 
 /**
- * What providers report about an attempt after the send: applied once however often it comes
- * (Twilio retries), and only forward (a late `sent` never overwrites `delivered`). An attempt the
- * dispatcher lost mid-send (`unknown`) is settled by its first report.
+ * What providers report about an attempt after the send, by the book: a report applies only to
+ * the attempt whose message or call it names (its SID); it is applied once however often it
+ * comes (Twilio retries), and only forward along Twilio's lifecycle — a late `sent` never
+ * overwrites `delivered`, and a final status is final. A task the dispatcher could not settle
+ * (`sending` after a crash, or `unknown`) is settled by the report, and the outcome reaches the
+ * customer's profile.
  */
 @Injectable()
 export class DeliveryReports {
@@ -31,11 +35,12 @@ export class DeliveryReports {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly attempts: AttemptLog,
+    private readonly outbox: OutboxRepository,
     private readonly profile: ProfileOutcomes,
     private readonly consent: ConsentService,
   ) {}
 
-  async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt'> {
+  async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt' | 'another-message'> {
     const applied = await this.db.transaction(async (manager) => {
       const [attempt]: {
         customer_id: string;
@@ -43,45 +48,39 @@ export class DeliveryReports {
         purpose: ContactPurpose;
         attempted_at: Date;
         task_id: string | null;
+        provider_ref: string | null;
       }[] = await manager.query(
-        `SELECT customer_id, channel, purpose, attempted_at, task_id FROM contact_attempts WHERE id = $1 FOR UPDATE`,
+        `SELECT customer_id, channel, purpose, attempted_at, task_id, provider_ref FROM contact_attempts WHERE id = $1 FOR UPDATE`,
         [report.attemptId],
       );
-      if (!attempt) return undefined;
-      await this.attempts.record(
+      if (!attempt) return 'unknown-attempt';
+      // Without a SID yet (the provider's answer was lost), the signed callback URL naming the
+      // attempt is proof enough that this message is its own.
+      if (attempt.provider_ref && attempt.provider_ref !== report.providerRef) return 'another-message';
+      const standing = await this.attempts.record(
         [{ attemptId: report.attemptId, status: report.status, providerRef: report.providerRef, errorCode: report.errorCode }],
         manager,
       );
       if (report.connected) {
         await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1', [report.attemptId]);
       }
+      const status = standing.get(report.attemptId) ?? report.status;
       if (attempt.task_id) {
-        await manager.query(
-          `UPDATE contact_tasks SET status = 'sent', updated_at = now(),
-                  reasons = reasons || '[{"code": "SETTLED_BY_PROVIDER_REPORT"}]'::jsonb
-            WHERE id = $1 AND status = 'unknown'`,
-          [attempt.task_id],
-        );
+        await this.outbox.settleByReport(manager, attempt.task_id, { status, providerCode: report.errorCode });
       }
       await this.profile.outcome(
         manager,
-        {
-          customerId: attempt.customer_id,
-          channel: attempt.channel,
-          purpose: attempt.purpose,
-          outcome: report.status,
-          at: attempt.attempted_at,
-        },
+        { customerId: attempt.customer_id, channel: attempt.channel, purpose: attempt.purpose, outcome: status, at: attempt.attempted_at },
         Boolean(report.connected),
       );
       return attempt;
     });
-    if (!applied) {
+    if (typeof applied === 'string') {
       this.logger.warn(
-        { attemptId: report.attemptId, providerRef: report.providerRef },
-        'a report for an attempt Herald does not know',
+        { attemptId: report.attemptId, providerRef: report.providerRef, ignored: applied },
+        applied === 'unknown-attempt' ? 'a report for an attempt Herald does not know' : "a report naming another message than the attempt's",
       );
-      return 'unknown-attempt';
+      return applied;
     }
     if (report.errorCode === OPTED_OUT) {
       await this.consent.recordProviderOptOut(applied.customer_id, applied.channel, {

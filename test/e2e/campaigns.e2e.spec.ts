@@ -199,10 +199,10 @@ describe('campaigns end to end through Twilio and SMTP', () => {
     expect(ledger).toEqual([{ channel: 'sms', scope: 'all', state: 'revoked', source: 'provider' }]);
   });
 
-  it('retries a transient provider error later, and fails an invalid number at once', async () => {
+  it('retries a refusal to send for now (429) later, and fails an invalid number at once', async () => {
     const flaky = await store.customer(t.db);
     const invalid = await store.customer(t.db);
-    twilio.failFor(flaky.phone!, { status: 503 });
+    twilio.failFor(flaky.phone!, { code: 20429 });
     twilio.failFor(invalid.phone!, { code: 21211, status: 400 });
     const retried = await store.task(t.db, flaky);
     const failed = await store.task(t.db, invalid);

@@ -67,6 +67,12 @@ export class SandboxMessageRepository implements OnModuleDestroy {
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
+  /** What the sandbox "provider" holds for one attempt: its records, as Twilio's list would show them. */
+  async forAttempt(attemptId: string): Promise<SandboxMessage[]> {
+    await this.flush();
+    return this.db.getRepository(SandboxMessage).findBy({ attemptId, direction: 'outbound' });
+  }
+
   async get(id: string): Promise<SandboxMessage> {
     await this.flush();
     const message = await this.db.getRepository(SandboxMessage).findOneBy({ id });

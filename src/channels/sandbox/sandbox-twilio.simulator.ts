@@ -3,7 +3,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { SandboxSettings } from '../channels.config';
-import { MessageStatus } from '../sms.channel';
+import { MessageStatus, ProviderRecord } from '../sms.channel';
 import { twilioCallStatus, twilioMessageStatus } from '../twilio-status.mapper';
 import { statusCallbackPath, TWILIO_WEBHOOK_PATHS } from '../twilio-webhook.paths';
 import { CallStatus } from '../voice.channel';
@@ -50,6 +50,16 @@ export class SandboxTwilioSimulator implements OnModuleDestroy {
     private readonly clock: Clock,
   ) {
     this.settings = config.channels.sandbox;
+  }
+
+  /** The sandbox's records of one attempt's message or call: what a reconciliation finds there. */
+  async recordsOf<Status extends MessageStatus | CallStatus>(attemptId: string): Promise<ProviderRecord<Status>[]> {
+    return (await this.messages.forAttempt(attemptId)).map((m) => ({
+      providerRef: m.providerRef,
+      status: m.status as Status,
+      createdAt: m.createdAt,
+      body: m.channel === 'sms' ? m.body : undefined,
+    }));
   }
 
   /** What Twilio does with a send: refuses a test number, or queues it and goes on to report progress. */

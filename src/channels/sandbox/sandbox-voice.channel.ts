@@ -1,4 +1,5 @@
-import { OutboundCall, PlacedCall, VoiceChannel } from '../voice.channel';
+import { ProviderRecord, SentQuery } from '../sms.channel';
+import { CallStatus, OutboundCall, PlacedCall, VoiceChannel } from '../voice.channel';
 import { SANDBOX_NUMBER, SandboxTwilioSimulator } from './sandbox-twilio.simulator';
 
 export class SandboxVoiceChannel extends VoiceChannel {
@@ -9,5 +10,9 @@ export class SandboxVoiceChannel extends VoiceChannel {
   async call({ attemptId, to, twiml, machineDetection = false }: OutboundCall): Promise<PlacedCall> {
     const providerRef = this.twilio.accept('call', { attemptId, to, from: SANDBOX_NUMBER, body: twiml, machineDetection });
     return { providerRef, status: 'pending' };
+  }
+
+  findPlaced({ attemptId }: SentQuery): Promise<ProviderRecord<CallStatus>[]> {
+    return this.twilio.recordsOf(attemptId);
   }
 }

@@ -14,6 +14,9 @@ export interface LoggedContact {
   attempt: { status: string; at: Date; errorCode: string | null } | null;
 }
 
+/** How an unknown outcome was settled: the sentence names the doubt and its resolution. */
+const RESOLUTIONS = new Set(['SETTLED_BY_PROVIDER_REPORT', 'RECONCILED_FOUND', 'RECONCILED_NOT_AT_PROVIDER', 'EMAIL_UNCONFIRMED']);
+
 /** Codes written into contact_tasks.reasons outside the policy (dispatch, flows, campaigns, webhooks). */
 export const TASK_REASON_CODES = [
   'STEP_CONDITION_NOT_MET',
@@ -21,6 +24,10 @@ export const TASK_REASON_CODES = [
   'RETRIES_EXHAUSTED',
   'SENDER_LOST_MID_SEND',
   'SETTLED_BY_PROVIDER_REPORT',
+  'PROVIDER_REFUSED',
+  'RECONCILED_FOUND',
+  'RECONCILED_NOT_AT_PROVIDER',
+  'EMAIL_UNCONFIRMED',
   'PAID',
   'CARD_ACTIVATED',
   'PROMISE_TO_PAY',
@@ -134,6 +141,19 @@ const PHRASES: Record<WhyCode, Phrase> = {
     '发送进程在调用服务商后、记录结果前中断',
   ],
   SETTLED_BY_PROVIDER_REPORT: () => ["settled by the provider's report", '由服务商回执确认'],
+  PROVIDER_REFUSED: (r) => [
+    `the provider took it, then answered ${s(r.providerStatus)}`,
+    `服务商受理后返回 ${s(r.providerStatus)}`,
+  ],
+  RECONCILED_FOUND: (r) => [`found in the provider's records (${s(r.providerRef)})`, `已在服务商记录中找到（${s(r.providerRef)}）`],
+  RECONCILED_NOT_AT_PROVIDER: () => [
+    "not in the provider's records: sent again",
+    '服务商记录中没有该消息：重新发送',
+  ],
+  EMAIL_UNCONFIRMED: () => [
+    'the mail server cannot be asked: counted as sent, never sent twice',
+    '邮件服务器无法查询：按已发送计，不重复发送',
+  ],
   PAID: () => ['the customer paid', '客户已还款'],
   CARD_ACTIVATED: () => ['the card was activated', '卡片已激活'],
   PROMISE_TO_PAY: (r, at) => [`promise to pay until ${at(r.until)[0]}`, `客户承诺还款，暂停至 ${at(r.until)[1]}`],
@@ -209,13 +229,15 @@ export function contactWhy(contact: LoggedContact, zone: string, locale: Locale,
   const said = (reasons: TaskReason[]) =>
     reasons.map((r) => phrase(r, at, day, contact.condition)[lang]).join(lang === 0 ? '; ' : '；');
   const last = contact.reasons.slice(-1);
+  // The doubt (an ambiguous answer, a sender lost mid-send) and how it was resolved.
+  const resolution = () => contact.reasons.slice(-2);
   const headline = (status: keyof typeof STATUS, detail: string) =>
     detail ? `${STATUS[status][lang]} — ${detail}` : STATUS[status][lang];
 
   switch (contact.status) {
     case 'sent': {
       const attempt = contact.attempt;
-      const settled = last[0]?.code === 'SETTLED_BY_PROVIDER_REPORT' ? ` (${said(last)})` : '';
+      const settled = RESOLUTIONS.has(last[0]?.code) ? ` (${said(resolution())})` : '';
       if (!attempt) return headline('sent', settled.trim());
       const state = ATTEMPT[attempt.status] ?? [attempt.status, attempt.status];
       const code = attempt.errorCode ? ` (${attempt.errorCode})` : '';
@@ -224,8 +246,9 @@ export function contactWhy(contact: LoggedContact, zone: string, locale: Locale,
     case 'pending': {
       const due = at(contact.dueAt)[lang];
       if (contact.reasons.length === 0) return headline('pending', lang === 0 ? `due ${due}` : `预计 ${due}`);
-      if (last[0].code.startsWith('PROVIDER_')) {
-        return headline('retrying', `${said(last)}${lang === 0 ? `, next try ${due}` : `，下次重试 ${due}`}`);
+      if (last[0].code.startsWith('PROVIDER_') || RESOLUTIONS.has(last[0].code)) {
+        const why = RESOLUTIONS.has(last[0].code) ? resolution() : last;
+        return headline('retrying', `${said(why)}${lang === 0 ? `, next try ${due}` : `，下次重试 ${due}`}`);
       }
       return headline('deferred', `${said(contact.reasons)}${lang === 0 ? ` until ${due}` : `，延后至 ${due}`}`);
     }

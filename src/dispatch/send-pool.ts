@@ -1,0 +1,48 @@
+/**
+ * The instance's senders: at most `size` pieces of work at once, urgent work taken first. A send
+ * holds its sender from the moment its attempt is opened until its outcome is written, so the
+ * sends in hand — all a crash could leave in doubt — never exceed the pool.
+ */
+export class SendPool {
+  private readonly queues = { urgent: [] as (() => void)[], bulk: [] as (() => void)[] };
+  private busy = 0;
+  private readonly idle: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Runs `work` once a sender is free. */
+  run<T>(work: () => Promise<T>, urgent: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      (urgent ? this.queues.urgent : this.queues.bulk).push(() => {
+        work()
+          .then(resolve, reject)
+          .finally(() => {
+            this.busy--;
+            this.next();
+          });
+      });
+      this.next();
+    });
+  }
+
+  /** Work waiting for a sender. */
+  get waiting(): number {
+    return this.queues.urgent.length + this.queues.bulk.length;
+  }
+
+  /** Resolves when nothing runs or waits. */
+  drained(): Promise<void> {
+    if (this.busy === 0 && this.waiting === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private next(): void {
+    while (this.busy < this.size) {
+      const start = this.queues.urgent.shift() ?? this.queues.bulk.shift();
+      if (!start) break;
+      this.busy++;
+      start();
+    }
+    if (this.busy === 0 && this.waiting === 0) this.idle.splice(0).forEach((resolve) => resolve());
+  }
+}
