@@ -1,14 +1,17 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { CALL_LIST, listPage, MESSAGE_LIST } from './fake-twilio.lists';
 
 /**
  * A local Twilio that speaks its REST API (2010-04-01) for messages and calls, as the `twilio`
- * SDK calls it, and posts signed webhooks back the way Twilio does. Shapes follow Twilio's
- * OpenAPI description (twilio_api_v2010.json: the examples of Messages.json and Calls.json).
+ * SDK calls it: create, fetch and list (fake-twilio.lists.ts), and posts signed webhooks back the
+ * way Twilio does. Shapes follow Twilio's OpenAPI description (twilio_api_v2010.json: the examples
+ * of Messages.json and Calls.json).
  *
  * Stricter than Twilio in one way: a parameter the API does not define is refused with a 400,
- * where Twilio would silently ignore it (a misspelt StatusCallbackEvent would never show).
+ * where Twilio would silently ignore it (a misspelt StatusCallbackEvent would never show, nor a
+ * misspelt list filter).
  */
 
 export type TwilioForm = Record<string, string | string[]>;
@@ -32,9 +35,15 @@ export interface RecordedRequest {
   params: TwilioForm;
   authorized: boolean;
   at: Date;
+  /**
+   * What the fake did, once it has: the HTTP status it answered, or `reset` for a connection
+   * closed without an answer; `sid` when the request created a message or call, whatever the
+   * caller was told. A count of what Twilio really made, apart from what the caller believes.
+   */
+  outcome?: { status: number | 'reset'; sid?: string };
 }
 
-/** How the fake answers requests for one `To` number. */
+/** How the fake answers a request to create a message or call. */
 export interface Failure {
   /** A Twilio error code for the body: 21211 invalid number, 21610 opted out, 30001 queue overflow… */
   code?: number;
@@ -42,8 +51,21 @@ export interface Failure {
   status?: number;
   /** Answer this late. Alone, the message or call is still created: the caller may give up first. */
   delayMs?: number;
-  /** How many requests it applies to; every one when unset. */
+  /** Close the connection without an answer (after `delayMs`, if any). */
+  reset?: boolean;
+  /**
+   * Create the message or call first, then answer with the failure (or, with only `delayMs`,
+   * with the created resource, late): made at Twilio, but the caller cannot know.
+   */
+  after?: 'create';
+  /** How many requests it applies to; every one when unset. Only for `failFor`. */
   times?: number;
+}
+
+/** A request to create a message or call, as the `faults` hook sees it. */
+export interface CreateRequest {
+  kind: 'message' | 'call';
+  to: string;
 }
 
 export interface FakeMessage {
@@ -56,6 +78,8 @@ export interface FakeMessage {
   status: string;
   errorCode: number | null;
   params: TwilioForm;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface FakeCall {
@@ -71,6 +95,10 @@ export interface FakeCall {
   status: string;
   sequence: number;
   params: TwilioForm;
+  createdAt: Date;
+  updatedAt: Date;
+  /** When it reached an ending status (completed, busy, no-answer, failed, canceled). */
+  endedAt: Date | null;
 }
 
 export interface PostedWebhook {
@@ -84,6 +112,16 @@ export interface PostedWebhook {
 
 export type MessageOutcome = 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read';
 export type CallProgress = 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+const CALL_ENDINGS = new Set<CallProgress>(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
+
+/** An answer to a request: HTTP status, body, and the sid of what it created, if anything. */
+type Answer = [status: number, body: unknown, sid?: string];
+
+/** How a request is answered: with a body, or by closing the connection. */
+interface Reply {
+  answer(status: number, body: unknown, sid?: string): void;
+  reset(sid?: string): void;
+}
 
 const API = '/2010-04-01/Accounts/';
 const CALLBACK_CONCURRENCY = 16;
@@ -103,7 +141,10 @@ export class FakeTwilio {
   readonly webhooks: PostedWebhook[] = [];
   /** Told of every request as it arrives (a benchmark in another process watches this way). */
   onRequest?: (request: RecordedRequest) => void;
-  private readonly bySid = new Map<string, FakeMessage | FakeCall>();
+  /** Asked about each create request that no `failFor` number applies to (a benchmark's random faults). */
+  faults?: (request: CreateRequest) => Failure | undefined;
+  private readonly messagesBySid = new Map<string, FakeMessage>();
+  private readonly callsBySid = new Map<string, FakeCall>();
   private readonly failures = new Map<string, Failure>();
 
   private readonly server: Server = createServer((request, response) => void this.handle(request, response));
@@ -149,10 +190,11 @@ export class FakeTwilio {
 
   /** The status callback Twilio posts when a message moves on; `ErrorCode` with undelivered and failed. */
   async postMessageStatus(sid: string, status: MessageOutcome, errorCode?: number): Promise<PostedWebhook> {
-    const message = this.bySid.get(sid) as FakeMessage | undefined;
+    const message = this.messagesBySid.get(sid);
     if (!message?.statusCallback) throw new Error(`no message ${sid} with a status callback`);
     message.status = status;
     message.errorCode = errorCode ?? null;
+    message.updatedAt = new Date();
     return this.postSigned(message.statusCallback, {
       AccountSid: this.accountSid,
       ApiVersion: '2010-04-01',
@@ -180,9 +222,11 @@ export class FakeTwilio {
     status: CallProgress,
     options: { answeredBy?: string; durationSeconds?: number } = {},
   ): Promise<PostedWebhook> {
-    const call = this.bySid.get(sid) as FakeCall | undefined;
+    const call = this.callsBySid.get(sid);
     if (!call?.statusCallback) throw new Error(`no call ${sid} with a status callback`);
     call.status = status;
+    call.updatedAt = new Date();
+    if (CALL_ENDINGS.has(status)) call.endedAt = call.updatedAt;
     const answered = status === 'in-progress' || status === 'completed';
     return this.postSigned(call.statusCallback, {
       AccountSid: this.accountSid,
@@ -289,66 +333,90 @@ export class FakeTwilio {
     const path = request.url ?? '/';
     const authorized =
       request.headers.authorization === `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
-    const recorded = { method: request.method ?? '', path, params, authorized, at: new Date() };
+    const recorded: RecordedRequest = { method: request.method ?? '', path, params, authorized, at: new Date() };
     this.requests.push(recorded);
     this.onRequest?.(recorded);
 
-    const answer = (status: number, body: unknown) => {
-      response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-      response.end(JSON.stringify(body));
+    const reply: Reply = {
+      answer: (status, body, sid) => {
+        recorded.outcome = { status, ...(sid ? { sid } : {}) };
+        response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+        response.end(JSON.stringify(body));
+      },
+      reset: (sid) => {
+        recorded.outcome = { status: 'reset', ...(sid ? { sid } : {}) };
+        request.socket.destroy();
+      },
     };
-    const route = new URL(path, 'http://twilio').pathname;
+    const url = new URL(path, 'http://twilio');
+    const route = url.pathname;
     if (!route.startsWith(`${API}${this.accountSid}/`) || !authorized) {
-      return answer(401, { ...twilioError(20003, 'Authenticate', 401), detail: 'Your AccountSid or AuthToken was incorrect.' });
+      return reply.answer(401, {
+        ...twilioError(20003, 'Authenticate', 401),
+        detail: 'Your AccountSid or AuthToken was incorrect.',
+      });
     }
     const resource = route.slice(`${API}${this.accountSid}`.length);
-    const fetched = /^\/Messages\/(SM[0-9a-f]{32})\.json$/.exec(resource);
-    if (request.method === 'GET' && fetched) {
-      const message = this.bySid.get(fetched[1]) as FakeMessage | undefined;
-      return message ? answer(200, this.messageResource(message)) : answer(404, notFound(route));
+    if (request.method === 'GET') {
+      if (resource === '/Messages.json') {
+        return reply.answer(...listPage(MESSAGE_LIST, route, url.searchParams, this.messages, (m) => this.messageResource(m)));
+      }
+      if (resource === '/Calls.json') {
+        return reply.answer(...listPage(CALL_LIST, route, url.searchParams, this.calls, (c) => this.callResource(c)));
+      }
+      const message = this.messagesBySid.get(/^\/Messages\/(SM[0-9a-f]{32})\.json$/.exec(resource)?.[1] ?? '');
+      if (message) return reply.answer(200, this.messageResource(message));
+      const call = this.callsBySid.get(/^\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(resource)?.[1] ?? '');
+      if (call) return reply.answer(200, this.callResource(call));
     }
     if (request.method === 'POST' && resource === '/Messages.json')
-      return this.create(params, MESSAGE_PARAMETERS, answer, (p) => this.createMessage(p));
+      return this.create('message', params, MESSAGE_PARAMETERS, reply, (p) => this.createMessage(p));
     if (request.method === 'POST' && resource === '/Calls.json')
-      return this.create(params, CALL_PARAMETERS, answer, (p) => this.createCall(p));
-    return answer(404, notFound(route));
+      return this.create('call', params, CALL_PARAMETERS, reply, (p) => this.createCall(p));
+    return reply.answer(404, notFound(route));
   }
 
   private async create(
+    kind: CreateRequest['kind'],
     params: TwilioForm,
     accepted: Set<string>,
-    answer: (status: number, body: unknown) => void,
-    make: (params: TwilioForm) => [number, unknown],
+    reply: Reply,
+    make: (params: TwilioForm) => Answer,
   ): Promise<void> {
     const unknown = Object.keys(params).filter((name) => !accepted.has(name));
-    if (unknown.length > 0) return answer(400, { status: 400, message: `fake Twilio: unknown parameters ${unknown.join(', ')}` });
-    const failure = this.takeFailure(first(params.To));
+    if (unknown.length > 0)
+      return reply.answer(400, { status: 400, message: `fake Twilio: unknown parameters ${unknown.join(', ')}` });
+    const failure = this.failureFor(kind, first(params.To));
+    // Made now, whatever the caller hears next.
+    const made = failure?.after === 'create' ? make(params) : undefined;
+    const madeSid = made?.[2];
     if (failure?.delayMs) await new Promise((later) => setTimeout(later, failure.delayMs));
+    if (failure?.reset) return reply.reset(madeSid);
     if (failure && (failure.code !== undefined || failure.status !== undefined)) {
       const status = failure.status ?? (failure.code === 20429 ? 429 : failure.code !== undefined ? 400 : 500);
-      return answer(
-        status,
-        twilioError(failure.code ?? 20500, failure.code ? `Error ${failure.code}` : 'Internal Server Error', status),
-      );
+      const body = twilioError(failure.code ?? 20500, failure.code ? `Error ${failure.code}` : 'Internal Server Error', status);
+      return reply.answer(status, body, madeSid);
     }
-    const [status, body] = make(params);
-    answer(status, body);
+    reply.answer(...(made ?? make(params)));
   }
 
-  private takeFailure(to: string | undefined): Failure | undefined {
-    const failure = to === undefined ? undefined : this.failures.get(to);
-    if (!failure) return undefined;
-    if (failure.times !== undefined && --failure.times <= 0) this.failures.delete(to!);
+  /** A failure set for the number with `failFor`, else whatever the `faults` hook says. */
+  private failureFor(kind: CreateRequest['kind'], to: string | undefined): Failure | undefined {
+    if (to === undefined) return undefined;
+    const failure = this.failures.get(to);
+    if (!failure) return this.faults?.({ kind, to });
+    if (failure.times !== undefined && --failure.times <= 0) this.failures.delete(to);
     return failure;
   }
 
-  private createMessage(params: TwilioForm): [number, unknown] {
+  private createMessage(params: TwilioForm): Answer {
     const to = first(params.To);
     if (!to) return [400, twilioError(21604, "A 'To' phone number is required.", 400)];
     if (!first(params.Body) && !params.MediaUrl && !first(params.ContentSid))
       return [400, twilioError(21602, 'Message body is required.', 400)];
     if (!first(params.From) && !first(params.MessagingServiceSid))
       return [400, twilioError(21603, "A 'From' phone number is required.", 400)];
+    const now = new Date();
     const message: FakeMessage = {
       sid: `SM${randomBytes(16).toString('hex')}`,
       to,
@@ -359,13 +427,15 @@ export class FakeTwilio {
       status: 'queued',
       errorCode: null,
       params,
+      createdAt: now,
+      updatedAt: now,
     };
     this.messages.push(message);
-    this.bySid.set(message.sid, message);
-    return [201, this.messageResource(message)];
+    this.messagesBySid.set(message.sid, message);
+    return [201, this.messageResource(message), message.sid];
   }
 
-  private createCall(params: TwilioForm): [number, unknown] {
+  private createCall(params: TwilioForm): Answer {
     const to = first(params.To);
     const from = first(params.From);
     if (!to) return [400, twilioError(21201, "No 'To' number is specified", 400)];
@@ -373,6 +443,7 @@ export class FakeTwilio {
     if (!first(params.Url) && !first(params.Twiml) && !first(params.ApplicationSid)) {
       return [400, twilioError(21205, 'Url, Twiml or ApplicationSid is required.', 400)];
     }
+    const now = new Date();
     const call: FakeCall = {
       sid: `CA${randomBytes(16).toString('hex')}`,
       to,
@@ -385,22 +456,25 @@ export class FakeTwilio {
       status: 'queued',
       sequence: 0,
       params,
+      createdAt: now,
+      updatedAt: now,
+      endedAt: null,
     };
     this.calls.push(call);
-    this.bySid.set(call.sid, call);
-    return [201, this.callResource(call)];
+    this.callsBySid.set(call.sid, call);
+    return [201, this.callResource(call), call.sid];
   }
 
   private messageResource(m: FakeMessage) {
-    const now = rfc2822(new Date());
     const uri = `${API}${this.accountSid}/Messages/${m.sid}`;
     return {
       account_sid: this.accountSid,
       api_version: '2010-04-01',
       body: m.body,
-      date_created: now,
-      date_sent: null,
-      date_updated: now,
+      date_created: rfc2822(m.createdAt),
+      // Sent as soon as created.
+      date_sent: rfc2822(m.createdAt),
+      date_updated: rfc2822(m.updatedAt),
       direction: 'outbound-api',
       error_code: m.errorCode,
       error_message: null,
@@ -419,18 +493,17 @@ export class FakeTwilio {
   }
 
   private callResource(c: FakeCall) {
-    const now = rfc2822(new Date());
     const uri = `${API}${this.accountSid}/Calls/${c.sid}`;
     return {
       account_sid: this.accountSid,
       answered_by: null,
       api_version: '2010-04-01',
       caller_name: null,
-      date_created: now,
-      date_updated: now,
+      date_created: rfc2822(c.createdAt),
+      date_updated: rfc2822(c.updatedAt),
       direction: 'outbound-api',
       duration: null,
-      end_time: null,
+      end_time: c.endedAt && rfc2822(c.endedAt),
       forwarded_from: null,
       from: c.from,
       from_formatted: c.from,
@@ -441,7 +514,8 @@ export class FakeTwilio {
       price_unit: 'USD',
       queue_time: '0',
       sid: c.sid,
-      start_time: null,
+      // Connected as soon as created.
+      start_time: rfc2822(c.createdAt),
       status: c.status,
       subresource_uris: {
         notifications: `${uri}/Notifications.json`,
