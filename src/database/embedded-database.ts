@@ -10,10 +10,10 @@ export interface RunningDatabase {
 }
 
 /** A PostgreSQL server Herald starts itself: real server binaries from npm, data on disk. */
-export async function startEmbeddedDatabase(dataDir: string, database = 'herald'): Promise<RunningDatabase> {
+export async function startEmbeddedDatabase(dataDir: string, database = 'herald', port?: number): Promise<RunningDatabase> {
   const directory = resolve(dataDir, 'postgres');
   const firstStart = !existsSync(join(directory, 'PG_VERSION'));
-  const port = await freePort();
+  port ??= await freePort();
   // The package ships only as an ES module, which Node ≥ 20.19 loads with require(); loaded here so
   // that a deployment with DATABASE_URL (and Jest's module sandbox) never touches it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

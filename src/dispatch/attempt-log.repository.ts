@@ -95,8 +95,9 @@ export class AttemptLog {
        UPDATE contact_attempts a
           SET status = attempt_status_next(a.status, r.status),
               provider_ref = coalesce(a.provider_ref, r.provider_ref),
-              error_code = coalesce(r.error_code, a.error_code),
-              detail = coalesce(r.detail, a.detail),
+              -- What a report says about a final attempt is as stale as its status.
+              error_code = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.error_code ELSE coalesce(r.error_code, a.error_code) END,
+              detail = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.detail ELSE coalesce(r.detail, a.detail) END,
               updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, provider_ref, error_code, detail)
         WHERE a.id = r.id

@@ -78,7 +78,10 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
           continue;
         }
       } catch (error) {
-        this.logger.error({ err: error, lane: lane.name }, 'dispatch batch failed, its tasks handed back; retrying after a pause');
+        this.logger.error(
+          { err: error, lane: lane.name },
+          'dispatch batch failed, its tasks handed back; retrying after a pause',
+        );
       }
       await this.idle(lane);
     }

@@ -29,7 +29,8 @@ export interface ReconcileReport {
 }
 
 /** What the provider's records say of one unknown attempt: messages it may be, or none can be known. */
-type Verdict = { attempt: UnknownAttempt; candidates: ProviderRecord<AttemptStatus>[] } | { attempt: UnknownAttempt; unknowable: true };
+type Verdict =
+  { attempt: UnknownAttempt; candidates: ProviderRecord<AttemptStatus>[] } | { attempt: UnknownAttempt; unknowable: true };
 
 /**
  * At most once *and* nothing lost. A send whose outcome Herald does not know (a crash mid-send, a
@@ -64,7 +65,11 @@ export class Reconciler {
         RECONCILER_LOCK.toString(),
       ]);
       if (!mine) return { found: 0, absent: 0, unconfirmed: 0 };
-      const unknowns = await this.attempts.unknownBefore(manager, new Date(now.getTime() - this.settings.reconcileAfterMs), ROUND);
+      const unknowns = await this.attempts.unknownBefore(
+        manager,
+        new Date(now.getTime() - this.settings.reconcileAfterMs),
+        ROUND,
+      );
       const verdicts = (await inTurns(unknowns, LOOKUPS_AT_ONCE, (attempt) => this.lookUp(attempt))).filter(
         (verdict): verdict is Verdict => verdict !== undefined,
       );
@@ -74,7 +79,11 @@ export class Reconciler {
 
   private async lookUp(attempt: UnknownAttempt): Promise<Verdict | undefined> {
     if (attempt.channel === 'email' || !attempt.recipient) return { attempt, unknowable: true };
-    const query = { attemptId: attempt.id, to: attempt.recipient, since: new Date(attempt.attemptedAt.getTime() - CLOCK_SKEW_MS) };
+    const query = {
+      attemptId: attempt.id,
+      to: attempt.recipient,
+      since: new Date(attempt.attemptedAt.getTime() - CLOCK_SKEW_MS),
+    };
     try {
       const records: ProviderRecord<AttemptStatus>[] =
         attempt.channel === 'sms' ? await this.sms.findSent(query) : await this.voice.findPlaced(query);
@@ -110,20 +119,38 @@ export class Reconciler {
         taken.add(match.providerRef);
         report.found++;
         const status = match.status === 'pending' ? 'queued' : match.status;
-        results.push({ attemptId: attempt.id, status, providerRef: match.providerRef, detail: "found in the provider's records" });
+        results.push({
+          attemptId: attempt.id,
+          status,
+          providerRef: match.providerRef,
+          detail: "found in the provider's records",
+        });
         if (attempt.taskId) {
-          tasks.push({ id: attempt.taskId, status: 'sent', reasons: [{ code: 'RECONCILED_FOUND', providerRef: match.providerRef }] });
+          tasks.push({
+            id: attempt.taskId,
+            status: 'sent',
+            reasons: [{ code: 'RECONCILED_FOUND', providerRef: match.providerRef }],
+          });
         }
         contacted.push({ attempt, status });
         continue;
       }
       report.absent++;
-      results.push({ attemptId: attempt.id, status: 'failed', errorCode: 'NOT_AT_PROVIDER', detail: "not in the provider's records" });
+      results.push({
+        attemptId: attempt.id,
+        status: 'failed',
+        errorCode: 'NOT_AT_PROVIDER',
+        detail: "not in the provider's records",
+      });
       if (attempt.taskId) {
         const exhausted = (attempt.taskAttempts ?? 0) >= this.settings.retry.maxAttempts;
         tasks.push(
           exhausted
-            ? { id: attempt.taskId, status: 'failed', reasons: [{ code: 'RECONCILED_NOT_AT_PROVIDER' }, { code: 'RETRIES_EXHAUSTED' }] }
+            ? {
+                id: attempt.taskId,
+                status: 'failed',
+                reasons: [{ code: 'RECONCILED_NOT_AT_PROVIDER' }, { code: 'RETRIES_EXHAUSTED' }],
+              }
             : { id: attempt.taskId, status: 'pending', dueAt: now, reasons: [{ code: 'RECONCILED_NOT_AT_PROVIDER' }] },
         );
       }

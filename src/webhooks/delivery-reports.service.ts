@@ -70,7 +70,13 @@ export class DeliveryReports {
       }
       await this.profile.outcome(
         manager,
-        { customerId: attempt.customer_id, channel: attempt.channel, purpose: attempt.purpose, outcome: status, at: attempt.attempted_at },
+        {
+          customerId: attempt.customer_id,
+          channel: attempt.channel,
+          purpose: attempt.purpose,
+          outcome: status,
+          at: attempt.attempted_at,
+        },
         Boolean(report.connected),
       );
       return attempt;
@@ -78,7 +84,9 @@ export class DeliveryReports {
     if (typeof applied === 'string') {
       this.logger.warn(
         { attemptId: report.attemptId, providerRef: report.providerRef, ignored: applied },
-        applied === 'unknown-attempt' ? 'a report for an attempt Herald does not know' : "a report naming another message than the attempt's",
+        applied === 'unknown-attempt'
+          ? 'a report for an attempt Herald does not know'
+          : "a report naming another message than the attempt's",
       );
       return applied;
     }

@@ -213,7 +213,8 @@ export class CustomerOutcomesService {
   /** The outcomes part of a profile, with the hours the customer answers calls (their local time). */
   async profile(customerId: string) {
     const [row] = await this.db.query(
-      `SELECT last_outcomes, last_disposition, last_disposition_at, promise_to_pay_status,
+      `SELECT last_contact_at, last_contact_channel, last_contact_purpose, last_contact_outcome,
+              last_outcomes, last_disposition, last_disposition_at, promise_to_pay_status,
               to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount, marketing_mute_until,
               last_verification_result, last_verification_at, timezone
          FROM customers WHERE id = $1`,
@@ -229,6 +230,14 @@ export class CustomerOutcomesService {
     const answersByHour = Object.fromEntries(hours.map((h) => [h.hour, h.answered]));
     return {
       customerId,
+      lastContact: row.last_contact_at
+        ? {
+            at: row.last_contact_at,
+            channel: row.last_contact_channel,
+            purpose: row.last_contact_purpose,
+            outcome: row.last_contact_outcome,
+          }
+        : null,
       lastOutcomes: row.last_outcomes,
       lastDisposition: row.last_disposition ? { code: row.last_disposition, at: row.last_disposition_at } : null,
       promiseToPay: row.promise_to_pay_on

@@ -1,0 +1,215 @@
+import { ManualClock } from '../../src/common/clock';
+import { Customer } from '../../src/customers/customer.entity';
+import { Dispatcher } from '../../src/dispatch/dispatcher';
+import { LANES, OutboxRepository } from '../../src/dispatch/outbox.repository';
+import { Reconciler } from '../../src/dispatch/reconciler';
+import { eventually } from '../support/eventually';
+import { FakeTwilio, Failure } from '../support/fake-twilio.server';
+import { store } from '../support/outbox.builders';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const [, BULK] = LANES;
+// Monday 23 November 2026, 11:00 in Shanghai.
+const MORNING = new Date('2026-11-23T03:00:00Z');
+
+/**
+ * The outbox's promises under the provider's and the database's faults, counted by the local
+ * Twilio (what it really created), not by Herald's own tables: at most once, and nothing lost.
+ */
+describe('dispatch under faults, through the twilio SDK to a local Twilio', () => {
+  const clock = new ManualClock(MORNING);
+  let twilio: FakeTwilio;
+  let t: TestApp;
+  let dispatcher: Dispatcher;
+  let manager: string;
+
+  beforeAll(async () => {
+    twilio = await FakeTwilio.start();
+    t = await startTestApp(
+      {
+        ...twilio.env({ TWILIO_FROM_NUMBER: '+15005550006' }),
+        SMS_PER_SECOND: '0',
+        DISPATCH_SEND_TIMEOUT_MS: '400',
+        DISPATCH_RECONCILE_AFTER_MS: '1000',
+      },
+      { clock, listen: true },
+    );
+    dispatcher = t.app.get(Dispatcher);
+    manager = await t.keyFor('campaign_manager');
+  });
+  afterAll(async () => {
+    await t.close();
+    await twilio.close();
+  });
+  beforeEach(() => {
+    clock.set(MORNING);
+    twilio.clearFailures();
+  });
+
+  /** Messages Twilio really created for a number, whatever Herald was told. */
+  const createdFor = (customer: Customer) => twilio.messages.filter((m) => m.to === customer.phone).length;
+  const taskRow = (id: string) =>
+    t.db.query('SELECT status, reasons, attempts FROM contact_tasks WHERE id = $1', [id]).then((rows) => rows[0]);
+  const attemptsOf = (taskId: string) =>
+    t.db.query(
+      'SELECT status, provider_ref, error_code FROM contact_attempts WHERE task_id = $1 ORDER BY attempted_at, updated_at',
+      [taskId],
+    );
+  const reconcileLater = () => {
+    clock.set(new Date(MORNING.getTime() + 5_000));
+    return t.app.get(Reconciler).reconcile();
+  };
+  const tasksFor = async (failures: (Failure | undefined)[]) => {
+    const customers = await Promise.all(failures.map(() => store.customer(t.db)));
+    customers.forEach((c, i) => failures[i] && twilio.failFor(c.phone!, failures[i]));
+    const tasks = await Promise.all(customers.map((c) => store.task(t.db, c)));
+    return { customers, tasks };
+  };
+
+  it('a send that hangs holds nobody else; past its timeout it is unknown, and reconciliation finds it sent', async () => {
+    const { customers, tasks } = await tasksFor([{ after: 'create', delayMs: 1_500 }, undefined, undefined, undefined]);
+    const [hung, ...others] = tasks;
+
+    const batch = await dispatcher.start(BULK);
+    await eventually(async () => {
+      for (const task of others) expect((await taskRow(task.id)).status).toBe('sent');
+      expect((await taskRow(hung.id)).status).toBe('sending');
+    });
+    await expect(batch.finished).resolves.toMatchObject({ claimed: 4, sent: 4 });
+    // The SDK's own timeout and the courier's are the same setting: either may speak first.
+    const [doubt] = (await taskRow(hung.id)).reasons;
+    expect(doubt).toMatchObject({ code: 'PROVIDER_TRANSIENT' });
+    expect(['TIMEOUT', 'ECONNABORTED']).toContain(doubt.providerCode);
+    expect((await taskRow(hung.id)).status).toBe('unknown');
+
+    await expect(reconcileLater()).resolves.toMatchObject({ found: 1, absent: 0 });
+    const [message] = twilio.messages.filter((m) => m.to === customers[0].phone);
+    expect(await taskRow(hung.id)).toMatchObject({
+      status: 'sent',
+      reasons: [{ code: 'PROVIDER_TRANSIENT' }, { code: 'RECONCILED_FOUND', providerRef: message.sid }],
+    });
+    expect(await attemptsOf(hung.id)).toEqual([{ status: 'queued', provider_ref: message.sid, error_code: doubt.providerCode }]);
+    await dispatcher.runBatch(BULK);
+    expect(customers.map(createdFor)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('a 5xx or a reset is not proof of "not sent": each is looked up, and only what Twilio lacks is sent again, once', async () => {
+    const { customers, tasks } = await tasksFor([
+      { status: 502, after: 'create' },
+      { reset: true, after: 'create' },
+      { status: 500 },
+      { reset: true },
+    ]);
+
+    await dispatcher.runBatch(BULK);
+    expect(await Promise.all(tasks.map((task) => taskRow(task.id).then((row) => row.status)))).toEqual(Array(4).fill('unknown'));
+    expect(customers.map(createdFor)).toEqual([1, 1, 0, 0]);
+
+    await expect(reconcileLater()).resolves.toMatchObject({ found: 2, absent: 2 });
+    expect(await taskRow(tasks[2].id)).toMatchObject({
+      status: 'pending',
+      reasons: [{}, { code: 'RECONCILED_NOT_AT_PROVIDER' }],
+    });
+    expect(await attemptsOf(tasks[2].id)).toEqual([{ status: 'failed', provider_ref: null, error_code: 'NOT_AT_PROVIDER' }]);
+
+    twilio.clearFailures();
+    await expect(dispatcher.runBatch(BULK)).resolves.toMatchObject({ claimed: 2, sent: 2 });
+    expect(customers.map(createdFor)).toEqual([1, 1, 1, 1]);
+    for (const task of tasks) expect((await taskRow(task.id)).status).toBe('sent');
+  });
+
+  it('a statement that fails after the claim hands the batch back: nothing sent, nothing held', async () => {
+    const { customers, tasks } = await tasksFor([undefined, undefined]);
+    await t.db.query(`ALTER TABLE contact_attempts ADD CONSTRAINT refuse_all CHECK (recipient IS NULL) NOT VALID`);
+    try {
+      await expect(dispatcher.runBatch(BULK)).resolves.toMatchObject({ claimed: 2, sent: 0 });
+      for (const task of tasks) expect(await taskRow(task.id)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(dispatcher.inHand).toEqual([]);
+    } finally {
+      await t.db.query(`ALTER TABLE contact_attempts DROP CONSTRAINT refuse_all`);
+    }
+    await expect(dispatcher.runBatch(BULK)).resolves.toMatchObject({ claimed: 2, sent: 2 });
+    expect(customers.map(createdFor)).toEqual([1, 1]);
+  });
+
+  it('claims a due retry ahead of a backlog of fresh work', async () => {
+    const backlog = await tasksFor(Array(5).fill(undefined));
+    const customer = await store.customer(t.db);
+    const retry = await store.task(t.db, customer, { attempts: 1, dueAt: new Date(MORNING.getTime() - 1_000) });
+    try {
+      const claimed = await t.app.get(OutboxRepository).claim('a-test-worker', BULK, 2, MORNING, 60);
+      expect(claimed.map((task) => task.id)).toContain(retry.id);
+    } finally {
+      const ids = [retry.id, ...backlog.tasks.map((task) => task.id)];
+      await t.db.query(
+        `UPDATE contact_tasks SET status = 'cancelled', lease_until = NULL, claimed_by = NULL WHERE id = ANY($1)`,
+        [ids],
+      );
+    }
+  });
+
+  describe('status callbacks, by the book', () => {
+    const sendOne = async () => {
+      const { customers, tasks } = await tasksFor([undefined]);
+      await dispatcher.runBatch(BULK);
+      const message = twilio.messages.find((m) => m.to === customers[0].phone)!;
+      return { customer: customers[0], task: tasks[0], message };
+    };
+    const outcomes = (customer: Customer) =>
+      t.http
+        .get(`/customers/${customer.id}/outcomes`)
+        .set('Authorization', `Bearer ${manager}`)
+        .expect(200)
+        .then((res) => res.body);
+
+    it('a final status is final, a late one does not go back, and the outcome reaches the profile', async () => {
+      const { customer, task, message } = await sendOne();
+      expect((await twilio.postMessageStatus(message.sid, 'delivered')).status).toBe(200);
+      expect((await twilio.postMessageStatus(message.sid, 'undelivered', 30003)).status).toBe(200);
+      expect((await twilio.postMessageStatus(message.sid, 'sent')).status).toBe(200);
+      expect((await twilio.postMessageStatus(message.sid, 'delivered')).status).toBe(200);
+
+      expect(await attemptsOf(task.id)).toEqual([{ status: 'delivered', provider_ref: message.sid, error_code: null }]);
+      const profile = await outcomes(customer);
+      expect(profile).toMatchObject({ lastContact: { outcome: 'delivered', channel: 'sms', purpose: 'service' } });
+    });
+
+    it('applies a report only to the attempt whose message it names', async () => {
+      const { task, message } = await sendOne();
+      const other = await sendOne();
+      // Twilio posts to the URL Herald gave the message; a report naming another SID is not this attempt's.
+      const forged = { ...message, sid: other.message.sid };
+      const posted = await twilio.postSigned(message.statusCallback!, {
+        AccountSid: twilio.accountSid,
+        MessageSid: forged.sid,
+        MessageStatus: 'failed',
+        ErrorCode: '30008',
+        To: message.to,
+      });
+      expect(posted.status).toBe(200);
+      expect(await attemptsOf(task.id)).toEqual([{ status: 'queued', provider_ref: message.sid, error_code: null }]);
+      expect(await attemptsOf(other.task.id)).toEqual([{ status: 'queued', provider_ref: other.message.sid, error_code: null }]);
+    });
+
+    it('settles a task its sender left `sending` (a crash between the call and writing its answer)', async () => {
+      const { task, message } = await sendOne();
+      await t.db.query(`UPDATE contact_tasks SET status = 'sending', lease_until = now() WHERE id = $1`, [task.id]);
+      await t.db.query(`UPDATE contact_attempts SET status = 'pending', provider_ref = NULL WHERE task_id = $1`, [task.id]);
+
+      await twilio.postMessageStatus(message.sid, 'delivered');
+
+      expect(await taskRow(task.id)).toMatchObject({ status: 'sent', reasons: [{ code: 'SETTLED_BY_PROVIDER_REPORT' }] });
+      expect(await attemptsOf(task.id)).toEqual([{ status: 'delivered', provider_ref: message.sid, error_code: null }]);
+    });
+
+    it('a failed report fails a task it settles', async () => {
+      const { task, message } = await sendOne();
+      await t.db.query(`UPDATE contact_tasks SET status = 'unknown' WHERE id = $1`, [task.id]);
+      await twilio.postMessageStatus(message.sid, 'failed', 30008);
+      expect(await taskRow(task.id)).toMatchObject({
+        status: 'failed',
+        reasons: [{ code: 'PROVIDER_REFUSED', providerStatus: 'failed', providerCode: '30008' }],
+      });
+    });
+  });
+});
