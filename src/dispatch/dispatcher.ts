@@ -130,9 +130,12 @@ export class Dispatcher {
     }
   }
 
-  /** Resolves once fewer than a batch of the lane's sends wait to start: time to claim more. */
+  /**
+   * Resolves once fewer of the lane's sends wait to start than the senders can take at once:
+   * time to claim more. Claiming further ahead would only queue due retries behind more work.
+   */
   room(lane: Lane): Promise<void> {
-    if (this.queued[lane.name] < this.settings.batchSize || this.stopping) return Promise.resolve();
+    if (this.queued[lane.name] < this.settings.concurrency || this.stopping) return Promise.resolve();
     return new Promise<void>((resolve) => this.roomWaiters.push(resolve)).then(() => this.room(lane));
   }
 

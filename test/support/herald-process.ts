@@ -1,9 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+
+/** The repository, seen from this file in the source tree or built into dist/ (for the benchmarks). */
+const ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 
 /** The built server (`npm test` builds first), run as an operator would: a process of its own. */
-export const HERALD_MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+export const HERALD_MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 export interface HeraldProcess {
   child: ChildProcess;

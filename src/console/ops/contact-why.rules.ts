@@ -15,7 +15,12 @@ export interface LoggedContact {
 }
 
 /** How an unknown outcome was settled: the sentence names the doubt and its resolution. */
-const RESOLUTIONS = new Set(['SETTLED_BY_PROVIDER_REPORT', 'RECONCILED_FOUND', 'RECONCILED_NOT_AT_PROVIDER', 'EMAIL_UNCONFIRMED']);
+const RESOLUTIONS = new Set([
+  'SETTLED_BY_PROVIDER_REPORT',
+  'RECONCILED_FOUND',
+  'RECONCILED_NOT_AT_PROVIDER',
+  'EMAIL_UNCONFIRMED',
+]);
 
 /** Codes written into contact_tasks.reasons outside the policy (dispatch, flows, campaigns, webhooks). */
 export const TASK_REASON_CODES = [
@@ -145,11 +150,11 @@ const PHRASES: Record<WhyCode, Phrase> = {
     `the provider took it, then answered ${s(r.providerStatus)}`,
     `服务商受理后返回 ${s(r.providerStatus)}`,
   ],
-  RECONCILED_FOUND: (r) => [`found in the provider's records (${s(r.providerRef)})`, `已在服务商记录中找到（${s(r.providerRef)}）`],
-  RECONCILED_NOT_AT_PROVIDER: () => [
-    "not in the provider's records: sent again",
-    '服务商记录中没有该消息：重新发送',
+  RECONCILED_FOUND: (r) => [
+    `found in the provider's records (${s(r.providerRef)})`,
+    `已在服务商记录中找到（${s(r.providerRef)}）`,
   ],
+  RECONCILED_NOT_AT_PROVIDER: () => ["not in the provider's records: sent again", '服务商记录中没有该消息：重新发送'],
   EMAIL_UNCONFIRMED: () => [
     'the mail server cannot be asked: counted as sent, never sent twice',
     '邮件服务器无法查询：按已发送计，不重复发送',
