@@ -7,7 +7,8 @@
  *     provider answering 5 % 500, 5 % 429, 2 % hang past the send timeout after creating the
  *     message, 2 % reset after creating, 1 % 502 after creating, and 21610 for a fixed set.
  * Duplicates and customers never sent are counted from the local Twilio's own log of what it
- * created. Last line: JSON. BENCH_KILLS sets the number of kills; BENCH_BASELINE=false skips run 1.
+ * created. Last line: JSON. BENCH_KILLS sets the number of kills (0: none), BENCH_DB_STOP_MS the
+ * database's stop (0: none); BENCH_BASELINE=false skips run 1.
  */
 import { FaultReport, runFaultCampaign, SETTINGS } from './support/fault-campaign';
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     provider: { http500: 0.05, http429: 0.05, hangAfterCreate: 0.02, resetAfterCreate: 0.02, http502AfterCreate: 0.01 },
     optedOut: Math.ceil(SMS / 500),
     killsAt,
-    databaseStop: { at: 0.3 + 0.4 * random(), forMs: DB_STOP_MS },
+    databaseStop: DB_STOP_MS > 0 ? { at: 0.3 + 0.4 * random(), forMs: DB_STOP_MS } : undefined,
   };
   console.log(`seed ${SEED}; faults: ${JSON.stringify({ ...plan, settings: SETTINGS })}`);
   const faulted = await runFaultCampaign(SMS, plan, SEED);

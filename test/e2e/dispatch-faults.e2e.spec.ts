@@ -21,7 +21,7 @@ describe('a campaign under faults, counted by the local Twilio', () => {
     });
     const report = JSON.parse(output.trim().split('\n').pop()!);
     expect(report).toMatchObject({ tasks: 1_500, duplicates: 0, neverSent: 0, stuck: 0, unknownAfterReconcile: 0 });
-    expect(report.maxUnknownAfterCrash).toBeLessThanOrEqual(64);
+    expect(report.maxUnknownAfterCrash).toBeLessThanOrEqual(256); // DISPATCH_CONCURRENCY in bench/support/fault-campaign.ts
   }, 300_000);
 });
 
