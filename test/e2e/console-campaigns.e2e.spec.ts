@@ -227,7 +227,9 @@ describe('console campaign manager pages', () => {
     expect(preview.text).toMatch(/<div class="variable" data-variable="link.url">/);
     expect(preview.text).toMatch(/<div class="variable" data-variable="offer.respondBy" hidden>/);
     expect(preview.text).toContain('Card product offered');
-    expect(preview.text).toContain('Used by new-card-offer (email)');
+    expect(preview.text).toContain(
+      '<code>product.name</code><span data-variable-detail> · required · used by new-card-offer (email)</span>',
+    );
     expect(preview.text).toContain('Sample values stand in for what is not given yet: product.name, link.url');
 
     const refused = await post('/console/campaigns', fields);

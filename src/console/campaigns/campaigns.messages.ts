@@ -115,7 +115,7 @@ export const CAMPAIGNS_MESSAGES = messages(
       'What the chosen templates’ messages need, the same for every customer. The fields appear as you choose templates (without script: after “Preview messages”).',
     'campaigns.variable.required': 'required',
     'campaigns.variable.optional': 'optional',
-    'campaigns.variable.usedBy': 'Used by {templates}',
+    'campaigns.variable.usedBy': 'used by {templates}',
     'campaigns.variable.amount': 'Amount in minor units (fen, cents)',
     'campaigns.variable.currency': 'Currency (ISO 4217)',
     'campaigns.variable.link.url': 'Link (URL)',
