@@ -37,14 +37,19 @@ export class CampaignPreview {
   async preview(plan: PlanStep[], variables: CampaignVariables, pins?: Record<string, string> | null): Promise<StepPreview[]> {
     const given = messageVariables(variables);
     const currency = campaignCurrency(variables);
-    const planned = await this.templates.planned(plan, pins ?? undefined);
+    // What each variant declares: the pinned version's, or for a language the audience lacked, the current one's.
+    const [current, pinned] = await Promise.all([
+      this.templates.planned(plan),
+      pins ? this.templates.planned(plan, pins) : undefined,
+    ]);
     return Promise.all(
       plan.map(async (step, i) => ({
         step: i + 1,
         ...step,
         variants: await Promise.all(
           LOCALES.map(async (locale) => {
-            const declared = planned[i].template?.variants.find((variant) => variant.locale === locale)?.messageFields ?? [];
+            const variant = (of: typeof current | undefined) => of?.[i].template?.variants.find((v) => v.locale === locale);
+            const declared = (variant(pinned) ?? variant(current))?.messageFields ?? [];
             try {
               return await this.previews.preview(step.template, {
                 locale,
