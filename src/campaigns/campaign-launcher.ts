@@ -9,15 +9,16 @@ import { TEMPLATE_CHANNEL } from '../dispatch/contact-task.entity';
 import { Campaign } from './campaign.entity';
 import { nextStatus } from './campaign-lifecycle';
 import { CampaignAudience } from './campaign-audience';
-import { RunMaterialiser } from './run-materialiser';
-
-/** The key under which a campaign pins one template variant's version. */
-export const pinKey = (template: string, locale: string, channel: string) => `${template}/${locale}/${channel}`;
+import { CampaignTemplates, pinKey } from './campaign-templates';
+import { moneyValues } from './campaign-variables.rules';
+import { AudienceCondition, RunMaterialiser } from './run-materialiser';
 
 /**
  * Launch checks everything a run will need — the audience resolves, every step's template exists
  * for every locale in the audience, speaks to the campaign's purpose and has the fields its
- * customers carry — then pins the template versions, so a file edited later changes nothing.
+ * customers carry; the campaign's message values fit the very versions it pins, and its amounts
+ * are in the currency its customers hold — then pins the template versions, so a file edited
+ * later changes nothing.
  */
 @Injectable()
 export class CampaignLauncher {
@@ -25,6 +26,7 @@ export class CampaignLauncher {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audience: CampaignAudience,
     private readonly templates: TemplatesService,
+    private readonly campaignTemplates: CampaignTemplates,
     private readonly materialiser: RunMaterialiser,
     private readonly clock: Clock,
   ) {}
@@ -61,11 +63,41 @@ export class CampaignLauncher {
         pins[pinKey(step.template, locale, step.channel)] = this.templates.pin(step.template, locale, channel);
       await this.templates.assertAudienceFits(step.template, audience, channel);
     }
+    // A file edited since the draft was checked may need a value it does not give.
+    await this.campaignTemplates.assertFits(campaign, pins);
+    await this.assertAudienceHoldsCurrency(campaign, audience);
     campaign.pinnedVersions = pins;
     campaign.status = launched;
     campaign.launchedAt = now;
     await repository.save(campaign);
     return campaign;
+  }
+
+  /** Refuses (422) an audience with customers holding another currency than the campaign's amounts. */
+  private async assertAudienceHoldsCurrency(campaign: Campaign, audience: AudienceCondition): Promise<void> {
+    const [money] = moneyValues(campaign.variables);
+    if (!money) return;
+    const currencyParam = audience.params.length + 1;
+    const [row]: { total: number; other: number; currencies: string[] }[] = await this.db.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE c.currency <> $${currencyParam})::int AS other,
+              coalesce(array_agg(DISTINCT c.currency) FILTER (WHERE c.currency <> $${currencyParam}), '{}') AS currencies
+         FROM customers c WHERE ${audience.where}`,
+      [...audience.params, money.currency],
+    );
+    if (row.other > 0) {
+      throw new DomainError(
+        'CAMPAIGN_AUDIENCE_CURRENCY',
+        `${row.other} of the ${row.total} customers hold their card in ${row.currencies.join(', ')}, not ${money.currency}`,
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        [
+          {
+            field: `variables.${money.path}.currency`,
+            reason: `${row.other} of ${row.total} customers hold their card in ${row.currencies.join(', ')}`,
+          },
+        ],
+      );
+    }
   }
 
   /**

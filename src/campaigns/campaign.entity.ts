@@ -2,6 +2,20 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { CampaignStatus } from './campaign-lifecycle';
 
+/**
+ * What a campaign may be for. Not fraud: a fraud contact belongs to one fraud case (its per-event
+ * cap counts the case's contacts) and passes the do-not-contact list and a customer's mute, which
+ * no campaign may claim. Fraud messages come only from the fraud flow.
+ */
+export const CAMPAIGN_PURPOSES = ['collections', 'service', 'marketing'] as const satisfies readonly ContactPurpose[];
+export type CampaignPurpose = (typeof CAMPAIGN_PURPOSES)[number];
+
+/**
+ * The message values a campaign gives its templates, nested as templates name them
+ * (`{ link: { url } }`); an amount of money is `{ amount, currency }` in minor units.
+ */
+export type CampaignVariables = Record<string, Record<string, unknown>>;
+
 export const STEP_CONDITIONS = ['always', 'not_delivered', 'no_reply', 'no_reply_and_not_delivered'] as const;
 export type StepCondition = (typeof STEP_CONDITIONS)[number];
 
@@ -25,7 +39,7 @@ export class Campaign {
   description: string;
 
   @Column({ type: 'text' })
-  purpose: ContactPurpose;
+  purpose: CampaignPurpose;
 
   @Column({ type: 'text', default: 'draft' })
   status: CampaignStatus;
@@ -38,6 +52,10 @@ export class Campaign {
 
   @Column({ type: 'jsonb' })
   plan: PlanStep[];
+
+  /** The values its templates' message fields take (`link.url`, `offer.respondBy` …), checked against them. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  variables: CampaignVariables;
 
   /** `template/locale/channel` → version hash, fixed at launch. */
   @Column({ type: 'jsonb', nullable: true })

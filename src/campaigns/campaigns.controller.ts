@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Principal } from '../auth/role';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
@@ -7,7 +7,14 @@ import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign-lifecycle';
 import { CampaignsService } from './campaigns.service';
-import { CreateCampaignDto } from './dto/create-campaign.dto';
+import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campaign.dto';
+import { UpdateCampaignDto } from './dto/update-campaign.dto';
+
+const REFUSED_FOR_TEMPLATES =
+  "the plan's templates cannot be sent by this campaign with these values: CAMPAIGN_VARIABLE_MISSING, " +
+  'CAMPAIGN_VARIABLE_INVALID, CAMPAIGN_VARIABLE_UNKNOWN, CAMPAIGN_VARIABLE_UNUSED, CAMPAIGN_TEMPLATE_UNKNOWN, ' +
+  'CAMPAIGN_TEMPLATE_PURPOSE, CAMPAIGN_TEMPLATE_CHANNEL or CAMPAIGN_TEMPLATE_EVENT_FIELD, each detail naming its field ' +
+  '(`variables.link.url`, `plan.0.template`)';
 
 class CampaignListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
@@ -23,6 +30,8 @@ export class CampaignsController {
 
   @Post()
   @Roles('campaign_manager')
+  @ApiBody({ type: CreateCampaignDto, examples: CREATE_CAMPAIGN_EXAMPLES })
+  @ApiUnprocessableEntityResponse({ description: REFUSED_FOR_TEMPLATES })
   create(@Body() body: CreateCampaignDto, @CurrentPrincipal() principal: Principal) {
     return this.campaigns.create(body, principal);
   }
@@ -37,6 +46,25 @@ export class CampaignsController {
   @Roles('campaign_manager', 'ops')
   get(@Param('id', UuidPipe) id: string) {
     return this.campaigns.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('campaign_manager')
+  @ApiOkResponse({ description: 'the draft as changed; a campaign already launched answers 409 CAMPAIGN_NOT_DRAFT' })
+  @ApiUnprocessableEntityResponse({ description: REFUSED_FOR_TEMPLATES })
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateCampaignDto) {
+    return this.campaigns.update(id, body);
+  }
+
+  @Get(':id/preview')
+  @Roles('campaign_manager', 'ops')
+  @ApiOkResponse({
+    description:
+      "each step's message in each language with the campaign's values, for a sample customer (the pinned versions " +
+      'once launched); `sampled` lists the values a sample stood in for',
+  })
+  preview(@Param('id', UuidPipe) id: string) {
+    return this.campaigns.preview(id);
   }
 
   @Post(':id/forecast')

@@ -4,8 +4,10 @@ import { SegmentsModule } from '../segments/segments.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { CampaignAudience } from './campaign-audience';
 import { CampaignLauncher } from './campaign-launcher';
+import { CampaignPreview } from './campaign-preview';
 import { CampaignResults } from './campaign-results';
 import { CampaignScheduler } from './campaign.scheduler';
+import { CampaignTemplates } from './campaign-templates';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { FollowUps } from './follow-ups';
@@ -19,11 +21,13 @@ import { RunMaterialiser } from './run-materialiser';
     CampaignsService,
     CampaignAudience,
     CampaignLauncher,
+    CampaignPreview,
     CampaignScheduler,
+    CampaignTemplates,
     CampaignResults,
     RunMaterialiser,
     FollowUps,
   ],
-  exports: [CampaignsService, FollowUps],
+  exports: [CampaignsService, CampaignTemplates, CampaignPreview, FollowUps],
 })
 export class CampaignsModule {}

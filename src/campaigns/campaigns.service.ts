@@ -1,17 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
-import { NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
-import { Campaign } from './campaign.entity';
+import { Campaign, CampaignVariables } from './campaign.entity';
 import { CampaignLauncher } from './campaign-launcher';
+import { CampaignPreview, StepPreview } from './campaign-preview';
 import { CampaignResults, Forecast, Funnel } from './campaign-results';
 import { CampaignScheduler } from './campaign.scheduler';
 import { CampaignAction, CampaignStatus, nextStatus } from './campaign-lifecycle';
 import { campaignShapeProblems } from './campaign-shape.rules';
+import { CampaignTemplates } from './campaign-templates';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
+import { UpdateCampaignDto } from './dto/update-campaign.dto';
 
 @Injectable()
 export class CampaignsService {
@@ -20,14 +23,39 @@ export class CampaignsService {
     private readonly launcher: CampaignLauncher,
     private readonly scheduler: CampaignScheduler,
     private readonly results: CampaignResults,
+    private readonly templates: CampaignTemplates,
+    private readonly previews: CampaignPreview,
     private readonly clock: Clock,
   ) {}
 
+  /** A draft, once its shape holds and its plan's templates can be sent with its values (else 400/422). */
   async create(input: CreateCampaignDto, by: Principal): Promise<Campaign> {
-    const problems = campaignShapeProblems(input);
-    if (problems.length) throw new ValidationFailedError(problems);
+    await this.assertValid(input);
     const repository = this.db.getRepository(Campaign);
     return repository.save(repository.create({ ...toColumns(input), createdBy: by.userId }));
+  }
+
+  /** A draft changed: the fields given replace its own, then the whole is checked as at creation. */
+  async update(id: string, changes: UpdateCampaignDto): Promise<Campaign> {
+    return this.db.transaction(async (manager) => {
+      const repository = manager.getRepository(Campaign);
+      const campaign = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!campaign) throw new NotFoundError('campaign', id);
+      if (campaign.status !== 'draft') {
+        throw new DomainError('CAMPAIGN_NOT_DRAFT', `a ${campaign.status} campaign cannot be edited`, HttpStatus.CONFLICT, [
+          { field: 'status', reason: `is ${campaign.status}` },
+        ]);
+      }
+      const input = { ...fromColumns(campaign), ...withoutUndefined(changes) };
+      await this.assertValid(input);
+      return repository.save(repository.merge(campaign, toColumns(input)));
+    });
+  }
+
+  private async assertValid(input: CreateCampaignDto): Promise<void> {
+    const problems = campaignShapeProblems(input);
+    if (problems.length) throw new ValidationFailedError(problems);
+    await this.templates.assertFits({ ...input, variables: variablesOf(input) });
   }
 
   async list(page: PageQuery, status?: CampaignStatus): Promise<Page<Campaign>> {
@@ -56,6 +84,11 @@ export class CampaignsService {
 
   async forecast(id: string): Promise<Forecast> {
     return this.results.forecast(await this.get(id));
+  }
+
+  /** Each step's message in each language, with the campaign's values, for the sample customer. */
+  async preview(id: string): Promise<StepPreview[]> {
+    return this.previews.ofCampaign(await this.get(id));
   }
 
   async funnel(id: string): Promise<Funnel> {
@@ -91,6 +124,7 @@ function toColumns(input: CreateCampaignDto): Partial<Campaign> {
     segmentId: input.audience.segmentId ?? null,
     audienceRefs: input.audience.customerRefs ?? null,
     plan: input.plan,
+    variables: variablesOf(input),
     startsAt: new Date(input.startsAt),
     endsAt: new Date(input.endsAt),
     recurrenceCron: input.recurrence?.cron ?? null,
@@ -98,4 +132,30 @@ function toColumns(input: CreateCampaignDto): Partial<Campaign> {
     sendRatePerSecond: input.sendRatePerSecond ?? null,
     priority: input.priority ?? 0,
   };
+}
+
+/** A stored campaign in the terms it was created with, so an edit is checked as a creation is. */
+function fromColumns(campaign: Campaign): CreateCampaignDto {
+  return {
+    name: campaign.name,
+    description: campaign.description,
+    purpose: campaign.purpose,
+    audience: campaign.segmentId ? { segmentId: campaign.segmentId } : { customerRefs: campaign.audienceRefs ?? [] },
+    plan: campaign.plan,
+    variables: campaign.variables as CreateCampaignDto['variables'],
+    startsAt: campaign.startsAt.toISOString(),
+    endsAt: campaign.endsAt.toISOString(),
+    ...(campaign.recurrenceCron ? { recurrence: { cron: campaign.recurrenceCron, zone: campaign.recurrenceZone! } } : {}),
+    ...(campaign.sendRatePerSecond !== null ? { sendRatePerSecond: campaign.sendRatePerSecond } : {}),
+    priority: campaign.priority,
+  };
+}
+
+/** The values as plain JSON (the DTO's are class instances), nothing given as nothing. */
+function variablesOf(input: CreateCampaignDto): CampaignVariables {
+  return JSON.parse(JSON.stringify(input.variables ?? {})) as CampaignVariables;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,17 +8,17 @@ import { ClaimedTask } from '../dispatch/outbox.repository';
  */
 @Injectable()
 export class FollowUps {
-  /** Queues the next step, if the plan has one, for each task just sent. */
+  /** Queues the next step, if the plan has one, for each task just sent, with the campaign's message values. */
   async queueNext(manager: EntityManager, sent: { task: ClaimedTask; locale: string }[], now: Date): Promise<void> {
     const campaignTasks = sent.filter(({ task }) => task.campaignId);
     if (campaignTasks.length === 0) return;
     await manager.query(
       `INSERT INTO contact_tasks (customer_id, campaign_id, run_id, step, purpose, channel, template_key, template_version,
-                                  priority, due_at, expires_at, condition, previous_task_id)
+                                  priority, due_at, expires_at, condition, previous_task_id, variables)
        SELECT t.customer_id, t.campaign_id, t.run_id, t.step + 1, t.purpose, s.channel, s.template,
               (k.pinned_versions ->> (s.template || '/' || x.locale || '/' || s.channel)),
               t.priority, $3::timestamptz + make_interval(secs => coalesce(s."afterHours", 0)::float * 3600),
-              k.ends_at, coalesce(s.when, 'always'), t.id
+              k.ends_at, coalesce(s.when, 'always'), t.id, t.variables
          FROM unnest($1::uuid[], $2::text[]) AS x(task_id, locale)
          JOIN contact_tasks t ON t.id = x.task_id
          JOIN campaigns k ON k.id = t.campaign_id

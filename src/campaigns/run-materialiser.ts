@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PURPOSE_PRIORITY } from '../dispatch/contact-task.entity';
 import { Campaign } from './campaign.entity';
+import { campaignCurrency, messageVariables } from './campaign-variables.rules';
 
 export interface AudienceCondition {
   /** A boolean SQL condition over `customers c`, with `$n` placeholders from `firstParam` on. */
@@ -20,7 +21,7 @@ export class RunMaterialiser {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The placeholder number the audience condition must start at. */
-  static readonly FIRST_AUDIENCE_PARAM = 10;
+  static readonly FIRST_AUDIENCE_PARAM = 12;
   /** Concurrent slices of the audience: the cores of a small database server. */
   static readonly SLICES = 2;
 
@@ -29,7 +30,10 @@ export class RunMaterialiser {
    * `SLICES` by a hash of the customer id, each slice one `INSERT … SELECT` on a connection of
    * its own, so the writing is spread over the server's cores. A run left half-made by a crash is
    * finished by the next tick: `completed_at` stays empty until every slice is in, and the unique
-   * key makes a repeated slice add nothing.
+   * key makes a repeated slice add nothing. Each task carries the campaign's message values; a
+   * campaign giving an amount speaks only to customers holding its currency (launch refused an
+   * audience with others; a later run of a recurring campaign leaves newcomers in another out
+   * rather than show them an amount in the wrong currency).
    */
   async materialise(campaign: Campaign, runKey: string, audience: AudienceCondition, now: Date): Promise<number> {
     const [created] = await this.db.query(
@@ -54,10 +58,11 @@ export class RunMaterialiser {
           this.db.query(
             `WITH created AS (
              INSERT INTO contact_tasks (customer_id, campaign_id, run_id, step, purpose, channel, template_key,
-                                        template_version, priority, due_at, expires_at)
-             SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9
+                                        template_version, priority, due_at, expires_at, variables)
+             SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
                FROM customers c
               WHERE ${audience.where} AND abs(hashtext(c.id::text)) % ${RunMaterialiser.SLICES} = ${slice}
+                AND ($11::text IS NULL OR c.currency = $11::text)
              ON CONFLICT DO NOTHING
              RETURNING 1)
            SELECT count(*)::int AS count FROM created`,
@@ -71,6 +76,8 @@ export class RunMaterialiser {
               PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
               now,
               campaign.endsAt,
+              JSON.stringify(messageVariables(campaign.variables ?? {})),
+              campaignCurrency(campaign.variables ?? {}) ?? null,
               ...audience.params,
             ],
           ) as Promise<{ count: number }[]>,

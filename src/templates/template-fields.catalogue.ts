@@ -1,8 +1,9 @@
+import { DateTime } from 'luxon';
 import { getMetadataArgsStorage } from 'typeorm';
 import { Customer } from '../customers/customer.entity';
 
 /** How a value is checked at render and which helpers may show it. */
-export type FieldKind = 'string' | 'integer' | 'money' | 'currency' | 'date' | 'instant' | 'list';
+export type FieldKind = 'string' | 'url' | 'integer' | 'money' | 'currency' | 'date' | 'instant' | 'list';
 
 export interface FieldSpec {
   /** As templates write it: `customer.dueDate`, `txn.amount`, `pending`. */
@@ -15,6 +16,11 @@ export interface FieldSpec {
   description: string;
   /** Lists: the fields of each item, used as `{{#each pending}}{{money amount currency}}{{/each}}`. */
   items?: Record<string, Exclude<FieldKind, 'list'>>;
+  /**
+   * Message fields: a campaign may give it, one value for its whole audience (an offer, a link).
+   * What belongs to one event (a transaction) comes only from that event's flow.
+   */
+  campaign?: true;
 }
 
 /**
@@ -85,6 +91,7 @@ const MESSAGE_FIELDS: FieldSpec[] = [
     source: 'message',
     nullable: false,
     description: 'instalment plan: number of months',
+    campaign: true,
   },
   {
     path: 'offer.instalmentAmount',
@@ -92,16 +99,39 @@ const MESSAGE_FIELDS: FieldSpec[] = [
     source: 'message',
     nullable: false,
     description: 'instalment plan: the monthly amount in minor units of the customer currency',
+    campaign: true,
   },
-  { path: 'offer.deferUntil', kind: 'date', source: 'message', nullable: false, description: 'deferral: the new due date' },
-  { path: 'offer.respondBy', kind: 'date', source: 'message', nullable: false, description: 'the last day to accept the offer' },
-  { path: 'product.name', kind: 'string', source: 'message', nullable: false, description: 'the card product offered' },
   {
-    path: 'link.url',
+    path: 'offer.deferUntil',
+    kind: 'date',
+    source: 'message',
+    nullable: false,
+    description: 'deferral: the new due date',
+    campaign: true,
+  },
+  {
+    path: 'offer.respondBy',
+    kind: 'date',
+    source: 'message',
+    nullable: false,
+    description: 'the last day to accept the offer',
+    campaign: true,
+  },
+  {
+    path: 'product.name',
     kind: 'string',
     source: 'message',
     nullable: false,
-    description: "an e-mail's call to action (apply, activate)",
+    description: 'the card product offered',
+    campaign: true,
+  },
+  {
+    path: 'link.url',
+    kind: 'url',
+    source: 'message',
+    nullable: false,
+    description: "an e-mail's call to action (apply, activate): an http(s) URL",
+    campaign: true,
   },
 ];
 
@@ -112,11 +142,18 @@ export function fieldSpec(path: string): FieldSpec | undefined {
   return CATALOGUE.get(path);
 }
 
+/** The message fields a campaign may give (`link.url`, `product.name`, `offer.*`), in catalogue order. */
+export function campaignFields(): FieldSpec[] {
+  return MESSAGE_FIELDS.filter((spec) => spec.campaign);
+}
+
 /** Why `value` does not fit `kind`, or undefined when it does. */
 export function kindProblem(kind: FieldKind, value: unknown, items?: FieldSpec['items']): string | undefined {
   switch (kind) {
     case 'string':
       return typeof value === 'string' ? undefined : 'must be a string';
+    case 'url':
+      return isWebUrl(value) ? undefined : 'must be an absolute http(s) URL';
     case 'integer':
     case 'money':
       return Number.isSafeInteger(value)
@@ -127,7 +164,9 @@ export function kindProblem(kind: FieldKind, value: unknown, items?: FieldSpec['
     case 'currency':
       return typeof value === 'string' && /^[A-Z]{3}$/.test(value) ? undefined : 'must be an ISO 4217 currency code';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : 'must be a date YYYY-MM-DD';
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid
+        ? undefined
+        : 'must be a date YYYY-MM-DD';
     case 'instant':
       return (value instanceof Date && !Number.isNaN(value.getTime())) ||
         (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)))
@@ -143,5 +182,16 @@ export function kindProblem(kind: FieldKind, value: unknown, items?: FieldSpec['
         }
       }
       return undefined;
+  }
+}
+
+/** A link a customer may follow: http or https with a host; never `javascript:` or `data:`. */
+function isWebUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
   }
 }

@@ -6,7 +6,7 @@ import { Page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { Customer, Locale } from '../customers/customer.entity';
 import { loadTemplateDirectory } from './template-directory.loader';
-import { fieldSpec } from './template-fields.catalogue';
+import { FieldSpec, fieldSpec } from './template-fields.catalogue';
 import { CompiledVariant, compileTemplate } from './template.compiler';
 import { TemplateErrors, TemplateLibraryError } from './template.errors';
 import { TemplateLibrary } from './template.library';
@@ -34,6 +34,21 @@ export interface TemplateDetail extends Omit<TemplateSummary, 'variants'> {
     /** Every version Herald has loaded, newest first; `current` is what the file says now. */
     versions: (Omit<StoredVersion, 'locale' | 'channel'> & { current: boolean })[];
   }[];
+}
+
+/** A message field a template variant declares (not a profile field, not one Herald fills in). */
+export interface DeclaredMessageField {
+  path: string;
+  spec: FieldSpec;
+  /** In `fields` (it cannot render without it) rather than `optional`. */
+  required: boolean;
+}
+
+/** What a campaign step needs to know of its template: its purpose and its variants for the step's channel. */
+export interface TemplateForChannel {
+  purpose: TemplatePurpose;
+  /** One per locale the template has for the channel; none when it has no variant for it. */
+  variants: { locale: Locale; version: string; messageFields: DeclaredMessageField[] }[];
 }
 
 /** A condition over `customers c` with its bind values: what the segment compiler produces. */
@@ -129,6 +144,35 @@ export class TemplatesService implements OnModuleInit {
             .map((stored) => ({ version: stored.version, firstSeen: stored.firstSeen, current: stored.version === version })),
         };
       }),
+    };
+  }
+
+  /**
+   * A template as a campaign step sees it, or undefined when there is no such template: its
+   * purpose and, per locale, the message fields its variant for `channel` declares. The current
+   * versions, or with `pinned` (locale → version) exactly the versions a launched campaign renders.
+   */
+  async forChannel(
+    key: string,
+    channel: TemplateChannel,
+    pinned?: Partial<Record<Locale, string>>,
+  ): Promise<TemplateForChannel | undefined> {
+    const current = this.library.variantsOf(key);
+    if (!current.length) return undefined;
+    const variants = pinned
+      ? await Promise.all(
+          Object.entries(pinned).map(([locale, version]) => this.variant({ key, locale: locale as Locale, channel }, version)),
+        )
+      : current.filter((variant) => variant.channel === channel);
+    return {
+      purpose: this.summary(key).purpose,
+      variants: variants.map(({ locale, version, variables }) => ({
+        locale,
+        version,
+        messageFields: variables
+          .filter(({ spec }) => spec.source === 'message')
+          .map(({ path, spec, required }) => ({ path, spec, required })),
+      })),
     };
   }
 

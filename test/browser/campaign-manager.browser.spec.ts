@@ -103,6 +103,25 @@ describe('the campaign manager console in a browser', () => {
     await screenshot(page, 'campaigns-list');
   });
 
+  it('asks for the message values of the templates chosen, as they are chosen', async () => {
+    const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('campaign_manager'));
+    await page.goto('/console/campaigns/new');
+    const link = page.getByLabel('Link (URL)');
+    const product = page.getByLabel('Card product offered');
+    expect(await link.isVisible()).toBe(false);
+    await page.locator('select[name="steps[0][channel]"]').selectOption('email');
+    await page.locator('select[name="steps[0][template]"]').selectOption('new-card-offer');
+    await link.waitFor();
+    expect(await product.isVisible()).toBe(true);
+    expect(await page.getByLabel('Monthly instalment').count()).toBe(0);
+    await link.fill('https://card.example.cn/apply');
+    // The SMS variant needs no link: the input goes, and is not sent.
+    await page.locator('select[name="steps[0][channel]"]').selectOption('sms');
+    await link.waitFor({ state: 'hidden' });
+    expect(await link.isDisabled()).toBe(true);
+    expect(await product.isVisible()).toBe(true);
+  });
+
   it('keeps an agent out of the campaign pages', async () => {
     const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('agent'));
     const response = await page.goto('/console/campaigns');

@@ -203,6 +203,92 @@ describe('console campaign manager pages', () => {
     expect((await post(`${url}/explode`, {})).status).toBe(400);
   });
 
+  it('asks for the message values the chosen templates need, in both languages, and keeps them with the campaign', async () => {
+    const segmentId = await saveSegment('Offer audience');
+    const fields = {
+      name: 'Platinum offer',
+      purpose: 'marketing',
+      segmentId,
+      'steps[0][channel]': 'email',
+      'steps[0][template]': 'new-card-offer',
+      startsAt: '2026-11-23T09:00',
+      endsAt: '2026-11-30T18:00',
+      zone: 'Asia/Shanghai',
+    };
+    // Every value a campaign may give has its input, hidden (and not sent) until a chosen template uses it.
+    const blank = await get('/console/campaigns/new');
+    expect(blank.text).toMatch(/<div class="variable" data-variable="link.url" hidden>/);
+    expect(blank.text).toMatch(/name="variables\[link\]\[url\]" value="" placeholder="https:\/\/" disabled>/);
+    expect(blank.text).toContain('&quot;new-card-offer/email&quot;:[&quot;product.name&quot;,&quot;link.url&quot;]');
+
+    const preview = await post('/console/campaigns/new/preview', fields);
+    expect(preview.status).toBe(200);
+    expect(preview.text).toMatch(/<div class="variable" data-variable="product.name">/);
+    expect(preview.text).toMatch(/<div class="variable" data-variable="link.url">/);
+    expect(preview.text).toMatch(/<div class="variable" data-variable="offer.respondBy" hidden>/);
+    expect(preview.text).toContain('Card product offered');
+    expect(preview.text).toContain(
+      '<code>product.name</code><span data-variable-detail> · required · used by new-card-offer (email)</span>',
+    );
+    expect(preview.text).toContain('Sample values stand in for what is not given yet: product.name, link.url');
+
+    const refused = await post('/console/campaigns', fields);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('<code>variables.product.name</code>');
+    expect(refused.text).toContain('<code>variables.link.url</code>');
+
+    const given = {
+      ...fields,
+      'variables[product][name]': 'Platinum Card',
+      'variables[link][url]': 'https://card.example.cn/apply',
+      // Left from another template choice: no chosen template uses it, so it is not the campaign's.
+      'variables[offer][instalments]': '6',
+    };
+    const previewed = await post('/console/campaigns/new/preview', given);
+    expect(previewed.text).not.toContain('data-sampled');
+    expect(previewed.text).toContain('you are invited to apply for the Platinum Card');
+    expect(previewed.text).toContain('value="https://card.example.cn/apply"');
+    const created = await post('/console/campaigns', given);
+    expect(created.status).toBe(303);
+    const [stored] = await t.db.query(`SELECT variables FROM campaigns WHERE name = 'Platinum offer'`);
+    expect(stored.variables).toEqual({ product: { name: 'Platinum Card' }, link: { url: 'https://card.example.cn/apply' } });
+    const page = await get(created.headers.location);
+    expect(page.text).toMatch(/<dt>Link \(URL\)<\/dt><dd data-variable="link.url">https:\/\/card.example.cn\/apply<\/dd>/);
+
+    // An amount is minor units and a currency, shown as money.
+    const offer = await post('/console/campaigns', {
+      ...fields,
+      name: 'Instalment plan',
+      purpose: 'collections',
+      'steps[0][channel]': 'sms',
+      'steps[0][template]': 'collections-later-offer',
+      'variables[offer][instalments]': '6',
+      'variables[offer][instalmentAmount][amount]': '21000',
+      'variables[offer][instalmentAmount][currency]': 'cny',
+      'variables[offer][respondBy]': '2026-12-12',
+      'variables[offer][deferUntil]': '',
+    });
+    expect(offer.status).toBe(303);
+    const [plan] = await t.db.query(`SELECT variables FROM campaigns WHERE name = 'Instalment plan'`);
+    expect(plan.variables).toEqual({
+      offer: { instalments: 6, instalmentAmount: { amount: 21000, currency: 'CNY' }, respondBy: '2026-12-12' },
+    });
+    const offerPage = await get(offer.headers.location);
+    expect(offerPage.text).toContain('<dd data-variable="offer.instalmentAmount">CN¥210.00</dd>');
+    // The deferral it does not offer is left out of the preview, not filled with a sample.
+    expect(offerPage.text).not.toContain('defer payment');
+
+    // The same page and form in Chinese.
+    const zh = await signedIn(t, 'campaign_manager');
+    expect((await post('/console/locale', { locale: 'zh-CN' }, zh)).status).toBe(303);
+    const zhPage = await get(created.headers.location, zh);
+    expect(zhPage.text).toContain('<dt>链接（URL）</dt>');
+    expect(zhPage.text).toContain('<dt>推荐的卡产品</dt>');
+    const zhForm = await post('/console/campaigns/new/preview', fields, zh);
+    expect(zhForm.text).toContain('<legend>消息内容</legend>');
+    expect(zhForm.text).toContain('用于 new-card-offer (email)');
+  });
+
   it('lists campaigns by status with their times in a named zone', async () => {
     const list = await get('/console/campaigns?status=cancelled');
     expect(list.text).toContain('Overdue reminders');

@@ -62,4 +62,29 @@ describe('materialising campaign runs', () => {
     const [run] = await t.db.query(`SELECT materialised, completed_at FROM campaign_runs WHERE run_key = 'crashed'`);
     expect(run.completed_at).not.toBeNull();
   });
+
+  it('gives each task the campaign’s message values, and an amount only to customers holding its currency', async () => {
+    const dollars = await store.customer(t.db, { currency: 'USD', locale: 'en', country: 'US', timezone: 'America/New_York' });
+    const offer = await t.db.getRepository(Campaign).save({
+      name: 'offer runs',
+      purpose: 'collections',
+      audienceRefs: [refs[0], refs[1], dollars.externalRef],
+      plan: [{ channel: 'sms', template: 'collections-later-offer' }],
+      variables: { offer: { instalments: 6, instalmentAmount: { amount: 21_000, currency: 'CNY' }, respondBy: '2026-12-12' } },
+      pinnedVersions: {},
+      startsAt: new Date('2026-11-23T00:00:00Z'),
+      endsAt: new Date('2026-11-30T00:00:00Z'),
+      status: 'running',
+    });
+    const where = `c.external_ref = ANY($${RunMaterialiser.FIRST_AUDIENCE_PARAM}::text[])`;
+    const params = [[refs[0], refs[1], dollars.externalRef]];
+    expect(await t.app.get(RunMaterialiser).materialise(offer, 'tick', { where, params }, NOW)).toBe(2);
+    const tasks = await t.db.query(`SELECT customer_id, variables FROM contact_tasks WHERE campaign_id = $1`, [offer.id]);
+    expect(tasks.map((task: { customer_id: string }) => task.customer_id)).not.toContain(dollars.id);
+    // As templates read them: the amount in minor units, shown in the customer's (the campaign's) currency.
+    expect(tasks.map((task: { variables: unknown }) => task.variables)).toEqual([
+      { offer: { instalments: 6, instalmentAmount: 21_000, respondBy: '2026-12-12' } },
+      { offer: { instalments: 6, instalmentAmount: 21_000, respondBy: '2026-12-12' } },
+    ]);
+  });
 });

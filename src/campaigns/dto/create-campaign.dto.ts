@@ -18,8 +18,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES } from '../../dispatch/contact-task.entity';
-import { STEP_CONDITIONS, StepCondition } from '../campaign.entity';
+import { CHANNELS, ContactChannel } from '../../dispatch/contact-task.entity';
+import { CAMPAIGN_PURPOSES, CampaignPurpose, STEP_CONDITIONS, StepCondition } from '../campaign.entity';
+import { CampaignVariablesDto } from './campaign-variables.dto';
 
 export class AudienceDto {
   @ApiPropertyOptional({ description: 'a saved segment' })
@@ -83,9 +84,11 @@ export class CreateCampaignDto {
   @Length(0, 2000)
   description?: string;
 
-  @ApiProperty({ enum: PURPOSES })
-  @IsIn(PURPOSES)
-  purpose: ContactPurpose;
+  @ApiProperty({ enum: CAMPAIGN_PURPOSES, description: 'not fraud: fraud messages come only from the fraud flow' })
+  @IsIn(CAMPAIGN_PURPOSES, {
+    message: `must be one of ${CAMPAIGN_PURPOSES.join(', ')} (fraud messages come from the fraud flow)`,
+  })
+  purpose: CampaignPurpose;
 
   @ApiProperty({ type: AudienceDto })
   @ValidateNested()
@@ -99,6 +102,19 @@ export class CreateCampaignDto {
   @ValidateNested({ each: true })
   @Type(() => PlanStepDto)
   plan: PlanStepDto[];
+
+  @ApiPropertyOptional({
+    type: CampaignVariablesDto,
+    description:
+      "the values the plan's templates' message fields take, the same for every customer: exactly the `link.*`, " +
+      '`product.*` and `offer.*` fields the templates declare (GET /templates/{key}: `fields`, `optional`); a ' +
+      'missing one is refused with 422 CAMPAIGN_VARIABLE_MISSING naming it, one no template uses with CAMPAIGN_VARIABLE_UNUSED',
+    example: { link: { url: 'https://card.example.cn/activate' } },
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CampaignVariablesDto)
+  variables?: CampaignVariablesDto;
 
   @ApiProperty({ example: '2026-11-22T01:00:00Z' })
   @IsDateString()
@@ -127,3 +143,46 @@ export class CreateCampaignDto {
   @Max(99)
   priority?: number;
 }
+
+/** Request examples for the OpenAPI description; each one is created as it stands by the e2e suite. */
+export const CREATE_CAMPAIGN_EXAMPLES: Record<string, { summary: string; value: CreateCampaignDto }> = {
+  cardActivation: {
+    summary: 'marketing e-mail with its call-to-action link, then an SMS to those who did not reply',
+    value: {
+      name: 'Card activation, November',
+      purpose: 'marketing',
+      audience: { customerRefs: ['C-1001', 'C-1002'] },
+      plan: [
+        { channel: 'email', template: 'card-activation' },
+        { channel: 'sms', template: 'card-activation', afterHours: 48, when: 'no_reply' },
+      ],
+      variables: { link: { url: 'https://card.example.cn/activate' } },
+      startsAt: '2026-11-23T01:00:00Z',
+      endsAt: '2026-11-30T14:00:00Z',
+    },
+  },
+  newCardOffer: {
+    summary: 'a card product offered by e-mail: its name and the apply link',
+    value: {
+      name: 'Platinum offer',
+      purpose: 'marketing',
+      audience: { customerRefs: ['C-1001', 'C-1002'] },
+      plan: [{ channel: 'email', template: 'new-card-offer' }],
+      variables: { product: { name: 'Platinum Card' }, link: { url: 'https://card.example.cn/apply/platinum' } },
+      startsAt: '2026-11-23T01:00:00Z',
+      endsAt: '2026-11-30T14:00:00Z',
+    },
+  },
+  instalmentOffer: {
+    summary: 'an instalment plan offered by SMS: months, the monthly amount and its currency, a deadline',
+    value: {
+      name: 'Instalment plan offer',
+      purpose: 'collections',
+      audience: { customerRefs: ['C-1001', 'C-1002'] },
+      plan: [{ channel: 'sms', template: 'collections-later-offer' }],
+      variables: { offer: { instalments: 6, instalmentAmount: { amount: 21000, currency: 'CNY' }, respondBy: '2026-12-12' } },
+      startsAt: '2026-11-23T01:00:00Z',
+      endsAt: '2026-11-30T14:00:00Z',
+    },
+  },
+};

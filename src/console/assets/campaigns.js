@@ -1,6 +1,7 @@
 // Herald console, the campaign manager's pages: the segment editor's row builder and live count,
-// and a campaign's funnel refreshing itself while it runs. Every page works without this file:
-// the rule is a textarea, "Preview" posts the form, a reload shows the funnel.
+// the new campaign's message value inputs following its template choices, and a campaign's funnel
+// refreshing itself while it runs. Every page works without this file: the rule is a textarea,
+// "Preview" posts the form (and brings the value inputs its templates need), a reload shows the funnel.
 (() => {
   const DEBOUNCE_MS = 400;
   const POLL_MS = 2000;
@@ -11,6 +12,8 @@
   if (editor) segmentEditor(editor);
   const funnel = document.querySelector('[data-poll]');
   if (funnel) poll(funnel);
+  const values = document.querySelector('[data-variables]');
+  if (values) messageValues(values);
 
   function segmentEditor(form) {
     const textarea = form.querySelector('[data-rule]');
@@ -143,6 +146,32 @@
     textarea.addEventListener('change', read);
     read();
     builder.hidden = false;
+  }
+
+  /**
+   * Shows the message value inputs the chosen templates use (`template/channel` → field paths, from
+   * the server); the others are hidden and disabled, so they are not sent. What the server wrote
+   * about each field (required, used by) was for the choice it saw, so it goes at the first change.
+   */
+  function messageValues(fieldset) {
+    const use = JSON.parse(fieldset.dataset.variables);
+    const form = fieldset.form;
+    const refresh = () => {
+      const used = new Set(
+        [...form.querySelectorAll('select[name$="[template]"]')].flatMap((select) => {
+          const channel = form.elements[select.name.replace('[template]', '[channel]')];
+          return select.value && channel ? (use[`${select.value}/${channel.value}`] ?? []) : [];
+        }),
+      );
+      for (const row of fieldset.querySelectorAll('[data-variable]')) {
+        row.hidden = !used.has(row.dataset.variable);
+        for (const input of row.querySelectorAll('input')) input.disabled = row.hidden;
+      }
+      for (const detail of fieldset.querySelectorAll('[data-variable-detail]')) detail.remove();
+    };
+    form.addEventListener('change', (event) => {
+      if (event.target.matches('select[name^="steps["]')) refresh();
+    });
   }
 
   /** Replaces the funnel with a fresh one every few seconds; a changed status reloads the page (its buttons change too). */

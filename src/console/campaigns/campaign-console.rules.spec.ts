@@ -8,6 +8,9 @@ import {
   funnelTable,
   isLive,
   ruleFromText,
+  variableFacts,
+  variableRows,
+  variablesFromForm,
 } from './campaign-console.rules';
 import { CampaignForm } from './campaign.form';
 
@@ -153,6 +156,73 @@ describe('campaign console rules', () => {
     expect(problemsOf(() => campaignFromForm(form({ zone: 'Mars/Olympus' })))).toEqual(['zone', 'startsAt', 'endsAt']);
     expect(problemsOf(() => campaignFromForm(form({ steps: [{ channel: 'sms' }] })))).toEqual(['steps.0.template']);
     expect(problemsOf(() => campaignFromForm(form({ startsAt: '2026-02-30T09:00' })))).toEqual(['startsAt']);
+  });
+
+  it('types the message values of the fields the chosen templates use; an empty input is not given', () => {
+    const raw = {
+      link: { url: ' https://card.example.cn/activate ' },
+      product: { name: '' },
+      offer: {
+        instalments: '6',
+        instalmentAmount: { amount: '21000', currency: 'cny' },
+        respondBy: '2026-12-12',
+        deferUntil: '',
+      },
+    };
+    expect(variablesFromForm(raw, ['link.url', 'offer.instalments', 'offer.instalmentAmount', 'offer.deferUntil'])).toEqual({
+      link: { url: 'https://card.example.cn/activate' },
+      offer: { instalments: 6, instalmentAmount: { amount: 21000, currency: 'CNY' } },
+    });
+    // What does not read as its kind goes on as typed, for the campaign's rules to name.
+    expect(
+      variablesFromForm({ offer: { instalments: 'six', instalmentAmount: { amount: '210.50' } } }, [
+        'offer.instalments',
+        'offer.instalmentAmount',
+      ]),
+    ).toEqual({
+      offer: { instalments: 'six', instalmentAmount: { amount: '210.50', currency: undefined } },
+    });
+    const chosen = campaignFromForm(form({ variables: raw }), ['link.url']);
+    expect(chosen.variables).toEqual({ link: { url: 'https://card.example.cn/activate' } });
+    expect(campaignFromForm(form({ variables: raw }))).not.toHaveProperty('variables');
+  });
+
+  it('offers an input for every value a campaign may give, showing those the chosen templates use', () => {
+    const rows = variableRows([{ path: 'link.url', spec: {} as never, required: true, usedBy: ['card-activation (email)'] }], {
+      link: { url: 'https://x.example' },
+      offer: { instalmentAmount: { amount: '100', currency: 'CNY' } },
+    });
+    expect(rows.map((r) => [r.path, r.shown, r.required])).toEqual([
+      ['offer.instalments', false, false],
+      ['offer.instalmentAmount', false, false],
+      ['offer.deferUntil', false, false],
+      ['offer.respondBy', false, false],
+      ['product.name', false, false],
+      ['link.url', true, true],
+    ]);
+    const link = rows.find((r) => r.path === 'link.url')!;
+    expect(link).toMatchObject({ label: 'campaigns.variable.link.url', usedBy: ['card-activation (email)'] });
+    expect(link.inputs).toEqual([
+      { name: 'variables[link][url]', type: 'url', label: 'campaigns.variable.link.url', value: 'https://x.example' },
+    ]);
+    expect(rows.find((r) => r.path === 'offer.instalmentAmount')!.inputs.map((i) => [i.name, i.value])).toEqual([
+      ['variables[offer][instalmentAmount][amount]', '100'],
+      ['variables[offer][instalmentAmount][currency]', 'CNY'],
+    ]);
+    expect(rows.find((r) => r.path === 'offer.respondBy')!.inputs[0].type).toBe('date');
+  });
+
+  it('lists a campaign’s values with their labels, an amount with its currency', () => {
+    expect(
+      variableFacts({ link: { url: 'https://x.example' }, offer: { instalmentAmount: { amount: 21000, currency: 'CNY' } } }),
+    ).toEqual([
+      {
+        path: 'offer.instalmentAmount',
+        label: 'campaigns.variable.offer.instalmentAmount',
+        money: { amount: 21000, currency: 'CNY' },
+      },
+      { path: 'link.url', label: 'campaigns.variable.link.url', value: 'https://x.example' },
+    ]);
   });
 
   it('schedules a new campaign from this minute for a week, in wall-clock time of the zone', () => {

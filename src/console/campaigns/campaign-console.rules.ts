@@ -1,11 +1,14 @@
 import { DateTime, IANAZone } from 'luxon';
+import { CampaignVariables } from '../../campaigns/campaign.entity';
 import { CampaignAction, CampaignStatus, nextStatus } from '../../campaigns/campaign-lifecycle';
 import { Funnel, FunnelStep } from '../../campaigns/campaign-results';
+import { NeededField } from '../../campaigns/campaign-variables.rules';
 import { CreateCampaignDto } from '../../campaigns/dto/create-campaign.dto';
 import { FieldProblem, ValidationFailedError } from '../../common/domain-error';
 import { Reachability, REACHABILITY_BUCKETS } from '../../compliance/reachability.service';
 import { CHANNELS } from '../../compliance/policy.types';
-import { CampaignForm } from './campaign.form';
+import { campaignFields, FieldKind } from '../../templates/template-fields.catalogue';
+import { CampaignForm, FormVariables } from './campaign.form';
 
 /** The centre's zone: where a new campaign's schedule is read and the manager's pages show times. */
 export const CENTRE_ZONE = 'Asia/Shanghai';
@@ -139,10 +142,12 @@ function instant(local: string, zone: string, field: string, problems: FieldProb
 
 /**
  * The form in the API's terms: the used plan rows in order (the first starts with the run, later
- * ones default to "always" after 0 hours), times read in the form's zone. The campaign's own
- * shape rules (end after start, cron valid …) are CampaignsService's to check.
+ * ones default to "always" after 0 hours), times read in the form's zone, and the message values
+ * of the fields the chosen templates `use` (inputs left from templates no longer chosen are not
+ * the campaign's). The campaign's own shape rules (end after start, cron valid …) and whether its
+ * values fit its templates are CampaignsService's to check.
  */
-export function campaignFromForm(form: CampaignForm): CreateCampaignDto {
+export function campaignFromForm(form: CampaignForm, use: string[] = []): CreateCampaignDto {
   const problems: FieldProblem[] = [];
   if (!IANAZone.isValidZone(form.zone)) problems.push({ field: 'zone', reason: 'is not an IANA time zone' });
   const used = form.steps.filter((step) => step.template);
@@ -150,6 +155,7 @@ export function campaignFromForm(form: CampaignForm): CreateCampaignDto {
   const startsAt = instant(form.startsAt, form.zone, 'startsAt', problems);
   const endsAt = instant(form.endsAt, form.zone, 'endsAt', problems);
   if (problems.length) throw new ValidationFailedError(problems);
+  const variables = variablesFromForm(form.variables, use);
   return {
     name: form.name,
     ...(form.description ? { description: form.description } : {}),
@@ -160,6 +166,7 @@ export function campaignFromForm(form: CampaignForm): CreateCampaignDto {
         ? { channel: step.channel, template: step.template! }
         : { channel: step.channel, template: step.template!, afterHours: step.afterHours ?? 0, when: step.when ?? 'always' },
     ),
+    ...(Object.keys(variables).length ? { variables: variables as CreateCampaignDto['variables'] } : {}),
     startsAt,
     endsAt,
     ...(form.cron ? { recurrence: { cron: form.cron, zone: form.zone } } : {}),
@@ -172,4 +179,86 @@ export function campaignFromForm(form: CampaignForm): CreateCampaignDto {
 export function defaultSchedule(now: Date, zone: string): { startsAt: string; endsAt: string } {
   const start = DateTime.fromJSDate(now).setZone(zone);
   return { startsAt: start.toFormat("yyyy-MM-dd'T'HH:mm"), endsAt: start.plus({ days: 7 }).toFormat("yyyy-MM-dd'T'HH:mm") };
+}
+
+/**
+ * The form's message values for the fields in `use`, typed by their kind: whole numbers as
+ * numbers, an amount as `{ amount, currency }`, text trimmed. An empty input is not given; what
+ * does not read as its kind is passed on as typed, for the campaign's rules to name.
+ */
+export function variablesFromForm(raw: FormVariables | undefined, use: string[]): CampaignVariables {
+  const variables: CampaignVariables = {};
+  for (const spec of campaignFields().filter((field) => use.includes(field.path))) {
+    const [group, name] = spec.path.split('.');
+    const value = formValue(spec.kind, raw?.[group]?.[name]);
+    if (value !== undefined) (variables[group] ??= {})[name] = value;
+  }
+  return variables;
+}
+
+const WHOLE = /^\s*\d+\s*$/;
+
+function formValue(kind: FieldKind, input: unknown): unknown {
+  if (kind === 'money') {
+    const money = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const amount = text(money.amount);
+    const currency = text(money.currency)?.toUpperCase();
+    if (amount === undefined && currency === undefined) return undefined;
+    return { amount: amount !== undefined && WHOLE.test(amount) ? Number(amount) : amount, currency };
+  }
+  const value = text(input);
+  if (value === undefined) return undefined;
+  return kind === 'integer' && WHOLE.test(value) ? Number(value) : value;
+}
+
+const text = (input: unknown) => (typeof input === 'string' && input.trim() ? input.trim() : undefined);
+
+const INPUT_TYPES: Partial<Record<FieldKind, string>> = { url: 'url', integer: 'number', date: 'date' };
+
+/**
+ * The message value inputs: one row for every field a campaign may give, shown when a template of
+ * the plan uses it (`needed`; the page's script follows the template choices with `variableUse`),
+ * with the form's values and the console's labels in both languages (`campaigns.variable.<path>`).
+ */
+export function variableRows(needed: NeededField[], raw: FormVariables | undefined) {
+  const byPath = new Map(needed.map((field) => [field.path, field]));
+  return campaignFields().map((spec) => {
+    const [group, name] = spec.path.split('.');
+    const field = byPath.get(spec.path);
+    const given = raw?.[group]?.[name];
+    const base = `variables[${group}][${name}]`;
+    const inputs =
+      spec.kind === 'money'
+        ? [
+            { name: `${base}[amount]`, type: 'number', label: 'campaigns.variable.amount', value: pick(given, 'amount') },
+            { name: `${base}[currency]`, type: 'text', label: 'campaigns.variable.currency', value: pick(given, 'currency') },
+          ]
+        : [{ name: base, type: INPUT_TYPES[spec.kind] ?? 'text', label: label('variable', spec.path), value: given }];
+    return {
+      path: spec.path,
+      label: label('variable', spec.path),
+      money: spec.kind === 'money',
+      shown: Boolean(field),
+      required: field?.required ?? false,
+      usedBy: field?.usedBy ?? [],
+      inputs,
+    };
+  });
+}
+
+const pick = (value: unknown, key: string) =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
+/** A campaign's message values as its page lists them: the label's key, and the value (an amount with its currency). */
+export function variableFacts(variables: CampaignVariables) {
+  return campaignFields().flatMap((spec) => {
+    const [group, name] = spec.path.split('.');
+    const value = variables[group]?.[name];
+    if (value === undefined || value === null) return [];
+    return [
+      spec.kind === 'money'
+        ? { path: spec.path, label: label('variable', spec.path), money: value as { amount: number; currency: string } }
+        : { path: spec.path, label: label('variable', spec.path), value: String(value) },
+    ];
+  });
 }

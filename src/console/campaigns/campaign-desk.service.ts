@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../auth/role';
-import { Campaign, PlanStep } from '../../campaigns/campaign.entity';
+import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignStatus } from '../../campaigns/campaign-lifecycle';
+import { CampaignPreview, StepPreview } from '../../campaigns/campaign-preview';
+import { CampaignTemplates } from '../../campaigns/campaign-templates';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { PageQuery } from '../../common/pagination';
-import { LOCALES } from '../../customers/customer.entity';
-import { TEMPLATE_CHANNEL } from '../../dispatch/contact-task.entity';
+import { CHANNELS } from '../../dispatch/contact-task.entity';
 import { SegmentsService } from '../../segments/segments.service';
-import { TemplatePreviewService } from '../../templates/template-preview.service';
 import { TemplatesService } from '../../templates/templates.service';
 import {
   campaignActions,
@@ -22,6 +21,8 @@ import {
   isLive,
   label,
   reachabilityTable,
+  variableFacts,
+  variableRows,
 } from './campaign-console.rules';
 import { CampaignForm } from './campaign.form';
 
@@ -37,7 +38,8 @@ export class CampaignDeskService {
     private readonly campaigns: CampaignsService,
     private readonly segments: SegmentsService,
     private readonly templates: TemplatesService,
-    private readonly previews: TemplatePreviewService,
+    private readonly campaignTemplates: CampaignTemplates,
+    private readonly previews: CampaignPreview,
     private readonly clock: Clock,
   ) {}
 
@@ -53,45 +55,55 @@ export class CampaignDeskService {
     };
   }
 
-  /** What the form offers: the saved segments, the templates, and a schedule from now. */
-  async formChoices() {
+  /**
+   * What the form offers: the saved segments, the templates, a schedule from now, and the message
+   * value inputs — shown for the fields the form's chosen templates use, with which fields each
+   * template and channel uses (`template/channel` → paths) for the page's script to follow a choice.
+   */
+  async formChoices(form?: CampaignForm) {
     const [segments, templates] = [await this.segments.list(ALL), this.templates.list(ALL)];
+    const variableUse: Record<string, string[]> = {};
+    for (const { key } of templates.items) {
+      for (const channel of CHANNELS) {
+        const fields = await this.campaignTemplates.neededFields([{ template: key, channel }]);
+        if (fields.length) variableUse[`${key}/${channel}`] = fields.map((field) => field.path);
+      }
+    }
+    const needed = form ? await this.neededFields(form) : [];
     return {
       segments: segments.items.map(({ id, name }) => ({ id, name })),
       templates: templates.items.map(({ key, purpose }) => ({ key, purpose })),
       defaults: { zone: CENTRE_ZONE, ...defaultSchedule(this.clock.now(), CENTRE_ZONE) },
+      variableUse,
+      variables: variableRows(needed, form?.variables),
     };
   }
 
-  /** Each step's message in each language, rendered for the sample customer: what the audience will read. */
-  async preview(plan: PlanStep[]) {
-    return Promise.all(
-      plan.map(async (step, i) => ({
-        step: i + 1,
-        ...step,
-        channelLabel: label('channel', step.channel),
-        variants: await Promise.all(
-          LOCALES.map(async (locale) => {
-            try {
-              return await this.previews.preview(step.template, { locale, channel: TEMPLATE_CHANNEL[step.channel] });
-            } catch (error) {
-              // A missing variant or template is what the manager must see here, beside the step.
-              if (error instanceof DomainError && error.status < 500) return { locale, problem: error.message };
-              throw error;
-            }
-          }),
-        ),
-      })),
-    );
-  }
-
-  /** The form's plan as the audience will read it, nothing saved. */
+  /** The form's plan as the audience will read it, with the values given (samples for the rest), nothing saved. */
   async previewForm(form: CampaignForm) {
-    return this.preview(campaignFromForm(form).plan);
+    const campaign = campaignFromForm(
+      form,
+      (await this.neededFields(form)).map((field) => field.path),
+    );
+    return this.labelled(await this.previews.preview(campaign.plan, (campaign.variables ?? {}) as Campaign['variables']));
   }
 
   async create(form: CampaignForm, by: Principal): Promise<Campaign> {
-    return this.campaigns.create(campaignFromForm(form), by);
+    const use = (await this.neededFields(form)).map((field) => field.path);
+    return this.campaigns.create(campaignFromForm(form, use), by);
+  }
+
+  /** The message fields the form's chosen templates use. */
+  private neededFields(form: CampaignForm) {
+    const chosen = (form.steps ?? []).flatMap((step) =>
+      step.template ? [{ channel: step.channel, template: step.template }] : [],
+    );
+    return this.campaignTemplates.neededFields(chosen);
+  }
+
+  /** Each step as the page shows it: its channel's name beside the messages. */
+  private labelled(previews: StepPreview[]) {
+    return previews.map((preview) => ({ ...preview, channelLabel: label('channel', preview.channel) }));
   }
 
   /** A campaign's page: what it is, what each step says, the forecast before launch, the funnel after. */
@@ -99,7 +111,7 @@ export class CampaignDeskService {
     const campaign = await this.campaigns.get(id);
     const [segment, previews, forecast, funnel] = await Promise.all([
       campaign.segmentId ? this.segments.get(campaign.segmentId) : undefined,
-      this.preview(campaign.plan),
+      this.previews.ofCampaign(campaign).then((steps) => this.labelled(steps)),
       campaign.status === 'draft' ? this.campaigns.forecast(id) : undefined,
       this.funnel(campaign),
     ]);
@@ -107,6 +119,7 @@ export class CampaignDeskService {
       campaign,
       purposeLabel: label('purpose', campaign.purpose),
       segmentName: segment?.name,
+      variables: variableFacts(campaign.variables),
       previews,
       forecast: forecast && { ...forecast, reachability: reachabilityTable(forecast.reachability) },
       funnel,

@@ -5,8 +5,8 @@ import { Roles } from '../../auth/roles.decorator';
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../../campaigns/campaign-lifecycle';
 import { PageQuery } from '../../common/pagination';
 import { UuidPipe } from '../../common/uuid.pipe';
-import { CHANNELS, PURPOSES } from '../../dispatch/contact-task.entity';
-import { STEP_CONDITIONS } from '../../campaigns/campaign.entity';
+import { CHANNELS } from '../../dispatch/contact-task.entity';
+import { CAMPAIGN_PURPOSES, STEP_CONDITIONS } from '../../campaigns/campaign.entity';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
 import { choices, CENTRE_ZONE } from './campaign-console.rules';
@@ -33,7 +33,10 @@ class CampaignActParams {
   action: CampaignAct;
 }
 
-/** The campaign pages: the list, the new-campaign form with template previews, a campaign with its forecast, funnel and lifecycle. */
+/**
+ * The campaign pages: the list, the new-campaign form with the message values its templates need
+ * and their previews, a campaign with its values, forecast, funnel and lifecycle.
+ */
 @ConsolePages()
 @Roles('campaign_manager')
 @Controller('console/campaigns')
@@ -68,7 +71,7 @@ export class CampaignPagesController {
   @Post('new/preview')
   @HttpCode(200)
   async preview(@Req() request: Request, @Body() form: CampaignForm) {
-    const [offered, previews] = await Promise.all([this.desk.formChoices(), this.desk.previewForm(form)]);
+    const [offered, previews] = await Promise.all([this.desk.formChoices(form), this.desk.previewForm(form)]);
     return this.form(request, offered, form, previews);
   }
 
@@ -113,7 +116,7 @@ export class CampaignPagesController {
       ...offered,
       form,
       previews,
-      purposes: choices('purpose', PURPOSES),
+      purposes: choices('purpose', CAMPAIGN_PURPOSES),
       channels: choices('channel', CHANNELS),
       conditions: choices('condition', STEP_CONDITIONS),
     });

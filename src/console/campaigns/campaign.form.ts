@@ -1,7 +1,20 @@
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES } from '../../dispatch/contact-task.entity';
-import { STEP_CONDITIONS, StepCondition } from '../../campaigns/campaign.entity';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNELS, ContactChannel } from '../../dispatch/contact-task.entity';
+import { CAMPAIGN_PURPOSES, CampaignPurpose, STEP_CONDITIONS, StepCondition } from '../../campaigns/campaign.entity';
 import { EmptyIsAbsent } from '../form-fields';
 
 /** A number input: empty is absent, anything else a number (NaN fails the integer check, naming the field). */
@@ -31,9 +44,13 @@ export class CampaignStepForm {
   when?: StepCondition;
 }
 
+/** The message value inputs as the browser posts them: `variables[link][url]`, `variables[offer][instalmentAmount][amount]`. */
+export type FormVariables = Record<string, Record<string, unknown>>;
+
 /**
  * The new-campaign form as the browser posts it: a saved segment as the audience, up to three
- * plan rows, and the schedule in wall-clock times of `zone` (`<input type="datetime-local">`).
+ * plan rows, the message values its templates need, and the schedule in wall-clock times of
+ * `zone` (`<input type="datetime-local">`).
  */
 export class CampaignForm {
   @IsString()
@@ -46,8 +63,8 @@ export class CampaignForm {
   @Length(0, 2000)
   description?: string;
 
-  @IsIn(PURPOSES)
-  purpose: ContactPurpose;
+  @IsIn(CAMPAIGN_PURPOSES)
+  purpose: CampaignPurpose;
 
   @IsUUID(undefined, { message: 'must be a saved segment' })
   segmentId: string;
@@ -56,6 +73,11 @@ export class CampaignForm {
   @ValidateNested({ each: true })
   @Type(() => CampaignStepForm)
   steps: CampaignStepForm[];
+
+  /** Typed by `variablesFromForm`, judged by the campaign's rules: text inputs cannot say more here. */
+  @IsOptional()
+  @IsObject()
+  variables?: FormVariables;
 
   @Matches(LOCAL_TIME, { message: 'must be a local date and time, YYYY-MM-DDTHH:mm' })
   startsAt: string;
