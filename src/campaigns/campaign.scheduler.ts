@@ -5,6 +5,7 @@ import { CronJob } from 'cron';
 import { DateTime } from 'luxon';
 import { DataSource, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { Clock } from '../common/clock';
+import { OutboxRepository } from '../dispatch/outbox.repository';
 import { Campaign } from './campaign.entity';
 import { CampaignLauncher } from './campaign-launcher';
 
@@ -23,6 +24,7 @@ export class CampaignScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly launcher: CampaignLauncher,
+    private readonly outbox: OutboxRepository,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
   ) {}
@@ -87,11 +89,7 @@ export class CampaignScheduler implements OnApplicationBootstrap {
     );
     if (ended.length === 0) return;
     const ids = ended.map((c) => c.id);
-    await this.db.query(
-      `UPDATE contact_tasks SET status = 'expired', updated_at = now(), reasons = reasons || '[{"code": "CAMPAIGN_ENDED"}]'::jsonb
-        WHERE campaign_id = ANY($1) AND status = 'pending'`,
-      [ids],
-    );
+    await this.outbox.withdraw(this.db.manager, { campaigns: ids }, { status: 'expired', reason: { code: 'CAMPAIGN_ENDED' } });
     ids.forEach((id) => this.unregister(id));
   }
 

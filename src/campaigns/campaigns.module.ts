@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../compliance/compliance.module';
+import { DispatchModule } from '../dispatch/dispatch.module';
 import { SegmentsModule } from '../segments/segments.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { CampaignAudience } from './campaign-audience';
@@ -10,12 +11,11 @@ import { CampaignScheduler } from './campaign.scheduler';
 import { CampaignTemplates } from './campaign-templates';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
-import { FollowUps } from './follow-ups';
 import { RunMaterialiser } from './run-materialiser';
 
 /** Campaigns: lifecycle, launch checks and pins, schedules, materialised runs, funnels. */
 @Module({
-  imports: [SegmentsModule, TemplatesModule, ComplianceModule],
+  imports: [SegmentsModule, TemplatesModule, ComplianceModule, DispatchModule],
   controllers: [CampaignsController],
   providers: [
     CampaignsService,
@@ -26,8 +26,7 @@ import { RunMaterialiser } from './run-materialiser';
     CampaignTemplates,
     CampaignResults,
     RunMaterialiser,
-    FollowUps,
   ],
-  exports: [CampaignsService, CampaignTemplates, CampaignPreview, FollowUps],
+  exports: [CampaignsService, CampaignTemplates, CampaignPreview],
 })
 export class CampaignsModule {}

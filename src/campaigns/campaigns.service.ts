@@ -5,6 +5,7 @@ import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
+import { OutboxRepository } from '../dispatch/outbox.repository';
 import { Campaign, CampaignVariables } from './campaign.entity';
 import { CampaignLauncher } from './campaign-launcher';
 import { CampaignPreview, StepPreview } from './campaign-preview';
@@ -25,6 +26,7 @@ export class CampaignsService {
     private readonly results: CampaignResults,
     private readonly templates: CampaignTemplates,
     private readonly previews: CampaignPreview,
+    private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -104,11 +106,10 @@ export class CampaignsService {
       await manager.getRepository(Campaign).save(campaign);
       if (campaign.status === 'cancelled') {
         this.scheduler.unregister(id);
-        await manager.query(
-          `UPDATE contact_tasks SET status = 'cancelled', lease_until = NULL, claimed_by = NULL, updated_at = now(),
-                  reasons = reasons || '[{"code": "CAMPAIGN_CANCELLED"}]'::jsonb
-            WHERE campaign_id = $1 AND status IN ('pending', 'claimed')`,
-          [id],
+        await this.outbox.withdraw(
+          manager,
+          { campaigns: [id] },
+          { status: 'cancelled', reason: { code: 'CAMPAIGN_CANCELLED' }, claimed: true },
         );
       }
       return campaign;

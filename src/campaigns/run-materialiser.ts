@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PURPOSE_PRIORITY } from '../dispatch/contact-task.entity';
+import { OutboxRepository } from '../dispatch/outbox.repository';
 import { Campaign } from './campaign.entity';
 import { campaignCurrency, messageVariables } from './campaign-variables.rules';
 
@@ -18,7 +19,10 @@ export interface AudienceCondition {
  */
 @Injectable()
 export class RunMaterialiser {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /** The placeholder number the audience condition must start at. */
   static readonly FIRST_AUDIENCE_PARAM = 12;
@@ -52,38 +56,44 @@ export class RunMaterialiser {
     if (run.completed_at) return 0;
     const [first] = campaign.plan;
     const counts = await Promise.all(
-      Array.from(
-        { length: RunMaterialiser.SLICES },
-        (_, slice) =>
-          this.db.query(
-            `WITH created AS (
-             INSERT INTO contact_tasks (customer_id, campaign_id, run_id, step, purpose, channel, template_key,
-                                        template_version, priority, due_at, expires_at, variables)
-             SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
+      Array.from({ length: RunMaterialiser.SLICES }, (_, slice) =>
+        this.outbox.enqueueSelected(this.db.manager, {
+          columns: [
+            'customer_id',
+            'campaign_id',
+            'run_id',
+            'step',
+            'purpose',
+            'channel',
+            'template_key',
+            'template_version',
+            'priority',
+            'due_at',
+            'expires_at',
+            'variables',
+          ],
+          select: `SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
                FROM customers c
               WHERE ${audience.where} AND abs(hashtext(c.id::text)) % ${RunMaterialiser.SLICES} = ${slice}
-                AND ($11::text IS NULL OR c.currency = $11::text)
-             ON CONFLICT DO NOTHING
-             RETURNING 1)
-           SELECT count(*)::int AS count FROM created`,
-            [
-              campaign.id,
-              run.id,
-              campaign.purpose,
-              first.channel,
-              first.template,
-              JSON.stringify(campaign.pinnedVersions ?? {}),
-              PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
-              now,
-              campaign.endsAt,
-              JSON.stringify(messageVariables(campaign.variables ?? {})),
-              campaignCurrency(campaign.variables ?? {}) ?? null,
-              ...audience.params,
-            ],
-          ) as Promise<{ count: number }[]>,
+                AND ($11::text IS NULL OR c.currency = $11::text)`,
+          params: [
+            campaign.id,
+            run.id,
+            campaign.purpose,
+            first.channel,
+            first.template,
+            JSON.stringify(campaign.pinnedVersions ?? {}),
+            PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
+            now,
+            campaign.endsAt,
+            JSON.stringify(messageVariables(campaign.variables ?? {})),
+            campaignCurrency(campaign.variables ?? {}) ?? null,
+            ...audience.params,
+          ],
+        }),
       ),
     );
-    const count = counts.reduce((sum, [row]) => sum + row.count, 0);
+    const count = counts.reduce((sum, n) => sum + n, 0);
     await this.db.query(
       `UPDATE campaign_runs SET materialised = (SELECT count(*) FROM contact_tasks WHERE run_id = $1), completed_at = now()
         WHERE id = $1`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FollowUps } from '../campaigns/follow-ups';
+import { FollowUps } from './follow-ups';
 import { ConsentService } from '../compliance/consent.service';
 import { AppConfig } from '../config/app-config';
 import { AttemptLog } from './attempt-log.repository';

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { TemplatesModule } from '../templates/templates.module';
@@ -7,6 +6,7 @@ import { AttemptLog } from './attempt-log.repository';
 import { Courier } from './courier';
 import { DispatchLedger } from './dispatch-ledger';
 import { DispatchLoop } from './dispatch.loop';
+import { FollowUps } from './follow-ups';
 import { Dispatcher } from './dispatcher';
 import { MessageComposer } from './message-composer';
 import { OutboxRepository } from './outbox.repository';
@@ -18,7 +18,7 @@ import { UrgentGate } from './urgent-gate';
 
 /** The outbox worker: claim, re-check the policy, render, send, record, retry. */
 @Module({
-  imports: [CampaignsModule, ChannelsModule, ComplianceModule, TemplatesModule],
+  imports: [ChannelsModule, ComplianceModule, TemplatesModule],
   providers: [
     OutboxRepository,
     AttemptLog,
@@ -30,6 +30,7 @@ import { UrgentGate } from './urgent-gate';
     DispatchLedger,
     Dispatcher,
     DispatchLoop,
+    FollowUps,
     Reconciler,
     UrgentGate,
   ],

@@ -64,6 +64,46 @@ export interface TaskOutcome {
   dueAt?: Date;
 }
 
+/** A flow's own steps are unique per subject (a reminder cycle, a debt, a card issue): queued again, skipped. */
+const FLOW_STEP_CONFLICT = `ON CONFLICT (subject_ref, step) WHERE subject_ref ~ '^(repay|collect|activate):' DO NOTHING`;
+
+/** Tasks selected by a caller's query, for `enqueueSelected`. */
+export interface TaskQuery {
+  columns: (
+    | 'customer_id'
+    | 'campaign_id'
+    | 'run_id'
+    | 'step'
+    | 'purpose'
+    | 'channel'
+    | 'template_key'
+    | 'template_version'
+    | 'variables'
+    | 'subject_ref'
+    | 'priority'
+    | 'due_at'
+    | 'expires_at'
+    | 'condition'
+    | 'previous_task_id'
+  )[];
+  select: string;
+  params: unknown[];
+  /** A flow's step already queued for its subject is skipped (the default: any unique key). */
+  onConflict?: 'flow-step';
+}
+
+/** Which queued tasks an operation applies to. */
+export type TaskSelection = { subjects: string[]; purpose?: ContactPurpose; templateKey?: string } | { campaigns: string[] };
+
+function selects(selection: TaskSelection, first: number): { where: string; params: unknown[] } {
+  if ('campaigns' in selection) return { where: `t.campaign_id = ANY($${first}::uuid[])`, params: [selection.campaigns] };
+  const params: unknown[] = [selection.subjects];
+  const where = [`t.subject_ref = ANY($${first}::text[])`];
+  if (selection.purpose) where.push(`t.purpose = $${first + params.push(selection.purpose) - 1}`);
+  if (selection.templateKey) where.push(`t.template_key = $${first + params.push(selection.templateKey) - 1}`);
+  return { where: where.join(' AND '), params };
+}
+
 /**
  * The outbox: contact tasks in PostgreSQL, claimed with `FOR UPDATE SKIP LOCKED` under a lease so
  * that any number of dispatchers share the work and no two hold the same task.
@@ -121,6 +161,75 @@ export class OutboxRepository {
       ],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Queues the tasks a caller's query selects, in one statement: set-based work (a campaign's
+   * audience, a day's reminders) never loops over customers. `select` lists the columns named in
+   * `columns`, in that order; a task that exists already (a unique key of the outbox says so) is
+   * skipped. Returns how many were queued.
+   */
+  async enqueueSelected(manager: EntityManager, query: TaskQuery): Promise<number> {
+    const conflict = query.onConflict === 'flow-step' ? FLOW_STEP_CONFLICT : 'ON CONFLICT DO NOTHING';
+    const [{ queued }]: { queued: number }[] = await manager.query(
+      `WITH queued AS (
+         INSERT INTO contact_tasks (${query.columns.join(', ')})
+         ${query.select}
+         ${conflict}
+         RETURNING 1)
+       SELECT count(*)::int AS queued FROM queued`,
+      query.params,
+    );
+    return queued;
+  }
+
+  /**
+   * Takes back contacts that are no longer wanted — the customer paid, answered, activated the
+   * card, the campaign was cancelled or ended — each marked with why. Only work not yet handed to
+   * a provider: a pending task, and with `claimed` a claimed one too (its dispatcher will find it
+   * gone and not send it). Returns how many were withdrawn.
+   */
+  async withdraw(
+    manager: EntityManager,
+    selection: TaskSelection,
+    outcome: { status: 'cancelled' | 'expired'; reason?: TaskReason; claimed?: boolean },
+  ): Promise<number> {
+    const statuses = outcome.claimed ? ['pending', 'claimed'] : ['pending'];
+    const { where, params } = selects(selection, 3);
+    const [{ withdrawn }]: { withdrawn: number }[] = await manager.query(
+      `WITH withdrawn AS (
+         UPDATE contact_tasks t
+            SET status = $1, lease_until = NULL, claimed_by = NULL, updated_at = now(),
+                reasons = CASE WHEN $2::jsonb IS NULL THEN t.reasons ELSE t.reasons || $2::jsonb END
+          WHERE t.status = ANY($${params.length + 3}::text[]) AND ${where}
+          RETURNING 1)
+       SELECT count(*)::int AS withdrawn FROM withdrawn`,
+      [outcome.status, outcome.reason ? JSON.stringify([outcome.reason]) : null, ...params, statuses],
+    );
+    return withdrawn;
+  }
+
+  /**
+   * Holds a customer's pending contacts of a purpose until `until` (a promise to pay pauses
+   * collections): they stay queued, due no earlier. Returns how many were held.
+   */
+  async holdUntil(
+    manager: EntityManager,
+    customerId: string,
+    purpose: ContactPurpose,
+    until: Date,
+    reason: TaskReason,
+  ): Promise<number> {
+    const [{ held }]: { held: number }[] = await manager.query(
+      `WITH held AS (
+         UPDATE contact_tasks
+            SET due_at = greatest(due_at, $3), updated_at = now(), reasons = reasons || $4::jsonb
+          WHERE customer_id = $1 AND purpose = $2 AND status = 'pending' AND due_at < $3
+          RETURNING 1)
+       SELECT count(*)::int AS held FROM held`,
+      [customerId, purpose, until, JSON.stringify([reason])],
+    );
+    return held;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { FollowUps } from '../campaigns/follow-ups';
+import { FollowUps } from './follow-ups';
 import { ProviderRecord } from '../channels/sms.channel';
 import { SmsChannel } from '../channels/sms.channel';
 import { VoiceChannel } from '../channels/voice.channel';

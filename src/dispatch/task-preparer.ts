@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { FollowUps } from '../campaigns/follow-ups';
+import { FollowUps } from './follow-ups';
 import { EligibilityService } from '../compliance/eligibility.service';
 import { AppConfig } from '../config/app-config';
 import { Customer } from '../customers/customer.entity';

@@ -224,10 +224,10 @@ export class FraudCasesService {
       [settled.customerId, outcome.card, outcome.result, now],
     );
     // The IVR call is moot once the customer has answered.
-    await manager.query(
-      `UPDATE contact_tasks SET status = 'cancelled', updated_at = now()
-        WHERE subject_ref = $1 AND status = 'pending' AND purpose = 'fraud' AND template_key = 'fraud-verification'`,
-      [caseId],
+    await this.outbox.withdraw(
+      manager,
+      { subjects: [caseId], purpose: 'fraud', templateKey: 'fraud-verification' },
+      { status: 'cancelled', reason: { code: 'CUSTOMER_ANSWERED' } },
     );
     const txn = await this.txnVariables(manager, settled.transactionId, settled.reference);
     await this.outbox.enqueue(

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
+import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { promiseStatus } from './promise.rules';
@@ -45,6 +46,7 @@ export class PaymentsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -112,15 +114,7 @@ export class PaymentsService {
       let cancelledAgentTasks = 0;
       if (minimumCovered && customer.due_date) {
         const subjects = [`repay:${customer.id}:${customer.due_date}`, `collect:${customer.id}:${customer.due_date}`];
-        const tasks: unknown[] = await m.query(
-          `WITH cancelled AS (
-             UPDATE contact_tasks
-                SET status = 'cancelled', reasons = reasons || '[{"code": "PAID"}]'::jsonb, updated_at = now()
-              WHERE subject_ref = ANY($1) AND status = 'pending'
-             RETURNING id)
-           SELECT id FROM cancelled`,
-          [subjects],
-        );
+        cancelledTasks = await this.outbox.withdraw(m, { subjects }, { status: 'cancelled', reason: { code: 'PAID' } });
         const agentTasks: unknown[] = await m.query(
           `WITH cancelled AS (
              UPDATE agent_tasks
@@ -130,7 +124,6 @@ export class PaymentsService {
            SELECT id FROM cancelled`,
           [subjects],
         );
-        cancelledTasks = tasks.length;
         cancelledAgentTasks = agentTasks.length;
       }
       return {

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError, NotFoundError } from '../../common/domain-error';
+import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { promiseHoldEnd } from './promise.rules';
 
@@ -34,6 +35,7 @@ export class PromiseToPayService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -66,16 +68,10 @@ export class PromiseToPayService {
         WHERE id = $1`,
       [input.customerId, input.promisedOn, input.amount, now, input.source],
     );
-    const deferred: unknown[] = await manager.query(
-      `WITH deferred AS (
-         UPDATE contact_tasks
-            SET due_at = greatest(due_at, $2), updated_at = now(),
-                reasons = reasons || jsonb_build_array(jsonb_build_object('code', 'PROMISE_TO_PAY', 'until', $2::timestamptz))
-          WHERE customer_id = $1 AND purpose = 'collections' AND status = 'pending' AND due_at < $2
-         RETURNING id)
-       SELECT id FROM deferred`,
-      [input.customerId, holdUntil],
-    );
+    const deferred = await this.outbox.holdUntil(manager, input.customerId, 'collections', holdUntil, {
+      code: 'PROMISE_TO_PAY',
+      until: holdUntil.toISOString(),
+    });
     await manager.query(
       `UPDATE agent_tasks SET due_at = greatest(due_at, $2), updated_at = now()
         WHERE customer_id = $1 AND subject_ref LIKE 'collect:%' AND status = 'open'`,
@@ -87,7 +83,7 @@ export class PromiseToPayService {
       amount: input.amount,
       status: 'open',
       holdUntil: holdUntil.toISOString(),
-      deferredTasks: deferred.length,
+      deferredTasks: deferred,
     };
   }
 }

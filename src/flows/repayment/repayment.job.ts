@@ -3,6 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import {
@@ -28,7 +29,6 @@ export interface FlowJobReport {
 }
 
 const JOB_LOCK = 'herald:repayment-job';
-const FLOW_CONFLICT = `ON CONFLICT (subject_ref, step) WHERE subject_ref ~ '^(repay|collect|activate):' DO NOTHING`;
 
 /** The customer's local date at $1 (the job's instant). */
 const LOCAL_TODAY = `($1::timestamptz AT TIME ZONE c.timezone)::date`;
@@ -61,6 +61,7 @@ export class RepaymentJob {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -127,10 +128,10 @@ export class RepaymentJob {
     for (const step of REMINDER_STEPS) {
       const address = step.channel === 'email' ? 'c.email' : 'c.phone';
       const hour = step.channel === 'call' ? 'coalesce(best.hour, $5)' : '$5';
-      const rows: unknown[] = await m.query(
-        `WITH queued AS (
-           INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, subject_ref, step, due_at, expires_at, priority)
-           SELECT c.id, 'service', $6, $7, 'repay:' || c.id || ':' || c.due_date, $8,
+      queued += await this.outbox.enqueueSelected(m, {
+        columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'expires_at', 'priority'],
+        onConflict: 'flow-step',
+        select: `SELECT c.id, 'service', $6, $7, 'repay:' || c.id || ':' || c.due_date, $8,
                   greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, hour)}),
                   -- A reminder is pointless once the due day is over.
                   (c.due_date + 1)::timestamp AT TIME ZONE c.timezone,
@@ -138,11 +139,8 @@ export class RepaymentJob {
              FROM customers c
              ${bestHour('$2', '$3', '$4')}
             WHERE c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due AND ${address} IS NOT NULL
-              AND ${LOCAL_TODAY} = c.due_date - $10::int
-           ${FLOW_CONFLICT}
-           RETURNING id)
-         SELECT id FROM queued`,
-        [
+              AND ${LOCAL_TODAY} = c.due_date - $10::int`,
+        params: [
           now,
           CALL_HOURS.first,
           CALL_HOURS.last,
@@ -154,8 +152,7 @@ export class RepaymentJob {
           PURPOSE_PRIORITY.service,
           step.daysBeforeDue,
         ],
-      );
-      queued += rows.length;
+      });
     }
     return queued;
   }
@@ -163,19 +160,16 @@ export class RepaymentJob {
   /** One SMS per week in the early bucket, unless a promise to pay stands. */
   private async queueEarlyCollections(m: EntityManager, now: Date): Promise<number> {
     const { firstDay, lastDay, everyDays, firstStep, templateKey } = EARLY_COLLECTIONS;
-    const rows: unknown[] = await m.query(
-      `WITH queued AS (
-         INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, subject_ref, step, due_at, priority)
-         SELECT c.id, 'collections', 'sms', $4, 'collect:' || c.id || ':' || c.due_date,
+    return this.outbox.enqueueSelected(m, {
+      columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'priority'],
+      onConflict: 'flow-step',
+      select: `SELECT c.id, 'collections', 'sms', $4, 'collect:' || c.id || ':' || c.due_date,
                 $5::int + (c.days_past_due - $6::int) / $7::int,
                 greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, '$3')}), $8
            FROM customers c
           WHERE c.days_past_due BETWEEN $6 AND $9 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
-            AND c.phone IS NOT NULL AND ${noPromiseHold('$2')}
-         ${FLOW_CONFLICT}
-         RETURNING id)
-       SELECT id FROM queued`,
-      [
+            AND c.phone IS NOT NULL AND ${noPromiseHold('$2')}`,
+      params: [
         now,
         this.settings.promiseGraceDays,
         this.settings.localHour,
@@ -186,8 +180,7 @@ export class RepaymentJob {
         PURPOSE_PRIORITY.collections,
         lastDay,
       ],
-    );
-    return rows.length;
+    });
   }
 
   /** An agent call with the instalment offer for each later bucket entered, at the customer's answering hour. */
@@ -223,17 +216,15 @@ export class RepaymentJob {
 
   /** A card activated since its sequence was queued needs no more nudges. */
   private async cancelActivationsOfActiveCards(m: EntityManager): Promise<number> {
-    const rows: unknown[] = await m.query(
-      `WITH cancelled AS (
-         UPDATE contact_tasks t
-            SET status = 'cancelled', reasons = t.reasons || '[{"code": "CARD_ACTIVATED"}]'::jsonb, updated_at = now()
-           FROM customers c
-          WHERE t.subject_ref ~ '^activate:' AND t.status = 'pending' AND c.id = t.customer_id
-            AND c.card_status <> 'not_activated'
-         RETURNING t.id)
-       SELECT id FROM cancelled`,
+    const activated: { subject: string }[] = await m.query(
+      `SELECT DISTINCT t.subject_ref AS subject FROM contact_tasks t JOIN customers c ON c.id = t.customer_id
+        WHERE t.subject_ref ~ '^activate:' AND t.status = 'pending' AND c.card_status <> 'not_activated'`,
     );
-    return rows.length;
+    return this.outbox.withdraw(
+      m,
+      { subjects: activated.map((row) => row.subject) },
+      { status: 'cancelled', reason: { code: 'CARD_ACTIVATED' } },
+    );
   }
 
   /** Marketing purpose: the dispatcher's policy checks consent and the marketing mute at send time. */
@@ -241,19 +232,16 @@ export class RepaymentJob {
     let queued = 0;
     for (const step of ACTIVATION_STEPS) {
       const address = step.channel === 'email' ? 'c.email' : 'c.phone';
-      const rows: unknown[] = await m.query(
-        `WITH queued AS (
-           INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, variables, subject_ref, step, due_at, priority)
-           SELECT c.id, 'marketing', $3, 'card-activation', jsonb_build_object('link', jsonb_build_object('url', $4::text)),
+      queued += await this.outbox.enqueueSelected(m, {
+        columns: ['customer_id', 'purpose', 'channel', 'template_key', 'variables', 'subject_ref', 'step', 'due_at', 'priority'],
+        onConflict: 'flow-step',
+        select: `SELECT c.id, 'marketing', $3, 'card-activation', jsonb_build_object('link', jsonb_build_object('url', $4::text)),
                   'activate:' || c.id || ':' || c.card_issued_on, $5,
                   greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, '$2')}), $6
              FROM customers c
             WHERE c.card_status = 'not_activated' AND c.card_issued_on IS NOT NULL AND ${address} IS NOT NULL
-              AND ${LOCAL_TODAY} >= c.card_issued_on + $7::int
-           ${FLOW_CONFLICT}
-           RETURNING id)
-         SELECT id FROM queued`,
-        [
+              AND ${LOCAL_TODAY} >= c.card_issued_on + $7::int`,
+        params: [
           now,
           this.settings.localHour,
           step.channel,
@@ -262,8 +250,7 @@ export class RepaymentJob {
           PURPOSE_PRIORITY.marketing,
           step.daysAfterIssue,
         ],
-      );
-      queued += rows.length;
+      });
     }
     return queued;
   }

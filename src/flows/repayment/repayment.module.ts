@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DispatchModule } from '../../dispatch/dispatch.module';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { PromiseToPayController } from './promise-to-pay.controller';
@@ -7,6 +8,7 @@ import { RepaymentJob } from './repayment.job';
 
 /** Repayment reminders, collections, payments and promises to pay; the job also runs activation. */
 @Module({
+  imports: [DispatchModule],
   controllers: [PaymentsController, PromiseToPayController],
   providers: [PaymentsService, PromiseToPayService, RepaymentJob],
   exports: [PromiseToPayService, RepaymentJob],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ClaimedTask } from '../dispatch/outbox.repository';
+import { ClaimedTask, OutboxRepository } from './outbox.repository';
 
 /**
  * A campaign's later steps: created when the previous step was sent, due `afterHours` later, and
@@ -8,14 +8,30 @@ import { ClaimedTask } from '../dispatch/outbox.repository';
  */
 @Injectable()
 export class FollowUps {
+  constructor(private readonly outbox: OutboxRepository) {}
+
   /** Queues the next step, if the plan has one, for each task just sent, with the campaign's message values. */
   async queueNext(manager: EntityManager, sent: { task: ClaimedTask; locale: string }[], now: Date): Promise<void> {
     const campaignTasks = sent.filter(({ task }) => task.campaignId);
     if (campaignTasks.length === 0) return;
-    await manager.query(
-      `INSERT INTO contact_tasks (customer_id, campaign_id, run_id, step, purpose, channel, template_key, template_version,
-                                  priority, due_at, expires_at, condition, previous_task_id, variables)
-       SELECT t.customer_id, t.campaign_id, t.run_id, t.step + 1, t.purpose, s.channel, s.template,
+    await this.outbox.enqueueSelected(manager, {
+      columns: [
+        'customer_id',
+        'campaign_id',
+        'run_id',
+        'step',
+        'purpose',
+        'channel',
+        'template_key',
+        'template_version',
+        'priority',
+        'due_at',
+        'expires_at',
+        'condition',
+        'previous_task_id',
+        'variables',
+      ],
+      select: `SELECT t.customer_id, t.campaign_id, t.run_id, t.step + 1, t.purpose, s.channel, s.template,
               (k.pinned_versions ->> (s.template || '/' || x.locale || '/' || s.channel)),
               t.priority, $3::timestamptz + make_interval(secs => coalesce(s."afterHours", 0)::float * 3600),
               k.ends_at, coalesce(s.when, 'always'), t.id, t.variables
@@ -23,10 +39,9 @@ export class FollowUps {
          JOIN contact_tasks t ON t.id = x.task_id
          JOIN campaigns k ON k.id = t.campaign_id
          CROSS JOIN LATERAL jsonb_to_record(k.plan -> (t.step + 1)) AS s(channel text, template text, "afterHours" numeric, "when" text)
-        WHERE s.channel IS NOT NULL
-       ON CONFLICT DO NOTHING`,
-      [campaignTasks.map(({ task }) => task.id), campaignTasks.map(({ locale }) => locale), now],
-    );
+        WHERE s.channel IS NOT NULL`,
+      params: [campaignTasks.map(({ task }) => task.id), campaignTasks.map(({ locale }) => locale), now],
+    });
   }
 
   /** The follow-up tasks whose condition no longer holds: the customer replied, or it was delivered. */
