@@ -31,7 +31,7 @@ export interface Batch {
 }
 
 /** The longest pause between tries to write down a send's outcome while the database is away. */
-const MAX_RECORD_PAUSE_MS = 5_000;
+const MAX_RECORD_PAUSE_MS = 1_000;
 
 /**
  * The outbox's worker: claims due tasks in batches (for the database's sake), re-checks and
@@ -159,10 +159,14 @@ export class Dispatcher {
     };
     try {
       await Promise.race([waitUntil(slot.at), this.stop$]);
-      return await this.pool.run(() => {
-        started();
-        return this.send(ready, slot, giveWay);
-      }, lane.name === 'urgent');
+      // Urgent work, and a retry that has already waited out its backoff, go before work waiting.
+      return await this.pool.run(
+        () => {
+          started();
+          return this.send(ready, slot, giveWay);
+        },
+        lane.name === 'urgent' || ready.task.attempts > 0,
+      );
     } catch (error) {
       this.logger.error({ err: error, taskId: ready.task.id }, 'a send failed unexpectedly');
       return false;

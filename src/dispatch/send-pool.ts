@@ -1,19 +1,19 @@
 /**
- * The instance's senders: at most `size` pieces of work at once, urgent work taken first. A send
- * holds its sender from the moment its attempt is opened until its outcome is written, so the
- * sends in hand — all a crash could leave in doubt — never exceed the pool.
+ * The instance's senders: at most `size` pieces of work at once, work marked `first` taken before
+ * the rest. A send holds its sender from the moment its attempt is opened until its outcome is
+ * written, so the sends in hand — all a crash could leave in doubt — never exceed the pool.
  */
 export class SendPool {
-  private readonly queues = { urgent: [] as (() => void)[], bulk: [] as (() => void)[] };
+  private readonly queues = { first: [] as (() => void)[], rest: [] as (() => void)[] };
   private busy = 0;
   private readonly idle: (() => void)[] = [];
 
   constructor(private readonly size: number) {}
 
   /** Runs `work` once a sender is free. */
-  run<T>(work: () => Promise<T>, urgent: boolean): Promise<T> {
+  run<T>(work: () => Promise<T>, first: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      (urgent ? this.queues.urgent : this.queues.bulk).push(() => {
+      (first ? this.queues.first : this.queues.rest).push(() => {
         work()
           .then(resolve, reject)
           .finally(() => {
@@ -27,7 +27,7 @@ export class SendPool {
 
   /** Work waiting for a sender. */
   get waiting(): number {
-    return this.queues.urgent.length + this.queues.bulk.length;
+    return this.queues.first.length + this.queues.rest.length;
   }
 
   /** Resolves when nothing runs or waits. */
@@ -38,7 +38,7 @@ export class SendPool {
 
   private next(): void {
     while (this.busy < this.size) {
-      const start = this.queues.urgent.shift() ?? this.queues.bulk.shift();
+      const start = this.queues.first.shift() ?? this.queues.rest.shift();
       if (!start) break;
       this.busy++;
       start();

@@ -145,6 +145,9 @@ export class FakeTwilio {
   faults?: (request: CreateRequest) => Failure | undefined;
   private readonly messagesBySid = new Map<string, FakeMessage>();
   private readonly callsBySid = new Map<string, FakeCall>();
+  /** By recipient, in creation order: a list filtered by `To` (a reconciliation's) reads only those. */
+  private readonly messagesTo = new Map<string, FakeMessage[]>();
+  private readonly callsTo = new Map<string, FakeCall[]>();
   private readonly failures = new Map<string, Failure>();
 
   private readonly server: Server = createServer((request, response) => void this.handle(request, response));
@@ -359,10 +362,14 @@ export class FakeTwilio {
     const resource = route.slice(`${API}${this.accountSid}`.length);
     if (request.method === 'GET') {
       if (resource === '/Messages.json') {
-        return reply.answer(...listPage(MESSAGE_LIST, route, url.searchParams, this.messages, (m) => this.messageResource(m)));
+        const to = url.searchParams.get('To');
+        const messages = to === null ? this.messages : (this.messagesTo.get(to) ?? []);
+        return reply.answer(...listPage(MESSAGE_LIST, route, url.searchParams, messages, (m) => this.messageResource(m)));
       }
       if (resource === '/Calls.json') {
-        return reply.answer(...listPage(CALL_LIST, route, url.searchParams, this.calls, (c) => this.callResource(c)));
+        const to = url.searchParams.get('To');
+        const calls = to === null ? this.calls : (this.callsTo.get(to) ?? []);
+        return reply.answer(...listPage(CALL_LIST, route, url.searchParams, calls, (c) => this.callResource(c)));
       }
       const message = this.messagesBySid.get(/^\/Messages\/(SM[0-9a-f]{32})\.json$/.exec(resource)?.[1] ?? '');
       if (message) return reply.answer(200, this.messageResource(message));
@@ -431,6 +438,7 @@ export class FakeTwilio {
       updatedAt: now,
     };
     this.messages.push(message);
+    this.messagesTo.set(message.to, [...(this.messagesTo.get(message.to) ?? []), message]);
     this.messagesBySid.set(message.sid, message);
     return [201, this.messageResource(message), message.sid];
   }
@@ -461,6 +469,7 @@ export class FakeTwilio {
       endedAt: null,
     };
     this.calls.push(call);
+    this.callsTo.set(call.to, [...(this.callsTo.get(call.to) ?? []), call]);
     this.callsBySid.set(call.sid, call);
     return [201, this.callResource(call), call.sid];
   }
