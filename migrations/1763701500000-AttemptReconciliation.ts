@@ -10,7 +10,11 @@ export class AttemptReconciliation1763701500000 implements MigrationInterface {
   name = 'AttemptReconciliation1763701500000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE contact_attempts ADD COLUMN recipient text, ADD COLUMN content_hash text`);
+    // When the dispatcher (or the reconciler) wrote down the attempt's outcome for its task: the
+    // first to do so applies it; a write replayed after a commit whose answer was lost changes nothing.
+    await q.query(
+      `ALTER TABLE contact_attempts ADD COLUMN recipient text, ADD COLUMN content_hash text, ADD COLUMN settled_at timestamptz`,
+    );
     await q.query(`CREATE INDEX contact_attempts_unknown_idx ON contact_attempts (attempted_at) WHERE status = 'unknown'`);
     // Retries are claimed ahead of fresh work (OutboxRepository.claim).
     await q.query(
@@ -35,6 +39,6 @@ export class AttemptReconciliation1763701500000 implements MigrationInterface {
     await q.query(`DROP FUNCTION attempt_status_next(text, text)`);
     await q.query(`DROP INDEX contact_tasks_retry_due_idx`);
     await q.query(`DROP INDEX contact_attempts_unknown_idx`);
-    await q.query(`ALTER TABLE contact_attempts DROP COLUMN recipient, DROP COLUMN content_hash`);
+    await q.query(`ALTER TABLE contact_attempts DROP COLUMN recipient, DROP COLUMN content_hash, DROP COLUMN settled_at`);
   }
 }

@@ -106,8 +106,9 @@ export class ConsentService {
     channel: Channel,
     evidence: Record<string, unknown>,
     at?: Date,
+    manager?: EntityManager,
   ): Promise<RecordedConsent> {
-    return this.record({ customerId, channel, scope: 'all', state: 'revoked', source: 'provider', evidence, at });
+    return this.record({ customerId, channel, scope: 'all', state: 'revoked', source: 'provider', evidence, at }, manager);
   }
 
   /** A change recorded through the API: by staff (source `agent`) or an integration (source `api`). */

@@ -114,6 +114,21 @@ export class AttemptLog {
     return new Map(rows.map((row) => [row.id, row.status]));
   }
 
+  /**
+   * Marks these attempts' outcomes as written for their tasks; returns those that were not yet:
+   * only for them may the task, the profile and the plan move on.
+   */
+  async settleOnce(manager: EntityManager, attemptIds: string[]): Promise<Set<string>> {
+    if (attemptIds.length === 0) return new Set();
+    const rows: { id: string }[] = await manager.query(
+      `WITH settled AS (
+         UPDATE contact_attempts SET settled_at = now() WHERE id = ANY($1::uuid[]) AND settled_at IS NULL RETURNING id)
+       SELECT id FROM settled`,
+      [attemptIds],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** Unknown attempts made before `before` (the provider's records have had time to settle), oldest first. */
   async unknownBefore(manager: EntityManager, before: Date, limit: number): Promise<UnknownAttempt[]> {
     return manager.query(

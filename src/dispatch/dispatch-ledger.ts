@@ -44,15 +44,24 @@ export class DispatchLedger {
     this.retry = config.dispatch.retry;
   }
 
-  async close(batch: Sent[], now: Date): Promise<void> {
-    if (batch.length === 0) return;
-    const outcomes = batch.map((sent) => this.fate(sent, now));
-    const accepted = batch.filter((_, i) => outcomes[i].status === 'sent');
+  /**
+   * Idempotent: written again after a commit whose answer was lost (the database went away at that
+   * instant), it changes nothing — the attempt says it was settled already.
+   */
+  async close(sends: Sent[], now: Date): Promise<void> {
+    if (sends.length === 0) return;
     await this.db.transaction(async (manager) => {
       const standing = await this.attempts.record(
-        batch.map((s) => s.delivery),
+        sends.map((s) => s.delivery),
         manager,
       );
+      const first = await this.attempts.settleOnce(
+        manager,
+        sends.map((s) => s.attempt.id),
+      );
+      const batch = sends.filter((s) => first.has(s.attempt.id));
+      const outcomes = batch.map((sent) => this.fate(sent, now));
+      const accepted = batch.filter((_, i) => outcomes[i].status === 'sent');
       await this.outbox.settle(outcomes, manager);
       await this.profile.contacted(
         manager,
@@ -65,18 +74,23 @@ export class DispatchLedger {
         })),
       );
       await this.followUps.queueNext(manager, accepted, now);
+      for (const { task, attempt, delivery } of batch.filter((s) => s.delivery.error?.kind === 'opted_out')) {
+        await this.consent.recordProviderOptOut(
+          task.customerId,
+          task.channel,
+          { attemptId: attempt.id, providerCode: delivery.errorCode },
+          now,
+          manager,
+        );
+      }
     });
-    for (const { task, attempt, delivery } of batch.filter((s) => s.delivery.error?.kind === 'opted_out')) {
-      await this.consent.recordProviderOptOut(
-        task.customerId,
-        task.channel,
-        { attemptId: attempt.id, providerCode: delivery.errorCode },
-        now,
-      );
-    }
   }
 
-  private fate({ task, delivery }: Sent, now: Date): TaskOutcome {
+  private fate(sent: Sent, now: Date): TaskOutcome {
+    return { ...this.fateOf(sent, now), attempt: sent.task.attempts + 1 };
+  }
+
+  private fateOf({ task, delivery }: Sent, now: Date): TaskOutcome {
     const error = delivery.error;
     if (!error && REFUSED_ON_CREATE.has(delivery.status)) {
       return { id: task.id, status: 'failed', reasons: [{ code: 'PROVIDER_REFUSED', providerStatus: delivery.status }] };

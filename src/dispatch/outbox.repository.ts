@@ -62,6 +62,12 @@ export interface TaskOutcome {
   reasons?: TaskReason[];
   /** For a task going back to `pending`: when to try again. */
   dueAt?: Date;
+  /**
+   * For the outcome of a send: the try it was (the task's `attempts` once opened). The task moves
+   * only if it is still on that try — `sending`, or `unknown` after a reaper — never once it went
+   * back to the queue and on to another.
+   */
+  attempt?: number;
 }
 
 /** A flow's own steps are unique per subject (a reminder cycle, a debt, a card issue): queued again, skipped. */
@@ -256,8 +262,9 @@ export class OutboxRepository {
   }
 
   /**
-   * Moves a batch of tasks in the dispatcher's hands on, each to its own fate, in one statement.
-   * A task someone else settled meanwhile (cancelled, or settled by a provider's callback) keeps
+   * Moves a batch of tasks in the dispatcher's hands on, each to its own fate, in one statement:
+   * claimed tasks that will not be sent now, or the outcomes of sends (`attempt` set). A task
+   * someone else settled meanwhile (cancelled, settled by a provider's callback, reconciled) keeps
    * that fate.
    */
   async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
@@ -270,13 +277,16 @@ export class OutboxRepository {
               lease_until = CASE WHEN o.status IN ('claimed', 'sending') THEN t.lease_until END,
               claimed_by = CASE WHEN o.status IN ('claimed', 'sending') THEN t.claimed_by END,
               updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS o(id, status, due_at, reasons)
-        WHERE t.id = o.id AND t.status IN ('claimed', 'sending', 'unknown')`,
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[], $5::int[]) AS o(id, status, due_at, reasons, attempt)
+        WHERE t.id = o.id
+          AND CASE WHEN o.attempt IS NULL THEN t.status = 'claimed'
+                   ELSE t.status IN ('sending', 'unknown') AND t.attempts = o.attempt END`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.status),
         outcomes.map((o) => o.dueAt ?? null),
         outcomes.map((o) => (o.reasons ? JSON.stringify(o.reasons) : null)),
+        outcomes.map((o) => o.attempt ?? null),
       ],
     );
   }

@@ -156,6 +156,11 @@ export class Reconciler {
       }
     }
     await this.attempts.record(results, manager);
+    // Settled here: an outcome its sender writes late (it lost the database meanwhile) moves nothing.
+    await this.attempts.settleOnce(
+      manager,
+      verdicts.map((v) => v.attempt.id),
+    );
     const resolved = await this.outbox.resolveUnknown(manager, tasks);
     await this.profile.contacted(
       manager,
