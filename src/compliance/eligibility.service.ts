@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
 import { decideContact } from './contact.policy';
 import { PolicyInputsLoader } from './policy-inputs.loader';
-import { Channel, ContactContext, ContactDecision, Purpose, Reason } from './policy.types';
+import { Channel, ContactContext, ContactDecision, ContactRecord, Purpose, Reason } from './policy.types';
 import { describeReason } from './reason.messages';
 import { PackName } from './rule-pack';
 import { RulePacks } from './rule-packs';
@@ -15,6 +15,8 @@ export interface EligibilityRequest {
   purpose: Purpose;
   channel: Channel;
   context?: ContactContext;
+  /** Contacts to count as if they were in the log (one being recorded in the same breath). */
+  assumedContacts?: readonly ContactRecord[];
 }
 
 export interface Eligibility extends ContactDecision {
@@ -56,11 +58,14 @@ export class EligibilityService {
       requests.map((r) => r.customerId),
       at,
     );
-    return requests.map(({ customerId, purpose, channel, context }) => {
+    return requests.map(({ customerId, purpose, channel, context, assumedContacts = [] }) => {
       const facts = inputs.get(customerId);
       if (!facts) throw new NotFoundError('customer', customerId);
       const pack = this.packs.forCountry(facts.customer.country);
-      const decision = decideContact({ ...facts, purpose, channel, at, pack, context });
+      const history = assumedContacts.length
+        ? { ...facts.history, contacts: [...facts.history.contacts, ...assumedContacts].sort((a, b) => a.at - b.at) }
+        : facts.history;
+      const decision = decideContact({ ...facts, history, purpose, channel, at, pack, context });
       const timeZone = ZoneTimeline.for(facts.customer.timezone) ? facts.customer.timezone : pack.config.fallbackTimeZone;
       return { customerId, purpose, channel, pack: pack.name, timeZone, ...decision };
     });
