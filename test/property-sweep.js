@@ -4,7 +4,7 @@
  * from one fixed seed. Stops at the first failure and says how to replay it.
  *
  *   npm run test:properties                  # 5 rounds
- *   npm run test:properties -- --rounds 20   # or HERALD_PROPERTY_ROUNDS=20
+ *   npm run test:properties -- --rounds 20   # or TEST_PROPERTY_ROUNDS=20
  *   npm run test:properties -- src/compliance # only the property specs under these paths
  */
 const { spawn } = require('node:child_process');
@@ -14,7 +14,7 @@ const { join, relative } = require('node:path');
 const root = join(__dirname, '..');
 
 function parseArguments(argv) {
-  let rounds = Number(process.env.HERALD_PROPERTY_ROUNDS ?? 5);
+  let rounds = Number(process.env.TEST_PROPERTY_ROUNDS ?? 5);
   const paths = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--rounds') rounds = Number(argv[++i]);
@@ -22,7 +22,7 @@ function parseArguments(argv) {
     else paths.push(argv[i]);
   }
   if (!Number.isSafeInteger(rounds) || rounds < 1) {
-    process.stderr.write('--rounds (HERALD_PROPERTY_ROUNDS) must be a whole number ≥ 1\n');
+    process.stderr.write('--rounds (TEST_PROPERTY_ROUNDS) must be a whole number ≥ 1\n');
     process.exit(2);
   }
   return { rounds, paths };
@@ -52,7 +52,7 @@ function runJest(files) {
     const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--runTestsByPath', ...files], {
       cwd: root,
       // Colours as on a terminal, though Jest writes to a pipe here.
-      env: { FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...process.env, HERALD_PROPERTY_SEED: 'random' },
+      env: { FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...process.env, TEST_PROPERTY_SEED: 'random' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -95,7 +95,7 @@ async function main() {
       process.stdout.write(`\nRound ${round} failed.\n`);
       if (seeds.length) {
         for (const seed of seeds) {
-          process.stdout.write(`Replay: HERALD_PROPERTY_SEED=${seed} npx jest ${failed.join(' ')}\n`);
+          process.stdout.write(`Replay: TEST_PROPERTY_SEED=${seed} npx jest ${failed.join(' ')}\n`);
         }
       } else {
         process.stdout.write(`No seed in the output: the failure is not a property's (see above). Files: ${failed.join(' ')}\n`);
