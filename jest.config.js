@@ -18,6 +18,8 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Property tests from a fixed seed (TEST_PROPERTY_SEED to change it; see README, "Property tests").
+  setupFilesAfterEnv: ['<rootDir>/test/support/property-seed.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

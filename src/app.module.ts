@@ -25,6 +25,7 @@ import { SegmentsModule } from './segments/segments.module';
 import { TemplatesModule } from './templates/templates.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { InboundModule } from './inbound/inbound.module';
+import { JobsModule } from './jobs/jobs.module';
 import { FraudModule } from './flows/fraud/fraud.module';
 
 /** What tests (and the demo) may swap; everything else comes from configuration. */
@@ -59,6 +60,7 @@ export class AppModule {
         FraudModule,
         InboundModule,
         RepaymentModule,
+        JobsModule,
         OutcomesModule,
         ConsoleModule,
       ],

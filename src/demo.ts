@@ -10,6 +10,7 @@ import { Role } from './auth/role';
 import { loadConfig } from './config/app-config';
 import { seedCustomerBook } from './customers/book/customer-book.writer';
 import { FraudCasesService } from './flows/fraud/fraud-cases.service';
+import { JobsService } from './jobs/jobs.service';
 import { exitOnStartFailure, startHerald, stopOnSignals } from './main';
 import { SegmentsService } from './segments/segments.service';
 
@@ -61,6 +62,7 @@ async function demo(): Promise<void> {
   }
   await ensureDemoSegments(herald.app.get(SegmentsService), db);
   await ensureFraudCallWaiting(herald.app.get(FraudCasesService), db);
+  const todaysJob = await runRepaymentJobNow(herald.app.get(JobsService));
   const lines = [{ role: 'admin', key: ADMIN_KEY }, ...DEMO_USERS].map((u) => `    ${u.role.padEnd(17)} ${u.key}`).join('\n');
   process.stdout.write(
     `\nHerald demo is running at ${herald.url}\n` +
@@ -68,8 +70,25 @@ async function demo(): Promise<void> {
       `  Console:   ${herald.url}/console  (users admin, demo-manager, demo-agent, demo-ops; password ${DEMO_PASSWORD})\n\n` +
       `Demo API keys (send as "Authorization: Bearer <key>"):\n${lines}\n\n` +
       `A generated book of ${DEMO_BOOK.toLocaleString('en')} customers, saved segments (GET /segments), and sandbox\n` +
-      `channels: what would be sent is at GET /sandbox/messages.\n\nCtrl-C stops it; data stays under ${config.dataDir}.\n`,
+      `channels: what would be sent is at GET /sandbox/messages.\n${todaysJob}\n` +
+      `Ctrl-C stops it; data stays under ${config.dataDir}.\n`,
   );
+}
+
+/**
+ * Today's reminders, collections and activation messages at once, rather than at the top of the
+ * next hour: the job ops run with POST /jobs/repayment/runs. A rerun queues nothing twice.
+ */
+async function runRepaymentJobNow(jobs: JobsService): Promise<string> {
+  try {
+    const run = await jobs.runRepayment();
+    return (
+      `Today's repayment job queued ${run.reminders} reminders, ${run.collectionMessages} collection SMS, ` +
+      `${run.agentTasks} agent calls and ${run.activations} activation messages (again: POST /jobs/repayment/runs).\n`
+    );
+  } catch (error) {
+    return `The repayment job did not run now (${(error as Error).message}); it runs every hour.\n`;
+  }
 }
 
 /** Segments a campaign manager would start from. */

@@ -5,7 +5,7 @@ import { createApp } from './app';
 import { AuthModule } from './auth/auth.module';
 import { UsersService } from './auth/users.service';
 import { AppConfig, InvalidConfigError, loadConfig } from './config/app-config';
-import { RunningDatabase, startEmbeddedDatabase } from './database/embedded-database';
+import { EmbeddedDatabaseError, RunningDatabase, startEmbeddedDatabase } from './database/embedded-database';
 import { migrate } from './database/migrate';
 
 export interface RunningHerald {
@@ -69,6 +69,8 @@ export function stopOnSignals(herald: RunningHerald): void {
 
 export function exitOnStartFailure(error: unknown): never {
   if (error instanceof InvalidConfigError) process.stderr.write(`${error.message}\n`);
+  else if (error instanceof EmbeddedDatabaseError)
+    process.stderr.write(`Herald could not start its embedded PostgreSQL: ${error.message}\n`);
   else process.stderr.write(`Herald could not start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 }

@@ -110,7 +110,7 @@ export async function runFaultCampaign(customers: number, plan: FaultPlan, seed 
         maxUnknownAfterCrash = Math.max(maxUnknownAfterCrash, inDoubt);
         herald = await startHerald(env);
       } else {
-        stopAsACrash(dataDir);
+        stopAsACrash(database.directory);
         await new Promise((resume) => setTimeout(resume, plan.databaseStop!.forMs));
         database = await startEmbeddedDatabase(dataDir, 'herald', port);
       }
@@ -278,8 +278,8 @@ async function startHerald(env: NodeJS.ProcessEnv): Promise<{ process: HeraldPro
 }
 
 /** An immediate shutdown (SIGQUIT to the postmaster): no checkpoint, clients cut off — as a crash. */
-function stopAsACrash(dataDir: string): void {
-  const pid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+function stopAsACrash(cluster: string): void {
+  const pid = Number(readFileSync(join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]);
   process.kill(pid, 'SIGQUIT');
 }
 

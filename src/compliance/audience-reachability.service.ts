@@ -16,13 +16,22 @@ export class AudienceReachabilityService {
   ) {}
 
   async now(audience: { segmentId?: string; rule?: unknown }, purpose: Purpose): Promise<Reachability> {
+    return this.at(audience, purpose);
+  }
+
+  /**
+   * At an instant: the audience's day counts at it; in the past, the history as it stood then
+   * (see asOf); now when `requested` is absent.
+   */
+  async at(audience: { segmentId?: string; rule?: unknown }, purpose: Purpose, requested?: Date): Promise<Reachability> {
     if (audience.segmentId !== undefined && audience.rule !== undefined) {
       throw new ValidationFailedError([{ field: 'rule', reason: 'give segmentId or rule, not both' }]);
     }
     const now = this.clock.now();
+    const at = requested ?? now;
     const { where, params } = audience.segmentId
-      ? await this.segments.audienceCondition(audience.segmentId, now)
-      : compileSegmentRule(audience.rule, { now });
-    return this.reachability.reachability(where, params, purpose, now);
+      ? await this.segments.audienceCondition(audience.segmentId, at)
+      : compileSegmentRule(audience.rule, { now: at });
+    return this.reachability.reachability(where, params, purpose, at, now);
   }
 }

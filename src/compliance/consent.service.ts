@@ -142,8 +142,11 @@ export class ConsentService {
     return { customerId, current: current.get(customerId)!, history };
   }
 
-  /** Each customer's latest entry per channel and scope, from one query; customers without entries are empty. */
-  async currentState(customerIds: readonly string[]): Promise<Map<string, ConsentLedgerState>> {
+  /**
+   * Each customer's latest entry per channel and scope, from one query; customers without entries
+   * are empty. With `upTo`, the latest entry at that instant: the state as it stood then.
+   */
+  async currentState(customerIds: readonly string[], upTo?: Date): Promise<Map<string, ConsentLedgerState>> {
     const states = new Map(customerIds.map((id) => [id, emptyLedgerState()]));
     if (customerIds.length === 0) return states;
     const rows: { customerId: string; channel: Channel; scope: ConsentScope; state: ConsentValue; source: string; at: Date }[] =
@@ -151,9 +154,9 @@ export class ConsentService {
         `SELECT DISTINCT ON (customer_id, channel, scope)
                 customer_id AS "customerId", channel, scope, state, source, at
            FROM consent_events
-          WHERE customer_id = ANY ($1::uuid[])
+          WHERE customer_id = ANY ($1::uuid[]) ${upTo ? 'AND at <= $2' : ''}
           ORDER BY customer_id, channel, scope, ${LATEST_FIRST}`,
-        [customerIds],
+        [customerIds, ...(upTo ? [upTo] : [])],
       );
     for (const { customerId, channel, scope, state, source, at } of rows) {
       states.get(customerId)![channel][scope] = { state, source, at };

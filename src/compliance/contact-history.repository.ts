@@ -22,9 +22,10 @@ export class ContactHistoryRepository {
 
   /**
    * The recent contacts of many customers in one query (the contact log's customer index),
-   * oldest first; customers without any get an empty history.
+   * oldest first; customers without any get an empty history. With `upTo`, only the contacts
+   * made by then: the history as it stood at that instant.
    */
-  async summarise(customerIds: readonly string[], now: Date): Promise<Map<string, ContactHistory>> {
+  async summarise(customerIds: readonly string[], now: Date, upTo?: Date): Promise<Map<string, ContactHistory>> {
     const since = now.getTime() - this.lookbackMs;
     const histories = new Map<string, { since: number; contacts: ContactRecord[] }>(
       customerIds.map((id) => [id, { since, contacts: [] }]),
@@ -43,8 +44,9 @@ export class ContactHistoryRepository {
               purpose, channel, connected, conversation, subject_ref AS "subjectRef"
          FROM contact_attempts
         WHERE customer_id = ANY ($1::uuid[]) AND attempted_at > $2 AND status <> ALL ($3::text[])
+              ${upTo ? 'AND attempted_at <= $4' : ''}
         ORDER BY customer_id, attempted_at, id`,
-      [customerIds, new Date(since), UNCOUNTED_STATUSES],
+      [customerIds, new Date(since), UNCOUNTED_STATUSES, ...(upTo ? [upTo] : [])],
     );
     for (const { customerId, at, ...rest } of rows) histories.get(customerId)!.contacts.push({ at: Number(at), ...rest });
     return histories;

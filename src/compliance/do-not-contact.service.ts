@@ -161,14 +161,16 @@ export class DoNotContactService {
   }
 
   /** Whether each customer's phone and e-mail address are listed, from one query. */
-  async listedFor(customerIds: readonly string[]): Promise<Map<string, Record<DoNotContactKind, boolean>>> {
+  async listedFor(customerIds: readonly string[], upTo?: Date): Promise<Map<string, Record<DoNotContactKind, boolean>>> {
+    // Listed now: the partial index of entries not removed. Listed at `upTo`: added by then, not yet removed.
+    const listed = upTo ? `d.added_at <= $2 AND (d.removed_at IS NULL OR d.removed_at > $2)` : 'd.removed_at IS NULL';
     const rows: { id: string; phone: boolean; email: boolean }[] = await this.db.query(
       `SELECT c.id,
-              EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'phone' AND d.value = c.phone AND d.removed_at IS NULL) AS phone,
-              EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'email' AND d.value = lower(c.email) AND d.removed_at IS NULL) AS email
+              EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'phone' AND d.value = c.phone AND ${listed}) AS phone,
+              EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'email' AND d.value = lower(c.email) AND ${listed}) AS email
          FROM customers c
         WHERE c.id = ANY ($1::uuid[])`,
-      [customerIds],
+      [customerIds, ...(upTo ? [upTo] : [])],
     );
     return new Map(rows.map(({ id, phone, email }) => [id, { phone, email }]));
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { parseInstant } from '../common/instant';
 import { Roles } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { EligibilityQuery } from './dto/eligibility.query';
@@ -13,10 +14,16 @@ export class EligibilityController {
   @Get(':id/eligibility')
   @Roles('campaign_manager', 'agent', 'ops', 'integration')
   @ApiOkResponse({
-    description: 'the decision now, every rule in the way with its parameters, and the next allowed instant (local and UTC)',
+    description:
+      'the decision now (or at `at`), every rule in the way with its parameters, the next allowed instant (local and UTC), ' +
+      'and `asOf`: whether the history was read as it stood at that instant or as it stands now',
   })
+  @ApiBadRequestResponse({ description: 'a bad query parameter, named (`at` must be an ISO 8601 instant with its offset)' })
   explain(@Param('id', UuidPipe) id: string, @Query() query: EligibilityQuery) {
-    const { purpose, channel, fraudEventRef, fraudCritical } = query;
-    return this.eligibility.explain({ customerId: id, purpose, channel, context: { fraudEventRef, fraudCritical } });
+    const { purpose, channel, fraudEventRef, fraudCritical, at } = query;
+    return this.eligibility.explain(
+      { customerId: id, purpose, channel, context: { fraudEventRef, fraudCritical } },
+      at === undefined ? undefined : parseInstant(at),
+    );
   }
 }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
+import { AsOf, asOf } from './as-of.rules';
 import { decideContact } from './contact.policy';
 import { PolicyInputsLoader } from './policy-inputs.loader';
-import { Channel, ContactContext, ContactDecision, Purpose, Reason } from './policy.types';
+import { Channel, ContactContext, ContactDecision, ContactRecord, Purpose, Reason } from './policy.types';
 import { describeReason } from './reason.messages';
 import { PackName } from './rule-pack';
 import { RulePacks } from './rule-packs';
@@ -15,6 +16,8 @@ export interface EligibilityRequest {
   purpose: Purpose;
   channel: Channel;
   context?: ContactContext;
+  /** Contacts to count as if they were in the log (one being recorded in the same breath). */
+  assumedContacts?: readonly ContactRecord[];
 }
 
 export interface Eligibility extends ContactDecision {
@@ -34,8 +37,15 @@ export interface DualTime {
 
 export interface EligibilityExplanation extends Omit<Eligibility, 'nextAllowedAt' | 'reasons'> {
   at: DualTime;
+  /** What the decision read: the history as it stood at `at`, or as it stands now (see asOf). */
+  asOf: Omit<AsOf, 'at' | 'historyUpTo'> & { historyUpTo: DualTime };
   nextAllowedAt?: DualTime;
   reasons: (Omit<Reason, 'until'> & { message: string; until?: DualTime })[];
+}
+
+export interface DecideOptions {
+  /** Read the contact log, the ledger and the list only up to this instant (a decision about the past). */
+  historyUpTo?: Date;
 }
 
 /** The policy applied to customers in the database: for the dispatcher, campaigns and ops. */
@@ -51,25 +61,39 @@ export class EligibilityService {
    * Decides many contacts at one instant — the dispatcher's re-check before sending — loading
    * what the policy needs for all of them at once. Throws when a customer does not exist.
    */
-  async decide(requests: readonly EligibilityRequest[], at: Date = this.clock.now()): Promise<Eligibility[]> {
+  async decide(
+    requests: readonly EligibilityRequest[],
+    at: Date = this.clock.now(),
+    options: DecideOptions = {},
+  ): Promise<Eligibility[]> {
     const inputs = await this.inputs.load(
       requests.map((r) => r.customerId),
       at,
+      options.historyUpTo,
     );
-    return requests.map(({ customerId, purpose, channel, context }) => {
+    return requests.map(({ customerId, purpose, channel, context, assumedContacts = [] }) => {
       const facts = inputs.get(customerId);
       if (!facts) throw new NotFoundError('customer', customerId);
       const pack = this.packs.forCountry(facts.customer.country);
-      const decision = decideContact({ ...facts, purpose, channel, at, pack, context });
+      const history = assumedContacts.length
+        ? { ...facts.history, contacts: [...facts.history.contacts, ...assumedContacts].sort((a, b) => a.at - b.at) }
+        : facts.history;
+      const decision = decideContact({ ...facts, history, purpose, channel, at, pack, context });
       const timeZone = ZoneTimeline.for(facts.customer.timezone) ? facts.customer.timezone : pack.config.fallbackTimeZone;
       return { customerId, purpose, channel, pack: pack.name, timeZone, ...decision };
     });
   }
 
-  /** Why a customer may or may not be contacted now, every instant in their local time and UTC. */
-  async explain(request: EligibilityRequest): Promise<EligibilityExplanation> {
-    const at = this.clock.now();
-    const [{ nextAllowedAt, reasons, ...decision }] = await this.decide([request], at);
+  /**
+   * Why a customer may or may not be contacted now — or at `at`: in the past with the history as
+   * it stood then, in the future with the history as it stands now — every instant in their local
+   * time and UTC.
+   */
+  async explain(request: EligibilityRequest, requested?: Date): Promise<EligibilityExplanation> {
+    const now = this.clock.now();
+    const { at, historyUpTo, ...stance } = asOf(requested ?? now, now);
+    const past = stance.history === 'as_it_stood' ? { historyUpTo } : {};
+    const [{ nextAllowedAt, reasons, ...decision }] = await this.decide([request], at, past);
     const dual = (instant: Date): DualTime => ({
       utc: instant.toISOString(),
       local: DateTime.fromJSDate(instant, { zone: decision.timeZone }).toISO({ suppressMilliseconds: true })!,
@@ -78,6 +102,7 @@ export class EligibilityService {
       ...decision,
       final: decision.final ?? false,
       at: dual(at),
+      asOf: { ...stance, historyUpTo: dual(historyUpTo) },
       ...(nextAllowedAt ? { nextAllowedAt: dual(nextAllowedAt) } : {}),
       reasons: reasons.map(({ until, ...reason }) => ({
         ...reason,

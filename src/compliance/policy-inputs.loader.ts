@@ -23,14 +23,18 @@ export class PolicyInputsLoader {
     private readonly list: DoNotContactService,
   ) {}
 
-  /** Customers that do not exist are absent from the result. */
-  async load(customerIds: readonly string[], now: Date): Promise<Map<string, PolicyInputs>> {
+  /**
+   * Customers that do not exist are absent from the result. With `historyUpTo` (a decision about
+   * the past) the contact log, the consent ledger and the list are read as they stood then; the
+   * profile has no history and is read as it is.
+   */
+  async load(customerIds: readonly string[], now: Date, historyUpTo?: Date): Promise<Map<string, PolicyInputs>> {
     const ids = [...new Set(customerIds)];
     const [snapshots, histories, ledger, listed] = await Promise.all([
       this.snapshots(ids),
-      this.histories.summarise(ids, now),
-      this.consent.currentState(ids),
-      this.list.listedFor(ids),
+      this.histories.summarise(ids, now, historyUpTo),
+      this.consent.currentState(ids, historyUpTo),
+      this.list.listedFor(ids, historyUpTo),
     ]);
     const inputs = new Map<string, PolicyInputs>();
     for (const customer of snapshots) {

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ValidationFailedError } from '../common/domain-error';
+import { parseInstant } from '../common/instant';
 import { Roles } from '../auth/roles.decorator';
 import { SegmentRuleInterceptor } from '../segments/segment-rule.interceptor';
-import { ReachabilityDto } from './dto/reachability.dto';
+import { ReachabilityDto, ReachabilityQuery } from './dto/reachability.dto';
 import { AudienceReachabilityService } from './audience-reachability.service';
 import { RulePacks } from './rule-packs';
 
@@ -29,10 +31,20 @@ export class PolicyController {
   @UseInterceptors(SegmentRuleInterceptor)
   @ApiOkResponse({
     description:
-      'per channel, how many of the audience are reachable now, later in their local day, not today, muted, over a cap, ' +
-      'without consent, opted out, on the do-not-contact list, without an address',
+      'per channel, how many of the audience are reachable now (or at `at`), later in their local day, not today, muted, ' +
+      'over a cap, without consent, opted out, on the do-not-contact list, without an address; `asOf` says whether the ' +
+      'history was read as it stood at that instant or as it stands now',
   })
-  reachabilityOf(@Body() body: ReachabilityDto) {
-    return this.reachability.now(body, body.purpose);
+  @ApiBadRequestResponse({ description: 'a bad field, named (`at` must be an ISO 8601 instant with its offset)' })
+  reachabilityOf(@Body() body: ReachabilityDto, @Query() query: ReachabilityQuery) {
+    if (
+      body.at !== undefined &&
+      query.at !== undefined &&
+      parseInstant(body.at)!.getTime() !== parseInstant(query.at)!.getTime()
+    ) {
+      throw new ValidationFailedError([{ field: 'at', reason: 'given in the body and the query with different instants' }]);
+    }
+    const at = body.at ?? query.at;
+    return this.reachability.at(body, body.purpose, at === undefined ? undefined : parseInstant(at));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AsOf, asOf } from './as-of.rules';
 import { UNCOUNTED_STATUSES } from './contact-history.repository';
 import { isoDate } from './holiday.calendar';
 import { isDayOff } from './marketing-days.rule';
@@ -26,6 +27,8 @@ export type ChannelReachability = Record<ReachabilityBucket, number>;
 export interface Reachability {
   purpose: Purpose;
   at: Date;
+  /** What was read: the history as it stood at `at` (a past instant) or as it stands now. */
+  asOf: Omit<AsOf, 'at'>;
   total: number;
   channels: Record<Channel, ChannelReachability>;
 }
@@ -59,10 +62,27 @@ export class ReachabilityService {
   /**
    * @param audienceWhere a boolean SQL condition over `customers c` using `$1…$n`
    * @param params the values of those placeholders
+   * @param now the instant to count at
+   * @param clockNow the present, when `now` is another instant: before it, the contact log, the
+   *   ledger and the list are read as they stood at `now`
    */
-  async reachability(audienceWhere: string, params: unknown[], purpose: Purpose, now: Date): Promise<Reachability> {
+  async reachability(
+    audienceWhere: string,
+    params: unknown[],
+    purpose: Purpose,
+    now: Date,
+    clockNow: Date = now,
+  ): Promise<Reachability> {
+    const { at: _at, ...stance } = asOf(now, clockNow);
     const b = new Binds([...params]);
     const at = b.add(now, '::timestamptz');
+    // As it stood: only what had happened by `now`; as it stands: everything on record.
+    const past = stance.history === 'as_it_stood';
+    const upTo = (column: string) => (past ? ` AND ${column} <= ${at}` : '');
+    const listed = (alias: string) =>
+      past
+        ? `${alias}.added_at <= ${at} AND (${alias}.removed_at IS NULL OR ${alias}.removed_at > ${at})`
+        : `${alias}.removed_at IS NULL`;
     const packs = this.packs.all();
     const mapping = Object.entries(this.packs.countryPacks);
     const caps = packs.flatMap((pack) => capsOf(pack, purpose).map((cap) => ({ pack, cap })));
@@ -182,8 +202,8 @@ export class ReachabilityService {
           LEFT JOIN mapping m ON m.country = c.country
           JOIN packs pk ON pk.pack = coalesce(m.pack, ${b.add(this.packs.defaultPack)})
           LEFT JOIN zone_clock zc ON zc.zone = c.timezone
-          LEFT JOIN do_not_contact dp ON dp.kind = 'phone' AND dp.value = c.phone AND dp.removed_at IS NULL
-          LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(c.email) AND de.removed_at IS NULL
+          LEFT JOIN do_not_contact dp ON dp.kind = 'phone' AND dp.value = c.phone AND ${listed('dp')}
+          LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(c.email) AND ${listed('de')}
          WHERE ${audienceWhere}
       ),
       -- The latest entry per channel and scope, without sorting the ledger: the instant in µs times
@@ -198,7 +218,7 @@ export class ReachabilityService {
                  ),
                ).join(',\n               ')}
           FROM consent_events e
-         WHERE e.customer_id IN (SELECT id FROM audience) AND e.scope = ANY (${b.add(scopes, '::text[]')})
+         WHERE e.customer_id IN (SELECT id FROM audience) AND e.scope = ANY (${b.add(scopes, '::text[]')})${upTo('e.at')}
          GROUP BY e.customer_id
       ),
       history AS (
@@ -207,7 +227,7 @@ export class ReachabilityService {
           JOIN audience a ON a.id = ca.customer_id
           JOIN packs pk ON pk.pack = a.pack
          WHERE (${counted.map(({ matches, recent }) => `(${matches} AND ${recent})`).join(' OR ') || 'false'})
-           AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})
+           AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})${upTo('ca.attempted_at')}
          GROUP BY ca.customer_id
       ),
       -- The customers' own windows, worked out once per distinct combination: most choose from a few.
@@ -246,7 +266,7 @@ export class ReachabilityService {
       total += combination.count;
       for (const channel of CHANNELS) channels[channel][REACHABILITY_BUCKETS[combination[channel]]] += combination.count;
     }
-    return { purpose, at: now, total, channels };
+    return { purpose, at: now, asOf: stance, total, channels };
   }
 
   /**

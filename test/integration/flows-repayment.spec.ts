@@ -247,7 +247,10 @@ describe('the repayment, collections and activation job, real database', () => {
     await t.app.get(Dispatcher).runBatch(BULK);
     const [task] = await tasksOf(c);
     expect(task.status).not.toBe('sent');
-    expect(await t.db.query(`SELECT 1 FROM contact_attempts WHERE customer_id = $1`, [c.id])).toEqual([]);
+    // The only contact on the log is the agent's call itself (a conversation, logged by the disposition).
+    expect(await t.db.query(`SELECT channel, provider FROM contact_attempts WHERE customer_id = $1`, [c.id])).toEqual([
+      { channel: 'call', provider: 'agent' },
+    ]);
 
     const profile = await t.http.get(`/customers/${c.id}/outcomes`).set('Authorization', `Bearer ${agentKey}`).expect(200);
     expect(profile.body).toMatchObject({

@@ -4,6 +4,7 @@ import { Customer } from '../../src/customers/customer.entity';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { compileSegmentRule } from '../../src/segments/segment-rule.compiler';
 import { segmentPredicate } from '../../src/segments/segment-rule.evaluator';
+import { parseSegmentRule } from '../../src/segments/segment-rule.parser';
 import { insertSegmentTestBook, segmentTestBook } from '../support/segment-book';
 import { evaluationInstant, segmentRule } from '../support/segment-rule.arbitrary';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -54,19 +55,60 @@ describe('segment rules: SQL and in-memory evaluation agree', () => {
     expect(customers.some((c) => c.daysPastDue > 0)).toBe(true);
   });
 
-  it('select the same customers for random rules at random instants', async () => {
+  /** SQL and evaluator agree over `runs` random rules; most of them split the book. */
+  async function agreeOnRandomRules(parameters: fc.Parameters<[unknown, Date, number]>): Promise<void> {
     let informative = 0;
-    const runs = 300;
+    const runs = parameters.numRuns!;
     await fc.assert(
       fc.asyncProperty(segmentRule, evaluationInstant, fc.integer({ min: 1, max: 3 }), async (rule, now, firstParam) => {
         const sql = await selectedBySql(rule, now, firstParam);
         expect(sql).toEqual(selectedInMemory(rule, now));
         if (sql.length > 0 && sql.length < BOOK_SIZE) informative++;
       }),
-      { numRuns: runs },
+      parameters,
     );
     // A test that only ever compared empty sets (or the whole book) would prove little.
     expect(informative).toBeGreaterThan(runs * 0.4);
+  }
+
+  it('select the same customers for random rules at random instants', async () => {
+    await agreeOnRandomRules({ numRuns: 300 });
+  });
+
+  it('generate only rules the parser accepts (the arbitrary is part of the test)', () => {
+    fc.assert(
+      fc.property(segmentRule, (rule) => {
+        expect(() => parseSegmentRule(rule)).not.toThrow();
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  describe('seed 1993009221, which once failed', () => {
+    // The generator ordered `between` bounds as text: ['…T00:00:00.000Z', '…T07:00:00.000+08:00'] sorts low→high
+    // as text but names 23:00Z the day before as its high, and the parser rightly refused the rule.
+    const earlier = '2025-03-09T07:00:00.000+08:00';
+    const later = '2025-03-09T00:00:00.000Z';
+    const now = new Date('2025-03-09T06:59:59.000Z');
+
+    it('still agrees over the whole run of that seed', async () => {
+      await agreeOnRandomRules({ numRuns: 300, seed: 1993009221 });
+    });
+
+    it('agrees on instant bounds written in different offsets, ordered by the moment they name', async () => {
+      const rule = { field: 'lastCardActivityAt', op: 'between', value: [earlier, later] };
+      const sql = await selectedBySql(rule, now, 1);
+      expect(sql).toEqual(selectedInMemory(rule, now));
+      const wide = { field: 'lastCardActivityAt', op: 'between', value: ['2024-09-01T08:00:00+08:00', later] };
+      expect((await selectedBySql(wide, now, 1)).length).toBeGreaterThan(0);
+    });
+
+    it('refuses the bounds in text order in both, as a low above its high', () => {
+      const rule = { field: 'lastCardActivityAt', op: 'between', value: [later, earlier] };
+      const refusal = { code: 'SEGMENT_BAD_VALUE', details: [{ field: 'rule.value', reason: 'low must not be above high' }] };
+      expect(() => compileSegmentRule(rule, { now })).toThrow(expect.objectContaining(refusal));
+      expect(() => segmentPredicate(rule, now)).toThrow(expect.objectContaining(refusal));
+    });
   });
 
   it.each([

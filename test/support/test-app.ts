@@ -42,9 +42,18 @@ export async function startTestApp(
     SANDBOX_AUTO_CALLBACKS: port ? 'true' : 'false',
     ...env,
   });
-  const app = await createApp(config, database.url, options);
-  if (port) await app.listen(port, '127.0.0.1');
-  else await app.init();
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp(config, database.url, options);
+    if (port) await app.listen(port, '127.0.0.1');
+    else await app.init();
+  } catch (error) {
+    // A start that fails (a test of bad templates, say) must not leave its connection pool behind:
+    // its sockets and idle timers would keep the Jest worker from exiting.
+    await app?.close().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
   const users = app.get(UsersService);
   let count = 0;
   return {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { INSTANT_EXAMPLE, IsInstant } from '../../common/instant';
 import { Channel, CHANNELS, Purpose, PURPOSES } from '../policy.types';
 
 export class EligibilityQuery {
@@ -23,4 +24,15 @@ export class EligibilityQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   fraudCritical?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'The instant to decide at (ISO 8601 with its offset; now when absent). In the past, the contact log, consent and the ' +
+      'do-not-contact list are read as they stood then; now or in the future, as they stand now. The profile is as it is now. ' +
+      'The answer says which in `asOf`.',
+    example: INSTANT_EXAMPLE,
+  })
+  @IsOptional()
+  @IsInstant()
+  at?: string;
 }

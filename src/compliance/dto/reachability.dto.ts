@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsIn, IsObject, IsUUID, ValidateIf } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { INSTANT_EXAMPLE, IsInstant } from '../../common/instant';
 import { Purpose, PURPOSES } from '../policy.types';
 
 export class ReachabilityDto {
@@ -25,4 +26,23 @@ export class ReachabilityDto {
   @ApiProperty({ enum: PURPOSES })
   @IsIn(PURPOSES)
   purpose: Purpose;
+
+  @ApiPropertyOptional({
+    description:
+      'The instant to count at (ISO 8601 with its offset; now when absent; also accepted as `?at=`). In the past, the ' +
+      'contact log, consent and the do-not-contact list are read as they stood then; now or later, as they stand now. ' +
+      'The audience and the profiles are as they are now. The answer says which in `asOf`.',
+    example: INSTANT_EXAMPLE,
+  })
+  @IsOptional()
+  @IsInstant()
+  at?: string;
+}
+
+/** `POST /policy/reachability?at=…`: the instant may come in the query too, as for eligibility. */
+export class ReachabilityQuery {
+  @ApiPropertyOptional({ description: 'As `at` in the body', example: INSTANT_EXAMPLE })
+  @IsOptional()
+  @IsInstant()
+  at?: string;
 }

@@ -12,6 +12,7 @@ import { PromiseTaken, PromiseToPayService } from '../repayment/promise-to-pay.s
 import { AgentTasksRepository } from '../fraud/agent-tasks.repository';
 import { AnswerOutcome, FraudCasesService } from '../fraud/fraud-cases.service';
 import { detailMismatch, dispositionEffects, FRAUD_ANSWERS } from './disposition.rules';
+import { ConversationRecorded, ConversationsRepository } from './conversations.repository';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
 
 export interface OutcomeEntry {
@@ -28,6 +29,8 @@ export interface DispositionRecorded {
   code: string;
   marketingMuteUntil: string | null;
   promise: PromiseTaken | null;
+  /** A conversation about the debt (Reg F): the call that now carries it; null when the disposition is none. */
+  conversation: (Omit<ConversationRecorded, 'callAt'> & { callAt: string }) | null;
   /** With fraud_confirmed / not_fraud: the case as the answer left it. */
   fraudCase?: AnswerOutcome;
 }
@@ -43,6 +46,7 @@ export class CustomerOutcomesService {
     private readonly agentTasks: AgentTasksRepository,
     private readonly consent: ConsentService,
     private readonly eligibility: EligibilityService,
+    private readonly conversations: ConversationsRepository,
   ) {}
 
   /**
@@ -88,8 +92,10 @@ export class CustomerOutcomesService {
       ]);
     }
     const now = this.clock.now();
-    const effects = dispositionEffects(input.code, now);
-    if (input.callBackAt) await this.assertCallBackAllowed(customerId, input.purpose, new Date(input.callBackAt), now);
+    const effects = dispositionEffects(input.code, input.purpose, now);
+    if (input.callBackAt) {
+      await this.assertCallBackAllowed(customerId, input.purpose, new Date(input.callBackAt), now, effects.conversation);
+    }
     const { recorded, notice } = await this.db.transaction(async (m) => {
       const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
       if (!customer) throw new NotFoundError('customer', customerId);
@@ -122,6 +128,12 @@ export class CustomerOutcomesService {
         [customerId, input.code, now, effects.marketingMuteUntil, effects.rightPartyContact],
       );
       await this.record(m, [{ customerId, purpose: input.purpose, channel: 'call', outcome: input.code, at: now }]);
+      const call = input.attemptId
+        ? await this.conversations.namedCall(m, { customerId, purpose: input.purpose, attemptId: input.attemptId })
+        : undefined;
+      const conversation = effects.conversation
+        ? await this.conversations.mark(m, { customerId, purpose: input.purpose, call, at: now, dispositionId: id })
+        : null;
       const promise = input.promise
         ? await this.promises.promise(
             { customerId, promisedOn: input.promise.date, amount: input.promise.amount, source: 'agent' },
@@ -164,6 +176,7 @@ export class CustomerOutcomesService {
         code: input.code,
         marketingMuteUntil: profile.marketing_mute_until?.toISOString() ?? null,
         promise,
+        conversation: conversation && { ...conversation, callAt: conversation.callAt.toISOString() },
         ...(settled ? { fraudCase: settled.outcome } : {}),
       };
       return { recorded, notice: settled?.notice };
@@ -172,11 +185,23 @@ export class CustomerOutcomesService {
     return recorded;
   }
 
-  /** A call back is a promise to call: it must fall where the policy allows a call, in the customer's zone. */
-  private async assertCallBackAllowed(customerId: string, purpose: ContactPurpose, at: Date, now: Date): Promise<void> {
+  /**
+   * A call back is a promise to call: it must fall where the policy allows a call, in the customer's
+   * zone — counting the conversation this very disposition records, whose lock-out it would break.
+   */
+  private async assertCallBackAllowed(
+    customerId: string,
+    purpose: ContactPurpose,
+    at: Date,
+    now: Date,
+    conversationNow: boolean,
+  ): Promise<void> {
     if (at.getTime() <= now.getTime())
       throw new ValidationFailedError([{ field: 'callBackAt', reason: 'must be in the future' }]);
-    const [decision] = await this.eligibility.decide([{ customerId, purpose, channel: 'call' }], at);
+    const assumed = conversationNow
+      ? [{ at: now.getTime(), purpose, channel: 'call' as const, connected: true, conversation: true, subjectRef: null }]
+      : [];
+    const [decision] = await this.eligibility.decide([{ customerId, purpose, channel: 'call', assumedContacts: assumed }], at);
     if (!decision.allowed) {
       throw new ValidationFailedError([
         { field: 'callBackAt', reason: `a call then is not allowed: ${decision.reasons.map(describeReason).join('; ')}` },

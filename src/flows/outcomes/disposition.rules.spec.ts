@@ -1,23 +1,39 @@
-import { detailMismatch, DISPOSITIONS, dispositionEffects } from './disposition.rules';
+import { CONVERSATION_DISPOSITIONS, detailMismatch, DISPOSITIONS, dispositionEffects } from './disposition.rules';
 
 const NOW = new Date('2026-11-23T03:00:00Z');
 
 describe('disposition effects', () => {
   it('too_many_calls mutes marketing for 90 days', () => {
-    expect(dispositionEffects('too_many_calls', NOW).marketingMuteUntil?.toISOString()).toBe('2027-02-21T03:00:00.000Z');
+    expect(dispositionEffects('too_many_calls', 'collections', NOW).marketingMuteUntil?.toISOString()).toBe(
+      '2027-02-21T03:00:00.000Z',
+    );
   });
 
   it('no other disposition mutes marketing', () => {
     for (const code of DISPOSITIONS.filter((c) => c !== 'too_many_calls')) {
-      expect(dispositionEffects(code, NOW).marketingMuteUntil).toBeNull();
+      expect(dispositionEffects(code, 'collections', NOW).marketingMuteUntil).toBeNull();
+    }
+  });
+
+  it('records a conversation about the debt for a collections call on which the agent spoke with the customer', () => {
+    const conversations = DISPOSITIONS.filter((code) => dispositionEffects(code, 'collections', NOW).conversation);
+    expect(conversations).toEqual(['right_party_contact', 'promise_to_pay', 'too_many_calls', 'call_back_at', 'opt_out']);
+    expect(conversations).toEqual([...CONVERSATION_DISPOSITIONS]);
+    // A connected call with nobody (or the wrong person) spoken to is not one; nor is a fraud answer.
+    for (const code of ['no_answer', 'wrong_number', 'refused', 'not_fraud', 'fraud_confirmed'] as const) {
+      expect(dispositionEffects(code, 'collections', NOW).conversation).toBe(false);
+    }
+    // Reg F's lock-out is about collection calls: a reminder or a marketing call is no conversation about the debt.
+    for (const purpose of ['service', 'marketing', 'fraud'] as const) {
+      expect(dispositionEffects('right_party_contact', purpose, NOW).conversation).toBe(false);
     }
   });
 
   it('counts a conversation as a right-party contact, a wrong number or no answer not', () => {
-    expect(dispositionEffects('promise_to_pay', NOW).rightPartyContact).toBe(true);
-    expect(dispositionEffects('right_party_contact', NOW).rightPartyContact).toBe(true);
-    expect(dispositionEffects('wrong_number', NOW).rightPartyContact).toBe(false);
-    expect(dispositionEffects('no_answer', NOW).rightPartyContact).toBe(false);
+    expect(dispositionEffects('promise_to_pay', 'collections', NOW).rightPartyContact).toBe(true);
+    expect(dispositionEffects('right_party_contact', 'collections', NOW).rightPartyContact).toBe(true);
+    expect(dispositionEffects('wrong_number', 'collections', NOW).rightPartyContact).toBe(false);
+    expect(dispositionEffects('no_answer', 'collections', NOW).rightPartyContact).toBe(false);
   });
 });
 
@@ -35,6 +51,6 @@ describe('disposition details', () => {
 
   it('counts every fraud answer and an opt-out as speaking with the customer', () => {
     for (const code of ['fraud_confirmed', 'not_fraud', 'opt_out'] as const)
-      expect(dispositionEffects(code, NOW).rightPartyContact).toBe(true);
+      expect(dispositionEffects(code, 'collections', NOW).rightPartyContact).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Purpose } from '../../compliance/policy.types';
 
 export const DISPOSITIONS = [
   'right_party_contact',
@@ -22,6 +23,11 @@ export interface DispositionEffects {
   marketingMuteUntil: Date | null;
   /** The agent spoke with the customer (caps and the profile count it). */
   rightPartyContact: boolean;
+  /**
+   * The call was a conversation about the debt in Reg F's sense (12 CFR 1006.14(b)(2)(i)(B)):
+   * recorded on the call attempt, it locks collection calls out for 7 local days (docs/policy.md).
+   */
+  conversation: boolean;
 }
 
 /** The agent spoke with the customer themself. */
@@ -38,12 +44,23 @@ const RIGHT_PARTY = new Set<Disposition>([
 /** The customer's answer to a fraud check, as an agent heard it. */
 export const FRAUD_ANSWERS: Partial<Record<Disposition, 'yes' | 'no'>> = { not_fraud: 'yes', fraud_confirmed: 'no' };
 
-/** What an agent's disposition does to the profile, besides being recorded. */
-export function dispositionEffects(code: Disposition, now: Date): DispositionEffects {
+/**
+ * What makes a conversation: a collections call on which the agent spoke with the customer
+ * themself — every right-party disposition but the fraud answers (those calls are about a card
+ * transaction, not the debt). A call that merely connected (voicemail, a relative, a wrong number,
+ * no word from the agent) is not one.
+ */
+export const CONVERSATION_DISPOSITIONS: readonly Disposition[] = DISPOSITIONS.filter(
+  (code) => RIGHT_PARTY.has(code) && FRAUD_ANSWERS[code] === undefined,
+);
+
+/** What an agent's disposition of a call about `purpose` does, besides being recorded. */
+export function dispositionEffects(code: Disposition, purpose: Purpose, now: Date): DispositionEffects {
   return {
     marketingMuteUntil:
       code === 'too_many_calls' ? DateTime.fromJSDate(now).plus({ days: TOO_MANY_CALLS_MUTE_DAYS }).toJSDate() : null,
     rightPartyContact: RIGHT_PARTY.has(code),
+    conversation: purpose === 'collections' && CONVERSATION_DISPOSITIONS.includes(code),
   };
 }
 

@@ -17,6 +17,14 @@ import {
 } from './contact-plan';
 import { RepaymentConfig } from './repayment.config';
 
+export interface FlowJobOptions {
+  /**
+   * Work as if it were this date (YYYY-MM-DD) in every customer's zone — a missed day caught up,
+   * or a demo — instead of each customer's own local today. Contacts are still due no earlier than now.
+   */
+  localDate?: string;
+}
+
 export interface FlowJobReport {
   /** False when another instance held the job's lock: this run did nothing. */
   ran: boolean;
@@ -30,8 +38,11 @@ export interface FlowJobReport {
 
 const JOB_LOCK = 'herald:repayment-job';
 
-/** The customer's local date at $1 (the job's instant). */
-const LOCAL_TODAY = `($1::timestamptz AT TIME ZONE c.timezone)::date`;
+/**
+ * The day the job works for, in the customer's zone: the date it was asked to run for (the
+ * parameter `date`, when not NULL), else the customer's local date at $1 (the job's instant).
+ */
+const localToday = (date: string) => `coalesce(${date}::date, ($1::timestamptz AT TIME ZONE c.timezone)::date)`;
 /** A local date and hour in the customer's zone as an instant (PostgreSQL's zone rules, DST included). */
 const localInstant = (date: string, hour: string) => `((${date}) + make_interval(hours => ${hour})) AT TIME ZONE c.timezone`;
 /** A collection contact waits while the customer's promise to pay stands (`grace`: its parameter). */
@@ -75,8 +86,9 @@ export class RepaymentJob {
     if (report.ran) this.logger.log(report, 'repayment job');
   }
 
-  async run(): Promise<FlowJobReport> {
+  async run(options: FlowJobOptions = {}): Promise<FlowJobReport> {
     const now = this.clock.now();
+    const day = options.localDate ?? null;
     return this.db.transaction(async (m) => {
       const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [JOB_LOCK]);
       if (!locked) {
@@ -94,11 +106,11 @@ export class RepaymentJob {
       return {
         ran: true,
         brokenPromises,
-        reminders: await this.queueReminders(m, now),
-        collectionMessages: await this.queueEarlyCollections(m, now),
-        agentTasks: await this.queueLaterCollections(m, now),
+        reminders: await this.queueReminders(m, now, day),
+        collectionMessages: await this.queueEarlyCollections(m, now, day),
+        agentTasks: await this.queueLaterCollections(m, now, day),
         activationsCancelled: await this.cancelActivationsOfActiveCards(m),
-        activations: await this.queueActivations(m, now),
+        activations: await this.queueActivations(m, now, day),
       };
     });
   }
@@ -123,7 +135,7 @@ export class RepaymentJob {
     return rows.length;
   }
 
-  private async queueReminders(m: EntityManager, now: Date): Promise<number> {
+  private async queueReminders(m: EntityManager, now: Date, day: string | null): Promise<number> {
     let queued = 0;
     for (const step of REMINDER_STEPS) {
       const address = step.channel === 'email' ? 'c.email' : 'c.phone';
@@ -132,14 +144,14 @@ export class RepaymentJob {
         columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'expires_at', 'priority'],
         onConflict: 'flow-step',
         select: `SELECT c.id, 'service', $6, $7, 'repay:' || c.id || ':' || c.due_date, $8,
-                  greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, hour)}),
+                  greatest($1::timestamptz, ${localInstant(localToday('$11'), hour)}),
                   -- A reminder is pointless once the due day is over.
                   (c.due_date + 1)::timestamp AT TIME ZONE c.timezone,
                   $9
              FROM customers c
              ${bestHour('$2', '$3', '$4')}
             WHERE c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due AND ${address} IS NOT NULL
-              AND ${LOCAL_TODAY} = c.due_date - $10::int`,
+              AND ${localToday('$11')} = c.due_date - $10::int`,
         params: [
           now,
           CALL_HOURS.first,
@@ -151,6 +163,7 @@ export class RepaymentJob {
           step.step,
           PURPOSE_PRIORITY.service,
           step.daysBeforeDue,
+          day,
         ],
       });
     }
@@ -158,14 +171,14 @@ export class RepaymentJob {
   }
 
   /** One SMS per week in the early bucket, unless a promise to pay stands. */
-  private async queueEarlyCollections(m: EntityManager, now: Date): Promise<number> {
+  private async queueEarlyCollections(m: EntityManager, now: Date, day: string | null): Promise<number> {
     const { firstDay, lastDay, everyDays, firstStep, templateKey } = EARLY_COLLECTIONS;
     return this.outbox.enqueueSelected(m, {
       columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'priority'],
       onConflict: 'flow-step',
       select: `SELECT c.id, 'collections', 'sms', $4, 'collect:' || c.id || ':' || c.due_date,
                 $5::int + (c.days_past_due - $6::int) / $7::int,
-                greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, '$3')}), $8
+                greatest($1::timestamptz, ${localInstant(localToday('$10'), '$3')}), $8
            FROM customers c
           WHERE c.days_past_due BETWEEN $6 AND $9 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
             AND c.phone IS NOT NULL AND ${noPromiseHold('$2')}`,
@@ -179,18 +192,19 @@ export class RepaymentJob {
         everyDays,
         PURPOSE_PRIORITY.collections,
         lastDay,
+        day,
       ],
     });
   }
 
   /** An agent call with the instalment offer for each later bucket entered, at the customer's answering hour. */
-  private async queueLaterCollections(m: EntityManager, now: Date): Promise<number> {
+  private async queueLaterCollections(m: EntityManager, now: Date, day: string | null): Promise<number> {
     const rows: unknown[] = await m.query(
       `WITH queued AS (
          INSERT INTO agent_tasks (customer_id, template_key, subject_ref, kind, priority, due_at, created_at, updated_at)
          SELECT c.id, $7, 'collect:' || c.id || ':' || c.due_date,
                 'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9,
-                greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, 'coalesce(best.hour, $6)')}), $1, $1
+                greatest($1::timestamptz, ${localInstant(localToday('$11'), 'coalesce(best.hour, $6)')}), $1, $1
            FROM customers c
            ${bestHour('$3', '$4', '$5')}
           WHERE c.days_past_due >= $10 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
@@ -209,6 +223,7 @@ export class RepaymentJob {
         LATER_BUCKETS,
         PURPOSE_PRIORITY.collections,
         Math.min(...LATER_BUCKETS),
+        day,
       ],
     );
     return rows.length;
@@ -228,7 +243,7 @@ export class RepaymentJob {
   }
 
   /** Marketing purpose: the dispatcher's policy checks consent and the marketing mute at send time. */
-  private async queueActivations(m: EntityManager, now: Date): Promise<number> {
+  private async queueActivations(m: EntityManager, now: Date, day: string | null): Promise<number> {
     let queued = 0;
     for (const step of ACTIVATION_STEPS) {
       const address = step.channel === 'email' ? 'c.email' : 'c.phone';
@@ -237,10 +252,10 @@ export class RepaymentJob {
         onConflict: 'flow-step',
         select: `SELECT c.id, 'marketing', $3, 'card-activation', jsonb_build_object('link', jsonb_build_object('url', $4::text)),
                   'activate:' || c.id || ':' || c.card_issued_on, $5,
-                  greatest($1::timestamptz, ${localInstant(LOCAL_TODAY, '$2')}), $6
+                  greatest($1::timestamptz, ${localInstant(localToday('$8'), '$2')}), $6
              FROM customers c
             WHERE c.card_status = 'not_activated' AND c.card_issued_on IS NOT NULL AND ${address} IS NOT NULL
-              AND ${LOCAL_TODAY} >= c.card_issued_on + $7::int`,
+              AND ${localToday('$8')} >= c.card_issued_on + $7::int`,
         params: [
           now,
           this.settings.localHour,
@@ -249,6 +264,7 @@ export class RepaymentJob {
           step.step,
           PURPOSE_PRIORITY.marketing,
           step.daysAfterIssue,
+          day,
         ],
       });
     }

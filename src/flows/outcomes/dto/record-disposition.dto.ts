@@ -39,6 +39,16 @@ export class RecordDispositionDto {
   @IsIn(CHANNELS)
   channel?: ContactChannel;
 
+  @ApiPropertyOptional({
+    description:
+      "The call attempt this disposes (the contact log's id). A right-party disposition of a collections call marks it as a " +
+      "conversation (Reg F lock-out); without it, the customer's latest call for this purpose in the last 24 hours is meant, " +
+      'or, with none, the conversation is logged as a call of its own',
+  })
+  @IsOptional()
+  @IsUUID()
+  attemptId?: string;
+
   @ApiPropertyOptional({ description: 'The agent task this call was for; it is closed with the disposition' })
   @IsOptional()
   @IsUUID()
