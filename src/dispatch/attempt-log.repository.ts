@@ -89,8 +89,34 @@ export class AttemptLog {
    * status as it now stands (a callback may have been there first).
    */
   async record(results: AttemptResult[], manager: EntityManager = this.db.manager): Promise<Map<string, AttemptStatus>> {
-    if (results.length === 0) return new Map();
-    const rows: { id: string; status: AttemptStatus }[] = await manager.query(
+    const recorded = await this.write(results, false, manager);
+    return new Map(recorded.map((row) => [row.id, row.status]));
+  }
+
+  /**
+   * Records what providers answered, as `record`, and marks the outcomes written for their tasks:
+   * the attempts not marked before are returned as `first` — only for them may the task, the
+   * profile and the plan move on. Written again after a commit whose answer was lost, or after
+   * the reconciler settled the attempt, nothing moves twice.
+   */
+  async settle(
+    results: AttemptResult[],
+    manager: EntityManager,
+  ): Promise<{ standing: Map<string, AttemptStatus>; first: Set<string> }> {
+    const recorded = await this.write(results, true, manager);
+    return {
+      standing: new Map(recorded.map((row) => [row.id, row.status])),
+      first: new Set(recorded.filter((row) => row.first).map((row) => row.id)),
+    };
+  }
+
+  private async write(
+    results: AttemptResult[],
+    settle: boolean,
+    manager: EntityManager,
+  ): Promise<{ id: string; status: AttemptStatus; first: boolean }[]> {
+    if (results.length === 0) return [];
+    return manager.query(
       `WITH recorded AS (
        UPDATE contact_attempts a
           SET status = attempt_status_next(a.status, r.status),
@@ -98,35 +124,22 @@ export class AttemptLog {
               -- What a report says about a final attempt is as stale as its status.
               error_code = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.error_code ELSE coalesce(r.error_code, a.error_code) END,
               detail = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.detail ELSE coalesce(r.detail, a.detail) END,
+              settled_at = CASE WHEN $6 THEN coalesce(a.settled_at, now()) ELSE a.settled_at END,
               updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, provider_ref, error_code, detail)
         WHERE a.id = r.id
-       RETURNING a.id, a.status)
-       SELECT id, status FROM recorded`,
+       -- now() is the transaction's start: a settled_at equal to it was set by this statement.
+       RETURNING a.id, a.status, $6 AND a.settled_at = now() AS first)
+       SELECT id, status, first FROM recorded`,
       [
         results.map((r) => r.attemptId),
         results.map((r) => r.status),
         results.map((r) => r.providerRef ?? null),
         results.map((r) => r.errorCode ?? null),
         results.map((r) => r.detail ?? null),
+        settle,
       ],
     );
-    return new Map(rows.map((row) => [row.id, row.status]));
-  }
-
-  /**
-   * Marks these attempts' outcomes as written for their tasks; returns those that were not yet:
-   * only for them may the task, the profile and the plan move on.
-   */
-  async settleOnce(manager: EntityManager, attemptIds: string[]): Promise<Set<string>> {
-    if (attemptIds.length === 0) return new Set();
-    const rows: { id: string }[] = await manager.query(
-      `WITH settled AS (
-         UPDATE contact_attempts SET settled_at = now() WHERE id = ANY($1::uuid[]) AND settled_at IS NULL RETURNING id)
-       SELECT id FROM settled`,
-      [attemptIds],
-    );
-    return new Set(rows.map((row) => row.id));
   }
 
   /** Unknown attempts made before `before` (the provider's records have had time to settle), oldest first. */

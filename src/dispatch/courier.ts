@@ -10,7 +10,7 @@ import { AttemptStatus } from './contact-attempt';
 import { ContactChannel } from './contact-task.entity';
 import { SendPacer } from './send-pacer';
 
-/** Time for a bulk batch's attempts to be written between reserving slots and the first send. */
+/** Time for a bulk batch's first attempts to be opened between reserving slots and the first send. */
 const SLOT_LEAD_MS = 250;
 
 /** Sends per second a channel's sender may make; 0 is unpaced. */
@@ -104,6 +104,7 @@ export class Courier {
    * errors, and no answer within `timeoutMs` — is a delivery.
    */
   async deliver(parcel: Parcel, slot: Slot, timeoutMs: number): Promise<Delivery> {
+    await waitUntil(slot.at);
     await this.holdForPace(slot);
     return this.send(parcel, timeoutMs);
   }

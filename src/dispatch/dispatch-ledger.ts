@@ -51,13 +51,9 @@ export class DispatchLedger {
   async close(sends: Sent[], now: Date): Promise<void> {
     if (sends.length === 0) return;
     await this.db.transaction(async (manager) => {
-      const standing = await this.attempts.record(
+      const { standing, first } = await this.attempts.settle(
         sends.map((s) => s.delivery),
         manager,
-      );
-      const first = await this.attempts.settleOnce(
-        manager,
-        sends.map((s) => s.attempt.id),
       );
       const batch = sends.filter((s) => first.has(s.attempt.id));
       const outcomes = batch.map((sent) => this.fate(sent, now));

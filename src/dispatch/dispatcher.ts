@@ -30,6 +30,12 @@ export interface Batch {
   finished: Promise<BatchReport>;
 }
 
+/**
+ * A paced send's attempt is opened this long before its slot, so that writing it never makes the
+ * send late (and the sender's pace with it).
+ */
+const OPEN_LEAD_MS = 100;
+
 /** The longest pause between tries to write down a send's outcome while the database is away. */
 const MAX_RECORD_PAUSE_MS = 1_000;
 
@@ -158,7 +164,7 @@ export class Dispatcher {
       this.roomWaiters.splice(0).forEach((wake) => wake());
     };
     try {
-      await Promise.race([waitUntil(slot.at), this.stop$]);
+      await Promise.race([waitUntil(slot.at - OPEN_LEAD_MS), this.stop$]);
       // Urgent work, and a retry that has already waited out its backoff, go before work waiting.
       return await this.pool.run(
         () => {

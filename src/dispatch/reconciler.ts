@@ -155,12 +155,8 @@ export class Reconciler {
         );
       }
     }
-    await this.attempts.record(results, manager);
     // Settled here: an outcome its sender writes late (it lost the database meanwhile) moves nothing.
-    await this.attempts.settleOnce(
-      manager,
-      verdicts.map((v) => v.attempt.id),
-    );
+    await this.attempts.settle(results, manager);
     const resolved = await this.outbox.resolveUnknown(manager, tasks);
     await this.profile.contacted(
       manager,
