@@ -18,6 +18,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const correlationId = String(request.id ?? '');
     const [status, error] = describeError(exception);
+    if (request.audit) request.audit.code = error.code;
     if (status >= 500) this.logger.error({ err: exception, correlationId }, 'request failed');
     const body: ErrorBody = { error, correlationId };
     response.status(status).json(body);

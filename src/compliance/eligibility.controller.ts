@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator';
+import { AgentScope, Roles } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { EligibilityQuery } from './dto/eligibility.query';
 import { EligibilityService } from './eligibility.service';
@@ -12,6 +12,7 @@ export class EligibilityController {
 
   @Get(':id/eligibility')
   @Roles('campaign_manager', 'agent', 'ops', 'integration')
+  @AgentScope({ customer: 'id' })
   @ApiOkResponse({
     description: 'the decision now, every rule in the way with its parameters, and the next allowed instant (local and UTC)',
   })

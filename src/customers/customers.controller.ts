@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator';
+import { ListScope } from '../auth/agent-access.service';
+import { AgentScope, Roles, ScopeOfList } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -20,12 +21,13 @@ export class CustomersController {
 
   @Get()
   @Roles('admin', 'campaign_manager', 'ops', 'agent')
-  search(@Query() query: SearchCustomersDto) {
-    return this.customers.search(query);
+  search(@Query() query: SearchCustomersDto, @ScopeOfList() scope?: ListScope) {
+    return this.customers.search(query, scope);
   }
 
   @Get(':id')
   @Roles('admin', 'campaign_manager', 'ops', 'agent')
+  @AgentScope({ customer: 'id' })
   get(@Param('id', UuidPipe) id: string) {
     return this.customers.get(id);
   }

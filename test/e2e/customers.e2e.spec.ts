@@ -1,16 +1,19 @@
 import { generateCustomers } from '../../src/customers/book/customer-book.generator';
 import { csvHeader, toCsvLine, toNdjsonLine } from '../../src/customers/import/import-file.format';
+import { agentTask } from '../support/agent-work';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('customers over HTTP', () => {
   let t: TestApp;
   let manager: string;
-  let agent: string;
+  let ops: string;
+  let agent: { id: string; key: string };
 
   beforeAll(async () => {
     t = await startTestApp();
     manager = await t.keyFor('campaign_manager');
-    agent = await t.keyFor('agent');
+    ops = await t.keyFor('ops');
+    agent = await t.userFor('agent');
   });
   afterAll(() => t.close());
 
@@ -23,15 +26,18 @@ describe('customers over HTTP', () => {
       await t.http.post('/customers/imports').set('Content-Type', 'text/csv').send('external_ref,full_name\n').expect(401);
     });
 
-    it('lets agents read but not write, and keeps core-system keys out', async () => {
+    it('lets agents read the customers of their tasks but not write, and keeps core-system keys out', async () => {
       const { body } = await create({ externalRef: 'ROLE-1', fullName: '李伟' }).expect(201);
-      await t.http.get(`/customers/${body.id}`).auth(agent, { type: 'bearer' }).expect(200);
-      await t.http.get('/customers').auth(agent, { type: 'bearer' }).expect(200);
-      expect((await create({ externalRef: 'ROLE-2', fullName: 'X' }, agent).expect(403)).body.error.code).toBe(
+      const refused = await t.http.get(`/customers/${body.id}`).auth(agent.key, { type: 'bearer' }).expect(403);
+      expect(refused.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+      await agentTask(t.db, { customerId: body.id, takenBy: agent.id });
+      await t.http.get(`/customers/${body.id}`).auth(agent.key, { type: 'bearer' }).expect(200);
+      await t.http.get('/customers').auth(agent.key, { type: 'bearer' }).expect(200);
+      expect((await create({ externalRef: 'ROLE-2', fullName: 'X' }, agent.key).expect(403)).body.error.code).toBe(
         'FORBIDDEN_FOR_ROLE',
       );
-      await t.http.patch(`/customers/${body.id}`).auth(agent, { type: 'bearer' }).send({ city: '上海' }).expect(403);
-      await t.http.get('/customers/imports').auth(agent, { type: 'bearer' }).expect(403);
+      await t.http.patch(`/customers/${body.id}`).auth(agent.key, { type: 'bearer' }).send({ city: '上海' }).expect(403);
+      await t.http.get('/customers/imports').auth(agent.key, { type: 'bearer' }).expect(403);
       const integration = await t.keyFor('integration');
       await t.http.get(`/customers/${body.id}`).auth(integration, { type: 'bearer' }).expect(403);
     });
@@ -143,7 +149,7 @@ describe('customers over HTTP', () => {
     });
 
     const search = (query: Record<string, string | number>) =>
-      t.http.get('/customers').query(query).auth(agent, { type: 'bearer' }).expect(200);
+      t.http.get('/customers').query(query).auth(ops, { type: 'bearer' }).expect(200);
     const refs = (res: { body: { items: { externalRef: string }[] } }) => res.body.items.map((c) => c.externalRef);
 
     it('finds by phone as people write it, e-mail in any case, part of a name and exact fields', async () => {
@@ -163,12 +169,12 @@ describe('customers over HTTP', () => {
     });
 
     it('names a bad filter', async () => {
-      const phone = await t.http.get('/customers').query({ phone: 'abc' }).auth(agent, { type: 'bearer' }).expect(400);
+      const phone = await t.http.get('/customers').query({ phone: 'abc' }).auth(ops, { type: 'bearer' }).expect(400);
       expect(fieldsOf(phone)).toEqual(['phone']);
       const status = await t.http
         .get('/customers')
         .query({ cardStatus: 'lost', limit: 0 })
-        .auth(agent, { type: 'bearer' })
+        .auth(ops, { type: 'bearer' })
         .expect(400);
       expect(fieldsOf(status).sort()).toEqual(['cardStatus', 'limit']);
     });
