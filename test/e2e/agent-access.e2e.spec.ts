@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/common/clock';
 import { Customer } from '../../src/customers/customer.entity';
 import { agentTask } from '../support/agent-work';
 import { signedIn } from '../support/console-session';
+import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -76,8 +77,16 @@ describe('an agent acts only through the work in hand', () => {
     (await t.db.query(`SELECT status FROM fraud_cases WHERE id = $1`, [caseId]))[0].status as string;
   const cardStatus = async (customerId: string) =>
     (await t.db.query(`SELECT card_status FROM customers WHERE id = $1`, [customerId]))[0].card_status as string;
-  const refusals = (actorId: string, code: string) =>
-    t.db.query(`SELECT action, target, status FROM audit_events WHERE actor_id = $1 AND code = $2`, [actorId, code]);
+  /** The audit is written once the response has gone: wait for it. */
+  const refusals = (actorId: string, code: string, atLeast = 1) =>
+    eventually(async () => {
+      const rows = await t.db.query(`SELECT action, target, status FROM audit_events WHERE actor_id = $1 AND code = $2`, [
+        actorId,
+        code,
+      ]);
+      if (rows.length < atLeast) throw new Error(`${rows.length} audited refusals so far`);
+      return rows;
+    });
 
   describe('fraud cases', () => {
     it('agent A settling customer B’s case through customer A (holding A’s task) is refused: NOT_YOUR_CASE, B’s card stays on hold', async () => {
@@ -319,7 +328,7 @@ describe('an agent acts only through the work in hand', () => {
         .send({ _csrf: session.csrf, code: 'not_fraud' })
         .expect(403);
       expect(await caseStatus(b.caseId)).toBe('open');
-      expect((await refusals(userId, 'NOT_YOUR_TASK')).length).toBeGreaterThanOrEqual(2);
+      expect((await refusals(userId, 'NOT_YOUR_TASK', 2)).length).toBeGreaterThanOrEqual(2);
     });
 
     it('an agent settles a fraud call back’s case from the console (the customer’s oldest unanswered one)', async () => {

@@ -8,7 +8,7 @@ import { VoiceChannel } from '../../channels/voice.channel';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
-import { maskName, maskPhone } from '../../common/personal-data.mask';
+import { discloseField } from '../../auth/personal-data.rules';
 import { ConsentService } from '../../compliance/consent.service';
 import { EligibilityService } from '../../compliance/eligibility.service';
 import { describeReason } from '../../compliance/reason.messages';
@@ -74,8 +74,9 @@ export class AgentDeskService {
     private readonly work: AgentQueueService,
   ) {}
 
-  /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. */
-  async queue(agentId: string, page: PageQuery): Promise<Page<QueuedTask>> {
+  /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. Names masked, as in any list. */
+  async queue(agent: ConsoleSession, page: PageQuery): Promise<Page<QueuedTask>> {
+    const agentId = agent.userId;
     const scope = `t.status = 'open' AND (t.taken_by IS NULL OR t.taken_by = $1) AND coalesce(t.due_at, t.created_at) <= $2`;
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
@@ -88,7 +89,7 @@ export class AgentDeskService {
     ]);
     const items = rows.map((row: TaskRow & QueuedTask) => ({
       ...row,
-      customerName: maskName(row.customerName),
+      customerName: discloseField('customer', 'fullName', 'list', agent.role, row.customerName),
       mine: row.mine === true,
       purpose: taskPurpose(row.kind, row.callBackPurpose),
     }));
@@ -104,7 +105,10 @@ export class AgentDeskService {
     await this.work.take(taskId, agentId);
   }
 
-  /** Everything the call needs: the task, the customer, the script (with its checklist) and the context. */
+  /**
+   * Everything the call needs: the task, the customer (as a detail shows them to the agent: the
+   * name to ask for, the phone masked), the script (with its checklist) and the context.
+   */
   async workspace(taskId: string, agent: ConsoleSession) {
     const task = await this.ownTask(taskId, agent);
     const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
@@ -120,8 +124,8 @@ export class AgentDeskService {
       task: { ...task, purpose },
       customer: {
         id: customer.id,
-        fullName: customer.fullName,
-        phone: customer.phone ? maskPhone(customer.phone) : null,
+        fullName: discloseField('customer', 'fullName', 'detail', agent.role, customer.fullName),
+        phone: discloseField('customer', 'phone', 'detail', agent.role, customer.phone),
         cardLast4: customer.cardLast4,
         cardStatus: customer.cardStatus,
         locale: customer.locale,
