@@ -11,7 +11,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   const app = await NestFactory.create(AppModule.forRoot(config, databaseUrl, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  // Who the client is (sign-in throttling, API-key misses) when Herald stands behind proxies.
+  express.set('trust proxy', config.auth.trustProxy);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -20,7 +20,7 @@ const principals: Record<string, Principal> = {
   'ops-key': { userId: 'u2', username: 'o', role: 'ops' },
   'agent-key': { userId: 'u3', username: 'a', role: 'agent' },
 };
-const keys = { authenticate: async (key: string) => principals[key] } as unknown as ApiKeyService;
+const keys = { authenticate: async (key?: string) => (key ? principals[key] : undefined) } as unknown as ApiKeyService;
 // Console sessions are exercised end to end in test/browser and test/e2e/console.e2e.spec.ts.
 const guard = new AuthGuard(new Reflector(), keys, {} as ConsoleSessions, {} as AppConfig, {} as AgentAccessService);
 

@@ -61,7 +61,7 @@ export class AuthGuard implements CanActivate {
 
   private async apiKey(request: Request): Promise<Principal> {
     const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const principal = key ? await this.keys.authenticate(key) : undefined;
+    const principal = await this.keys.authenticate(key, request.ip ?? '');
     if (!principal) {
       throw new DomainError('UNAUTHENTICATED', 'send a valid API key as "Authorization: Bearer <key>"', HttpStatus.UNAUTHORIZED);
     }

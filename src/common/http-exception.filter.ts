@@ -20,6 +20,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const [status, error] = describeError(exception);
     if (request.audit) request.audit.code = error.code;
     if (status >= 500) this.logger.error({ err: exception, correlationId }, 'request failed');
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     const body: ErrorBody = { error, correlationId };
     response.status(status).json(body);
   }

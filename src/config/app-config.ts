@@ -1,3 +1,4 @@
+import { AuthConfig, readAuthConfig } from '../auth/auth.config';
 import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config';
 import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
@@ -35,6 +36,8 @@ export class AppConfig {
   readonly fraud: FraudConfig;
   /** Console sessions and cookies (see docs/console.md). */
   readonly console: ConsoleConfig;
+  /** Sign-in throttling, API-key misses, the proxies trusted to name the client (see docs/security.md). */
+  readonly auth: AuthConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     repayment: readRepaymentConfig(read),
     fraud: readFraudConfig(read),
     console: readConsoleConfig(read),
+    auth: readAuthConfig(read),
   });
   read.assertValid();
   return config;
