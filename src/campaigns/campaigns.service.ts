@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
-import { NotFoundError, ValidationFailedError } from '../common/domain-error';
+import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
 import { Campaign } from './campaign.entity';
 import { CampaignLauncher } from './campaign-launcher';
@@ -27,7 +27,16 @@ export class CampaignsService {
     const problems = campaignShapeProblems(input);
     if (problems.length) throw new ValidationFailedError(problems);
     const repository = this.db.getRepository(Campaign);
-    return repository.save(repository.create({ ...toColumns(input), createdBy: by.userId }));
+    try {
+      return await repository.save(repository.create({ ...toColumns(input), createdBy: by.userId }));
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
+        throw new DomainError('CAMPAIGN_NAME_TAKEN', `a campaign named "${input.name}" exists`, HttpStatus.CONFLICT, [
+          { field: 'name', reason: 'is taken' },
+        ]);
+      }
+      throw error;
+    }
   }
 
   async list(page: PageQuery, status?: CampaignStatus): Promise<Page<Campaign>> {

@@ -1,25 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Params } from 'nestjs-pino/params';
 import { Options } from 'pino-http';
 import pino, { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
+import { correlationIdOf } from './correlation-id';
 import { scrub, scrubText } from './scrub';
-
-const CORRELATION_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Structured JSON logs, one line per request and per event, scrubbed of personal data. */
 export function loggerOptions(level: string, destination?: DestinationStream): Params {
   const options: Options = {
     level,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Correlation-Id', id);
-      return id;
-    },
+    genReqId: correlationIdOf,
     customProps: (req) => ({ correlationId: req.id }),
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: scrubText(decoded(req.url)) }),
