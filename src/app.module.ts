@@ -45,7 +45,7 @@ export class AppModule {
         CommonModule.forRoot(options.clock),
         DatabaseModule.forRoot(databaseUrl),
         ScheduleModule.forRoot(),
-        MetricsModule,
+        MetricsModule.forRoot(config),
         AuthModule,
         AuditModule,
         HealthModule,

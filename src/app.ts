@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { DOCS_CSP, pageHeaders, strictTransportSecurity } from './common/page-headers';
 import { validationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 
@@ -11,7 +12,12 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   const app = await NestFactory.create(AppModule.forRoot(config, databaseUrl, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  // Who the client is (sign-in throttling, API-key misses) when Herald stands behind proxies.
+  express.set('trust proxy', config.auth.trustProxy);
+  app.use(strictTransportSecurity(config.publicBaseUrl));
+  app.use('/docs', pageHeaders(DOCS_CSP));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -134,7 +134,7 @@ async function ensureFraudCallWaiting(fraud: FraudCasesService, db: DataSource):
   const [exists] = await db.query(`SELECT 1 FROM card_transactions WHERE reference = 'DEMO-TXN-1'`);
   if (exists) return;
   const [customer] = await db.query(
-    `SELECT external_ref FROM customers WHERE country = 'CN' AND phone IS NOT NULL AND card_status = 'active' ORDER BY external_ref LIMIT 1`,
+    `SELECT id, external_ref FROM customers WHERE country = 'CN' AND phone IS NOT NULL AND card_status = 'active' ORDER BY external_ref LIMIT 1`,
   );
   const decision = await fraud.ingest({
     reference: 'DEMO-TXN-1',
@@ -147,7 +147,7 @@ async function ensureFraudCallWaiting(fraud: FraudCasesService, db: DataSource):
     cardNotPresent: false,
     at: new Date().toISOString(),
   });
-  if (decision.caseId) await fraud.ivrInput(decision.caseId, '0', { demo: true });
+  if (decision.caseId) await fraud.ivrInput({ caseId: decision.caseId, customerId: customer.id }, '0', { demo: true });
 }
 
 demo().catch(exitOnStartFailure);

@@ -25,6 +25,10 @@ export class AuditEvent {
   @Column('int')
   status: number;
 
+  /** The error code the request ended with (`NOT_YOUR_CUSTOMER`, …); null when it succeeded. */
+  @Column({ type: 'text', nullable: true })
+  code: string | null;
+
   @Column()
   correlationId: string;
 }

@@ -11,6 +11,8 @@ export interface AuditNote {
   target?: string;
   /** A read that is audited too: an export of personal data. */
   read?: boolean;
+  /** The error code the request ended with; set by the exception filters. */
+  code?: string;
 }
 
 /** Names a request's action as `controller.handler` (set by the guard, so refusals are named too). */
@@ -36,9 +38,9 @@ export class AuditTargetInterceptor implements NestInterceptor {
 }
 
 /**
- * Every state-changing request that reached authentication — and every export of personal data —
- * is written once it has finished, whatever its outcome: who, what, on what, the status, the
- * correlation id.
+ * Every state-changing request that reached authentication — every export of personal data, and
+ * every refusal (401, 403), reads included — is written once it has finished, whatever its
+ * outcome: who, what, on what, the status, the error code, the correlation id.
  */
 @Injectable()
 export class AuditMiddleware implements NestMiddleware {
@@ -53,13 +55,21 @@ export class AuditMiddleware implements NestMiddleware {
 
   private async record(request: Request, status: number): Promise<void> {
     const note = request.audit;
-    if (!note || !(STATE_CHANGING.has(request.method) || note.read)) return;
+    if (!note || !(STATE_CHANGING.has(request.method) || note.read || status === 401 || status === 403)) return;
     const target = note.target ?? (Object.keys(request.params ?? {}).length ? Object.values(request.params).join('/') : null);
     try {
       await this.db.query(
-        `INSERT INTO audit_events (actor_id, actor_role, action, target, status, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [request.principal?.userId ?? null, request.principal?.role ?? null, note.action, target, status, String(request.id)],
+        `INSERT INTO audit_events (actor_id, actor_role, action, target, status, code, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          request.principal?.userId ?? null,
+          request.principal?.role ?? null,
+          note.action,
+          target,
+          status,
+          status >= 400 ? (note.code ?? null) : null,
+          String(request.id),
+        ],
       );
     } catch (error) {
       this.logger.error({ err: error, correlationId: request.id }, 'could not write the audit event');

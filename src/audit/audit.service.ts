@@ -34,6 +34,7 @@ export class AuditService {
     const where: FindOptionsWhere<AuditEvent> = {};
     if (query.actorId) where.actorId = query.actorId;
     if (query.action) where.action = query.action;
+    if (query.code) where.code = query.code;
     if (query.from && query.to) where.at = Between(new Date(query.from), new Date(query.to));
     else if (query.from) where.at = MoreThanOrEqual(new Date(query.from));
     else if (query.to) where.at = LessThan(new Date(query.to));

@@ -1,14 +1,57 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
 import { hashApiKey } from './api-key.secret';
 import { Principal } from './role';
 
+/** The throttler's name for API-key misses in its storage. */
+const MISSES = 'api-key-misses';
+
+/** Refused unchecked: too many unknown keys from this address lately. */
+export class KeyAttemptsBlockedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'TOO_MANY_FAILED_KEYS',
+      `too many requests with unknown keys from your address; retry in ${retryAfterSeconds} s`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/**
+ * API keys: the key's user, if it is a live key of an enabled user. Keys tried at random slow
+ * down: `apiKeyMisses.limit` 401s from one address within the window block that address for
+ * `blockSeconds` — every request with a key, good or bad, so a guess learns nothing. The counts
+ * are @nestjs/throttler's in-memory storage: per instance, by design (N instances allow N times
+ * the burst; nothing is written per guess).
+ */
 @Injectable()
 export class ApiKeyService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ThrottlerStorage) private readonly misses: ThrottlerStorageService,
+    private readonly config: AppConfig,
+  ) {}
 
-  async authenticate(key: string): Promise<Principal | undefined> {
+  /** The key's principal; undefined (a miss, counted against `address`) if there is none. */
+  async authenticate(key: string | undefined, address: string): Promise<Principal | undefined> {
+    const tracker = `${MISSES}:${address}`;
+    const record = this.misses.storage.get(tracker);
+    if (record?.isBlocked && record.blockExpiresAt > Date.now()) {
+      throw new KeyAttemptsBlockedError(Math.ceil((record.blockExpiresAt - Date.now()) / 1000));
+    }
+    const principal = key ? await this.lookUp(key) : undefined;
+    if (!principal) {
+      const { limit, windowSeconds, blockSeconds } = this.config.auth.apiKeyMisses;
+      await this.misses.increment(tracker, windowSeconds * 1000, limit, blockSeconds * 1000, MISSES);
+    }
+    return principal;
+  }
+
+  private async lookUp(key: string): Promise<Principal | undefined> {
     const [row] = await this.db.query(
       `SELECT k.id AS "keyId", u.id AS "userId", u.username, u.role,
               k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' AS "touch"

@@ -1,5 +1,6 @@
 import { Controller, ExecutionContext, Get } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AgentAccessService } from './agent-access.service';
 import { ApiKeyService } from './api-key.service';
 import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
@@ -19,9 +20,9 @@ const principals: Record<string, Principal> = {
   'ops-key': { userId: 'u2', username: 'o', role: 'ops' },
   'agent-key': { userId: 'u3', username: 'a', role: 'agent' },
 };
-const keys = { authenticate: async (key: string) => principals[key] } as unknown as ApiKeyService;
+const keys = { authenticate: async (key?: string) => (key ? principals[key] : undefined) } as unknown as ApiKeyService;
 // Console sessions are exercised end to end in test/browser and test/e2e/console.e2e.spec.ts.
-const guard = new AuthGuard(new Reflector(), keys, {} as ConsoleSessions, {} as AppConfig);
+const guard = new AuthGuard(new Reflector(), keys, {} as ConsoleSessions, {} as AppConfig, {} as AgentAccessService);
 
 function call(handler: keyof Endpoints, key?: string) {
   const request = { headers: key ? { authorization: `Bearer ${key}` } : {} };

@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { auditAction } from '../audit/audit.recorder';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { AgentAccessService } from './agent-access.service';
 import { ApiKeyService } from './api-key.service';
 import {
   ConsoleSession,
@@ -15,7 +16,7 @@ import {
   sessionCookieName,
 } from './console-sessions';
 import { Principal, Role } from './role';
-import { CONSOLE_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { AGENT_SCOPE_KEY, AgentScopeDeclaration, CONSOLE_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -23,6 +24,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Default-deny: an endpoint is reachable only if it says who may reach it. Admins may reach
  * every endpoint that declares roles; nobody reaches one that declares none. The API knows
  * people by their key; console pages by their session cookie (and check its CSRF token).
+ * Routes that name a customer or a fraud case declare `@AgentScope`: an agent reaches them only
+ * through a task it holds (AgentAccessService).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -31,6 +34,7 @@ export class AuthGuard implements CanActivate {
     private readonly keys: ApiKeyService,
     private readonly sessions: ConsoleSessions,
     private readonly config: AppConfig,
+    private readonly access: AgentAccessService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,12 +53,15 @@ export class AuthGuard implements CanActivate {
     if (principal.role !== 'admin' && !roles.includes(principal.role)) {
       throw new DomainError('FORBIDDEN_FOR_ROLE', `role ${principal.role} may not do this`, HttpStatus.FORBIDDEN);
     }
+    const scope = this.reflector.getAllAndOverride<AgentScopeDeclaration | undefined>(AGENT_SCOPE_KEY, targets);
+    if (scope?.customer) await this.access.assertCustomer(principal, String(request.params[scope.customer]));
+    if (scope?.fraudCase) await this.access.assertFraudCase(principal, String(request.params[scope.fraudCase]));
     return true;
   }
 
   private async apiKey(request: Request): Promise<Principal> {
     const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const principal = key ? await this.keys.authenticate(key) : undefined;
+    const principal = await this.keys.authenticate(key, request.ip ?? '');
     if (!principal) {
       throw new DomainError('UNAUTHENTICATED', 'send a valid API key as "Authorization: Bearer <key>"', HttpStatus.UNAUTHORIZED);
     }

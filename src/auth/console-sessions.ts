@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Locale } from '../customers/customer.entity';
-import { DECOY_HASH, verifyPassword } from './password.hasher';
 import { Principal } from './role';
 
 /** A signed-in person as the console sees them. */
@@ -59,17 +58,16 @@ export class ConsoleSessions {
   ) {}
 
   /**
-   * The person whose password this is, or nothing — as slowly for an unknown name as for a wrong
-   * password. Integrations are systems with keys: they never sign in to the console.
+   * The account a name signs in to: not disabled, and a person's — integrations are systems with
+   * keys and never sign in to the console. SignInService checks the password and the throttle.
    */
-  async checkPassword(username: string, password: string): Promise<string | undefined> {
+  async findAccount(username: string): Promise<{ id: string; passwordHash: string | null } | undefined> {
     const [user] = await this.db.query(
       `SELECT id, password_hash AS "passwordHash" FROM users
         WHERE lower(username) = lower($1) AND NOT disabled AND role <> 'integration'`,
       [username],
     );
-    const matches = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
-    return matches && user?.passwordHash ? user.id : undefined;
+    return user;
   }
 
   /** A new session for the person: the token for their cookie, and the session as `resume` will give it. */

@@ -6,13 +6,17 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { Roles } from './roles.decorator';
+import { SignInService } from './sign-in.service';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @Roles('admin')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly signIns: SignInService,
+  ) {}
 
   @Post()
   create(@Body() body: CreateUserDto) {
@@ -32,6 +36,14 @@ export class UsersController {
   @Patch(':id')
   update(@Param('id', UuidPipe) id: string, @Body() body: UpdateUserDto) {
     return this.users.update(id, body);
+  }
+
+  /** Lifts a sign-in lock: the account's failures in a row start over. 204 whether or not it was locked. */
+  @Post(':id/unlock')
+  @HttpCode(204)
+  async unlock(@Param('id', UuidPipe) id: string) {
+    await this.users.get(id);
+    await this.signIns.unlock({ kind: 'account', subject: id });
   }
 
   @Post(':id/keys')

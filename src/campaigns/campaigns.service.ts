@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
@@ -34,7 +34,16 @@ export class CampaignsService {
   async create(input: CreateCampaignDto, by: Principal): Promise<Campaign> {
     await this.assertValid(input);
     const repository = this.db.getRepository(Campaign);
-    return repository.save(repository.create({ ...toColumns(input), createdBy: by.userId }));
+    try {
+      return await repository.save(repository.create({ ...toColumns(input), createdBy: by.userId }));
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
+        throw new DomainError('CAMPAIGN_NAME_TAKEN', `a campaign named "${input.name}" exists`, HttpStatus.CONFLICT, [
+          { field: 'name', reason: 'is taken' },
+        ]);
+      }
+      throw error;
+    }
   }
 
   /** A draft changed: the fields given replace its own, then the whole is checked as at creation. */

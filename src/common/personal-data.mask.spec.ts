@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { maskName, maskPhone } from './personal-data.mask';
+import { maskAddress, maskEmail, maskName, maskPhone } from './personal-data.mask';
 
 describe('personal data masks', () => {
   it.each([
@@ -29,5 +29,16 @@ describe('personal data masks', () => {
         expect(shown).toBeLessThanOrEqual(phone.length - 4);
       }),
     );
+  });
+
+  it.each([
+    ['zhang.wei@example.com', 'z********@example.com'],
+    ['a@b.cn', 'a*@b.cn'],
+    ['no-at-sign', 'n*********'],
+  ])('masks the e-mail %s as %s', (email, masked) => expect(maskEmail(email)).toBe(masked));
+
+  it('masks an address as the kind it is', () => {
+    expect(maskAddress('+8613812345678')).toBe('+86138****5678');
+    expect(maskAddress('li.na@example.cn')).toBe('l****@example.cn');
   });
 });

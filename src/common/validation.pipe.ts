@@ -6,16 +6,41 @@ export const MAX_BODY_DEPTH = 64;
 
 /**
  * Refuses absurdly nested bodies before validation walks them (recursively, to a stack overflow
- * and a 500). A pipe rather than an interceptor: every interceptor costs every request, the busy
- * Twilio webhooks included, an rxjs chain and async-context bindings.
+ * and a 500), and a NUL character anywhere in a body, query or path (PostgreSQL stores no NUL in
+ * text: it would be a 500 later). A pipe rather than an interceptor: every interceptor costs every
+ * request, the busy Twilio webhooks included, an rxjs chain and async-context bindings.
  */
 class DepthLimitedValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && depthExceeds(value, MAX_BODY_DEPTH)) {
       throw new ValidationFailedError([{ field: 'body', reason: `is nested deeper than ${MAX_BODY_DEPTH} levels` }]);
     }
+    if (metadata.type !== 'custom') {
+      const at = nulAt(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (at !== undefined)
+        throw new ValidationFailedError([{ field: at || metadata.type, reason: 'must not contain NUL characters' }]);
+    }
     return super.transform(value, metadata);
   }
+}
+
+/** The dotted path of the first string (or key) holding a NUL character, if any; without recursion. */
+export function nulAt(value: unknown, root = ''): string | undefined {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\0')) return path;
+      continue;
+    }
+    if (item === null || typeof item !== 'object') continue;
+    for (const [key, child] of Object.entries(item)) {
+      const at = path ? `${path}.${key}` : key;
+      if (key.includes('\0')) return at;
+      stack.push([child, at]);
+    }
+  }
+  return undefined;
 }
 
 /** Measured without recursion, for the same reason. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal } from '../auth/role';
-import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
+import { AgentScope, CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
 import { ConsentService } from './consent.service';
@@ -15,12 +15,14 @@ export class ConsentController {
   /** Staff record what a customer told them (source `agent`); integrations record source `api`. */
   @Post(':id/consent')
   @Roles('agent', 'ops', 'integration')
+  @AgentScope({ customer: 'id' })
   record(@Param('id', UuidPipe) id: string, @Body() body: RecordConsentDto, @CurrentPrincipal() principal: Principal) {
     return this.consent.recordFromRequest(id, body, principal);
   }
 
   @Get(':id/consent')
   @Roles('agent', 'ops', 'integration')
+  @AgentScope({ customer: 'id' })
   overview(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
     return this.consent.overview(id, page);
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Principal } from '../auth/role';
+import { Discloses } from '../auth/personal-data.interceptor';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { DoNotContactService } from './do-not-contact.service';
@@ -16,11 +17,13 @@ export class DoNotContactController {
   constructor(private readonly list: DoNotContactService) {}
 
   @Post()
+  @Discloses('doNotContact', 'detail')
   add(@Body() body: AddDoNotContactDto, @CurrentPrincipal() principal: Principal) {
     return this.list.add(body, principal.userId);
   }
 
   @Get()
+  @Discloses('doNotContact', 'list')
   find(@Query() query: ListDoNotContactQuery) {
     return this.list.list(query);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AgentScope, Roles } from '../auth/roles.decorator';
 import { parseInstant } from '../common/instant';
-import { Roles } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { EligibilityQuery } from './dto/eligibility.query';
 import { EligibilityService } from './eligibility.service';
@@ -13,6 +13,7 @@ export class EligibilityController {
 
   @Get(':id/eligibility')
   @Roles('campaign_manager', 'agent', 'ops', 'integration')
+  @AgentScope({ customer: 'id' })
   @ApiOkResponse({
     description:
       'the decision now (or at `at`), every rule in the way with its parameters, the next allowed instant (local and UTC), ' +

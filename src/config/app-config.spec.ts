@@ -16,9 +16,23 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['PUBLIC_BASE_URL', 'not a url'],
     ['HERALD_ADMIN_KEY', 'short'],
+    ['SIGN_IN_MAX_FAILURES', '11'],
+    ['SIGN_IN_ADDRESS_MAX_FAILURES', '0'],
+    ['TRUST_PROXY', 'proxy.example.com'],
   ])('stops on an invalid %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(InvalidConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  - ${name} `));
+  });
+
+  it('reads TRUST_PROXY as Express takes it: off, on, hops, or addresses and subnets', () => {
+    expect(loadConfig({}).auth.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).auth.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).auth.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).auth.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+  });
+
+  it('never lets a lock be shorter than its first step', () => {
+    expect(() => loadConfig({ SIGN_IN_LOCK_SECONDS: '600', SIGN_IN_MAX_LOCK_SECONDS: '60' })).toThrow(/SIGN_IN_MAX_LOCK_SECONDS/);
   });
 
   it('reports every invalid variable at once', () => {

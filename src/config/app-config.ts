@@ -1,9 +1,11 @@
+import { AuthConfig, readAuthConfig } from '../auth/auth.config';
 import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config';
 import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
 import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
+import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
 import { readTemplatesConfig, TemplatesConfig } from '../templates/templates.config';
 import { InvalidConfigError, EnvReader } from './env-reader';
 
@@ -35,6 +37,10 @@ export class AppConfig {
   readonly fraud: FraudConfig;
   /** Console sessions and cookies (see docs/console.md). */
   readonly console: ConsoleConfig;
+  /** Sign-in throttling, API-key misses, the proxies trusted to name the client (see docs/security.md). */
+  readonly auth: AuthConfig;
+  /** Where Prometheus scrapes: behind the ops role, or on a listener of its own (see src/metrics/metrics.config.ts). */
+  readonly metrics: MetricsConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -61,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     repayment: readRepaymentConfig(read),
     fraud: readFraudConfig(read),
     console: readConsoleConfig(read),
+    auth: readAuthConfig(read),
+    metrics: readMetricsConfig(read),
   });
   read.assertValid();
   return config;

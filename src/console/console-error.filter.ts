@@ -12,6 +12,7 @@ const EXPLAINED: Record<string, string> = {
   FORBIDDEN_FOR_ROLE: 'error.403',
   ENDPOINT_NOT_OPEN: 'error.403',
   NOT_FOUND: 'error.404',
+  NOT_YOUR_TASK: 'error.notYourTask',
 };
 
 /**
@@ -28,6 +29,7 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     const [status, error] = describeError(exception);
+    if (request.audit) request.audit.code = error.code;
     if (error.code === 'SIGN_IN_REQUIRED') {
       const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.originalUrl)}` : '?expired=1';
       response.redirect(303, `/console/sign-in${next}`);

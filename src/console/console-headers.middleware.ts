@@ -1,17 +1,8 @@
-import { NextFunction, Request, Response } from 'express';
+import { pageHeaders } from '../common/page-headers';
 
 /**
  * Console pages carry personal data and forms: never cached, never framed, scripts and styles
- * only from Herald itself (no inline script, so an injected tag cannot run).
+ * only from Herald itself (no inline script, so an injected tag cannot run). The same headers as
+ * every HTML page Herald serves (src/common/page-headers.ts).
  */
-export function consoleHeaders(_request: Request, response: Response, next: NextFunction): void {
-  response.setHeader(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('X-Frame-Options', 'DENY');
-  response.setHeader('Referrer-Policy', 'same-origin');
-  next();
-}
+export const consoleHeaders = pageHeaders();

@@ -286,6 +286,13 @@ export const IMPORT_COLUMNS: ReadonlyMap<string, CustomerFieldKey> = new Map(
 
 const isEmpty = (raw: unknown) => raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 
+/** PostgreSQL keeps no NUL character in text or jsonb: a value holding one is refused, not a 500. */
+const NUL_REFUSED = new Invalid('must not contain NUL characters');
+function holdsNul(raw: unknown): boolean {
+  if (typeof raw === 'string') return raw.includes('\0');
+  return raw !== null && typeof raw === 'object' && JSON.stringify(raw).includes('\\u0000');
+}
+
 export interface RowOptions {
   source: ValueSource;
   /** Name problems by column (`external_ref`) rather than by API field (`externalRef`). */
@@ -312,7 +319,8 @@ export function validateCustomerRow(raw: Readonly<Record<string, unknown>>, opti
   for (const field of FIELDS) {
     const input = raw[field.key];
     let value: unknown;
-    if (!isEmpty(input)) value = field.parse(input, options.source);
+    if (holdsNul(input)) value = NUL_REFUSED;
+    else if (!isEmpty(input)) value = field.parse(input, options.source);
     else if (field.empty === 'required') value = new Invalid('is required');
     else value = 'value' in field.empty ? field.empty.value : field.empty.derive(row);
     if (value instanceof Invalid) problems.push({ field: name(field), reason: value.reason });
@@ -347,7 +355,8 @@ export function validateCustomerChanges(
     const input = raw[field.key];
     if (input === undefined) continue;
     let value: unknown;
-    if (!isEmpty(input)) value = field.parse(input, 'json');
+    if (holdsNul(input)) value = NUL_REFUSED;
+    else if (!isEmpty(input)) value = field.parse(input, 'json');
     else value = field.empty === NONE ? null : new Invalid('must not be empty');
     if (value instanceof Invalid) problems.push({ field: field.key, reason: value.reason });
     else changes[field.key] = value;

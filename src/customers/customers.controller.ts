@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator';
+import { ListScope } from '../auth/agent-access.service';
+import { Discloses } from '../auth/personal-data.interceptor';
+import { AgentScope, Roles, ScopeOfList } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -14,24 +16,29 @@ export class CustomersController {
 
   @Post()
   @Roles('admin', 'campaign_manager', 'ops')
+  @Discloses('customer', 'detail')
   create(@Body() body: CreateCustomerDto) {
     return this.customers.create(body);
   }
 
   @Get()
   @Roles('admin', 'campaign_manager', 'ops', 'agent')
-  search(@Query() query: SearchCustomersDto) {
-    return this.customers.search(query);
+  @Discloses('customer', 'list')
+  search(@Query() query: SearchCustomersDto, @ScopeOfList() scope?: ListScope) {
+    return this.customers.search(query, scope);
   }
 
   @Get(':id')
   @Roles('admin', 'campaign_manager', 'ops', 'agent')
+  @AgentScope({ customer: 'id' })
+  @Discloses('customer', 'detail')
   get(@Param('id', UuidPipe) id: string) {
     return this.customers.get(id);
   }
 
   @Patch(':id')
   @Roles('admin', 'campaign_manager', 'ops')
+  @Discloses('customer', 'detail')
   update(@Param('id', UuidPipe) id: string, @Body() body: UpdateCustomerDto) {
     return this.customers.update(id, body);
   }

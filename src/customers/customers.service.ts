@@ -2,6 +2,8 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ListScope } from '../auth/agent-access.service';
+import { HELD_CUSTOMER_SQL } from '../auth/agent-access.repository';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { Page } from '../common/pagination';
@@ -50,9 +52,10 @@ export class CustomersService {
     return this.get(id);
   }
 
-  /** Filters combine with AND; results in external reference order. */
-  async search(query: SearchCustomersDto): Promise<Page<Customer>> {
+  /** Filters combine with AND; results in external reference order. In a list scope, only an agent's customers. */
+  async search(query: SearchCustomersDto, scope?: ListScope): Promise<Page<Customer>> {
     const q = this.db.getRepository(Customer).createQueryBuilder('c');
+    if (scope) q.andWhere(HELD_CUSTOMER_SQL('c.id', ':heldBy'), { heldBy: scope.heldBy });
     if (query.externalRef) q.andWhere('c.external_ref = :externalRef', { externalRef: query.externalRef });
     if (query.phone) q.andWhere('c.phone = :phone', { phone: searchPhone(query.phone) });
     if (query.email) q.andWhere('lower(c.email) = lower(:email)', { email: query.email.trim() });

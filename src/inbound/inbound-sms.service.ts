@@ -75,7 +75,11 @@ export class InboundSmsService {
       : open.length === 1
         ? open[0]
         : undefined;
-    if (target) await this.fraud.answer(target.id, intent.answer, 'sms', { messageSid: sms.messageSid });
+    if (target) {
+      await this.fraud.answer({ caseId: target.id, customerId: customer.id }, intent.answer, 'sms', {
+        messageSid: sms.messageSid,
+      });
+    }
     const question = { pending: open.map((c) => c.txn) };
     const record: InboundRecord = target
       ? { intent: `fraud_${intent.answer}`, unknownSenderIntent: intent.kind, subjectRef: target.id }

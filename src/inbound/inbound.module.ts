@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { pageHeaders } from '../common/page-headers';
 import { ChannelsModule } from '../channels/channels.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { FraudModule } from '../flows/fraud/fraud.module';
@@ -17,4 +18,9 @@ import { UnsubscribeService } from './unsubscribe.service';
   controllers: [InboundWebhooksController, UnsubscribeController],
   providers: [InboundMessageStore, InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
 })
-export class InboundModule {}
+export class InboundModule implements NestModule {
+  /** The unsubscribe pages are HTML with a form: the console's page headers (no framing, no caching). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(pageHeaders()).forRoutes(UnsubscribeController);
+  }
+}

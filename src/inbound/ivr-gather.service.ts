@@ -44,7 +44,10 @@ export class IvrGatherService {
     }
     const caseId: string = attempt.subjectRef;
     const answer = input.digits === '1' ? 'yes' : input.digits === '2' ? 'no' : undefined;
-    const outcome = await this.fraud.ivrInput(caseId, input.digits, { callSid: input.callSid, attemptId: input.attemptId });
+    const outcome = await this.fraud.ivrInput({ caseId, customerId: attempt.customerId }, input.digits, {
+      callSid: input.callSid,
+      attemptId: input.attemptId,
+    });
     await this.db.query(
       `INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, attempt_id, subject_ref, received_at)
        VALUES ($1, 'call', 'twilio', $2, $3, $4, $5, $6, $7, $8, $9)

@@ -1,28 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Params } from 'nestjs-pino/params';
 import { Options } from 'pino-http';
 import pino, { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
+import { correlationIdOf } from './correlation-id';
+import { describeRequest, RequestLine } from './request-line';
 import { scrub, scrubText } from './scrub';
 
-const CORRELATION_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Structured JSON logs, one line per request and per event, scrubbed of personal data. */
+/**
+ * Structured JSON logs, one line per request and per event, scrubbed of personal data. A request's
+ * line names its route's template and its query scrubbed (request-line.ts) — never the path or the
+ * query as sent, which may hold a name or a phone number; lines logged while it runs carry only
+ * its correlation id.
+ */
 export function loggerOptions(level: string, destination?: DestinationStream): Params {
   const options: Options = {
     level,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Correlation-Id', id);
-      return id;
-    },
-    customProps: (req) => ({ correlationId: req.id }),
+    genReqId: correlationIdOf,
+    customAttributeKeys: { reqId: 'correlationId' },
+    // The request is described once it is answered, when its route is known.
+    quietReqLogger: true,
+    quietResLogger: true,
+    customSuccessObject: (req, _res, value) => ({ ...value, req: describeRequest(req) }),
+    customErrorObject: (req, _res, _error, value) => ({ ...value, req: describeRequest(req) }),
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: scrubText(decoded(req.url)) }),
+      // pino-http wraps the request serializer; what it wraps here is already the line (above).
+      req: (req: { raw: RequestLine }) => req.raw,
       res: (res: { raw: ServerResponse }) => ({ statusCode: res.raw.statusCode }),
       err: pino.stdSerializers.err,
     },
@@ -58,15 +63,6 @@ function scrubError(error: Error): Error {
   copy.message = scrubText(error.message);
   copy.stack = error.stack && scrubText(error.stack);
   return copy;
-}
-
-/** Query strings arrive percent-encoded; scrub what they say, not how they spell it. */
-function decoded(url: string): string {
-  try {
-    return decodeURIComponent(url);
-  } catch {
-    return url;
-  }
 }
 
 @Module({})

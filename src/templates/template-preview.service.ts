@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Customer, Locale } from '../customers/customer.entity';
-import { maskName, maskPhone } from '../common/personal-data.mask';
+import { maskEmail, maskName, maskPhone } from '../common/personal-data.mask';
 import { PreviewTemplateDto } from './dto/preview-template.dto';
 import { fieldSpec, kindProblem } from './template-fields.catalogue';
 import { CompiledVariant } from './template.compiler';
@@ -19,12 +19,6 @@ export interface TemplatePreview extends RenderedMessage {
   sampled: string[];
   /** Callback URLs the request did not give, filled with placeholders. */
   placeholders: string[];
-}
-
-/** `zhang.wei@example.com` → `z********@example.com`. */
-function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  return at < 1 ? maskName(email) : `${email[0]}${'*'.repeat(Math.max(at - 1, 1))}${email.slice(at)}`;
 }
 
 /** Exactly what a template would send, for a real customer (masked) or for sample data. */

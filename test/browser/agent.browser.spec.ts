@@ -43,7 +43,7 @@ describe('the agent console in a browser', () => {
         at: NOW.toISOString(),
       })
       .expect(200);
-    await t.app.get(FraudCasesService).ivrInput(body.caseId, '0', {});
+    await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
     return body.caseId;
   }
 

@@ -1,4 +1,5 @@
 import { ManualClock } from '../../src/common/clock';
+import { agentTask } from '../support/agent-work';
 import { insertAttempt, insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -12,14 +13,17 @@ describe('the contact policy over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ POLICY_OVERRIDES: JSON.stringify({ cn: { caps: { CAP_DAILY_TOTAL: { limit: 4 } } } }) }, { clock });
+    const agent = await t.userFor('agent');
     keys = {
       admin: await t.keyFor('admin'),
-      agent: await t.keyFor('agent'),
+      agent: agent.key,
       ops: await t.keyFor('ops'),
       campaign_manager: await t.keyFor('campaign_manager'),
       integration: await t.keyFor('integration'),
     };
     customer = await insertCustomer(t.db, { phone: '+8613600136001', email: 'wang.fang@example.cn' });
+    // The agent acts on the customer through a task it holds (agent-access.rules.ts).
+    await agentTask(t.db, { customerId: customer, takenBy: agent.id });
   });
   afterAll(() => t.close());
   beforeEach(() => clock.set(NOW));
@@ -83,10 +87,12 @@ describe('the contact policy over HTTP', () => {
         .send({ channel: 'sms', scope: 'all', state: 'revoked', at: '2027-01-01T00:00:00Z' })
         .expect(400);
       expect(future.body.error.details).toEqual([{ field: 'at', reason: 'must not be in the future' }]);
-      await post('/customers/00000000-0000-4000-8000-000000000404/consent', 'agent')
+      await post('/customers/00000000-0000-4000-8000-000000000404/consent', 'ops')
         .send({ channel: 'sms', scope: 'all', state: 'revoked' })
         .expect(404);
-      await get('/customers/00000000-0000-4000-8000-000000000404/consent', 'agent').expect(404);
+      await get('/customers/00000000-0000-4000-8000-000000000404/consent', 'ops').expect(404);
+      // To an agent, an unknown customer is one it holds no task for: nothing disclosed.
+      await get('/customers/00000000-0000-4000-8000-000000000404/consent', 'agent').expect(403);
     });
 
     it('is not for campaign managers', async () => {

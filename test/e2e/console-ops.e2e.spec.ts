@@ -169,7 +169,9 @@ describe('console ops pages', () => {
     expect(lines[2]).toContain('+86138****5678');
     // An export of personal data is audited like a change: who took which slice.
     await eventually(async () => {
-      const [audit] = await t.db.query(`SELECT target, status FROM audit_events WHERE action = 'ops.contactLogCsv'`);
+      const [audit] = await t.db.query(
+        `SELECT target, status FROM audit_events WHERE action = 'ops.contactLogCsv' AND status = 200`,
+      );
       expect(audit).toEqual({ target: 'customer=CUST-ADA', status: 200 });
     });
   });

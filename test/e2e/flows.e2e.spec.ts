@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/common/clock';
 import { Dispatcher } from '../../src/dispatch/dispatcher';
 import { LANES } from '../../src/dispatch/outbox.repository';
 import { RepaymentJob } from '../../src/flows/repayment/repayment.job';
+import { agentTask } from '../support/agent-work';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -12,13 +13,16 @@ describe('a payment stops the cycle’s reminders and collections (HTTP, real da
   let t: TestApp;
   let integration: string;
   let agent: string;
+  let agentId: string;
 
   beforeAll(async () => {
     t = await startTestApp(
       { REPAYMENT_JOB_ENABLED: 'false', SMS_PER_SECOND: '0', EMAIL_PER_SECOND: '0', CALLS_PER_SECOND: '0' },
       { clock },
     );
-    [integration, agent] = await Promise.all([t.keyFor('integration'), t.keyFor('agent')]);
+    let held: { id: string; key: string };
+    [integration, held] = await Promise.all([t.keyFor('integration'), t.userFor('agent')]);
+    [agent, agentId] = [held.key, held.id];
   });
   afterAll(() => t.close());
 
@@ -125,6 +129,7 @@ describe('a payment stops the cycle’s reminders and collections (HTTP, real da
 
   it('keeps a promise once the promised amount is paid', async () => {
     const c = await store.customer(t.db, { daysPastDue: 4, minimumDue: 50_000 });
+    await agentTask(t.db, { customerId: c.id, takenBy: agentId });
     clock.set('2026-11-23T03:00:00Z');
     await t.http
       .post(`/customers/${c.id}/promise-to-pay`)

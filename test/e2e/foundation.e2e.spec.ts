@@ -162,7 +162,10 @@ describe('foundation over HTTP', () => {
 
     it('exposes Prometheus metrics by route pattern', async () => {
       await t.http.get('/users/00000000-0000-0000-0000-000000000000').auth(adminKey, { type: 'bearer' }).expect(404);
-      const res = await t.http.get('/metrics').expect(200);
+      const res = await t.http
+        .get('/metrics')
+        .auth(await t.keyFor('ops'), { type: 'bearer' })
+        .expect(200);
       expect(res.text).toContain('herald_http_requests_total{method="GET",route="/users/:id",status="404"}');
     });
 

@@ -50,7 +50,40 @@ describe('what Herald logs', () => {
     await new Promise((r) => setTimeout(r, 50));
     const entries = lines.map((line) => JSON.parse(line));
     expect(entries).toContainEqual(
-      expect.objectContaining({ correlationId: 'trace-me-42', req: { method: 'GET', url: '/users' }, res: { statusCode: 401 } }),
+      expect.objectContaining({
+        correlationId: 'trace-me-42',
+        req: { method: 'GET', route: '/users' },
+        res: { statusCode: 401 },
+      }),
     );
+  });
+
+  it('logs the route template and the query scrubbed, never a search as typed', async () => {
+    lines.length = 0;
+    const ops = await t.keyFor('ops');
+    await t.http
+      .get('/customers')
+      .query({ name: '杨俊杰', phone: '(415) 555-0100', limit: '5', cardStatus: 'active' })
+      .set('X-Request-Id', 'search-1')
+      .auth(ops, { type: 'bearer' })
+      .expect(400); // (415) 555-0100 is no mainland number: a 400 naming phone, logged like any answer
+    await t.http
+      .get('/customers/0b7c2d1e-9f3a-4c55-8e21-3a4b5c6d7e8f/consent')
+      .set('X-Request-Id', 'path-1')
+      .auth(ops, { type: 'bearer' })
+      .expect(404);
+    await t.http.get('/no-such-page/杨俊杰').set('X-Request-Id', 'unmatched-1').expect(404);
+    await new Promise((r) => setTimeout(r, 50));
+    const log = lines.join('\n');
+    for (const typed of ['杨俊杰', '%E6%9D%A8', '415', '555-0100', '0b7c2d1e-9f3a']) expect(log).not.toContain(typed);
+    const entries = lines.map((line) => JSON.parse(line));
+    const byId = (id: string) => entries.find((e) => e.correlationId === id && e.req);
+    expect(byId('search-1').req).toEqual({
+      method: 'GET',
+      route: '/customers',
+      query: { name: '[redacted]', phone: '[redacted]', limit: '5', cardStatus: 'active' },
+    });
+    expect(byId('path-1').req).toEqual({ method: 'GET', route: '/customers/:id/consent' });
+    expect(byId('unmatched-1').req).toEqual({ method: 'GET', route: 'unmatched' });
   });
 });

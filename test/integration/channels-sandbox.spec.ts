@@ -133,7 +133,14 @@ describe('the sandbox (no credentials configured)', () => {
 
     const res = await herald.http().get('/sandbox/messages').query({ attemptId }).auth(manager, { type: 'bearer' }).expect(200);
     expect(res.body.total).toBe(1);
-    expect(res.body.items[0]).toMatchObject({
+    // A list masks the recipient and withholds the words; the message itself shows them.
+    expect(res.body.items[0]).toMatchObject({ providerRef: sent.providerRef, toAddress: '+86138****8000', body: null });
+    const one = await herald
+      .http()
+      .get(`/sandbox/messages/${res.body.items[0].id}`)
+      .auth(manager, { type: 'bearer' })
+      .expect(200);
+    expect(one.body).toMatchObject({
       channel: 'sms',
       direction: 'outbound',
       providerRef: sent.providerRef,
@@ -194,7 +201,12 @@ describe('the sandbox (no credentials configured)', () => {
       .query({ channel: 'email', attemptId })
       .auth(manager, { type: 'bearer' })
       .expect(200);
-    expect(res.body.items[0]).toMatchObject({
+    const one = await herald
+      .http()
+      .get(`/sandbox/messages/${res.body.items[0].id}`)
+      .auth(manager, { type: 'bearer' })
+      .expect(200);
+    expect(one.body).toMatchObject({
       subject: 'Statement',
       html: '<p>Due</p>',
       body: 'Due',

@@ -84,6 +84,24 @@ describe('Twilio webhook signatures', () => {
     expect(handled).toEqual([]);
   });
 
+  it('refuses anything but a form with 415, even signed over the URL alone: Twilio never sends JSON', async () => {
+    const overUrl = twilio.getExpectedTwilioSignature(TOKEN, url, {});
+    for (const [type, body] of [
+      ['application/json', JSON.stringify(params)],
+      ['text/plain', 'MessageStatus=delivered'],
+      ['application/xml', '<x/>'],
+    ]) {
+      const res = await request(app.getHttpServer())
+        .post(path)
+        .set('Content-Type', type)
+        .set('X-Twilio-Signature', overUrl)
+        .send(body);
+      expect([type, res.status, res.body.error?.code]).toEqual([type, 415, 'TWILIO_CONTENT_TYPE_UNSUPPORTED']);
+    }
+    await request(app.getHttpServer()).post(path).set('X-Twilio-Signature', overUrl).expect(415);
+    expect(handled).toEqual([]);
+  });
+
   it('accepts parameters it has never heard of when they were signed: Twilio adds them without notice', async () => {
     const more = { ...params, RawDlrDoneDate: '2511210930', SomethingNew: '1' };
     await post(more, twilio.getExpectedTwilioSignature(TOKEN, url, more)).expect(204);

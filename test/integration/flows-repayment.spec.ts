@@ -3,6 +3,7 @@ import { Customer } from '../../src/customers/customer.entity';
 import { Dispatcher } from '../../src/dispatch/dispatcher';
 import { LANES } from '../../src/dispatch/outbox.repository';
 import { RepaymentJob } from '../../src/flows/repayment/repayment.job';
+import { agentTask } from '../support/agent-work';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -25,6 +26,7 @@ describe('the repayment, collections and activation job, real database', () => {
   let t: TestApp;
   let job: RepaymentJob;
   let agentKey: string;
+  let agentId: string;
 
   beforeAll(async () => {
     t = await startTestApp(
@@ -32,7 +34,7 @@ describe('the repayment, collections and activation job, real database', () => {
       { clock },
     );
     job = t.app.get(RepaymentJob);
-    agentKey = await t.keyFor('agent');
+    ({ key: agentKey, id: agentId } = await t.userFor('agent'));
   });
   afterAll(() => t.close());
 
@@ -46,6 +48,8 @@ describe('the repayment, collections and activation job, real database', () => {
       .then((rows: (Omit<TaskRow, 'due_at'> & { due_at: Date })[]) =>
         rows.map((r) => ({ ...r, due_at: r.due_at.toISOString() })),
       );
+  /** The agent acts on a customer only through a task it holds (agent-access.rules.ts). */
+  const holdTaskFor = (customer: Customer) => agentTask(t.db, { customerId: customer.id, takenBy: agentId });
   const runAt = (instant: string) => {
     clock.set(instant);
     return job.run();
@@ -118,6 +122,7 @@ describe('the repayment, collections and activation job, real database', () => {
     const [call] = await tasksOf(c);
     expect(call).toMatchObject({ channel: 'call', due_at: '2026-12-01T11:00:00.000Z' }); // 19:00 local
 
+    await holdTaskFor(c);
     const outcomes = await t.http.get(`/customers/${c.id}/outcomes`).set('Authorization', `Bearer ${agentKey}`).expect(200);
     expect(outcomes.body).toMatchObject({ answersByHour: { 12: 2, 19: 3 }, preferredCallHour: 19 });
 
@@ -176,6 +181,7 @@ describe('the repayment, collections and activation job, real database', () => {
     const [queued] = await tasksOf(c);
     expect(queued).toMatchObject({ step: 11, status: 'pending', due_at: '2026-11-18T01:00:00.000Z' });
 
+    await holdTaskFor(c);
     const taken = await t.http
       .post(`/customers/${c.id}/promise-to-pay`)
       .set('Authorization', `Bearer ${agentKey}`)
@@ -200,6 +206,7 @@ describe('the repayment, collections and activation job, real database', () => {
 
   it('refuses a promise for a past date', async () => {
     const c = await store.customer(t.db, { daysPastDue: 3 });
+    await holdTaskFor(c);
     clock.set('2026-11-23T03:00:00Z');
     const res = await t.http
       .post(`/customers/${c.id}/promise-to-pay`)
@@ -235,6 +242,7 @@ describe('the repayment, collections and activation job, real database', () => {
 
   it('too many calls: the disposition mutes marketing for 90 days and the activation SMS is not sent', async () => {
     const c = await store.customer(t.db, { cardStatus: 'not_activated', cardIssuedOn: '2026-11-01', dueDate: null });
+    await holdTaskFor(c);
     clock.set('2026-11-15T02:00:00Z');
     const res = await t.http
       .post(`/customers/${c.id}/dispositions`)
@@ -261,6 +269,7 @@ describe('the repayment, collections and activation job, real database', () => {
 
   it('takes a promise through a promise_to_pay disposition and refuses one without it', async () => {
     const c = await store.customer(t.db, { daysPastDue: 3 });
+    await holdTaskFor(c);
     clock.set('2026-11-23T03:00:00Z');
     const res = await t.http
       .post(`/customers/${c.id}/dispositions`)
@@ -278,6 +287,7 @@ describe('the repayment, collections and activation job, real database', () => {
 
   it('an opt-out said on the phone goes into the consent ledger, with the disposition as evidence', async () => {
     const c = await store.customer(t.db, { daysPastDue: 3 });
+    await holdTaskFor(c);
     clock.set('2026-11-23T03:00:00Z');
     const res = await t.http
       .post(`/customers/${c.id}/dispositions`)
@@ -305,6 +315,7 @@ describe('the repayment, collections and activation job, real database', () => {
 
   it('a call back must fall where the policy allows a call, and becomes an agent task due then', async () => {
     const c = await store.customer(t.db, { daysPastDue: 40 });
+    await holdTaskFor(c);
     clock.set('2026-11-23T03:00:00Z'); // Monday 11:00 in Shanghai
     const quiet = await t.http
       .post(`/customers/${c.id}/dispositions`)
@@ -319,7 +330,10 @@ describe('the repayment, collections and activation job, real database', () => {
       .set('Authorization', `Bearer ${agentKey}`)
       .send({ code: 'call_back_at', callBackAt: '2026-11-24T02:00:00Z' })
       .expect(201);
-    const [task] = await t.db.query(`SELECT kind, status, due_at FROM agent_tasks WHERE customer_id = $1`, [c.id]);
+    const [task] = await t.db.query(
+      `SELECT kind, status, due_at FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`,
+      [c.id],
+    );
     expect(task).toEqual({ kind: 'call_back', status: 'open', due_at: new Date('2026-11-24T02:00:00Z') });
   });
 
@@ -327,8 +341,9 @@ describe('the repayment, collections and activation job, real database', () => {
     const c = await store.customer(t.db, { daysPastDue: 40 });
     clock.set('2026-11-23T03:00:00Z');
     const [{ id: taskId }] = await t.db.query(
-      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at) VALUES ($1, 'collections-dpd-30', 200, 'test', now()) RETURNING id`,
-      [c.id],
+      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at, taken_by, taken_at)
+       VALUES ($1, 'collections-dpd-30', 200, 'test', now(), $2, now()) RETURNING id`,
+      [c.id, agentId],
     );
     const send = () =>
       t.http
@@ -339,9 +354,10 @@ describe('the repayment, collections and activation job, real database', () => {
     expect(first.status).toBe(201);
     const [task] = await t.db.query(`SELECT status, disposition_id FROM agent_tasks WHERE id = $1`, [taskId]);
     expect(task).toEqual({ status: 'done', disposition_id: first.body.id });
+    // Closed, the task no longer lets the agent act on the customer.
     const again = await send();
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
+    expect(again.status).toBe(403);
+    expect(again.body.error.code).toBe('NOT_YOUR_CUSTOMER');
     const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM customer_dispositions WHERE customer_id = $1`, [
       c.id,
     ]);

@@ -20,7 +20,11 @@ export interface SignedIn {
 
 /** A new console user of `role`, signed in through the sign-in form as a browser would. */
 export async function signedIn(t: TestApp, role: Parameters<TestApp['consoleUser']>[0]): Promise<SignedIn> {
-  const person = await t.consoleUser(role);
+  return signInAs(t, await t.consoleUser(role));
+}
+
+/** This person, signed in through the sign-in form as a browser would. */
+export async function signInAs(t: TestApp, person: { username: string; password: string }): Promise<SignedIn> {
   const page = await t.http.get('/console/sign-in');
   const signIn = await t.http
     .post('/console/sign-in')

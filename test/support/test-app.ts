@@ -18,6 +18,8 @@ export interface TestApp {
   config: AppConfig;
   /** An API key for a new user with this role. */
   keyFor(role: Role): Promise<string>;
+  /** A new user with this role and an API key: for tests that need to know who holds the key. */
+  userFor(role: Role): Promise<{ id: string; key: string }>;
   /** A new user with this role who signs in to the console with the password returned. */
   consoleUser(role: Role, fields?: Partial<CreateUserDto>): Promise<{ id: string; username: string; password: string }>;
   close(): Promise<void>;
@@ -40,6 +42,9 @@ export async function startTestApp(
     PUBLIC_BASE_URL: publicBaseUrl,
     DISPATCH_ENABLED: 'false',
     SANDBOX_AUTO_CALLBACKS: port ? 'true' : 'false',
+    // Tests send many requests from one address; the throttles' own tests set their limits.
+    API_KEY_MAX_FAILURES: '100000',
+    SIGN_IN_ATTEMPTS_PER_MINUTE: '10000',
     ...env,
   });
   let app: INestApplication | undefined;
@@ -56,15 +61,19 @@ export async function startTestApp(
   }
   const users = app.get(UsersService);
   let count = 0;
+  const userFor = async (role: Role) => {
+    const user = await users.create({ username: `${role}-${++count}`, displayName: `Test ${role}`, role });
+    return { id: user.id, key: (await users.issueKey(user.id, 'test')).key };
+  };
   return {
     app,
     http: request(app.getHttpServer()),
     db: app.get(DataSource),
     config,
     async keyFor(role) {
-      const user = await users.create({ username: `${role}-${++count}`, displayName: `Test ${role}`, role });
-      return (await users.issueKey(user.id, 'test')).key;
+      return (await userFor(role)).key;
     },
+    userFor,
     async consoleUser(role, fields = {}) {
       const password = `correct horse ${role} ${++count}`;
       const user = await users.create({

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 
 export class AuditQueryDto extends PageQuery {
@@ -13,6 +13,14 @@ export class AuditQueryDto extends PageQuery {
   @IsString()
   @MaxLength(120)
   action?: string;
+
+  @ApiPropertyOptional({
+    description: 'only requests that ended with this error code, e.g. NOT_YOUR_CUSTOMER',
+    example: 'NOT_YOUR_CUSTOMER',
+  })
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{0,79}$/, { message: 'must be an error code such as NOT_YOUR_CUSTOMER' })
+  code?: string;
 
   @ApiPropertyOptional({ description: 'from this instant (ISO 8601)' })
   @IsOptional()

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Discloses } from '../../auth/personal-data.interceptor';
 import { Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { SandboxQuery } from '../dto/sandbox-query.dto';
@@ -16,12 +17,14 @@ export class SandboxController {
   constructor(private readonly sandbox: SandboxService) {}
 
   @Get('messages')
+  @Discloses('sandboxMessage', 'list')
   list(@Query() query: SandboxQuery) {
     return this.sandbox.list(query);
   }
 
   @Get('messages/:id')
   @ApiOkResponse({ type: SandboxMessage })
+  @Discloses('sandboxMessage', 'detail')
   get(@Param('id', UuidPipe) id: string) {
     return this.sandbox.get(id);
   }
@@ -29,12 +32,14 @@ export class SandboxController {
   @Post('messages/:id/status')
   @HttpCode(200)
   @ApiOkResponse({ type: SimulationResultDto })
+  @Discloses('sandboxMessage', 'detail', { at: 'message' })
   simulateStatus(@Param('id', UuidPipe) id: string, @Body() body: SimulateStatusDto) {
     return this.sandbox.simulateStatus(id, body);
   }
 
   @Post('replies')
   @ApiOkResponse({ type: SimulationResultDto })
+  @Discloses('sandboxMessage', 'detail', { at: 'message' })
   simulateReply(@Body() body: SimulateReplyDto) {
     return this.sandbox.simulateReply(body);
   }

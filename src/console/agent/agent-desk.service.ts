@@ -1,13 +1,14 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AgentAccessService } from '../../auth/agent-access.service';
 import { ConsoleSession } from '../../auth/console-sessions';
 import { providerOf } from '../../dispatch/courier';
 import { VoiceChannel } from '../../channels/voice.channel';
 import { Clock } from '../../common/clock';
-import { DomainError, NotFoundError } from '../../common/domain-error';
+import { DomainError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
-import { maskName, maskPhone } from '../../common/personal-data.mask';
+import { discloseField } from '../../auth/personal-data.rules';
 import { ConsentService } from '../../compliance/consent.service';
 import { EligibilityService } from '../../compliance/eligibility.service';
 import { describeReason } from '../../compliance/reason.messages';
@@ -17,6 +18,8 @@ import { ContactPurpose } from '../../dispatch/contact-task.entity';
 import { FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
+import { AgentQueueService } from '../../flows/fraud/agent-queue.service';
+import { QUEUE_ORDER } from '../../flows/fraud/agent-tasks.repository';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
@@ -48,12 +51,11 @@ interface TaskRow {
 const TASK_COLUMNS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref AS "subjectRef", t.template_key AS "templateKey",
   t.status, t.taken_by AS "takenBy", coalesce(t.due_at, t.created_at) AS "dueAt", d.purpose AS "callBackPurpose"`;
 const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
-/** Fraud first, then by when the call is due. */
-const QUEUE_ORDER = `t.priority DESC, coalesce(t.due_at, t.created_at), t.id`;
 
 /**
  * The agent's desk: the queue, taking a task, everything the call needs in front of them (the
  * generated script, the checklist, the customer's context), click-to-call and the disposition.
+ * Which tasks an agent may work is AgentAccessService's to say, as for the API.
  */
 @Injectable()
 export class AgentDeskService {
@@ -68,10 +70,13 @@ export class AgentDeskService {
     private readonly fraudCases: FraudCasesQuery,
     private readonly fraud: FraudCasesService,
     private readonly voice: VoiceChannel,
+    private readonly access: AgentAccessService,
+    private readonly work: AgentQueueService,
   ) {}
 
-  /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. */
-  async queue(agentId: string, page: PageQuery): Promise<Page<QueuedTask>> {
+  /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. Names masked, as in any list. */
+  async queue(agent: ConsoleSession, page: PageQuery): Promise<Page<QueuedTask>> {
+    const agentId = agent.userId;
     const scope = `t.status = 'open' AND (t.taken_by IS NULL OR t.taken_by = $1) AND coalesce(t.due_at, t.created_at) <= $2`;
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
@@ -84,7 +89,7 @@ export class AgentDeskService {
     ]);
     const items = rows.map((row: TaskRow & QueuedTask) => ({
       ...row,
-      customerName: maskName(row.customerName),
+      customerName: discloseField('customer', 'fullName', 'list', agent.role, row.customerName),
       mine: row.mine === true,
       purpose: taskPurpose(row.kind, row.callBackPurpose),
     }));
@@ -93,33 +98,17 @@ export class AgentDeskService {
 
   /** The most urgent task nobody has taken; two agents asking at once get two different tasks. */
   async takeNext(agentId: string): Promise<string | undefined> {
-    const now = this.clock.now();
-    const [taken] = await this.db.query(
-      `WITH next AS (
-         SELECT t.id FROM agent_tasks t
-          WHERE t.status = 'open' AND t.taken_by IS NULL AND coalesce(t.due_at, t.created_at) <= $2
-          ORDER BY ${QUEUE_ORDER} LIMIT 1 FOR UPDATE SKIP LOCKED),
-       taken AS (
-         UPDATE agent_tasks t SET taken_by = $1, taken_at = $2, updated_at = $2 FROM next WHERE t.id = next.id RETURNING t.id)
-       SELECT id FROM taken`,
-      [agentId, now],
-    );
-    return taken?.id;
+    return (await this.work.takeNext(agentId))?.id;
   }
 
   async take(taskId: string, agentId: string): Promise<void> {
-    const now = this.clock.now();
-    const [taken] = await this.db.query(
-      `WITH taken AS (
-         UPDATE agent_tasks SET taken_by = $2, taken_at = coalesce(taken_at, $3), updated_at = $3
-          WHERE id = $1 AND status = 'open' AND (taken_by IS NULL OR taken_by = $2) RETURNING id)
-       SELECT id FROM taken`,
-      [taskId, agentId, now],
-    );
-    if (!taken) await this.refuse(taskId);
+    await this.work.take(taskId, agentId);
   }
 
-  /** Everything the call needs: the task, the customer, the script (with its checklist) and the context. */
+  /**
+   * Everything the call needs: the task, the customer (as a detail shows them to the agent: the
+   * name to ask for, the phone masked), the script (with its checklist) and the context.
+   */
   async workspace(taskId: string, agent: ConsoleSession) {
     const task = await this.ownTask(taskId, agent);
     const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
@@ -135,8 +124,8 @@ export class AgentDeskService {
       task: { ...task, purpose },
       customer: {
         id: customer.id,
-        fullName: customer.fullName,
-        phone: customer.phone ? maskPhone(customer.phone) : null,
+        fullName: discloseField('customer', 'fullName', 'detail', agent.role, customer.fullName),
+        phone: discloseField('customer', 'phone', 'detail', agent.role, customer.phone),
         cardLast4: customer.cardLast4,
         cardStatus: customer.cardStatus,
         locale: customer.locale,
@@ -210,41 +199,42 @@ export class AgentDeskService {
     }
   }
 
-  /** The disposition closes the task; on the profile, with its effects, in one transaction. */
+  /**
+   * The disposition closes the task; on the profile, with its effects, in one transaction. A fraud
+   * answer settles the task's case (a fraud call back's: the customer's oldest unanswered one).
+   */
   async complete(taskId: string, agent: ConsoleSession, form: DispositionForm): Promise<DispositionRecorded> {
     const task = await this.ownTask(taskId, agent);
     const purpose = taskPurpose(task.kind, task.callBackPurpose);
     const [{ timezone }] = await this.db.query(`SELECT timezone FROM customers WHERE id = $1`, [task.customerId]);
     const disposition = dispositionFromForm(form, timezone);
-    const caseId =
-      disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed' ? (task.subjectRef ?? undefined) : undefined;
-    return this.outcomes.dispose(task.customerId, { ...disposition, caseId, purpose, agentTaskId: task.id }, agent.userId);
+    const answersCase = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed';
+    const caseId = answersCase ? await this.caseIdFor(task, task.customerId) : undefined;
+    if (answersCase && !caseId) {
+      throw new DomainError('FRAUD_CASE_NONE_OPEN', 'the customer has no fraud case waiting for an answer', HttpStatus.CONFLICT);
+    }
+    return this.outcomes.dispose(task.customerId, { ...disposition, caseId, purpose, agentTaskId: task.id }, agent);
   }
 
+  /** A task the agent may work (AgentAccessService), with what the desk shows of it. */
   private async ownTask(taskId: string, agent: ConsoleSession): Promise<TaskRow> {
+    await this.access.assertTask(agent, taskId);
     const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM agent_tasks t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
       taskId,
     ]);
-    if (!task) throw new NotFoundError('agent task', taskId);
-    if (task.status !== 'open' || (task.takenBy !== agent.userId && agent.role !== 'admin')) await this.refuse(taskId);
     return task;
-  }
-
-  private async refuse(taskId: string): Promise<never> {
-    const [task] = await this.db.query(`SELECT status FROM agent_tasks WHERE id = $1`, [taskId]);
-    if (!task) throw new NotFoundError('agent task', taskId);
-    throw new DomainError(
-      'AGENT_TASK_NOT_YOURS',
-      task.status === 'open' ? 'another agent has taken this task' : `this task is ${task.status}`,
-      HttpStatus.CONFLICT,
-    );
   }
 
   /** The fraud case the task is about; a call back names none, so the customer's oldest unanswered one. */
   private async caseFor(task: TaskRow, customerId: string) {
-    if (task.subjectRef && /^[0-9a-f-]{36}$/.test(task.subjectRef)) return this.fraudCases.get(task.subjectRef);
+    const id = await this.caseIdFor(task, customerId);
+    return id ? this.fraudCases.get(id) : undefined;
+  }
+
+  private async caseIdFor(task: TaskRow, customerId: string): Promise<string | undefined> {
+    if (task.subjectRef && /^[0-9a-f-]{36}$/.test(task.subjectRef)) return task.subjectRef;
     const [open] = await this.fraud.answerable(customerId);
-    return open ? this.fraudCases.get(open.id) : undefined;
+    return open?.id;
   }
 
   private async script(task: TaskRow, customer: Customer, purpose: ContactPurpose, fraudCase?: FraudCaseView) {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Req } from '@nestjs/common';
 import { Request } from 'express';
+import { Discloses } from '../../auth/personal-data.interceptor';
 import { Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { ConsolePages } from '../console-page.decorator';
@@ -20,9 +21,10 @@ export class AgentController {
   ) {}
 
   @Get()
+  @Discloses('customer', 'list', { page: true })
   async queue(@Req() request: Request, @Query() query: QueueQuery) {
     const session = request.consoleSession!;
-    const tasks = await this.desk.queue(session.userId, query);
+    const tasks = await this.desk.queue(session, query);
     return this.views.page(session, 'agent/queue', {
       title: 'queue',
       active: '/console/agent',
@@ -48,6 +50,7 @@ export class AgentController {
   }
 
   @Get('tasks/:id')
+  @Discloses('customer', 'detail', { page: true })
   async task(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query('called') called?: string) {
     const session = request.consoleSession!;
     const workspace = await this.desk.workspace(id, session);

@@ -6,8 +6,8 @@ import { DataSource } from 'typeorm';
 import { StepCondition } from '../../campaigns/campaign.entity';
 import { Clock } from '../../common/clock';
 import { ValidationFailedError } from '../../common/domain-error';
-import { maskName, maskPhone } from '../../common/personal-data.mask';
-import { Locale } from '../../customers/customer.entity';
+import { ConsoleSession } from '../../auth/console-sessions';
+import { discloseField } from '../../auth/personal-data.rules';
 import { ContactChannel, ContactPurpose, TaskReason, TaskStatus } from '../../dispatch/contact-task.entity';
 import { spreadsheetSafe } from './contact-log.rules';
 import { contactWhy } from './contact-why.rules';
@@ -95,13 +95,13 @@ export class ContactLogService {
     private readonly clock: Clock,
   ) {}
 
-  async page(form: ContactLogForm, locale: Locale): Promise<{ items: ContactLogEntry[]; next?: string }> {
+  async page(form: ContactLogForm, viewer: Viewer): Promise<{ items: ContactLogEntry[]; next?: string }> {
     const where = await this.where(form);
     const rows = await this.fetch(where, form.before ? decodeCursor(form.before) : undefined, form.limit + 1);
     const items = rows.slice(0, form.limit);
     const now = this.clock.now();
     return {
-      items: items.map((row) => entry(row, locale, now)),
+      items: items.map((row) => entry(row, viewer, now)),
       next: rows.length > form.limit ? encodeCursor(items[items.length - 1]) : undefined,
     };
   }
@@ -110,20 +110,20 @@ export class ContactLogService {
    * The export: a header row, then every row the filters select, masked, read batch by batch as
    * the client takes them. The filters are checked before the first byte, so a wrong one is a page.
    */
-  async csv(form: ContactLogForm, locale: Locale): Promise<Readable> {
+  async csv(form: ContactLogForm, viewer: Viewer): Promise<Readable> {
     const where = await this.where(form);
-    const records = Readable.from(this.all(where, locale)).map((e: ContactLogEntry) =>
+    const records = Readable.from(this.all(where, viewer)).map((e: ContactLogEntry) =>
       CSV_COLUMNS.map((column) => spreadsheetSafe(e[column])),
     );
     return records.pipe(stringify({ header: true, columns: CSV_COLUMNS as unknown as string[] }));
   }
 
-  private async *all(where: { sql: string[]; params: unknown[] }, locale: Locale): AsyncGenerator<ContactLogEntry> {
+  private async *all(where: { sql: string[]; params: unknown[] }, viewer: Viewer): AsyncGenerator<ContactLogEntry> {
     let after: Cursor | undefined;
     for (;;) {
       const rows = await this.fetch(where, after, CSV_BATCH);
       const now = this.clock.now();
-      for (const row of rows) yield entry(row, locale, now);
+      for (const row of rows) yield entry(row, viewer, now);
       if (rows.length < CSV_BATCH) return;
       after = { at: rows[rows.length - 1].cursorAt, id: rows[rows.length - 1].id };
     }
@@ -135,13 +135,13 @@ export class ContactLogService {
   }
 
   /** A customer's tasks, newest change first (their timeline's contacts). */
-  async forCustomer(customerId: string, limit: number, locale: Locale): Promise<{ items: ContactLogEntry[]; total: number }> {
+  async forCustomer(customerId: string, limit: number, viewer: Viewer): Promise<{ items: ContactLogEntry[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(`${LOG_SELECT} WHERE t.customer_id = $1 ${ORDER} LIMIT $2`, [customerId, limit]),
       this.db.query(`SELECT count(*)::int AS total FROM contact_tasks WHERE customer_id = $1`, [customerId]),
     ]);
     const now = this.clock.now();
-    return { items: rows.map((row: Row) => entry(row, locale, now)), total };
+    return { items: rows.map((row: Row) => entry(row, viewer, now)), total };
   }
 
   private async where(form: ContactLogForm): Promise<{ sql: string[]; params: unknown[] }> {
@@ -194,15 +194,18 @@ interface Cursor {
   id: string;
 }
 
-function entry(row: Row, locale: Locale, now: Date): ContactLogEntry {
+/** Who reads the log: their language, and their role for what personal data they see (a list: masked). */
+export type Viewer = Pick<ConsoleSession, 'locale' | 'role'>;
+
+function entry(row: Row, { locale, role }: Viewer, now: Date): ContactLogEntry {
   const attempt = row.attemptStatus ? { status: row.attemptStatus, at: row.attemptAt!, errorCode: row.attemptError } : null;
   return {
     id: row.id,
     updatedAt: row.updatedAt,
     customerId: row.customerId,
     customerRef: row.customerRef,
-    customerName: maskName(row.fullName),
-    phone: row.phone ? maskPhone(row.phone) : null,
+    customerName: discloseField('customer', 'fullName', 'list', role, row.fullName),
+    phone: discloseField('customer', 'phone', 'list', role, row.phone),
     timezone: row.timezone,
     campaignId: row.campaignId,
     campaignName: row.campaignName,

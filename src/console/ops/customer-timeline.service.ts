@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
-import { maskName, maskPhone } from '../../common/personal-data.mask';
+import { disclose } from '../../auth/personal-data.rules';
 import { ConsentService } from '../../compliance/consent.service';
 import { CHANNELS } from '../../compliance/policy.types';
-import { Locale } from '../../customers/customer.entity';
 import { CustomerOutcomesService } from '../../flows/outcomes/customer-outcomes.service';
-import { ContactLogService } from './contact-log.service';
+import { ContactLogService, Viewer } from './contact-log.service';
 
 /** One thing that happened with a customer; `kind` picks its label and how the view shows it. */
 export interface TimelineEvent {
@@ -25,6 +24,17 @@ export interface TimelineEvent {
  * dispositions, consent changes, fraud cases and payments, merged newest first. Each source is
  * read newest first up to the end of the page asked for, so merging them pages exactly.
  */
+interface TimelineCustomer {
+  id: string;
+  externalRef: string;
+  fullName: string;
+  phone: string | null;
+  timezone: string;
+  country: string;
+  locale: string;
+  currency: string;
+}
+
 @Injectable()
 export class CustomerTimelineService {
   constructor(
@@ -34,7 +44,8 @@ export class CustomerTimelineService {
     private readonly outcomes: CustomerOutcomesService,
   ) {}
 
-  async timeline(customerId: string, page: PageQuery, locale: Locale) {
+  /** The customer as a list shows them (masked): ops read a profile in clear only through GET /customers/:id. */
+  async timeline(customerId: string, page: PageQuery, viewer: Viewer) {
     const [customer] = await this.db.query(
       `SELECT id, external_ref AS "externalRef", full_name AS "fullName", phone, timezone, country, locale, currency
          FROM customers WHERE id = $1`,
@@ -44,7 +55,7 @@ export class CustomerTimelineService {
     const depth = page.offset + page.limit;
     const source = <R>(select: string, toEvent: (row: R) => TimelineEvent) => this.source(select, toEvent, customerId, depth);
     const [contacts, consent, profile, ...sources] = await Promise.all([
-      this.contacts.forCustomer(customerId, depth, locale),
+      this.contacts.forCustomer(customerId, depth, viewer),
       this.consent.overview(customerId, { limit: depth, offset: 0 }),
       this.outcomes.profile(customerId),
       source(
@@ -130,7 +141,7 @@ export class CustomerTimelineService {
       offset: page.offset,
     };
     return {
-      customer: { ...customer, fullName: maskName(customer.fullName), phone: customer.phone ? maskPhone(customer.phone) : null },
+      customer: disclose('customer', 'list', viewer.role, customer as TimelineCustomer),
       consent: CHANNELS.map((channel) => ({ channel, ...consent.current[channel] })),
       profile,
       events,

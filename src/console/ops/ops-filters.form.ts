@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DateTime } from 'luxon';
-import { PageQuery } from '../../common/pagination';
+import { MAX_OFFSET, PageQuery } from '../../common/pagination';
 import { ValidationFailedError } from '../../common/domain-error';
 import {
   CHANNELS,
@@ -107,6 +107,7 @@ export class AuditLogForm extends ZonedWindow {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 }
 

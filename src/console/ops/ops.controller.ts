@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { Discloses } from '../../auth/personal-data.interceptor';
 import { Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { CHANNELS, PURPOSES, TASK_STATUSES } from '../../dispatch/contact-task.entity';
@@ -26,9 +27,10 @@ export class OpsController {
   ) {}
 
   @Get('log')
+  @Discloses('customer', 'list', { page: true })
   async contactLog(@Req() request: Request, @Query() filter: ContactLogForm) {
     const session = request.consoleSession!;
-    const [page, campaigns] = await Promise.all([this.log.page(filter, session.locale), this.log.campaigns()]);
+    const [page, campaigns] = await Promise.all([this.log.page(filter, session), this.log.campaigns()]);
     const kept = queryOf(filter, ['before']);
     return this.views.page(session, 'ops/log', {
       title: 'log',
@@ -45,6 +47,7 @@ export class OpsController {
   }
 
   @Get('log.csv')
+  @Discloses('customer', 'list', { page: true })
   async contactLogCsv(@Req() request: Request, @Query() filter: ContactLogForm, @Res() response: Response) {
     // Personal data leaving Herald: who took which slice of the log is evidence too.
     request.audit = {
@@ -52,16 +55,17 @@ export class OpsController {
       read: true,
       target: new URLSearchParams(request.query as Record<string, string>).toString() || 'all',
     };
-    const csv = await this.log.csv(filter, request.consoleSession!.locale);
+    const csv = await this.log.csv(filter, request.consoleSession!);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="contact-log-${new Date().toISOString().slice(0, 10)}.csv"`);
     await pipeline(csv, response);
   }
 
   @Get('customers/:id')
+  @Discloses('customer', 'list', { page: true })
   async timeline(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() query: TimelineForm) {
     const session = request.consoleSession!;
-    const timeline = await this.timelines.timeline(id, query, session.locale);
+    const timeline = await this.timelines.timeline(id, query, session);
     return this.views.page(session, 'ops/timeline', {
       title: timeline.customer.externalRef,
       active: '/console/ops/log',

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { ConsoleSessions, readCookie, sameToken, sessionCookieName } from '../../auth/console-sessions';
 import { Public, Roles } from '../../auth/roles.decorator';
 import { Role } from '../../auth/role';
+import { SignInRateGuard } from '../../auth/sign-in-rate.guard';
+import { SignInService } from '../../auth/sign-in.service';
 import { UsersService } from '../../auth/users.service';
 import { AppConfig } from '../../config/app-config';
 import { LOCALES, Locale } from '../../customers/customer.entity';
@@ -25,6 +27,7 @@ export class SignInController {
     private readonly views: ConsoleViews,
     private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly signIns: SignInService,
   ) {}
 
   @Get()
@@ -45,19 +48,43 @@ export class SignInController {
     this.showSignIn(request, response, { next, lang, expired: expired === '1' });
   }
 
+  /**
+   * Audited whatever the outcome, naming the account only when the name is a real one's (its
+   * user id) — never what was typed, which may be a password. Throttled (SignInService): a locked
+   * account answers like a wrong password; a locked address gets 429 and Retry-After.
+   */
   @Post('sign-in')
   @Public()
+  @UseGuards(SignInRateGuard)
   async signIn(@Req() request: Request, @Res() response: Response, @Body() form: SignInForm) {
-    request.audit = { action: 'console.signIn', target: form.username };
+    request.audit = { action: 'console.signIn' };
     const expected = readCookie(request.headers.cookie, SIGN_IN_COOKIE);
-    const userId =
-      expected && sameToken(form._csrf, expected) ? await this.sessions.checkPassword(form.username, form.password) : undefined;
-    if (!userId) {
-      response.status(401);
+    if (!expected || !sameToken(form._csrf, expected)) {
+      request.audit.code = 'SIGN_IN_FORM_INVALID';
+      response.status(HttpStatus.UNAUTHORIZED);
       this.showSignIn(request, response, { next: form.next, failed: true, username: form.username });
       return;
     }
-    const { token, session } = await this.sessions.open(userId);
+    const attempt = await this.signIns.attempt(form.username, form.password, request.ip ?? '');
+    if (attempt.outcome !== 'signed_in') {
+      request.audit.target = attempt.accountId;
+      if (attempt.outcome === 'locked' && attempt.scope === 'address') {
+        request.audit.code = 'SIGN_IN_ADDRESS_LOCKED';
+        response.status(HttpStatus.TOO_MANY_REQUESTS).setHeader('Retry-After', String(attempt.retryAfterSeconds));
+        this.showSignIn(request, response, {
+          next: form.next,
+          tooMany: Math.ceil(attempt.retryAfterSeconds / 60),
+          username: form.username,
+        });
+        return;
+      }
+      request.audit.code = attempt.outcome === 'locked' ? 'SIGN_IN_ACCOUNT_LOCKED' : 'SIGN_IN_FAILED';
+      response.status(HttpStatus.UNAUTHORIZED);
+      this.showSignIn(request, response, { next: form.next, failed: true, username: form.username });
+      return;
+    }
+    request.audit.target = attempt.userId;
+    const { token, session } = await this.sessions.open(attempt.userId);
     request.principal = session;
     response.clearCookie(SIGN_IN_COOKIE, { path: '/console' });
     response.cookie(sessionCookieName(this.config), token, {
@@ -88,7 +115,7 @@ export class SignInController {
   private showSignIn(
     request: Request,
     response: Response,
-    view: { next?: string; lang?: string; expired?: boolean; failed?: boolean; username?: string },
+    view: { next?: string; lang?: string; expired?: boolean; failed?: boolean; tooMany?: number; username?: string },
   ) {
     const locale: Locale = LOCALES.includes(view.lang as Locale)
       ? (view.lang as Locale)

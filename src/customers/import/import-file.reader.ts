@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 import { DomainError, FieldProblem } from '../../common/domain-error';
 import { CustomerFieldKey, IMPORT_COLUMNS } from '../customer-row.validator';
 import { CsvRecordParser, CsvSyntaxError } from './csv-record.parser';
@@ -35,22 +35,35 @@ export class ImportFileReader {
 
   constructor(private readonly format: ImportFormat) {}
 
+  /** Refuses a body that is not UTF-8 text (a spreadsheet, an archive) as a whole: IMPORT_NOT_TEXT. */
   async *read(body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<ImportRecord[]> {
-    const decoder = new StringDecoder('utf8');
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const split = this.format === 'csv' ? this.csv() : this.ndjson();
     let first = true;
     for await (const chunk of body) {
+      const bytesBefore = this.bytesRead;
       this.bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      let text = typeof chunk === 'string' ? chunk : this.decode(decoder, chunk, bytesBefore);
       if (first && text.length > 0) {
         text = text.replace(/^\uFEFF/, '');
         first = false;
       }
+      const nul = text.indexOf('\0');
+      if (nul >= 0) throw notText(`it holds a NUL byte (within bytes ${bytesBefore + 1}–${this.bytesRead})`);
       const records = split(text, false);
       if (records.length) yield records;
     }
-    const rest = split(decoder.end(), true);
+    const rest = split(this.decode(decoder, undefined, this.bytesRead), true);
     if (rest.length) yield rest;
+  }
+
+  /** The chunk's text (the whole file's at the end, `chunk` undefined); bytes that are not UTF-8 refuse the file. */
+  private decode(decoder: TextDecoder, chunk: Buffer | undefined, bytesBefore: number): string {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw notText(`bytes ${bytesBefore + 1}–${this.bytesRead} are not UTF-8`);
+    }
   }
 
   private csv(): (text: string, final: boolean) => ImportRecord[] {
@@ -138,6 +151,11 @@ function csvHeader(names: string[]): CustomerFieldKey[] {
   if (problems.length) throw badHeader(problems);
   return keys;
 }
+
+const notText = (why: string) =>
+  new DomainError('IMPORT_NOT_TEXT', `the file is not UTF-8 text (CSV or NDJSON): ${why}`, 400, [
+    { field: 'body', reason: 'must be UTF-8 text' },
+  ]);
 
 const badHeader = (details: FieldProblem[]) =>
   new DomainError(

@@ -13,6 +13,10 @@ export interface Rejection {
   externalRef: string | null;
 }
 
+/** What a file said, as text PostgreSQL keeps: its NUL characters shown as U+FFFD. */
+const storable = (text: string) => text.replace(/\0/g, '\uFFFD');
+const storableOrNull = (text: string | null) => (text === null ? null : storable(text));
+
 /** Writes an import's job row and rejection report; every write also proves the import alive (heartbeat). */
 @Injectable()
 export class ImportJobRecorder {
@@ -39,9 +43,9 @@ export class ImportJobRecorder {
       [
         importId,
         rejections.map((r) => r.row),
-        rejections.map((r) => r.field),
-        rejections.map((r) => r.reason),
-        rejections.map((r) => r.externalRef),
+        rejections.map((r) => storable(r.field)),
+        rejections.map((r) => storable(r.reason)),
+        rejections.map((r) => storableOrNull(r.externalRef)),
       ],
     );
   }
@@ -59,8 +63,8 @@ export class ImportJobRecorder {
       finishedAt: now,
       heartbeatAt: now,
       errorCode: error?.code ?? null,
-      errorMessage: error?.message ?? null,
-      errorDetails: error?.details ?? [],
+      errorMessage: error ? storable(error.message) : null,
+      errorDetails: (error?.details ?? []).map((d) => ({ field: storable(d.field), reason: storable(d.reason) })),
     });
   }
 }

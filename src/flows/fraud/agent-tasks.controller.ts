@@ -1,18 +1,37 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/roles.decorator';
-import { AgentTasksRepository } from './agent-tasks.repository';
+import { ListScope } from '../../auth/agent-access.service';
+import { Principal } from '../../auth/role';
+import { CurrentPrincipal, Roles, ScopeOfList } from '../../auth/roles.decorator';
+import { UuidPipe } from '../../common/uuid.pipe';
+import { AgentQueueService } from './agent-queue.service';
 import { AgentTaskQuery } from './dto/fraud-case-query.dto';
 
 @ApiTags('agent tasks')
 @Controller('agent-tasks')
 export class AgentTasksController {
-  constructor(private readonly tasks: AgentTasksRepository) {}
+  constructor(private readonly queue: AgentQueueService) {}
 
   @Get()
   @Roles('agent', 'ops')
-  @ApiOperation({ summary: 'Work for agents, highest priority (fraud) first' })
-  list(@Query() query: AgentTaskQuery) {
-    return this.tasks.list(query.status, query);
+  @ApiOperation({ summary: 'Work for agents, highest priority (fraud) first (an agent: tasks free to take and its own)' })
+  list(@Query() query: AgentTaskQuery, @ScopeOfList() scope?: ListScope) {
+    return this.queue.list(query.status, query, scope);
+  }
+
+  @Post('next')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Take the most urgent task due that nobody has taken: `{ task }`, null when there is none' })
+  async takeNext(@CurrentPrincipal() principal: Principal) {
+    return { task: await this.queue.takeNext(principal.userId) };
+  }
+
+  @Post(':id/take')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Take an open task nobody else holds; only then may the agent act on its customer' })
+  take(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.queue.take(id, principal.userId);
   }
 }

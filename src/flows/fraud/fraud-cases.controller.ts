@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/roles.decorator';
+import { AgentScope, Roles, ScopeOfList } from '../../auth/roles.decorator';
+import { ListScope } from '../../auth/agent-access.service';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { FraudCaseQuery, FraudStatsQuery } from './dto/fraud-case-query.dto';
 import { FraudCasesQuery } from './fraud-cases.query';
@@ -12,9 +13,9 @@ export class FraudCasesController {
 
   @Get()
   @Roles('ops', 'agent')
-  @ApiOperation({ summary: 'Fraud cases, newest first' })
-  list(@Query() query: FraudCaseQuery) {
-    return this.cases.list(query);
+  @ApiOperation({ summary: 'Fraud cases, newest first (an agent: the cases of its tasks)' })
+  list(@Query() query: FraudCaseQuery, @ScopeOfList() scope?: ListScope) {
+    return this.cases.list(query, scope);
   }
 
   @Get('stats')
@@ -26,6 +27,7 @@ export class FraudCasesController {
 
   @Get(':id')
   @Roles('ops', 'agent')
+  @AgentScope({ fraudCase: 'id' })
   @ApiOperation({ summary: 'One case with its transaction and timeline' })
   get(@Param('id', UuidPipe) id: string) {
     return this.cases.get(id);

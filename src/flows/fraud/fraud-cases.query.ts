@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ListScope } from '../../auth/agent-access.service';
+import { HELD_CASE_SQL } from '../../auth/agent-access.repository';
 import { NotFoundError } from '../../common/domain-error';
 import { Page } from '../../common/pagination';
 import { FraudCaseQuery, FraudStatsQuery } from './dto/fraud-case-query.dto';
@@ -25,16 +27,17 @@ export interface FraudStats {
 export class FraudCasesQuery {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(query: FraudCaseQuery): Promise<Page<FraudCaseView>> {
+  /** In a list scope, only the cases a task the agent holds covers. */
+  async list(query: FraudCaseQuery, scope?: ListScope): Promise<Page<FraudCaseView>> {
+    const where = `($1::text IS NULL OR f.status = $1) AND ($2::uuid IS NULL OR ${HELD_CASE_SQL('f', '$2')})`;
+    const filters = [query.status ?? null, scope?.heldBy ?? null];
     const [items, [{ total }]] = await Promise.all([
       this.db.query(
         `SELECT ${CASE_COLUMNS} FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id
-          WHERE ($1::text IS NULL OR f.status = $1) ORDER BY f.opened_at DESC, f.id LIMIT $2 OFFSET $3`,
-        [query.status ?? null, query.limit, query.offset],
+          WHERE ${where} ORDER BY f.opened_at DESC, f.id LIMIT $3 OFFSET $4`,
+        [...filters, query.limit, query.offset],
       ),
-      this.db.query(`SELECT count(*)::int AS total FROM fraud_cases WHERE ($1::text IS NULL OR status = $1)`, [
-        query.status ?? null,
-      ]),
+      this.db.query(`SELECT count(*)::int AS total FROM fraud_cases f WHERE ${where}`, filters),
     ]);
     return { items, total, limit: query.limit, offset: query.offset };
   }

@@ -27,6 +27,12 @@ export interface OpenCase {
   txn: TxnVariables;
 }
 
+/** A case as its customer's: every change of a case names both, so an answer never lands on another customer's case. */
+export interface CaseRef {
+  caseId: string;
+  customerId: string;
+}
+
 export interface AnswerOutcome {
   caseId: string;
   status: FraudCaseStatus;
@@ -174,12 +180,12 @@ export class FraudCasesService {
 
   /** The answer the customer (SMS, IVR) or an agent gave. Settled cases stay as they are. */
   async answer(
-    caseId: string,
+    ref: CaseRef,
     answer: VerificationAnswer,
     via: AnswerChannel,
     evidence: Record<string, unknown> = {},
   ): Promise<AnswerOutcome> {
-    const { outcome, notice } = await this.db.transaction((manager) => this.answerWithin(manager, caseId, answer, via, evidence));
+    const { outcome, notice } = await this.db.transaction((manager) => this.answerWithin(manager, ref, answer, via, evidence));
     if (notice) this.notify(notice);
     return outcome;
   }
@@ -190,7 +196,7 @@ export class FraudCasesService {
    */
   async answerWithin(
     manager: EntityManager,
-    caseId: string,
+    { caseId, customerId }: CaseRef,
     answer: VerificationAnswer,
     via: AnswerChannel,
     evidence: Record<string, unknown> = {},
@@ -202,13 +208,16 @@ export class FraudCasesService {
       `WITH settled AS (
          UPDATE fraud_cases
             SET status = $2, answered_at = $3, timeline = timeline || $4::jsonb
-          WHERE id = $1 AND ${ANSWERABLE_SQL}
+          WHERE id = $1 AND customer_id = $5 AND ${ANSWERABLE_SQL}
           RETURNING customer_id AS "customerId", transaction_id AS "transactionId", reference)
        SELECT * FROM settled`,
-      [caseId, outcome.status, now, entry(now, `answered_${answer}`, { via, ...evidence })],
+      [caseId, outcome.status, now, entry(now, `answered_${answer}`, { via, ...evidence }), customerId],
     );
     if (!settled) {
-      const [current] = await manager.query(`SELECT status FROM fraud_cases WHERE id = $1`, [caseId]);
+      const [current] = await manager.query(`SELECT status FROM fraud_cases WHERE id = $1 AND customer_id = $2`, [
+        caseId,
+        customerId,
+      ]);
       if (!current) throw new NotFoundError('fraud case', caseId);
       return { outcome: { caseId, status: current.status, applied: false } };
     }
@@ -289,13 +298,14 @@ export class FraudCasesService {
   }
 
   /** An IVR answer: 1 and 2 as Y and N, 0 (or nothing) a person. */
-  async ivrInput(caseId: string, digits: string, evidence: Record<string, unknown>): Promise<AnswerOutcome | null> {
-    if (digits === '1' || digits === '2') return this.answer(caseId, digits === '1' ? 'yes' : 'no', 'ivr', evidence);
+  async ivrInput(ref: CaseRef, digits: string, evidence: Record<string, unknown>): Promise<AnswerOutcome | null> {
+    if (digits === '1' || digits === '2') return this.answer(ref, digits === '1' ? 'yes' : 'no', 'ivr', evidence);
+    const { caseId, customerId } = ref;
     const now = this.clock.now();
     await this.db.transaction(async (manager) => {
       const [open] = await manager.query(
-        `SELECT customer_id AS "customerId" FROM fraud_cases WHERE id = $1 AND ${ANSWERABLE_SQL} FOR UPDATE`,
-        [caseId],
+        `SELECT customer_id AS "customerId" FROM fraud_cases WHERE id = $1 AND customer_id = $2 AND ${ANSWERABLE_SQL} FOR UPDATE`,
+        [caseId, customerId],
       );
       if (open)
         await this.escalateToAgent(

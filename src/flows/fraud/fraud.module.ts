@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DispatchModule } from '../../dispatch/dispatch.module';
+import { AgentQueueService } from './agent-queue.service';
 import { AgentTasksController } from './agent-tasks.controller';
 import { AgentTasksRepository } from './agent-tasks.repository';
 import { CoreNoticeSender } from './core-notice.sender';
@@ -13,7 +14,14 @@ import { TransactionsController } from './transactions.controller';
 @Module({
   imports: [DispatchModule],
   controllers: [TransactionsController, FraudCasesController, AgentTasksController],
-  providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentTasksRepository, CoreNoticeSender],
-  exports: [FraudCasesService, FraudCasesQuery, AgentTasksRepository],
+  providers: [
+    FraudCasesService,
+    FraudCasesQuery,
+    FraudEscalationSweep,
+    AgentTasksRepository,
+    AgentQueueService,
+    CoreNoticeSender,
+  ],
+  exports: [FraudCasesService, FraudCasesQuery, AgentTasksRepository, AgentQueueService],
 })
 export class FraudModule {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../auth/role';
-import { CurrentPrincipal, Roles } from '../../auth/roles.decorator';
+import { AgentScope, CurrentPrincipal, Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { CustomerOutcomesService } from './customer-outcomes.service';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
@@ -11,14 +11,17 @@ import { RecordDispositionDto } from './dto/record-disposition.dto';
 export class CustomerOutcomesController {
   constructor(private readonly outcomes: CustomerOutcomesService) {}
 
+  /** An agent through a task it holds for the customer (`agentTaskId`, or any it holds); the task's case only. */
   @Post(':id/dispositions')
   @Roles('agent')
+  @AgentScope({ customer: 'id' })
   dispose(@Param('id', UuidPipe) id: string, @Body() body: RecordDispositionDto, @CurrentPrincipal() principal: Principal) {
-    return this.outcomes.dispose(id, body, principal.userId);
+    return this.outcomes.dispose(id, body, principal);
   }
 
   @Get(':id/outcomes')
   @Roles('agent', 'ops', 'campaign_manager')
+  @AgentScope({ customer: 'id' })
   profile(@Param('id', UuidPipe) id: string) {
     return this.outcomes.profile(id);
   }

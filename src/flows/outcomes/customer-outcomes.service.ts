@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AgentAccessService } from '../../auth/agent-access.service';
+import { Principal } from '../../auth/role';
 import { Clock } from '../../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/domain-error';
 import { ConsentService } from '../../compliance/consent.service';
@@ -47,6 +49,7 @@ export class CustomerOutcomesService {
     private readonly consent: ConsentService,
     private readonly eligibility: EligibilityService,
     private readonly conversations: ConversationsRepository,
+    private readonly access: AgentAccessService,
   ) {}
 
   /**
@@ -82,9 +85,11 @@ export class CustomerOutcomesService {
   /**
    * An agent's disposition of a call: recorded, on the profile, with its effects — a promise, a
    * call back (allowed by the policy) queued for an agent, a fraud case settled, an opt-out in
-   * the consent ledger, the agent's task closed — in one transaction.
+   * the consent ledger, the agent's task closed — in one transaction. An agent disposes only
+   * through a task it holds for the customer, and settles only that task's fraud case.
    */
-  async dispose(customerId: string, input: RecordDispositionDto, agentId: string): Promise<DispositionRecorded> {
+  async dispose(customerId: string, input: RecordDispositionDto, actor: Principal): Promise<DispositionRecorded> {
+    const agentId = actor.userId;
     const mismatch = detailMismatch(input.code, { ...input });
     if (mismatch) {
       throw new DomainError(mismatch.error, mismatch.message, HttpStatus.BAD_REQUEST, [
@@ -97,6 +102,7 @@ export class CustomerOutcomesService {
       await this.assertCallBackAllowed(customerId, input.purpose, new Date(input.callBackAt), now, effects.conversation);
     }
     const { recorded, notice } = await this.db.transaction(async (m) => {
+      await this.access.assertCustomer(actor, customerId, { taskId: input.agentTaskId, caseId: input.caseId }, m);
       const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
       if (!customer) throw new NotFoundError('customer', customerId);
       const [{ id }] = await m.query(
@@ -168,7 +174,7 @@ export class CustomerOutcomesService {
       }
       const answer = FRAUD_ANSWERS[input.code];
       const settled = answer
-        ? await this.fraud.answerWithin(m, input.caseId!, answer, 'agent', { agentId, dispositionId: id })
+        ? await this.fraud.answerWithin(m, { caseId: input.caseId!, customerId }, answer, 'agent', { agentId, dispositionId: id })
         : undefined;
       const recorded: DispositionRecorded = {
         id,

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/roles.decorator';
+import { AgentScope, Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { PromiseToPayDto } from './dto/promise-to-pay.dto';
 import { PromiseToPayService } from './promise-to-pay.service';
@@ -12,6 +12,7 @@ export class PromiseToPayController {
 
   @Post(':id/promise-to-pay')
   @Roles('agent')
+  @AgentScope({ customer: 'id' })
   promise(@Param('id', UuidPipe) id: string, @Body() body: PromiseToPayDto) {
     return this.promises.promise({ customerId: id, promisedOn: body.date, amount: body.amount, source: 'agent' });
   }

@@ -1,0 +1,25 @@
+import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../common/domain-error';
+import { Roles } from './roles.decorator';
+import { SignInService } from './sign-in.service';
+
+@ApiTags('users')
+@Roles('admin')
+@Controller('sign-in-locks')
+export class SignInLocksController {
+  constructor(private readonly signIns: SignInService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Accounts (by user id) and client addresses locked out of console sign-in now' })
+  list() {
+    return this.signIns.locks();
+  }
+
+  @Delete('addresses/:address')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Lift the lock on a client address (its count starts over)' })
+  async unlockAddress(@Param('address') address: string) {
+    if (!(await this.signIns.unlock({ kind: 'address', subject: address }))) throw new NotFoundError('sign-in lock', address);
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { AccessRefusedError, AgentAccessService, ListScope } from '../../auth/agent-access.service';
+import { ACCESS_REFUSALS } from '../../auth/agent-access.rules';
+import { Clock } from '../../common/clock';
+import { PageQuery } from '../../common/pagination';
+import { AgentTasksRepository, AgentTaskView } from './agent-tasks.repository';
+
+/** Agents' work, for the API and the console alike: the list, the next task, a task taken by hand. */
+@Injectable()
+export class AgentQueueService {
+  constructor(
+    private readonly tasks: AgentTasksRepository,
+    private readonly access: AgentAccessService,
+    private readonly clock: Clock,
+  ) {}
+
+  list(status: 'open' | 'done', page: PageQuery, scope?: ListScope) {
+    return this.tasks.list(status, page, scope);
+  }
+
+  /** The most urgent free task, now the agent's; none when the queue is empty. */
+  async takeNext(agentId: string): Promise<AgentTaskView | null> {
+    return (await this.tasks.takeNext(agentId, this.clock.now())) ?? null;
+  }
+
+  /** Takes the task, or says why not: 404, another agent's (403 NOT_YOUR_TASK), closed (409). */
+  async take(taskId: string, agentId: string): Promise<AgentTaskView> {
+    const taken = await this.tasks.take(taskId, agentId, this.clock.now());
+    if (taken) return taken;
+    await this.access.assertTakeable(agentId, taskId);
+    // Taken by someone else between the two statements.
+    throw new AccessRefusedError('NOT_YOUR_TASK', ACCESS_REFUSALS.NOT_YOUR_TASK);
+  }
+}

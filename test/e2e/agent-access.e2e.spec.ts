@@ -1,0 +1,361 @@
+import { ManualClock } from '../../src/common/clock';
+import { Customer } from '../../src/customers/customer.entity';
+import { agentTask } from '../support/agent-work';
+import { signedIn } from '../support/console-session';
+import { eventually } from '../support/eventually';
+import { store } from '../support/outbox.builders';
+import { startTestApp, TestApp } from '../support/test-app';
+
+// Monday 23 November 2026, 10:00 in Shanghai: calls are allowed.
+const NOW = new Date('2026-11-23T02:00:00Z');
+
+/**
+ * Object-level access through the API and the console: an agent acts on a customer only through a
+ * task it holds, on a fraud case only through that case's task. The IDOR cases of issue 14, by name.
+ */
+describe('an agent acts only through the work in hand', () => {
+  const clock = new ManualClock(NOW);
+  let t: TestApp;
+  let integration: string;
+  let ops: string;
+  let admin: string;
+  let agentA: { id: string; key: string };
+  let agentB: { id: string; key: string };
+  let newAgent: { id: string; key: string };
+  let serial = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { clock });
+    [integration, ops, admin, agentA, agentB, newAgent] = await Promise.all([
+      t.keyFor('integration'),
+      t.keyFor('ops'),
+      t.keyFor('admin'),
+      t.userFor('agent'),
+      t.userFor('agent'),
+      t.userFor('agent'),
+    ]);
+  });
+  afterAll(() => t.close());
+
+  const as = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+  /** A suspicious purchase: a case opened, the card on hold. */
+  async function openCase(customer: Customer): Promise<string> {
+    const res = await t.http
+      .post('/transactions')
+      .set(as(integration))
+      .send({
+        reference: `TXN-ACCESS-${++serial}`,
+        customerRef: customer.externalRef,
+        amount: 6_000_000,
+        currency: 'CNY',
+        merchant: 'Luxury Watches Ltd',
+        country: 'CN',
+        city: 'Shanghai',
+        cardNotPresent: false,
+        at: NOW.toISOString(),
+      })
+      .expect(200);
+    return res.body.caseId;
+  }
+
+  /** A customer with an open case whose verification task `holder` holds. */
+  async function caseHeldBy(holder: { id: string } | null) {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    const caseId = await openCase(customer);
+    const taskId = await agentTask(t.db, {
+      customerId: customer.id,
+      takenBy: holder?.id ?? null,
+      kind: 'fraud_verification',
+      subjectRef: caseId,
+      priority: 300,
+    });
+    return { customer, caseId, taskId };
+  }
+
+  const caseStatus = async (caseId: string) =>
+    (await t.db.query(`SELECT status FROM fraud_cases WHERE id = $1`, [caseId]))[0].status as string;
+  const cardStatus = async (customerId: string) =>
+    (await t.db.query(`SELECT card_status FROM customers WHERE id = $1`, [customerId]))[0].card_status as string;
+  /** The audit is written once the response has gone: wait for it. */
+  const refusals = (actorId: string, code: string, atLeast = 1) =>
+    eventually(async () => {
+      const rows = await t.db.query(`SELECT action, target, status FROM audit_events WHERE actor_id = $1 AND code = $2`, [
+        actorId,
+        code,
+      ]);
+      if (rows.length < atLeast) throw new Error(`${rows.length} audited refusals so far`);
+      return rows;
+    });
+
+  describe('fraud cases', () => {
+    it('agent A settling customer B’s case through customer A (holding A’s task) is refused: NOT_YOUR_CASE, B’s card stays on hold', async () => {
+      const a = await caseHeldBy(agentA);
+      const b = await caseHeldBy(agentB);
+      const res = await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_CASE');
+      expect(await caseStatus(b.caseId)).toBe('open');
+      expect(await cardStatus(b.customer.id)).toBe('on_hold');
+      expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [a.customer.id])).toEqual([]);
+    });
+
+    it('agent A settling customer B’s case on B’s own URL, holding no task for B, is refused: NOT_YOUR_CUSTOMER', async () => {
+      await caseHeldBy(agentA);
+      const b = await caseHeldBy(agentB);
+      const res = await t.http
+        .post(`/customers/${b.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: b.caseId })
+        .expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+      expect(await caseStatus(b.caseId)).toBe('open');
+      expect(await cardStatus(b.customer.id)).toBe('on_hold');
+    });
+
+    it('a new agent holding no task settling a case it read the id of is refused, and the refusal is audited', async () => {
+      const b = await caseHeldBy(null);
+      const res = await t.http
+        .post(`/customers/${b.customer.id}/dispositions`)
+        .set(as(newAgent.key))
+        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+      expect(await cardStatus(b.customer.id)).toBe('on_hold');
+      expect(await refusals(newAgent.id, 'NOT_YOUR_CUSTOMER')).toContainEqual({
+        action: 'customerOutcomes.dispose',
+        target: b.customer.id,
+        status: 403,
+      });
+    });
+
+    it('agent A naming agent B’s task (of customer B) on its own customer is refused: NOT_YOUR_TASK', async () => {
+      const a = await caseHeldBy(agentA);
+      const b = await caseHeldBy(agentB);
+      const res = await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'no_answer', purpose: 'fraud', agentTaskId: b.taskId })
+        .expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_TASK');
+    });
+
+    it('the agent holding the case’s task settles it through the API (the card is released, the task closed)', async () => {
+      const a = await caseHeldBy(agentA);
+      const res = await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'not_fraud', purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId })
+        .expect(201);
+      expect(res.body.fraudCase).toMatchObject({ caseId: a.caseId, status: 'confirmed_genuine', applied: true });
+      expect(await cardStatus(a.customer.id)).toBe('active');
+      const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE id = $1`, [a.taskId]);
+      expect(task.status).toBe('done');
+    });
+
+    it('an admin still disposes any customer, but a case only on its own customer (404 on another’s)', async () => {
+      const a = await caseHeldBy(agentA);
+      const b = await caseHeldBy(agentB);
+      const res = await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(admin))
+        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .expect(404);
+      expect(res.body.error.code).toBe('FRAUD_CASE_NOT_FOUND');
+      expect(await caseStatus(b.caseId)).toBe('open');
+      await t.http
+        .post(`/customers/${b.customer.id}/dispositions`)
+        .set(as(admin))
+        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .expect(201);
+      expect(await caseStatus(b.caseId)).toBe('confirmed_genuine');
+    });
+
+    it('agents read only the cases their tasks cover; ops read them all', async () => {
+      const a = await caseHeldBy(agentA);
+      const b = await caseHeldBy(agentB);
+      await t.http.get(`/fraud-cases/${a.caseId}`).set(as(agentA.key)).expect(200);
+      const other = await t.http.get(`/fraud-cases/${b.caseId}`).set(as(agentA.key)).expect(403);
+      expect(other.body.error.code).toBe('NOT_YOUR_CASE');
+      // A case that does not exist reads the same to an agent: nothing learned.
+      const none = await t.http.get('/fraud-cases/00000000-0000-4000-8000-000000000404').set(as(agentA.key)).expect(403);
+      expect(none.body.error.code).toBe('NOT_YOUR_CASE');
+      const listed = await t.http.get('/fraud-cases?limit=500').set(as(agentA.key)).expect(200);
+      const ids = listed.body.items.map((c: { id: string }) => c.id);
+      expect(ids).toContain(a.caseId);
+      expect(ids).not.toContain(b.caseId);
+      expect(listed.body.total).toBe(ids.length);
+      await t.http.get(`/fraud-cases/${b.caseId}`).set(as(ops)).expect(200);
+    });
+  });
+
+  describe('the customer’s profile, promises, consent and call backs', () => {
+    let stranger: Customer;
+    beforeAll(async () => {
+      stranger = await store.customer(t.db, { locale: 'en' });
+    });
+
+    it('an agent with no task making a promise to pay is refused: NOT_YOUR_CUSTOMER, collections not paused', async () => {
+      const res = await t.http
+        .post(`/customers/${stranger.id}/promise-to-pay`)
+        .set(as(newAgent.key))
+        .send({ date: '2026-11-30', amount: 10_000 })
+        .expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+      const [row] = await t.db.query(`SELECT promise_to_pay_status FROM customers WHERE id = $1`, [stranger.id]);
+      expect(row.promise_to_pay_status).toBeNull();
+    });
+
+    it('an agent with no task changing consent is refused; ops and integrations still may', async () => {
+      const body = { channel: 'sms', scope: 'marketing', state: 'revoked' };
+      const res = await t.http.post(`/customers/${stranger.id}/consent`).set(as(newAgent.key)).send(body).expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+      expect(await t.db.query(`SELECT 1 FROM consent_events WHERE customer_id = $1`, [stranger.id])).toEqual([]);
+      await t.http.post(`/customers/${stranger.id}/consent`).set(as(ops)).send(body).expect(201);
+      await t.http.post(`/customers/${stranger.id}/consent`).set(as(integration)).send(body).expect(201);
+    });
+
+    it('an agent with no task opting a customer out or booking a call back through a disposition is refused', async () => {
+      for (const body of [
+        { code: 'opt_out', channel: 'call' },
+        { code: 'call_back_at', callBackAt: '2026-11-24T02:00:00Z' },
+        { code: 'too_many_calls' },
+      ]) {
+        const res = await t.http.post(`/customers/${stranger.id}/dispositions`).set(as(newAgent.key)).send(body).expect(403);
+        expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+      }
+      expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [stranger.id])).toEqual([]);
+      expect(await t.db.query(`SELECT 1 FROM agent_tasks WHERE customer_id = $1`, [stranger.id])).toEqual([]);
+    });
+
+    it('an agent with no task reads nothing of the customer: profile, outcomes, consent, eligibility', async () => {
+      for (const path of ['', '/outcomes', '/consent', '/eligibility?purpose=collections&channel=call']) {
+        const res = await t.http.get(`/customers/${stranger.id}${path}`).set(as(newAgent.key));
+        expect([path, res.status, res.body.error?.code]).toEqual([path, 403, 'NOT_YOUR_CUSTOMER']);
+      }
+      // An unknown customer reads the same as another agent's: existence is not disclosed.
+      const unknown = await t.http.get('/customers/00000000-0000-4000-8000-000000000404').set(as(newAgent.key)).expect(403);
+      expect(unknown.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+    });
+
+    it('an agent’s customer search holds only the customers of its tasks', async () => {
+      const mine = await store.customer(t.db, { locale: 'en' });
+      await agentTask(t.db, { customerId: mine.id, takenBy: agentB.id });
+      const res = await t.http.get('/customers?limit=500').set(as(agentB.key)).expect(200);
+      const ids = res.body.items.map((c: { id: string }) => c.id);
+      expect(ids).toContain(mine.id);
+      expect(ids).not.toContain(stranger.id);
+      expect(res.body.total).toBe(ids.length);
+      // Looking a stranger up by phone finds nothing.
+      const byPhone = await t.http.get('/customers').query({ phone: stranger.phone }).set(as(agentB.key)).expect(200);
+      expect(byPhone.body.items).toEqual([]);
+    });
+
+    it('a call back the agent booked is its own task: it may act on the customer until a colleague takes it', async () => {
+      const customer = await store.customer(t.db, { locale: 'en' });
+      const taskId = await agentTask(t.db, { customerId: customer.id, takenBy: agentA.id });
+      await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'call_back_at', callBackAt: '2026-11-24T02:00:00Z', agentTaskId: taskId })
+        .expect(201);
+      // The task is closed; the call back (not yet taken) is the agent's.
+      await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentA.key)).expect(200);
+      await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentB.key)).expect(403);
+      const [callBack] = await t.db.query(`SELECT id FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`, [
+        customer.id,
+      ]);
+      clock.set(new Date('2026-11-24T02:00:00Z'));
+      try {
+        await t.http.post(`/agent-tasks/${callBack.id}/take`).set(as(agentB.key)).expect(200);
+      } finally {
+        clock.set(NOW);
+      }
+      await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentB.key)).expect(200);
+      const res = await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentA.key)).expect(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+    });
+  });
+
+  describe('the agent task queue through the API', () => {
+    it('takes the next task, then acts through it; another agent cannot take it', async () => {
+      const agent = await t.userFor('agent');
+      const other = await t.userFor('agent');
+      await t.db.query(`UPDATE agent_tasks SET status = 'cancelled' WHERE status = 'open' AND taken_by IS NULL`);
+      const { customer, caseId } = await caseHeldBy(null);
+      const next = await t.http.post('/agent-tasks/next').set(as(agent.key)).expect(200);
+      expect(next.body.task).toMatchObject({ customerId: customer.id, subjectRef: caseId, kind: 'fraud_verification' });
+      const refused = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(other.key)).expect(403);
+      expect(refused.body.error.code).toBe('NOT_YOUR_TASK');
+      expect((await t.http.post('/agent-tasks/next').set(as(other.key)).expect(200)).body.task).toBeNull();
+      await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(agent.key))
+        .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
+        .expect(201);
+      expect(await caseStatus(caseId)).toBe('confirmed_fraud');
+      const closed = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(409);
+      expect(closed.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
+    });
+
+    it('lists to an agent the tasks free to take and its own, never a colleague’s', async () => {
+      const mine = await caseHeldBy(agentA);
+      const theirs = await caseHeldBy(agentB);
+      const free = await caseHeldBy(null);
+      const res = await t.http.get('/agent-tasks?limit=500').set(as(agentA.key)).expect(200);
+      const ids = res.body.items.map((task: { id: string }) => task.id);
+      expect(ids).toEqual(expect.arrayContaining([mine.taskId, free.taskId]));
+      expect(ids).not.toContain(theirs.taskId);
+      const all = await t.http.get('/agent-tasks?limit=500').set(as(ops)).expect(200);
+      expect(all.body.items.map((task: { id: string }) => task.id)).toContain(theirs.taskId);
+    });
+  });
+
+  describe('the console agent desk shares the rule', () => {
+    it('an agent opening, calling or disposing of a colleague’s task gets 403 NOT_YOUR_TASK, audited', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const b = await caseHeldBy(agentB);
+      const page = await t.http.get(`/console/agent/tasks/${b.taskId}`).set('Cookie', session.cookie).expect(403);
+      expect(page.text).toContain('This task is not yours');
+      await t.http
+        .post(`/console/agent/tasks/${b.taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'not_fraud' })
+        .expect(403);
+      expect(await caseStatus(b.caseId)).toBe('open');
+      expect((await refusals(userId, 'NOT_YOUR_TASK', 2)).length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('an agent settles a fraud call back’s case from the console (the customer’s oldest unanswered one)', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { customer, caseId, taskId } = await caseHeldBy({ id: userId });
+      await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'call_back_at', callBackAt: '2026-11-23T16:00' })
+        .expect(303);
+      const [callBack] = await t.db.query(`SELECT id FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`, [
+        customer.id,
+      ]);
+      await t.http
+        .post(`/console/agent/tasks/${callBack.id}/take`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf });
+      await t.http
+        .post(`/console/agent/tasks/${callBack.id}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'not_fraud' })
+        .expect(303);
+      expect(await caseStatus(caseId)).toBe('confirmed_genuine');
+    });
+  });
+});
