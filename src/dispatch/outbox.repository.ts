@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared-statement';
 import { ContactChannel, ContactPurpose, ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
 
 /** Columns of a claimed task, as the dispatcher needs them. */
@@ -129,7 +130,8 @@ export class OutboxRepository {
          AND (t.campaign_id IS NULL
               OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
        ORDER BY t.priority DESC, t.due_at`;
-    return this.db.query(
+    return runPrepared(
+      this.db,
       `WITH retries AS (${due('t.attempts > 0')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
        fresh AS (${due('t.attempts = 0')} LIMIT $2 - (SELECT count(*) FROM retries) FOR UPDATE OF t SKIP LOCKED),
        claimed AS (
@@ -177,7 +179,8 @@ export class OutboxRepository {
    */
   async enqueueSelected(manager: EntityManager, query: TaskQuery): Promise<number> {
     const conflict = query.onConflict === 'flow-step' ? FLOW_STEP_CONFLICT : 'ON CONFLICT DO NOTHING';
-    const [{ queued }]: { queued: number }[] = await manager.query(
+    const [{ queued }] = await runPrepared<{ queued: number }>(
+      manager,
       `WITH queued AS (
          INSERT INTO contact_tasks (${query.columns.join(', ')})
          ${query.select}
@@ -269,7 +272,8 @@ export class OutboxRepository {
    */
   async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
     if (outcomes.length === 0) return;
-    await manager.query(
+    await runPrepared(
+      manager,
       `UPDATE contact_tasks t
           SET status = o.status,
               due_at = coalesce(o.due_at, t.due_at),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared-statement';
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
 
 export interface ContactMade {
@@ -19,7 +20,8 @@ export interface ContactMade {
 export class ProfileOutcomes {
   async contacted(manager: EntityManager, contacts: ContactMade[]): Promise<void> {
     if (contacts.length === 0) return;
-    await manager.query(
+    await runPrepared(
+      manager,
       `WITH made AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
                 AS m(customer_id, channel, purpose, outcome, at)),
@@ -31,7 +33,7 @@ export class ProfileOutcomes {
          SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC),
        -- Rows locked in one order: two instances writing overlapping customers wait, never deadlock.
        locked AS MATERIALIZED (
-         SELECT id FROM customers WHERE id IN (SELECT customer_id FROM made) ORDER BY id FOR NO KEY UPDATE)
+         SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE)
        UPDATE customers c
           SET contact_counts = (SELECT jsonb_object_agg(k, coalesce((c.contact_counts ->> k)::int, 0) + coalesce((counts.added ->> k)::int, 0))
                                   FROM jsonb_object_keys(c.contact_counts || counts.added) AS k),
