@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TWILIO_WEBHOOK_PATHS, statusCallbackPath } from '../../src/channels/twilio-webhook.paths';
 import { TwilioWebhookSigner } from '../../src/channels/twilio-webhook.signer';
 import { ManualClock } from '../../src/common/clock';
+import { agentTask } from '../support/agent-work';
 import { cookies, hiddenCsrf, signedIn } from '../support/console-session';
 import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -20,17 +21,23 @@ const LOCK_OUT_ENDS = { utc: '2026-03-17T12:00:00.000Z', local: '2026-03-17T08:0
 describe('conversations are recorded and counted (Reg F lock-out)', () => {
   let t: TestApp;
   let agent: string;
+  let agentId: string;
   let ops: string;
   const clock = new ManualClock(new Date(NOW));
 
   beforeAll(async () => {
     t = await startTestApp({}, { clock });
-    [agent, ops] = await Promise.all([t.keyFor('agent'), t.keyFor('ops')]);
+    [{ key: agent, id: agentId }, ops] = await Promise.all([t.userFor('agent'), t.keyFor('ops')]);
   });
   afterAll(() => t.close());
   beforeEach(() => clock.set(NOW));
 
-  const usCustomer = () => insertCustomer(t.db, { country: 'US', timezone: 'America/New_York', phone: '+12125550147' });
+  /** A customer in New York, with a collections call task the agent holds (agents act only through their tasks). */
+  const usCustomer = async () => {
+    const customerId = await insertCustomer(t.db, { country: 'US', timezone: 'America/New_York', phone: '+12125550147' });
+    await agentTask(t.db, { customerId, takenBy: agentId });
+    return customerId;
+  };
   const eligibility = (customerId: string) =>
     t.http
       .get(`/customers/${customerId}/eligibility?purpose=collections&channel=call`)
