@@ -57,6 +57,8 @@ export class Dispatcher {
   /** Per lane, sends prepared and not yet started: the next claim waits until they run low. */
   private readonly queued = { urgent: 0, bulk: 0 };
   private readonly roomWaiters: (() => void)[] = [];
+  /** Batches whose sends are not all done: what stopping waits for. */
+  private readonly underway = new Set<Promise<BatchReport>>();
   private readonly opens: GroupCommit<AttemptRecord, boolean>;
   private readonly closes: GroupCommit<Sent, undefined>;
   private stopping = false;
@@ -127,7 +129,11 @@ export class Dispatcher {
         settled: settled.length,
         sent: sent.filter(Boolean).length,
       }));
-      if (urgent) void finished.finally(() => this.urgent.leave());
+      this.underway.add(finished);
+      void finished.finally(() => {
+        this.underway.delete(finished);
+        if (urgent) this.urgent.leave();
+      });
       return { claimed: tasks.length, settled: settled.length, finished };
     } catch (error) {
       if (urgent) this.urgent.leave();
@@ -150,7 +156,7 @@ export class Dispatcher {
     this.stopping = true;
     this.stopped();
     this.roomWaiters.splice(0).forEach((wake) => wake());
-    await this.pool.drained();
+    await Promise.all(this.underway);
   }
 
   /** Waits for the send's slot and a free sender, then sends; true if it reached a provider. */

@@ -6,7 +6,6 @@
 export class SendPool {
   private readonly queues = { first: [] as (() => void)[], rest: [] as (() => void)[] };
   private busy = 0;
-  private readonly idle: (() => void)[] = [];
 
   constructor(private readonly size: number) {}
 
@@ -25,17 +24,6 @@ export class SendPool {
     });
   }
 
-  /** Work waiting for a sender. */
-  get waiting(): number {
-    return this.queues.first.length + this.queues.rest.length;
-  }
-
-  /** Resolves when nothing runs or waits. */
-  drained(): Promise<void> {
-    if (this.busy === 0 && this.waiting === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
-  }
-
   private next(): void {
     while (this.busy < this.size) {
       const start = this.queues.first.shift() ?? this.queues.rest.shift();
@@ -43,6 +31,5 @@ export class SendPool {
       this.busy++;
       start();
     }
-    if (this.busy === 0 && this.waiting === 0) this.idle.splice(0).forEach((resolve) => resolve());
   }
 }
