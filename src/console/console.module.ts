@@ -22,9 +22,17 @@ import { CustomerTimelineService } from './ops/customer-timeline.service';
 import { OpsAuditService } from './ops/ops-audit.service';
 import { OpsDashboardService } from './ops/ops-dashboard.service';
 import { OpsController } from './ops/ops.controller';
+import { OpsEligibilityController } from './ops/ops-eligibility.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 
-const PAGES = [SignInController, AgentController, OpsController, SegmentPagesController, CampaignPagesController];
+const PAGES = [
+  SignInController,
+  AgentController,
+  OpsController,
+  OpsEligibilityController,
+  SegmentPagesController,
+  CampaignPagesController,
+];
 
 /** The console: server-rendered pages for agents, campaign managers and ops, served by Herald itself. */
 @Module({

@@ -54,6 +54,7 @@ const MATRIX: Record<string, Call> = {
   'GET /console/campaigns/new': { allowed: 200 },
   'GET /console/ops/audit': { allowed: 200 },
   'GET /console/ops/customers/:id': { allowed: 200 },
+  'GET /console/ops/customers/:id/eligibility': { query: { purpose: 'collections', channel: 'call' }, allowed: 200 },
   'GET /console/ops/dashboard': { allowed: 200 },
   'GET /console/ops/log': { allowed: 200 },
   'GET /console/ops/log.csv': { allowed: 200 },

@@ -221,18 +221,7 @@ function phrase(reason: TaskReason, at: Time, day: Time, condition: StepConditio
  */
 export function contactWhy(contact: LoggedContact, zone: string, locale: Locale, now: Date): string {
   const lang = locale === 'en' ? 0 : 1;
-  const today = DateTime.fromJSDate(now).setZone(zone).toISODate();
-  const at: Time = (value) => {
-    const when = toDateTime(value, zone);
-    if (!when) return [s(value), s(value)];
-    const text = `${when.toISODate() === today ? when.toFormat('HH:mm') : when.toFormat('yyyy-MM-dd HH:mm')} ${zone}`;
-    return [text, text];
-  };
-  const day: Time = (value) => {
-    const when = toDateTime(value, zone);
-    const text = when ? when.toISODate()! : s(value);
-    return [text, text];
-  };
+  const { at, day } = clockOf(zone, now);
   const said = (reasons: TaskReason[]) =>
     reasons.map((r) => phrase(r, at, day, contact.condition)[lang]).join(lang === 0 ? '; ' : '；');
   const last = contact.reasons.slice(-1);
@@ -271,6 +260,33 @@ export function contactWhy(contact: LoggedContact, zone: string, locale: Locale,
     case 'unknown':
       return headline(contact.status, said(last));
   }
+}
+
+/**
+ * Each reason as a sentence of the viewer's language, times in `zone` — the same sentences the
+ * log uses, for a decision the policy has just made (the console's "could we contact them at…?").
+ */
+export function reasonSentences(reasons: readonly TaskReason[], zone: string, locale: Locale, now: Date): string[] {
+  const lang = locale === 'en' ? 0 : 1;
+  const { at, day } = clockOf(zone, now);
+  return reasons.map((r) => phrase(r, at, day, null)[lang]);
+}
+
+/** Times in the customer's zone: today's as HH:mm, others with their date, the zone named. */
+function clockOf(zone: string, now: Date): { at: Time; day: Time } {
+  const today = DateTime.fromJSDate(now).setZone(zone).toISODate();
+  const at: Time = (value) => {
+    const when = toDateTime(value, zone);
+    if (!when) return [s(value), s(value)];
+    const text = `${when.toISODate() === today ? when.toFormat('HH:mm') : when.toFormat('yyyy-MM-dd HH:mm')} ${zone}`;
+    return [text, text];
+  };
+  const day: Time = (value) => {
+    const when = toDateTime(value, zone);
+    const text = when ? when.toISODate()! : s(value);
+    return [text, text];
+  };
+  return { at, day };
 }
 
 function toDateTime(value: unknown, zone: string): DateTime | undefined {

@@ -8,12 +8,16 @@ import { CHANNELS, PURPOSES, TASK_STATUSES } from '../../dispatch/contact-task.e
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
 import { ContactLogService } from './contact-log.service';
+import { askView } from './eligibility-ask.form';
 import { CustomerTimelineService } from './customer-timeline.service';
 import { OpsAuditService } from './ops-audit.service';
 import { OpsDashboardService } from './ops-dashboard.service';
 import { AuditLogForm, ContactLogForm, DashboardForm, queryOf, TimelineForm, ZONES } from './ops-filters.form';
 
-/** The ops pages: the contact log (and its CSV), a customer's timeline, the dashboard, the audit log. */
+/**
+ * The ops pages: the contact log (and its CSV), a customer's timeline (with the "could we contact
+ * them at…?" form, answered by OpsEligibilityController), the dashboard, the audit log.
+ */
 @ConsolePages()
 @Roles('ops')
 @Controller('console/ops')
@@ -66,10 +70,12 @@ export class OpsController {
   async timeline(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() query: TimelineForm) {
     const session = request.consoleSession!;
     const timeline = await this.timelines.timeline(id, query, session);
+    const zone = query.zone ?? timeline.customer.timezone;
     return this.views.page(session, 'ops/timeline', {
       title: timeline.customer.externalRef,
       active: '/console/ops/log',
-      zone: query.zone ?? timeline.customer.timezone,
+      zone,
+      ask: askView(id, { purpose: 'collections', channel: 'call' }, zone),
       ...timeline,
       events: timeline.events.items,
       pager: pager(timeline.events, `/console/ops/customers/${id}`, queryOf({ zone: query.zone })),
