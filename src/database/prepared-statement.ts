@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -23,23 +22,4 @@ export class PreparedStatement<Row extends QueryResultRow> {
       : ((on instanceof DataSource ? on : on.connection).driver as PostgresDriver).master;
     return (await client.query<Row>({ name: this.name, text: this.text, values })).rows;
   }
-}
-
-const byText = new Map<string, PreparedStatement<QueryResultRow>>();
-
-/**
- * A hot statement whose text its caller builds once (the same text every call): prepared once per
- * connection like a `PreparedStatement`, named after a hash of its text.
- */
-export function runPrepared<Row extends QueryResultRow>(
-  on: DataSource | EntityManager,
-  text: string,
-  values: unknown[],
-): Promise<Row[]> {
-  let statement = byText.get(text);
-  if (!statement) {
-    statement = new PreparedStatement(`h_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text);
-    byText.set(text, statement);
-  }
-  return (statement as PreparedStatement<Row>).run(on, values);
 }

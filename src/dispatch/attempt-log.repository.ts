@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { runPrepared } from '../database/prepared-statement';
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
 import { AttemptRecord, AttemptStatus } from './contact-attempt';
 
@@ -45,8 +44,7 @@ export class AttemptLog {
    */
   async open(worker: string, attempts: AttemptRecord[], leaseUntil: Date): Promise<Set<string>> {
     if (attempts.length === 0) return new Set();
-    const opened = await runPrepared<{ id: string }>(
-      this.db,
+    const opened: { id: string }[] = await this.db.query(
       `WITH held AS (
          UPDATE contact_tasks t
             SET status = 'sending', attempts = t.attempts + 1, lease_until = $14, updated_at = now()
@@ -118,8 +116,7 @@ export class AttemptLog {
     manager: EntityManager,
   ): Promise<{ id: string; status: AttemptStatus; first: boolean }[]> {
     if (results.length === 0) return [];
-    return runPrepared(
-      manager,
+    return manager.query(
       `WITH recorded AS (
        UPDATE contact_attempts a
           SET status = attempt_status_next(a.status, r.status),

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { runPrepared } from '../database/prepared-statement';
 import { ContactChannel, ContactPurpose, ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
 
 /** Columns of a claimed task, as the dispatcher needs them. */
@@ -130,8 +129,7 @@ export class OutboxRepository {
          AND (t.campaign_id IS NULL
               OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
        ORDER BY t.priority DESC, t.due_at`;
-    return runPrepared(
-      this.db,
+    return this.db.query(
       `WITH retries AS (${due('t.attempts > 0')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
        fresh AS (${due('t.attempts = 0')} LIMIT $2 - (SELECT count(*) FROM retries) FOR UPDATE OF t SKIP LOCKED),
        claimed AS (
@@ -179,8 +177,7 @@ export class OutboxRepository {
    */
   async enqueueSelected(manager: EntityManager, query: TaskQuery): Promise<number> {
     const conflict = query.onConflict === 'flow-step' ? FLOW_STEP_CONFLICT : 'ON CONFLICT DO NOTHING';
-    const [{ queued }] = await runPrepared<{ queued: number }>(
-      manager,
+    const [{ queued }]: { queued: number }[] = await manager.query(
       `WITH queued AS (
          INSERT INTO contact_tasks (${query.columns.join(', ')})
          ${query.select}
@@ -272,8 +269,7 @@ export class OutboxRepository {
    */
   async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
     if (outcomes.length === 0) return;
-    await runPrepared(
-      manager,
+    await manager.query(
       `UPDATE contact_tasks t
           SET status = o.status,
               due_at = coalesce(o.due_at, t.due_at),

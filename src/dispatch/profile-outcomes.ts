@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { runPrepared } from '../database/prepared-statement';
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
 
 export interface ContactMade {
@@ -20,8 +19,7 @@ export interface ContactMade {
 export class ProfileOutcomes {
   async contacted(manager: EntityManager, contacts: ContactMade[]): Promise<void> {
     if (contacts.length === 0) return;
-    await runPrepared(
-      manager,
+    await manager.query(
       `WITH made AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
                 AS m(customer_id, channel, purpose, outcome, at)),
