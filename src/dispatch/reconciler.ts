@@ -77,6 +77,7 @@ export class Reconciler {
   }
 
   private async lookUp(attempt: UnknownAttempt): Promise<Verdict | undefined> {
+    // SMTP keeps no list; an attempt logged before recipients were kept cannot be matched.
     if (attempt.channel === 'email' || !attempt.recipient) return { attempt, unknowable: true };
     const query = {
       attemptId: attempt.id,
@@ -108,8 +109,8 @@ export class Reconciler {
       const { attempt } = verdict;
       if ('unknowable' in verdict) {
         report.unconfirmed++;
-        results.push({ attemptId: attempt.id, status: 'sent', detail: 'the mail server cannot be asked: counted as sent' });
-        if (attempt.taskId) tasks.push({ id: attempt.taskId, status: 'sent', reasons: [{ code: 'EMAIL_UNCONFIRMED' }] });
+        results.push({ attemptId: attempt.id, status: 'sent', detail: 'the provider cannot be asked: counted as sent' });
+        if (attempt.taskId) tasks.push({ id: attempt.taskId, status: 'sent', reasons: [{ code: 'UNCONFIRMED' }] });
         contacted.push({ attempt, status: 'sent' });
         continue;
       }

@@ -118,6 +118,22 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
     for (const task of tasks) expect((await taskRow(task.id)).status).toBe('sent');
   });
 
+  it('an e-mail whose outcome is unknown counts as sent and is never sent again: SMTP cannot be asked', async () => {
+    const customer = await store.customer(t.db);
+    const task = await store.task(t.db, customer, { channel: 'email', status: 'unknown', attempts: 1 });
+    await t.db.query(
+      `INSERT INTO contact_attempts (customer_id, task_id, purpose, channel, provider, status, recipient, attempted_at)
+       VALUES ($1, $2, 'service', 'email', 'smtp', 'unknown', $3, $4)`,
+      [customer.id, task.id, customer.email, MORNING],
+    );
+
+    await expect(reconcileLater()).resolves.toMatchObject({ unconfirmed: 1 });
+
+    expect(await taskRow(task.id)).toMatchObject({ status: 'sent', reasons: [{ code: 'UNCONFIRMED' }] });
+    expect(await attemptsOf(task.id)).toEqual([{ status: 'sent', provider_ref: null, error_code: null }]);
+    await expect(dispatcher.runBatch(BULK)).resolves.toMatchObject({ claimed: 0 });
+  });
+
   it('a statement that fails after the claim hands the batch back: nothing sent, nothing held', async () => {
     const { customers, tasks } = await tasksFor([undefined, undefined]);
     await t.db.query(`ALTER TABLE contact_attempts ADD CONSTRAINT refuse_all CHECK (recipient IS NULL) NOT VALID`);

@@ -15,12 +15,7 @@ export interface LoggedContact {
 }
 
 /** How an unknown outcome was settled: the sentence names the doubt and its resolution. */
-const RESOLUTIONS = new Set([
-  'SETTLED_BY_PROVIDER_REPORT',
-  'RECONCILED_FOUND',
-  'RECONCILED_NOT_AT_PROVIDER',
-  'EMAIL_UNCONFIRMED',
-]);
+const RESOLUTIONS = new Set(['SETTLED_BY_PROVIDER_REPORT', 'RECONCILED_FOUND', 'RECONCILED_NOT_AT_PROVIDER', 'UNCONFIRMED']);
 
 /** Codes written into contact_tasks.reasons outside the policy (dispatch, flows, campaigns, webhooks). */
 export const TASK_REASON_CODES = [
@@ -32,7 +27,7 @@ export const TASK_REASON_CODES = [
   'PROVIDER_REFUSED',
   'RECONCILED_FOUND',
   'RECONCILED_NOT_AT_PROVIDER',
-  'EMAIL_UNCONFIRMED',
+  'UNCONFIRMED',
   'PAID',
   'CUSTOMER_ANSWERED',
   'CARD_ACTIVATED',
@@ -156,9 +151,9 @@ const PHRASES: Record<WhyCode, Phrase> = {
     `已在服务商记录中找到（${s(r.providerRef)}）`,
   ],
   RECONCILED_NOT_AT_PROVIDER: () => ["not in the provider's records: sent again", '服务商记录中没有该消息：重新发送'],
-  EMAIL_UNCONFIRMED: () => [
-    'the mail server cannot be asked: counted as sent, never sent twice',
-    '邮件服务器无法查询：按已发送计，不重复发送',
+  UNCONFIRMED: () => [
+    'the provider cannot be asked (e-mail, or a send logged before recipients were kept): counted as sent, never sent twice',
+    '无法向服务商查询（邮件，或未记录收件人的早期发送）：按已发送计，不重复发送',
   ],
   PAID: () => ['the customer paid', '客户已还款'],
   CUSTOMER_ANSWERED: () => ['the customer answered the verification', '客户已回复核实'],
