@@ -25,6 +25,7 @@ import { LANES } from '../src/dispatch/outbox.repository';
 import { SegmentsService } from '../src/segments/segments.service';
 import { FakeTwilio } from '../test/support/fake-twilio.server';
 import { benchDatabase, timed } from './support/bench-database';
+import { descendantsCpu } from './support/process-cpu';
 
 const BOOK = Number(process.env.BENCH_BOOK ?? 300_000);
 const SMS = Number(process.env.BENCH_SMS ?? 100_000);
@@ -69,7 +70,9 @@ async function queueAlerts(db: DataSource, run: string, count: number): Promise<
  * Two loops in one process, as the dispatcher's two lanes would run (claims and renders of one
  * overlap the other's), each claiming again as soon as the senders run short; returns sends per second.
  */
-async function drain(instance: INestApplication): Promise<{ sent: number; perSecond: number }> {
+async function drain(
+  instance: INestApplication,
+): Promise<{ sent: number; perSecond: number; nodeCpuUsPerSms: number; databaseCpuUsPerSms: number }> {
   const dispatcher = instance.get(Dispatcher);
   const batches: Promise<BatchReport>[] = [];
   const loop = async () => {
@@ -81,12 +84,19 @@ async function drain(instance: INestApplication): Promise<{ sent: number; perSec
       await dispatcher.room(URGENT);
     }
   };
+  const [node, database] = [process.cpuUsage(), descendantsCpu()];
   const [reports, ms] = await timed(async () => {
     await Promise.all([loop(), loop()]);
     return Promise.all(batches);
   });
+  const { user, system } = process.cpuUsage(node);
   const sent = reports.reduce((sum, report) => sum + report.sent, 0);
-  return { sent, perSecond: Math.round(sent / (ms / 1000)) };
+  return {
+    sent,
+    perSecond: Math.round(sent / (ms / 1000)),
+    nodeCpuUsPerSms: Math.round((user + system) / sent),
+    databaseCpuUsPerSms: Math.round((database() * 1000) / sent),
+  };
 }
 
 async function materialise(url: string): Promise<{ created: number; ms: number; naiveRowsPerSec: number }> {
@@ -179,13 +189,19 @@ async function main(): Promise<void> {
     await queueAlerts(sandboxApp.get(DataSource), 'sandbox', SMS);
     const sandbox = await drain(sandboxApp);
     await sandboxApp.close();
-    console.log(`sandbox: ${sandbox.sent} SMS at ${sandbox.perSecond}/s (claim, policy, render, send, record; pacing off)`);
+    console.log(
+      `sandbox: ${sandbox.sent} SMS at ${sandbox.perSecond}/s (claim, policy, render, send, record; pacing off);` +
+        ` CPU per SMS: Node ${sandbox.nodeCpuUsPerSms} µs, PostgreSQL ${sandbox.databaseCpuUsPerSms} µs`,
+    );
 
     const sdkApp = await app(database.url, twilio.env({ TWILIO_FROM_NUMBER: '+15005550006' }));
     await queueAlerts(sdkApp.get(DataSource), 'sdk', SMS);
     const sdk = await drain(sdkApp);
     await sdkApp.close();
-    console.log(`twilio SDK → local Twilio: ${sdk.sent} SMS at ${sdk.perSecond}/s (pacing off)`);
+    console.log(
+      `twilio SDK → local Twilio: ${sdk.sent} SMS at ${sdk.perSecond}/s (pacing off);` +
+        ` CPU per SMS: Node ${sdk.nodeCpuUsPerSms} µs (the local Twilio's included), PostgreSQL ${sdk.databaseCpuUsPerSms} µs`,
+    );
 
     const pace = await paced(database.url, twilio);
     console.log(

@@ -45,6 +45,12 @@ export interface FaultReport {
   reconciled: number;
   /** Seconds of up time until half, 90 %, 99 % and all of the customers reached were first reached. */
   reachedAt: Record<string, number>;
+  /**
+   * The last 1 % of customers reached, and why they were late: how many tries the provider
+   * refused (500, 429) before the one that reached them, and the seconds of up time between
+   * their first try and their first contact (median; 0 when the first try reached them).
+   */
+  lastPercent: { customers: number; refusedTries: Record<string, number>; firstTryToReachP50: number | null };
   wallSeconds: number;
 }
 
@@ -134,6 +140,7 @@ export async function runFaultCampaign(customers: number, plan: FaultPlan, seed 
     const reachedAt = Object.fromEntries(
       [0.5, 0.9, 0.99, 1].map((share) => [`p${share * 100}`, upSeconds(firsts[Math.ceil(share * firsts.length) - 1])]),
     );
+    const lastPercent = lateCustomers(twilio, firsts, upSeconds);
     const firstContacts = contacted();
     const wallSeconds = (Date.now() - started) / 1000;
 
@@ -164,6 +171,7 @@ export async function runFaultCampaign(customers: number, plan: FaultPlan, seed 
       sendsPerSecond: Math.round(firstContacts / Math.max(0.001, sendingMs / 1000)),
       reconciled: report.reconciled,
       reachedAt,
+      lastPercent,
       wallSeconds: Math.round(wallSeconds),
     };
   } finally {
@@ -195,6 +203,23 @@ function providerFault(plan: FaultPlan, roll: number): Failure | undefined {
     roll -= share;
   }
   return undefined;
+}
+
+/** The last 1 % of customers reached: the tries refused before each was reached, and the wait from the first try. */
+function lateCustomers(twilio: FakeTwilio, firsts: number[], upSeconds: (at: number) => number): FaultReport['lastPercent'] {
+  const from = firsts[Math.ceil(0.99 * firsts.length) - 1];
+  const tries = new Map<string, { at: number; created: boolean }[]>();
+  for (const r of twilio.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'))) {
+    const to = String(r.params.To);
+    tries.set(to, [...(tries.get(to) ?? []), { at: r.at.getTime(), created: Boolean(r.outcome?.sid) }]);
+  }
+  const late = [...tries.values()]
+    .map((list) => ({ list, reached: list.findIndex((t) => t.created) }))
+    .filter(({ list, reached }) => reached >= 0 && list[reached].at >= from);
+  const refusedTries: Record<string, number> = {};
+  for (const { reached } of late) refusedTries[reached] = (refusedTries[reached] ?? 0) + 1;
+  const waits = late.map(({ list, reached }) => upSeconds(list[reached].at) - upSeconds(list[0].at));
+  return { customers: late.length, refusedTries, firstTryToReachP50: median(waits) };
 }
 
 /** For each request refused with 429, how long until the next request for that number. */

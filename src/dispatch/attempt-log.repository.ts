@@ -117,19 +117,9 @@ export class AttemptLog {
   ): Promise<{ id: string; status: AttemptStatus; first: boolean }[]> {
     if (results.length === 0) return [];
     return manager.query(
-      `WITH recorded AS (
-       UPDATE contact_attempts a
-          SET status = attempt_status_next(a.status, r.status),
-              provider_ref = coalesce(a.provider_ref, r.provider_ref),
-              -- What a report says about a final attempt is as stale as its status.
-              error_code = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.error_code ELSE coalesce(r.error_code, a.error_code) END,
-              detail = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.detail ELSE coalesce(r.detail, a.detail) END,
-              settled_at = CASE WHEN $6 THEN coalesce(a.settled_at, now()) ELSE a.settled_at END,
-              updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, provider_ref, error_code, detail)
-        WHERE a.id = r.id
-       -- now() is the transaction's start: a settled_at equal to it was set by this statement.
-       RETURNING a.id, a.status, $6 AND a.settled_at = now() AS first)
+      `WITH results AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, provider_ref, error_code, detail)),
+       recorded AS (${recordAttemptsFrom('results', settle)})
        SELECT id, status, first FROM recorded`,
       [
         results.map((r) => r.attemptId),
@@ -137,7 +127,6 @@ export class AttemptLog {
         results.map((r) => r.providerRef ?? null),
         results.map((r) => r.errorCode ?? null),
         results.map((r) => r.detail ?? null),
-        settle,
       ],
     );
   }
@@ -163,4 +152,24 @@ export class AttemptLog {
     );
     return new Set(rows.map((row) => row.ref));
   }
+}
+
+/**
+ * The statement behind `record` and `settle`, for the results in relation `results` (id, status,
+ * provider_ref, error_code, detail) — composable into a larger statement. Returns (id, status,
+ * first) for each attempt.
+ */
+export function recordAttemptsFrom(results: string, settle: boolean): string {
+  return `UPDATE contact_attempts a
+     SET status = attempt_status_next(a.status, r.status),
+         provider_ref = coalesce(a.provider_ref, r.provider_ref),
+         -- What a report says about a final attempt is as stale as its status.
+         error_code = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.error_code ELSE coalesce(r.error_code, a.error_code) END,
+         detail = CASE WHEN attempt_status_rank(a.status) = 3 THEN a.detail ELSE coalesce(r.detail, a.detail) END,
+         settled_at = ${settle ? 'coalesce(a.settled_at, now())' : 'a.settled_at'},
+         updated_at = now()
+    FROM ${results} r
+   WHERE a.id = r.id
+  -- now() is the transaction's start: a settled_at equal to it was set by this statement.
+  RETURNING a.id, a.status, ${settle ? 'a.settled_at = now()' : 'false'} AS first`;
 }

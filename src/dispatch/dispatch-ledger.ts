@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { FollowUps } from './follow-ups';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConsentService } from '../compliance/consent.service';
 import { AppConfig } from '../config/app-config';
-import { AttemptLog } from './attempt-log.repository';
+import { recordAttemptsFrom } from './attempt-log.repository';
 import { AttemptRecord } from './contact-attempt';
 import { TaskReason } from './contact-task.entity';
 import { Delivery } from './courier';
 import { DispatchConfig } from './dispatch.config';
-import { ClaimedTask, OutboxRepository, TaskOutcome } from './outbox.repository';
-import { ProfileOutcomes } from './profile-outcomes';
+import { nextStepsFrom } from './follow-ups';
+import { ClaimedTask, insertTasks, settleTasksFrom, TaskOutcome } from './outbox.repository';
+import { contactedFrom } from './profile-outcomes';
 import { nextRetryAt } from './retry.policy';
 
 export interface Sent {
@@ -26,7 +26,7 @@ const REFUSED_ON_CREATE = new Set(['failed', 'canceled']);
 /**
  * Writes down what became of each send: the attempt's result, the task's fate (sent, retried,
  * failed, suppressed, unknown), the profile, the next step of the plan, and an opt-out the
- * provider reported — in one transaction for all the sends that finished together.
+ * provider reported — in one statement for all the sends that finished together.
  */
 @Injectable()
 export class DispatchLedger {
@@ -34,10 +34,6 @@ export class DispatchLedger {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly attempts: AttemptLog,
-    private readonly outbox: OutboxRepository,
-    private readonly profile: ProfileOutcomes,
-    private readonly followUps: FollowUps,
     private readonly consent: ConsentService,
     config: AppConfig,
   ) {
@@ -45,32 +41,18 @@ export class DispatchLedger {
   }
 
   /**
-   * Idempotent: written again after a commit whose answer was lost (the database went away at that
-   * instant), it changes nothing — the attempt says it was settled already.
+   * One statement: the attempts' results, and for each attempt written down here for the first
+   * time its task's fate, the profile and the plan's next step. Idempotent: written again after a
+   * commit whose answer was lost (the database went away at that instant), it changes nothing —
+   * the attempt says it was settled already.
    */
   async close(sends: Sent[], now: Date): Promise<void> {
     if (sends.length === 0) return;
+    const optOuts = sends.filter((s) => s.delivery.error?.kind === 'opted_out');
+    if (optOuts.length === 0) return void (await this.write(this.db.manager, sends, now));
     await this.db.transaction(async (manager) => {
-      const { standing, first } = await this.attempts.settle(
-        sends.map((s) => s.delivery),
-        manager,
-      );
-      const batch = sends.filter((s) => first.has(s.attempt.id));
-      const outcomes = batch.map((sent) => this.fate(sent, now));
-      const accepted = batch.filter((_, i) => outcomes[i].status === 'sent');
-      await this.outbox.settle(outcomes, manager);
-      await this.profile.contacted(
-        manager,
-        accepted.map(({ task, attempt, delivery }) => ({
-          customerId: task.customerId,
-          channel: task.channel,
-          purpose: task.purpose,
-          outcome: standing.get(attempt.id) ?? delivery.status,
-          at: attempt.attemptedAt,
-        })),
-      );
-      await this.followUps.queueNext(manager, accepted, now);
-      for (const { task, attempt, delivery } of batch.filter((s) => s.delivery.error?.kind === 'opted_out')) {
+      const first = await this.write(manager, sends, now);
+      for (const { task, attempt, delivery } of optOuts.filter((s) => first.has(s.attempt.id))) {
         await this.consent.recordProviderOptOut(
           task.customerId,
           task.channel,
@@ -82,8 +64,48 @@ export class DispatchLedger {
     });
   }
 
-  private fate(sent: Sent, now: Date): TaskOutcome {
-    return { ...this.fateOf(sent, now), attempt: sent.task.attempts + 1 };
+  /** Writes the sends down; returns the attempts settled by this write (not by an earlier one). */
+  private async write(manager: EntityManager, sends: Sent[], now: Date): Promise<Set<string>> {
+    const fates = sends.map((sent) => this.fateOf(sent, now));
+    const rows: { id: string }[] = await manager.query(
+      `WITH sends AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],
+                              $8::timestamptz[], $9::jsonb[], $10::int[], $11::uuid[], $12::text[], $13::text[],
+                              $14::timestamptz[], $15::text[])
+                AS s(attempt_id, status, provider_ref, error_code, detail, task_id, fate, due_at, reasons, try,
+                     customer_id, channel, purpose, attempted_at, locale)),
+       results AS (SELECT attempt_id AS id, status, provider_ref, error_code, detail FROM sends),
+       recorded AS (${recordAttemptsFrom('results', true)}),
+       -- Only an attempt settled here for the first time moves its task, the profile and the plan.
+       firsts AS (SELECT sends.*, recorded.status AS standing FROM sends JOIN recorded ON recorded.id = sends.attempt_id
+                   WHERE recorded.first),
+       outcomes AS (SELECT task_id AS id, fate AS status, due_at, reasons, try AS attempt FROM firsts),
+       tasks AS (${settleTasksFrom('outcomes')}),
+       made AS (SELECT customer_id, channel, purpose, standing AS outcome, attempted_at AS at FROM firsts WHERE fate = 'sent'),
+       profile AS (${contactedFrom('made')}),
+       sent AS (SELECT task_id, locale, $16::timestamptz AS sent_at FROM firsts WHERE fate = 'sent'),
+       next_steps AS (${insertTasks(nextStepsFrom('sent'))})
+       SELECT attempt_id AS id FROM firsts`,
+      [
+        sends.map((s) => s.attempt.id),
+        sends.map((s) => s.delivery.status),
+        sends.map((s) => s.delivery.providerRef ?? null),
+        sends.map((s) => s.delivery.errorCode ?? null),
+        sends.map((s) => s.delivery.detail ?? null),
+        sends.map((s) => s.task.id),
+        fates.map((f) => f.status),
+        fates.map((f) => f.dueAt ?? null),
+        fates.map((f) => (f.reasons ? JSON.stringify(f.reasons) : null)),
+        sends.map((s) => s.task.attempts + 1),
+        sends.map((s) => s.task.customerId),
+        sends.map((s) => s.task.channel),
+        sends.map((s) => s.task.purpose),
+        sends.map((s) => s.attempt.attemptedAt),
+        sends.map((s) => s.locale),
+        now,
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   private fateOf({ task, delivery }: Sent, now: Date): TaskOutcome {

@@ -8,13 +8,15 @@ import { AppConfig } from '../config/app-config';
 import { DispatchConfig } from './dispatch.config';
 import { Dispatcher } from './dispatcher';
 import { Lane, LANES, OutboxRepository } from './outbox.repository';
+import { Presence } from './presence';
 import { Reconciler } from './reconciler';
 
 /**
  * Drains the outbox for as long as the application runs: one loop per lane (both, or the one
  * DISPATCH_LANES names) claiming the next batch as soon as the last is nearly sent, polling when
  * idle and woken at once by NOTIFY for urgent work. Beside it: the leases of the work in hand
- * renewed, those of dispatchers that vanished reaped, and unknown sends reconciled with the
+ * renewed, the claims of dispatchers that vanished (their lease ran out, or their presence lock
+ * went with their process) reaped, and unknown sends reconciled with the
  * providers. On shutdown, sends in flight finish and are written down; the rest go back to the queue.
  */
 @Injectable()
@@ -25,6 +27,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private listener: Client | undefined;
+  private presence: Presence | undefined;
   private reconciling: Promise<unknown> | undefined;
   private readonly wakers = new Map<Lane['name'], () => void>();
   /** A NOTIFY that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
@@ -45,6 +48,9 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     if (!this.settings.enabled) return;
     const lanes = LANES.filter((lane) => this.settings.lanes === 'all' || lane.name === this.settings.lanes);
     this.running = true;
+    // Present before the first claim: what this instance claims is reaped the moment it dies.
+    this.presence = new Presence(this.url, this.dispatcher.worker);
+    await this.presence.hold();
     if (lanes.some((lane) => lane.name === 'urgent')) await this.listen();
     const leaseMs = this.settings.leaseSeconds * 1000;
     const reconcileMs = Math.min(30_000, Math.max(500, this.settings.reconcileAfterMs / 4));
@@ -66,6 +72,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     await this.dispatcher.stop();
     await this.reconciling;
     await this.listener?.end().catch(() => undefined);
+    await this.presence?.release();
   }
 
   private async drain(lane: Lane): Promise<void> {
@@ -102,8 +109,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async listen(): Promise<void> {
-    const url = (this.db.options as PostgresConnectionOptions).url;
-    this.listener = new Client({ connectionString: url });
+    this.listener = new Client({ connectionString: this.url });
     this.listener.on('notification', () => {
       const wake = this.wakers.get('urgent');
       if (wake) wake();
@@ -112,6 +118,10 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     this.listener.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection lost; urgent work waits for polls'));
     await this.listener.connect();
     await this.listener.query('LISTEN herald_urgent');
+  }
+
+  private get url(): string | undefined {
+    return (this.db.options as PostgresConnectionOptions).url;
   }
 
   private renew(leaseMs: number): void {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ClaimedTask, OutboxRepository } from './outbox.repository';
+import { ClaimedTask, OutboxRepository, TaskQuery } from './outbox.repository';
 
 /**
  * A campaign's later steps: created when the previous step was sent, due `afterHours` later, and
@@ -15,31 +15,8 @@ export class FollowUps {
     const campaignTasks = sent.filter(({ task }) => task.campaignId);
     if (campaignTasks.length === 0) return;
     await this.outbox.enqueueSelected(manager, {
-      columns: [
-        'customer_id',
-        'campaign_id',
-        'run_id',
-        'step',
-        'purpose',
-        'channel',
-        'template_key',
-        'template_version',
-        'priority',
-        'due_at',
-        'expires_at',
-        'condition',
-        'previous_task_id',
-        'variables',
-      ],
-      select: `SELECT t.customer_id, t.campaign_id, t.run_id, t.step + 1, t.purpose, s.channel, s.template,
-              (k.pinned_versions ->> (s.template || '/' || x.locale || '/' || s.channel)),
-              t.priority, $3::timestamptz + make_interval(secs => coalesce(s."afterHours", 0)::float * 3600),
-              k.ends_at, coalesce(s.when, 'always'), t.id, t.variables
-         FROM unnest($1::uuid[], $2::text[]) AS x(task_id, locale)
-         JOIN contact_tasks t ON t.id = x.task_id
-         JOIN campaigns k ON k.id = t.campaign_id
-         CROSS JOIN LATERAL jsonb_to_record(k.plan -> (t.step + 1)) AS s(channel text, template text, "afterHours" numeric, "when" text)
-        WHERE s.channel IS NOT NULL`,
+      ...nextStepsFrom(`(SELECT x.task_id, x.locale, $3::timestamptz AS sent_at
+                          FROM unnest($1::uuid[], $2::text[]) AS x(task_id, locale))`),
       params: [campaignTasks.map(({ task }) => task.id), campaignTasks.map(({ locale }) => locale), now],
     });
   }
@@ -65,4 +42,38 @@ export class FollowUps {
     );
     return new Set(rows.map((row) => row.id));
   }
+}
+
+/**
+ * The next steps of the tasks in relation `sent` (task_id, locale, sent_at), for `insertTasks`;
+ * a task that is not a campaign's, or is its plan's last step, has none.
+ */
+export function nextStepsFrom(sent: string): Omit<TaskQuery, 'params'> {
+  return {
+    columns: [
+      'customer_id',
+      'campaign_id',
+      'run_id',
+      'step',
+      'purpose',
+      'channel',
+      'template_key',
+      'template_version',
+      'priority',
+      'due_at',
+      'expires_at',
+      'condition',
+      'previous_task_id',
+      'variables',
+    ],
+    select: `SELECT t.customer_id, t.campaign_id, t.run_id, t.step + 1, t.purpose, s.channel, s.template,
+            (k.pinned_versions ->> (s.template || '/' || x.locale || '/' || s.channel)),
+            t.priority, x.sent_at + make_interval(secs => coalesce(s."afterHours", 0)::float * 3600),
+            k.ends_at, coalesce(s.when, 'always'), t.id, t.variables
+       FROM ${sent} x
+       JOIN contact_tasks t ON t.id = x.task_id
+       JOIN campaigns k ON k.id = t.campaign_id
+       CROSS JOIN LATERAL jsonb_to_record(k.plan -> (t.step + 1)) AS s(channel text, template text, "afterHours" numeric, "when" text)
+      WHERE s.channel IS NOT NULL`,
+  };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactChannel, ContactPurpose, ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
+import { PRESENT_DISPATCHERS, presenceKey } from './presence';
 
 /** Columns of a claimed task, as the dispatcher needs them. */
 export type ClaimedTask = Pick<
@@ -72,6 +73,9 @@ export interface TaskOutcome {
 
 /** A flow's own steps are unique per subject (a reminder cycle, a debt, a card issue): queued again, skipped. */
 const FLOW_STEP_CONFLICT = `ON CONFLICT (subject_ref, step) WHERE subject_ref ~ '^(repay|collect|activate):' DO NOTHING`;
+
+/** A claim whose holder is gone (`$1`: now). */
+const VANISHED = `(lease_until < $1 OR ${presenceKey('claimed_by')} NOT IN (${PRESENT_DISPATCHERS}))`;
 
 /** Tasks selected by a caller's query, for `enqueueSelected`. */
 export interface TaskQuery {
@@ -176,13 +180,8 @@ export class OutboxRepository {
    * skipped. Returns how many were queued.
    */
   async enqueueSelected(manager: EntityManager, query: TaskQuery): Promise<number> {
-    const conflict = query.onConflict === 'flow-step' ? FLOW_STEP_CONFLICT : 'ON CONFLICT DO NOTHING';
     const [{ queued }]: { queued: number }[] = await manager.query(
-      `WITH queued AS (
-         INSERT INTO contact_tasks (${query.columns.join(', ')})
-         ${query.select}
-         ${conflict}
-         RETURNING 1)
+      `WITH queued AS (${insertTasks(query)})
        SELECT count(*)::int AS queued FROM queued`,
       query.params,
     );
@@ -270,17 +269,9 @@ export class OutboxRepository {
   async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
     if (outcomes.length === 0) return;
     await manager.query(
-      `UPDATE contact_tasks t
-          SET status = o.status,
-              due_at = coalesce(o.due_at, t.due_at),
-              reasons = coalesce(o.reasons, t.reasons),
-              lease_until = CASE WHEN o.status IN ('claimed', 'sending') THEN t.lease_until END,
-              claimed_by = CASE WHEN o.status IN ('claimed', 'sending') THEN t.claimed_by END,
-              updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[], $5::int[]) AS o(id, status, due_at, reasons, attempt)
-        WHERE t.id = o.id
-          AND CASE WHEN o.attempt IS NULL THEN t.status = 'claimed'
-                   ELSE t.status IN ('sending', 'unknown') AND t.attempts = o.attempt END`,
+      `WITH outcomes AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[], $5::int[]) AS o(id, status, due_at, reasons, attempt))
+       ${settleTasksFrom('outcomes')}`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.status),
@@ -338,7 +329,8 @@ export class OutboxRepository {
   }
 
   /**
-   * Tasks whose dispatcher vanished. A task only claimed goes back to the queue: nothing was sent.
+   * Tasks whose dispatcher vanished: its lease ran out, or its presence lock is gone (its process
+   * or its session died). A task only claimed goes back to the queue: nothing was sent.
    * A task caught `sending` may have reached the provider, so it and its attempt become `unknown`
    * for the status callback or the reconciler to settle — never a blind re-send. The caller's own
    * tasks in hand are not its to reap, however late their renewal (after a database outage).
@@ -349,7 +341,7 @@ export class OutboxRepository {
       const requeued: { id: string }[] = await manager.query(
         `WITH requeued AS (
            UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
-            WHERE status = 'claimed' AND lease_until < $1 AND id <> ALL($2::uuid[]) RETURNING id)
+            WHERE status = 'claimed' AND ${VANISHED} AND id <> ALL($2::uuid[]) RETURNING id)
          SELECT id FROM requeued`,
         [now, inHand],
       );
@@ -358,7 +350,7 @@ export class OutboxRepository {
            UPDATE contact_tasks
               SET status = 'unknown', lease_until = NULL, claimed_by = NULL, updated_at = now(),
                   reasons = reasons || '[{"code": "SENDER_LOST_MID_SEND"}]'::jsonb
-            WHERE status = 'sending' AND lease_until < $1 AND id <> ALL($2::uuid[]) RETURNING id)
+            WHERE status = 'sending' AND ${VANISHED} AND id <> ALL($2::uuid[]) RETURNING id)
          SELECT id FROM lost`,
         [now, inHand],
       );
@@ -374,4 +366,34 @@ export class OutboxRepository {
       return { requeued: requeued.length, unknown: lost.length };
     });
   }
+}
+
+/**
+ * The statement behind `enqueueSelected`, composable into a larger one; returns a row per task
+ * queued.
+ */
+export function insertTasks(query: Omit<TaskQuery, 'params'>): string {
+  const conflict = query.onConflict === 'flow-step' ? FLOW_STEP_CONFLICT : 'ON CONFLICT DO NOTHING';
+  return `INSERT INTO contact_tasks (${query.columns.join(', ')})
+          ${query.select}
+          ${conflict}
+          RETURNING 1`;
+}
+
+/**
+ * The statement behind `settle`, for the outcomes in relation `outcomes` (id, status, due_at,
+ * reasons, attempt), composable into a larger one.
+ */
+export function settleTasksFrom(outcomes: string): string {
+  return `UPDATE contact_tasks t
+     SET status = o.status,
+         due_at = coalesce(o.due_at, t.due_at),
+         reasons = coalesce(o.reasons, t.reasons),
+         lease_until = CASE WHEN o.status IN ('claimed', 'sending') THEN t.lease_until END,
+         claimed_by = CASE WHEN o.status IN ('claimed', 'sending') THEN t.claimed_by END,
+         updated_at = now()
+    FROM ${outcomes} o
+   WHERE t.id = o.id
+     AND CASE WHEN o.attempt IS NULL THEN t.status = 'claimed'
+              ELSE t.status IN ('sending', 'unknown') AND t.attempts = o.attempt END`;
 }

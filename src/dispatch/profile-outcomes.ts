@@ -22,29 +22,8 @@ export class ProfileOutcomes {
     await manager.query(
       `WITH made AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-                AS m(customer_id, channel, purpose, outcome, at)),
-       counts AS (
-         SELECT customer_id, jsonb_object_agg(channel, n) AS added
-           FROM (SELECT customer_id, channel, count(*)::int AS n FROM made GROUP BY 1, 2) per_channel
-          GROUP BY 1),
-       -- One row a customer, in customer order: the rows are updated, and locked, in that order.
-       latest AS (
-         SELECT DISTINCT ON (customer_id) * FROM made ORDER BY customer_id, at DESC)
-       UPDATE customers c
-          SET contact_counts = (SELECT jsonb_object_agg(k, coalesce((c.contact_counts ->> k)::int, 0) + coalesce((counts.added ->> k)::int, 0))
-                                  FROM jsonb_object_keys(c.contact_counts || counts.added) AS k),
-              last_contact_at = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.at ELSE c.last_contact_at END,
-              last_contact_channel = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.channel ELSE c.last_contact_channel END,
-              last_contact_purpose = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.purpose ELSE c.last_contact_purpose END,
-              last_contact_outcome = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.outcome ELSE c.last_contact_outcome END,
-              last_outcomes = CASE WHEN (c.last_outcomes -> latest.purpose ->> 'at') IS NULL
-                                     OR (c.last_outcomes -> latest.purpose ->> 'at')::timestamptz <= latest.at
-                                   THEN c.last_outcomes || jsonb_build_object(latest.purpose,
-                                          jsonb_build_object('channel', latest.channel, 'outcome', latest.outcome, 'at', latest.at))
-                                   ELSE c.last_outcomes END,
-              updated_at = now()
-         FROM latest JOIN counts USING (customer_id)
-        WHERE c.id = latest.customer_id`,
+                AS m(customer_id, channel, purpose, outcome, at))
+       ${contactedFrom('made')}`,
       [
         contacts.map((c) => c.customerId),
         contacts.map((c) => c.channel),
@@ -72,4 +51,36 @@ export class ProfileOutcomes {
       [contact.customerId, contact.at, contact.outcome, rightParty, contact.purpose],
     );
   }
+}
+
+/**
+ * The statement behind `contacted`, for the contacts in relation `made` (customer_id, channel,
+ * purpose, outcome, at), composable into a larger one.
+ */
+export function contactedFrom(made: string): string {
+  return `UPDATE customers c
+     SET contact_counts = (SELECT jsonb_object_agg(k, coalesce((c.contact_counts ->> k)::int, 0) + coalesce((latest.added ->> k)::int, 0))
+                             FROM jsonb_object_keys(c.contact_counts || latest.added) AS k),
+         last_contact_at = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.at ELSE c.last_contact_at END,
+         last_contact_channel = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.channel ELSE c.last_contact_channel END,
+         last_contact_purpose = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.purpose ELSE c.last_contact_purpose END,
+         last_contact_outcome = CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at <= latest.at THEN latest.outcome ELSE c.last_contact_outcome END,
+         last_outcomes = CASE WHEN (c.last_outcomes -> latest.purpose ->> 'at') IS NULL
+                                OR (c.last_outcomes -> latest.purpose ->> 'at')::timestamptz <= latest.at
+                              THEN c.last_outcomes || jsonb_build_object(latest.purpose,
+                                     jsonb_build_object('channel', latest.channel, 'outcome', latest.outcome, 'at', latest.at))
+                              ELSE c.last_outcomes END,
+         updated_at = now()
+    -- One row a customer (its latest contact, and its contacts counted by channel), in customer
+    -- order: the rows are updated, and locked, in that order. One grouped pass, whatever the
+    -- planner guesses of the batch's size.
+    FROM (SELECT customer_id,
+                 (array_agg(channel ORDER BY at DESC))[1] AS channel,
+                 (array_agg(purpose ORDER BY at DESC))[1] AS purpose,
+                 (array_agg(outcome ORDER BY at DESC))[1] AS outcome,
+                 max(at) AS at,
+                 (SELECT jsonb_object_agg(per_channel.channel, per_channel.n)
+                    FROM (SELECT channel, count(*)::int AS n FROM unnest(array_agg(m.channel)) AS channel GROUP BY 1) per_channel) AS added
+            FROM ${made} m GROUP BY customer_id ORDER BY customer_id) latest
+   WHERE c.id = latest.customer_id`;
 }

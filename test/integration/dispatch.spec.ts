@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/common/clock';
 import { ConsentService } from '../../src/compliance/consent.service';
 import { Dispatcher } from '../../src/dispatch/dispatcher';
 import { LANES, OutboxRepository } from '../../src/dispatch/outbox.repository';
+import { Presence } from '../../src/dispatch/presence';
 import { UrgentGate } from '../../src/dispatch/urgent-gate';
 import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
@@ -142,6 +143,34 @@ describe('the dispatcher over the real outbox, sandbox channels', () => {
     expect((await taskRow(claimedOnly.id)).status).toBe('pending');
     expect((await taskRow(midSend.id)).status).toBe('unknown');
     expect((await attemptsOf(midSend.id))[0].status).toBe('unknown');
+  });
+
+  it('reaps a dead dispatcher’s claims at once, long before its lease runs out, and never a live one’s', async () => {
+    const customer = await store.customer(t.db);
+    const [ofTheLiving, ofTheDead] = [await store.task(t.db, customer), await store.task(t.db, customer)];
+    const leaseInAnHour = new Date(MORNING.getTime() + 3_600_000);
+    const claim = (id: string, worker: string) =>
+      t.db.query(`UPDATE contact_tasks SET status = 'claimed', claimed_by = $2, lease_until = $3 WHERE id = $1`, [
+        id,
+        worker,
+        leaseInAnHour,
+      ]);
+    await claim(ofTheLiving.id, 'host:101:alive');
+    await claim(ofTheDead.id, 'host:102:dead');
+    const living = new Presence((t.db.options as { url?: string }).url, 'host:101:alive');
+    await living.hold();
+    try {
+      expect(await t.app.get(OutboxRepository).reapExpiredLeases(MORNING)).toEqual({ requeued: 1, unknown: 0 });
+      expect((await taskRow(ofTheDead.id)).status).toBe('pending');
+      expect((await taskRow(ofTheLiving.id)).status).toBe('claimed');
+    } finally {
+      await living.release();
+    }
+    // Its session gone (a SIGKILL closes it the same way), the living one's claim is reaped too.
+    await eventually(async () =>
+      expect(await t.app.get(OutboxRepository).reapExpiredLeases(MORNING)).toEqual({ requeued: 1, unknown: 0 }),
+    );
+    expect((await taskRow(ofTheLiving.id)).status).toBe('pending');
   });
 
   it('queues contacts for flows, urgent ones in the urgent lane', async () => {
