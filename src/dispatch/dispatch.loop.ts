@@ -14,10 +14,11 @@ import { Reconciler } from './reconciler';
 /**
  * Drains the outbox for as long as the application runs: one loop per lane (both, or the one
  * DISPATCH_LANES names) claiming the next batch as soon as the last is nearly sent, polling when
- * idle and woken at once by NOTIFY for urgent work. Beside it: the leases of the work in hand
- * renewed, the claims of dispatchers that vanished (their lease ran out, or their presence lock
- * went with their process) reaped, and unknown sends reconciled with the
- * providers. On shutdown, sends in flight finish and are written down; the rest go back to the queue.
+ * idle and woken at once by NOTIFY for urgent work; due retries claimed every poll, ahead of what
+ * waits. Beside it: the leases of the work in hand renewed, the claims of dispatchers that
+ * vanished (their lease ran out, or their presence lock went with their process) reaped, and
+ * unknown sends reconciled with the providers. On shutdown, sends in flight finish and are
+ * written down; the rest go back to the queue.
  */
 @Injectable()
 export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +30,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private listener: Client | undefined;
   private presence: Presence | undefined;
   private reconciling: Promise<unknown> | undefined;
+  private readonly retrying = new Map<Lane['name'], Promise<unknown>>();
   private readonly wakers = new Map<Lane['name'], () => void>();
   /** A NOTIFY that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
   private readonly missedWakes = new Set<Lane['name']>();
@@ -58,6 +60,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
       setInterval(() => this.renew(leaseMs), leaseMs / 3),
       setInterval(() => this.reap(), leaseMs / 2),
       setInterval(() => this.reconcile(), reconcileMs),
+      ...lanes.map((lane) => setInterval(() => this.retry(lane), this.settings.pollMs)),
     );
     this.loops = lanes.map((lane) => this.drain(lane));
     this.logger.log(`dispatcher ${this.dispatcher.worker} started (lanes: ${lanes.map((lane) => lane.name).join(', ')})`);
@@ -68,7 +71,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     this.running = false;
     this.timers.forEach(clearInterval);
     this.wakers.forEach((wake) => wake());
-    await Promise.all(this.loops);
+    await Promise.all([...this.loops, ...this.retrying.values()]);
     await this.dispatcher.stop();
     await this.reconciling;
     await this.listener?.end().catch(() => undefined);
@@ -122,6 +125,17 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
 
   private get url(): string | undefined {
     return (this.db.options as PostgresConnectionOptions).url;
+  }
+
+  /** Due retries, claimed every poll whatever the lane's loop waits for: see `Dispatcher.retry`. */
+  private retry(lane: Lane): void {
+    if (!this.running || this.retrying.has(lane.name)) return;
+    const claiming = this.dispatcher
+      .retry(lane)
+      // The lane's own loop reports a database that fails its claims.
+      .catch((error) => this.logger.debug({ err: error, lane: lane.name }, 'could not claim due retries'))
+      .finally(() => this.retrying.delete(lane.name));
+    this.retrying.set(lane.name, claiming);
   }
 
   private renew(leaseMs: number): void {

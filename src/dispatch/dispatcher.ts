@@ -36,6 +36,8 @@ export interface Batch {
  */
 const OPEN_LEAD_MS = 100;
 
+const NOTHING_CLAIMED: Batch = { claimed: 0, settled: 0, finished: Promise.resolve({ claimed: 0, sent: 0, settled: 0 }) };
+
 /** The longest pause between tries to write down a send's outcome while the database is away. */
 const MAX_RECORD_PAUSE_MS = 1_000;
 
@@ -111,9 +113,30 @@ export class Dispatcher {
    * holds the bulk lane's new sends and renders until its own sends are done.
    */
   async start(lane: Lane): Promise<Batch> {
+    return this.begin(lane, false);
+  }
+
+  /**
+   * Claims the lane's due retries at once, whatever waits to be sent: they go to the senders
+   * ahead of that work, so a retry fires at its backoff time, not after the backlog claimed
+   * before it. Nothing is claimed while twice the senders' width already waits.
+   */
+  async retry(lane: Lane): Promise<Batch> {
+    if (this.queued[lane.name] >= 2 * this.settings.concurrency) return NOTHING_CLAIMED;
+    return this.begin(lane, true);
+  }
+
+  private async begin(lane: Lane, retriesOnly: boolean): Promise<Batch> {
     const now = this.clock.now();
-    const tasks = await this.outbox.claim(this.worker, lane, this.settings.batchSize, now, this.settings.leaseSeconds);
-    if (tasks.length === 0) return { claimed: 0, settled: 0, finished: Promise.resolve({ claimed: 0, sent: 0, settled: 0 }) };
+    const tasks = await this.outbox.claim(
+      this.worker,
+      lane,
+      this.settings.batchSize,
+      now,
+      this.settings.leaseSeconds,
+      retriesOnly,
+    );
+    if (tasks.length === 0) return NOTHING_CLAIMED;
     tasks.forEach((task) => this.held.add(task.id));
     const urgent = lane.name === 'urgent';
     const giveWay = urgent ? undefined : () => this.urgent.clear();

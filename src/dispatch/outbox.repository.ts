@@ -125,8 +125,16 @@ export class OutboxRepository {
   /**
    * Due pending tasks of a lane, most urgent first; never a task of a campaign that is not running.
    * A retry goes before fresh work: it fires at its backoff time, not behind a campaign's backlog.
+   * With `retriesOnly`, only retries are claimed.
    */
-  async claim(worker: string, lane: Lane, limit: number, now: Date, leaseSeconds: number): Promise<ClaimedTask[]> {
+  async claim(
+    worker: string,
+    lane: Lane,
+    limit: number,
+    now: Date,
+    leaseSeconds: number,
+    retriesOnly = false,
+  ): Promise<ClaimedTask[]> {
     const due = (which: string) => `
       SELECT t.id FROM contact_tasks t
        WHERE t.status = 'pending' AND ${which} AND t.due_at <= $1 AND t.priority BETWEEN $5 AND $6
@@ -135,14 +143,15 @@ export class OutboxRepository {
        ORDER BY t.priority DESC, t.due_at`;
     return this.db.query(
       `WITH retries AS (${due('t.attempts > 0')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
-       fresh AS (${due('t.attempts = 0')} LIMIT $2 - (SELECT count(*) FROM retries) FOR UPDATE OF t SKIP LOCKED),
+       fresh AS (${due('t.attempts = 0')} LIMIT CASE WHEN $7 THEN 0 ELSE $2 - (SELECT count(*) FROM retries) END
+                 FOR UPDATE OF t SKIP LOCKED),
        claimed AS (
          UPDATE contact_tasks t
             SET status = 'claimed', claimed_by = $3, lease_until = $1::timestamptz + make_interval(secs => $4), updated_at = now()
            FROM (SELECT id FROM retries UNION ALL SELECT id FROM fresh) due WHERE t.id = due.id
          RETURNING ${CLAIMED_COLUMNS})
        SELECT * FROM claimed`,
-      [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority],
+      [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority, retriesOnly],
     );
   }
 

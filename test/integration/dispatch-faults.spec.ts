@@ -164,6 +164,20 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
     }
   });
 
+  it('sends a due retry on its own claim, leaving the fresh backlog where it is', async () => {
+    const backlog = await tasksFor(Array(3).fill(undefined));
+    const customer = await store.customer(t.db);
+    const retry = await store.task(t.db, customer, { attempts: 1, dueAt: new Date(MORNING.getTime() - 1_000) });
+    try {
+      const batch = await dispatcher.retry(BULK);
+      await expect(batch.finished).resolves.toMatchObject({ claimed: 1, sent: 1 });
+      expect(await taskRow(retry.id)).toMatchObject({ status: 'sent', attempts: 2 });
+      for (const task of backlog.tasks) expect(await taskRow(task.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    } finally {
+      await t.db.query(`UPDATE contact_tasks SET status = 'cancelled' WHERE id = ANY($1)`, [backlog.tasks.map((task) => task.id)]);
+    }
+  });
+
   describe('status callbacks, by the book', () => {
     const sendOne = async () => {
       const { customers, tasks } = await tasksFor([undefined]);
