@@ -62,6 +62,8 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
       setInterval(() => this.reconcile(), reconcileMs),
       ...lanes.map((lane) => setInterval(() => this.retry(lane), this.settings.pollMs)),
     );
+    // A predecessor killed a moment ago (a restart after a crash) left claims: take them back now.
+    this.reap();
     this.loops = lanes.map((lane) => this.drain(lane));
     this.logger.log(`dispatcher ${this.dispatcher.worker} started (lanes: ${lanes.map((lane) => lane.name).join(', ')})`);
   }
