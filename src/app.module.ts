@@ -9,6 +9,7 @@ import { ChannelsModule } from './channels/channels.module';
 import { Clock } from './common/clock';
 import { ComplianceModule } from './compliance/compliance.module';
 import { CustomersModule } from './customers/customers.module';
+import { ErasureModule } from './customers/erasure/erasure.module';
 import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -54,6 +55,7 @@ export class AppModule {
         TemplatesModule,
         ComplianceModule,
         CustomersModule,
+        ErasureModule,
         CampaignsModule,
         DispatchModule,
         WebhooksModule,

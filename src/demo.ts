@@ -34,6 +34,8 @@ async function demo(): Promise<void> {
     HERALD_ADMIN_KEY: ADMIN_KEY,
     SMS_PER_SECOND: '20',
     CALLS_PER_SECOND: '5',
+    // A demo's own: a real deployment keeps its key apart from the database.
+    ERASURE_HASH_KEY: 'demo-erasure-key-not-for-production-0001',
     ...process.env,
   });
   const herald = await startHerald(config);

@@ -39,6 +39,8 @@ export class AppConfig {
   readonly console: ConsoleConfig;
   /** Sign-in throttling, API-key misses, the proxies trusted to name the client (see docs/security.md). */
   readonly auth: AuthConfig;
+  /** The key of the hashes that replace an erased customer's personal values; unset, erasure is refused (docs/privacy.md). */
+  readonly erasureHashKey: string | undefined;
   /** Where Prometheus scrapes: behind the ops role, or on a listener of its own (see src/metrics/metrics.config.ts). */
   readonly metrics: MetricsConfig;
 
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     console: readConsoleConfig(read),
     auth: readAuthConfig(read),
     metrics: readMetricsConfig(read),
+    erasureHashKey: read.string('ERASURE_HASH_KEY', { optional: true, minLength: 32 }),
   });
   read.assertValid();
   return config;

@@ -103,10 +103,14 @@ export interface TaskQuery {
 }
 
 /** Which queued tasks an operation applies to. */
-export type TaskSelection = { subjects: string[]; purpose?: ContactPurpose; templateKey?: string } | { campaigns: string[] };
+export type TaskSelection =
+  | { subjects: string[]; purpose?: ContactPurpose; templateKey?: string }
+  | { campaigns: string[] }
+  | { customers: string[] };
 
 function selects(selection: TaskSelection, first: number): { where: string; params: unknown[] } {
   if ('campaigns' in selection) return { where: `t.campaign_id = ANY($${first}::uuid[])`, params: [selection.campaigns] };
+  if ('customers' in selection) return { where: `t.customer_id = ANY($${first}::uuid[])`, params: [selection.customers] };
   const params: unknown[] = [selection.subjects];
   const where = [`t.subject_ref = ANY($${first}::text[])`];
   if (selection.purpose) where.push(`t.purpose = $${first + params.push(selection.purpose) - 1}`);

@@ -120,6 +120,7 @@ const MATRIX: Record<string, Call> = {
   'POST /customers': { body: {}, allowed: 400 },
   'POST /customers/:id/consent': { body: {}, allowed: 400 },
   'POST /customers/:id/dispositions': { body: { code: 'none' }, allowed: 400 },
+  'POST /customers/:id/erasure': { body: {}, allowed: 400 },
   'POST /customers/:id/promise-to-pay': { body: {}, allowed: 400 },
   'POST /customers/imports': { body: {}, allowed: 415 },
   'POST /do-not-contact': { body: {}, allowed: 400 },
