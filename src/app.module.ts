@@ -19,6 +19,7 @@ import { DispatchModule } from './dispatch/dispatch.module';
 import { OutcomesModule } from './flows/outcomes/outcomes.module';
 import { RepaymentModule } from './flows/repayment/repayment.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SegmentsModule } from './segments/segments.module';
@@ -48,6 +49,7 @@ export class AppModule {
         MetricsModule.forRoot(config),
         AuthModule,
         AuditModule,
+        IdempotencyModule,
         HealthModule,
         ChannelsModule,
         SegmentsModule,
