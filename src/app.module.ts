@@ -11,6 +11,7 @@ import { ComplianceModule } from './compliance/compliance.module';
 import { CustomersModule } from './customers/customers.module';
 import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
+import { ContactLogModule } from './contact-log/contact-log.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -65,6 +66,7 @@ export class AppModule {
         JobsModule,
         OutcomesModule,
         ConsoleModule,
+        ContactLogModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
