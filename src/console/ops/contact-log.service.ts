@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StepCondition } from '../../campaigns/campaign.entity';
 import { Clock } from '../../common/clock';
+import { PG_INSTANT } from '../../common/pagination';
 import { ValidationFailedError } from '../../common/domain-error';
 import { ConsoleSession } from '../../auth/console-sessions';
 import { discloseField } from '../../auth/personal-data.rules';
@@ -233,9 +234,6 @@ function entry(row: Row, { locale, role }: Viewer, now: Date): ContactLogEntry {
 function encodeCursor(row: Row): string {
   return Buffer.from(`${row.cursorAt}|${row.id}`).toString('base64url');
 }
-
-/** timestamptz as PostgreSQL prints it: `2026-11-20 13:40:00.123456+00`. */
-const PG_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 
 function decodeCursor(value: string): Cursor {
   const [at, id] = Buffer.from(value, 'base64url').toString().split('|');
