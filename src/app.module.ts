@@ -19,6 +19,7 @@ import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { OutcomesModule } from './flows/outcomes/outcomes.module';
 import { RepaymentModule } from './flows/repayment/repayment.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging/logging.module';
@@ -51,6 +52,7 @@ export class AppModule {
         AuthModule,
         AuditModule,
         IdempotencyModule,
+        EventsModule,
         HealthModule,
         ChannelsModule,
         SegmentsModule,

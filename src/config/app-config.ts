@@ -3,6 +3,7 @@ import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config'
 import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
+import { EventsConfig, readEventsConfig } from '../events/events.config';
 import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
@@ -41,6 +42,8 @@ export class AppConfig {
   readonly auth: AuthConfig;
   /** Where Prometheus scrapes: behind the ops role, or on a listener of its own (see src/metrics/metrics.config.ts). */
   readonly metrics: MetricsConfig;
+  /** Outbound events: polling, batch, timeout and the 24 h of retries (see docs/events.md). */
+  readonly events: EventsConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     console: readConsoleConfig(read),
     auth: readAuthConfig(read),
     metrics: readMetricsConfig(read),
+    events: readEventsConfig(read),
   });
   read.assertValid();
   return config;

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FollowUps } from './follow-ups';
 import { ConsentService } from '../compliance/consent.service';
+import { contactEvent } from '../events/contact.events';
+import { EventOutbox } from '../events/event-outbox.repository';
 import { AppConfig } from '../config/app-config';
 import { AttemptLog } from './attempt-log.repository';
 import { AttemptRecord } from './contact-attempt';
@@ -39,6 +41,7 @@ export class DispatchLedger {
     private readonly profile: ProfileOutcomes,
     private readonly followUps: FollowUps,
     private readonly consent: ConsentService,
+    private readonly events: EventOutbox,
     config: AppConfig,
   ) {
     this.retry = config.dispatch.retry;
@@ -59,6 +62,10 @@ export class DispatchLedger {
       const outcomes = batch.map((sent) => this.fate(sent, now));
       const accepted = batch.filter((_, i) => outcomes[i].status === 'sent');
       await this.outbox.settle(outcomes, manager);
+      await this.events.record(
+        manager,
+        batch.flatMap((sent, i) => toldSubscribers(sent, outcomes[i], now)),
+      );
       await this.profile.contacted(
         manager,
         accepted.map(({ task, attempt, delivery }) => ({
@@ -105,4 +112,24 @@ export class DispatchLedger {
       ? { id: task.id, status: 'pending', dueAt: retryAt, reasons: [{ ...reason, retryAt: retryAt.toISOString() }] }
       : { id: task.id, status: 'failed', reasons: [{ ...reason, code: 'RETRIES_EXHAUSTED' }] };
   }
+}
+
+/** contact.sent when the provider took it; contact.failed when it is over without going out. */
+function toldSubscribers({ task, attempt, delivery }: Sent, outcome: TaskOutcome, now: Date) {
+  const type =
+    outcome.status === 'sent' ? 'contact.sent' : ['failed', 'suppressed'].includes(outcome.status) ? 'contact.failed' : undefined;
+  if (!type) return [];
+  const facts = {
+    customerId: task.customerId,
+    taskId: task.id,
+    attemptId: attempt.id,
+    campaignId: attempt.campaignId,
+    purpose: task.purpose,
+    channel: task.channel,
+    status: delivery.status,
+    providerRef: delivery.providerRef ?? null,
+    errorCode: delivery.errorCode ?? null,
+    ...(outcome.reasons?.length ? { reason: outcome.reasons[outcome.reasons.length - 1].code } : {}),
+  };
+  return [contactEvent(type, facts, now)];
 }

@@ -33,6 +33,7 @@ interface Call {
  */
 const MATRIX: Record<string, Call> = {
   'DELETE /do-not-contact/:id': { params: { id: UNKNOWN }, allowed: 404 },
+  'DELETE /event-subscriptions/:id': { params: { id: UNKNOWN }, allowed: 404 },
   'DELETE /segments/:id': { params: { id: UNKNOWN }, allowed: 404 },
   'DELETE /sign-in-locks/addresses/:address': { params: { address: '192.0.2.1' }, allowed: 404 },
   'DELETE /users/:id/keys/:keyId': { params: { keyId: UNKNOWN }, allowed: 404 },
@@ -73,6 +74,8 @@ const MATRIX: Record<string, Call> = {
   'GET /customers/imports/:id': { params: { id: UNKNOWN }, allowed: 404 },
   'GET /customers/imports/:id/rejections': { params: { id: UNKNOWN }, allowed: 404 },
   'GET /do-not-contact': { allowed: 200 },
+  'GET /event-deliveries': { allowed: 200 },
+  'GET /event-subscriptions': { allowed: 200 },
   'GET /fraud-cases': { allowed: 200 },
   'GET /fraud-cases/:id': { allowed: 200 },
   'GET /fraud-cases/stats': { allowed: 200 },
@@ -126,6 +129,8 @@ const MATRIX: Record<string, Call> = {
   'POST /customers/imports': { body: {}, allowed: 415 },
   'POST /do-not-contact': { body: {}, allowed: 400 },
   'POST /do-not-contact/import': { body: {}, allowed: 415 },
+  'POST /event-subscriptions': { body: {}, allowed: 400 },
+  'POST /event-subscriptions/:id/unpark': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /payments': { body: {}, allowed: 400 },
   'POST /policy/reachability': { body: {}, allowed: 400 },
   'POST /sandbox/messages/:id/status': { params: { id: UNKNOWN }, body: {}, allowed: 400 },
