@@ -65,6 +65,8 @@ export class OutboundEvents1764800100000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX event_deliveries_queue_idx ON event_deliveries (subscription_id, ordering_key, seq) WHERE status = 'pending'`,
     );
+    // The courier's walk, oldest first.
+    await q.query(`CREATE INDEX event_deliveries_pending_idx ON event_deliveries (seq) WHERE status = 'pending'`);
     // Ops list what is parked (and what is late), newest first.
     await q.query(`CREATE INDEX event_deliveries_status_idx ON event_deliveries (status, seq DESC)`);
   }

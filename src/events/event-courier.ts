@@ -40,7 +40,14 @@ export class EventCourier implements OnApplicationBootstrap, OnApplicationShutdo
   /** One round: claims the due heads and delivers them side by side (each a different subscriber and customer). */
   async deliverDue(): Promise<number> {
     const claimed = await this.outbox.claim(this.clock.now(), this.settings.batchSize, this.settings.timeoutMs * 2 + 1_000);
-    await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
+    const failures = await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
+    await this.outbox.delivered(
+      claimed.filter((_, i) => failures[i] === undefined),
+      this.clock.now(),
+    );
+    await Promise.all(
+      claimed.map((delivery, i) => (failures[i] === undefined ? undefined : this.failed(delivery, failures[i]!))),
+    );
     return claimed.length;
   }
 
@@ -58,7 +65,8 @@ export class EventCourier implements OnApplicationBootstrap, OnApplicationShutdo
     }, delayMs);
   }
 
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+  /** POSTs one delivery; what went wrong, or undefined when the subscriber took it. */
+  private async deliver(delivery: ClaimedDelivery): Promise<string | undefined> {
     const body = JSON.stringify({
       id: delivery.eventId,
       type: delivery.type,
@@ -66,7 +74,6 @@ export class EventCourier implements OnApplicationBootstrap, OnApplicationShutdo
       data: delivery.data,
     });
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
-    let failure: string;
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
@@ -83,11 +90,14 @@ export class EventCourier implements OnApplicationBootstrap, OnApplicationShutdo
       });
       // The body is not read: drop it, so the connection is free for the next delivery.
       await response.body?.cancel();
-      if (response.ok) return await this.outbox.delivered(delivery, this.clock.now());
-      failure = `HTTP ${response.status}`;
+      return response.ok ? undefined : `HTTP ${response.status}`;
     } catch (error) {
-      failure = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
+      return (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
     }
+  }
+
+  /** Tried again later, backing off, or parked once its window is over. */
+  private async failed(delivery: ClaimedDelivery, failure: string): Promise<void> {
     const now = this.clock.now();
     const decision = afterFailure(delivery.attempts, new Date(delivery.createdAt), now, this.settings.retry);
     if (decision.kind === 'retry') return this.outbox.retryAt(delivery, decision.at, failure);

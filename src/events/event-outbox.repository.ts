@@ -76,18 +76,23 @@ export class EventOutbox {
    */
   async claim(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     return this.db.query(
-      `WITH heads AS (
-         SELECT DISTINCT ON (subscription_id, ordering_key) subscription_id, event_id, next_attempt_at
-           FROM event_deliveries WHERE status = 'pending'
-          ORDER BY subscription_id, ordering_key, seq),
-       due AS (
-         SELECT subscription_id, event_id FROM heads WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2),
+      `WITH due AS (
+         -- Oldest first along the pending index, stopping at $2 heads: a round costs its batch,
+         -- not the length of the queue. A head is a delivery with no older pending one of its
+         -- subscription and customer (the queue index answers that).
+         SELECT d.subscription_id, d.event_id FROM event_deliveries d
+          WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+            AND NOT EXISTS (
+              SELECT 1 FROM event_deliveries p
+               WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key
+                 AND p.status = 'pending' AND p.seq < d.seq)
+          ORDER BY d.seq LIMIT $2
+          FOR UPDATE SKIP LOCKED),
        claimed AS (
          UPDATE event_deliveries d
             SET next_attempt_at = $1::timestamptz + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
            FROM due
           WHERE d.subscription_id = due.subscription_id AND d.event_id = due.event_id
-            AND d.status = 'pending' AND d.next_attempt_at <= $1
          RETURNING d.subscription_id, d.event_id, d.attempts, d.created_at)
        SELECT c.subscription_id AS "subscriptionId", c.event_id AS "eventId", c.attempts, c.created_at AS "createdAt",
               e.type, e.occurred_at AS "occurredAt", e.data, s.url, s.secret
@@ -97,8 +102,15 @@ export class EventOutbox {
     );
   }
 
-  async delivered(delivery: ClaimedDelivery, now: Date): Promise<void> {
-    await this.finish(delivery, `status = 'delivered', finished_at = $3, last_error = NULL`, [now]);
+  /** The round's successes in one statement: a round trip per round, not per event. */
+  async delivered(deliveries: ClaimedDelivery[], now: Date): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.db.query(
+      `UPDATE event_deliveries d SET status = 'delivered', finished_at = $3, last_error = NULL
+         FROM unnest($1::uuid[], $2::uuid[]) AS r(subscription_id, event_id)
+        WHERE d.subscription_id = r.subscription_id AND d.event_id = r.event_id AND d.status = 'pending'`,
+      [deliveries.map((d) => d.subscriptionId), deliveries.map((d) => d.eventId), now],
+    );
   }
 
   async retryAt(delivery: ClaimedDelivery, at: Date, error: string): Promise<void> {
