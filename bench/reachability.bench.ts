@@ -22,6 +22,7 @@ import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { argument, benchDatabase, timed } from './support/bench-database';
 import { compileSegmentRule } from '../src/segments/segment-rule.compiler';
+import { EventOutbox } from '../src/events/event-outbox.repository';
 
 const TODAY = '2025-03-09';
 /** 10:00 in Shanghai, 21:00 the evening before in New York. */
@@ -106,7 +107,12 @@ async function main(): Promise<void> {
       console.log(`\nthe naive way on ${NAIVE_SAMPLE.toLocaleString('en')} customers: loaded into Node, decided one by one …`);
       const clock = new SystemClock();
       const histories = new ContactHistoryRepository(db, packs);
-      const loader = new PolicyInputsLoader(db, histories, new ConsentService(db, clock), new DoNotContactService(db, clock));
+      const loader = new PolicyInputsLoader(
+        db,
+        histories,
+        new ConsentService(db, clock, new EventOutbox(db)),
+        new DoNotContactService(db, clock),
+      );
       const ids: string[] = (await db.query(`SELECT id FROM customers ORDER BY id LIMIT $1`, [NAIVE_SAMPLE])).map(
         (r: { id: string }) => r.id,
       );

@@ -12,6 +12,7 @@ import { CustomersModule } from './customers/customers.module';
 import { ErasureModule } from './customers/erasure/erasure.module';
 import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
+import { ContactLogModule } from './contact-log/contact-log.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -19,7 +20,9 @@ import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { OutcomesModule } from './flows/outcomes/outcomes.module';
 import { RepaymentModule } from './flows/repayment/repayment.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SegmentsModule } from './segments/segments.module';
@@ -49,6 +52,8 @@ export class AppModule {
         MetricsModule.forRoot(config),
         AuthModule,
         AuditModule,
+        IdempotencyModule,
+        EventsModule,
         HealthModule,
         ChannelsModule,
         SegmentsModule,
@@ -65,6 +70,7 @@ export class AppModule {
         JobsModule,
         OutcomesModule,
         ConsoleModule,
+        ContactLogModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

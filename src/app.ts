@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { ErrorBodySchema, withErrorSchema } from './common/error-body.schema';
 import { DOCS_CSP, pageHeaders, strictTransportSecurity } from './common/page-headers';
 import { validationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -27,7 +28,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key issued by an admin' })
       .build(),
+    { extraModels: [ErrorBodySchema] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, withErrorSchema(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -9,6 +9,7 @@ import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign-lifecycle';
 import { CampaignsService } from './campaigns.service';
 import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 const REFUSED_FOR_TEMPLATES =
   "the plan's templates cannot be sent by this campaign with these values: CAMPAIGN_VARIABLE_MISSING, " +
@@ -30,6 +31,7 @@ export class CampaignsController {
 
   @Post()
   @Roles('campaign_manager')
+  @Idempotent()
   @ApiBody({ type: CreateCampaignDto, examples: CREATE_CAMPAIGN_EXAMPLES })
   @ApiUnprocessableEntityResponse({ description: REFUSED_FOR_TEMPLATES })
   create(@Body() body: CreateCampaignDto, @CurrentPrincipal() principal: Principal) {
@@ -77,6 +79,7 @@ export class CampaignsController {
   @Post(':id/launch')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
   launch(@Param('id', UuidPipe) id: string) {
     return this.campaigns.launch(id);
   }
@@ -97,6 +100,7 @@ export class CampaignsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
   resume(@Param('id', UuidPipe) id: string) {
     return this.campaigns.transition(id, 'resume');
   }

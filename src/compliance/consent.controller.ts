@@ -6,6 +6,7 @@ import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
 import { ConsentService } from './consent.service';
 import { RecordConsentDto } from './dto/record-consent.dto';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('consent')
 @Controller('customers')
@@ -15,6 +16,7 @@ export class ConsentController {
   /** Staff record what a customer told them (source `agent`); integrations record source `api`. */
   @Post(':id/consent')
   @Roles('agent', 'ops', 'integration')
+  @Idempotent()
   @AgentScope({ customer: 'id' })
   record(@Param('id', UuidPipe) id: string, @Body() body: RecordConsentDto, @CurrentPrincipal() principal: Principal) {
     return this.consent.recordFromRequest(id, body, principal);

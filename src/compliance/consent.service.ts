@@ -5,6 +5,8 @@ import { Clock } from '../common/clock';
 import { Principal } from '../auth/role';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { hydrateEntity } from '../database/entity-row.mapper';
+import { EventOutbox } from '../events/event-outbox.repository';
+import { NewEvent } from '../events/event-types';
 import { PreparedStatement } from '../database/prepared-statement';
 import { Page, PageQuery } from '../common/pagination';
 import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
@@ -72,6 +74,7 @@ export class ConsentService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly events: EventOutbox,
   ) {}
 
   /**
@@ -94,7 +97,10 @@ export class ConsentService {
       input.actorId ?? null,
       input.at ?? this.clock.now(),
     ]);
-    return { event: hydrateEntity(this.db, ConsentEvent, row), changed };
+    const event = hydrateEntity(this.db, ConsentEvent, row);
+    // Subscribers hear of a change of mind, not of the same word said again.
+    if (changed) await this.events.record(manager, [consentChanged(event)]);
+    return { event, changed };
   }
 
   /**
@@ -174,4 +180,21 @@ export class ConsentService {
     });
     return { items, total, limit: page.limit, offset: page.offset };
   }
+}
+
+/** consent.changed: what the customer now says on a channel and scope, and who recorded it how. */
+export function consentChanged(event: ConsentEvent): NewEvent {
+  return {
+    type: 'consent.changed',
+    customerId: event.customerId,
+    occurredAt: event.at,
+    data: {
+      customerId: event.customerId,
+      channel: event.channel,
+      scope: event.scope,
+      state: event.state,
+      source: event.source,
+      at: new Date(event.at).toISOString(),
+    },
+  };
 }

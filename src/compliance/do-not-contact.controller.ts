@@ -9,6 +9,7 @@ import { DoNotContactService } from './do-not-contact.service';
 import { AddDoNotContactDto } from './dto/add-do-not-contact.dto';
 import { ImportDoNotContactQuery } from './dto/import-do-not-contact.query';
 import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('do-not-contact')
 @Roles('ops')
@@ -17,6 +18,7 @@ export class DoNotContactController {
   constructor(private readonly list: DoNotContactService) {}
 
   @Post()
+  @Idempotent()
   @Discloses('doNotContact', 'detail')
   add(@Body() body: AddDoNotContactDto, @CurrentPrincipal() principal: Principal) {
     return this.list.add(body, principal.userId);

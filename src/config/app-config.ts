@@ -3,6 +3,7 @@ import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config'
 import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
+import { EventsConfig, readEventsConfig } from '../events/events.config';
 import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
@@ -43,6 +44,8 @@ export class AppConfig {
   readonly erasureHashKey: string | undefined;
   /** Where Prometheus scrapes: behind the ops role, or on a listener of its own (see src/metrics/metrics.config.ts). */
   readonly metrics: MetricsConfig;
+  /** Outbound events: polling, batch, timeout and the 24 h of retries (see docs/events.md). */
+  readonly events: EventsConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     auth: readAuthConfig(read),
     metrics: readMetricsConfig(read),
     erasureHashKey: read.string('ERASURE_HASH_KEY', { optional: true, minLength: 32 }),
+    events: readEventsConfig(read),
   });
   read.assertValid();
   return config;

@@ -58,6 +58,8 @@ const PAGES = [
     SegmentWorkshopService,
     CampaignDeskService,
   ],
+  // The API's contact log and timeline (src/contact-log) read through the very same services.
+  exports: [ContactLogService, CustomerTimelineService],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -6,7 +6,7 @@ import { ListScope } from '../auth/agent-access.service';
 import { HELD_CUSTOMER_SQL } from '../auth/agent-access.repository';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
-import { Page } from '../common/pagination';
+import { CursorPage, decodeCursor, encodeCursor } from '../common/pagination';
 import { validateCustomerChanges, validateCustomerRow } from './customer-row.validator';
 import { Customer } from './customer.entity';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -53,7 +53,7 @@ export class CustomersService {
   }
 
   /** Filters combine with AND; results in external reference order. In a list scope, only an agent's customers. */
-  async search(query: SearchCustomersDto, scope?: ListScope): Promise<Page<Customer>> {
+  async search(query: SearchCustomersDto, scope?: ListScope): Promise<CursorPage<Customer>> {
     const q = this.db.getRepository(Customer).createQueryBuilder('c');
     if (scope) q.andWhere(HELD_CUSTOMER_SQL('c.id', ':heldBy'), { heldBy: scope.heldBy });
     if (query.externalRef) q.andWhere('c.external_ref = :externalRef', { externalRef: query.externalRef });
@@ -63,8 +63,18 @@ export class CustomersService {
     if (query.cardStatus) q.andWhere('c.card_status = :cardStatus', { cardStatus: query.cardStatus });
     if (query.riskLevel) q.andWhere('c.risk_level = :riskLevel', { riskLevel: query.riskLevel });
     if (query.tag) q.andWhere('c.tags @> ARRAY[:tag]::text[]', { tag: query.tag });
-    const [items, total] = await q.orderBy('c.external_ref', 'ASC').take(query.limit).skip(query.offset).getManyAndCount();
-    return { items, total, limit: query.limit, offset: query.offset };
+    const total = await q.getCount();
+    // Keyset on the unique reference the list is sorted by: page 10 000 costs what page 1 does.
+    const after = decodeCursor(query, [/^\P{Cc}{1,200}$/u]);
+    if (after) q.andWhere('c.external_ref > :after', { after: after[0] });
+    const rows = await q
+      .orderBy('c.external_ref', 'ASC')
+      .take(query.limit + 1)
+      .skip(after ? 0 : query.offset)
+      .getMany();
+    const items = rows.slice(0, query.limit);
+    const next = rows.length > query.limit ? encodeCursor([items[items.length - 1].externalRef]) : undefined;
+    return { items, total, limit: query.limit, offset: query.offset, ...(next ? { next } : {}) };
   }
 }
 

@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConsentService } from '../compliance/consent.service';
 import { AppConfig } from '../config/app-config';
+import { contactEvent } from '../events/contact.events';
+import { DELIVERIES_OF, EVENTS_FROM } from '../events/event-outbox.repository';
+import { NewEvent } from '../events/event-types';
 import { recordAttemptsFrom } from './attempt-log.repository';
 import { AttemptRecord } from './contact-attempt';
 import { TaskReason } from './contact-task.entity';
@@ -25,8 +28,8 @@ const REFUSED_ON_CREATE = new Set(['failed', 'canceled']);
 
 /**
  * Writes down what became of each send: the attempt's result, the task's fate (sent, retried,
- * failed, suppressed, unknown), the profile, the next step of the plan, and an opt-out the
- * provider reported — in one statement for all the sends that finished together.
+ * failed, suppressed, unknown), the profile, the next step of the plan, the event subscribers are
+ * told, and an opt-out the provider reported — in one statement for all the sends that finished together.
  */
 @Injectable()
 export class DispatchLedger {
@@ -67,13 +70,14 @@ export class DispatchLedger {
   /** Writes the sends down; returns the attempts settled by this write (not by an earlier one). */
   private async write(manager: EntityManager, sends: Sent[], now: Date): Promise<Set<string>> {
     const fates = sends.map((sent) => this.fateOf(sent, now));
+    const told = sends.map((sent, i) => toldSubscribers(sent, fates[i], now));
     const rows: { id: string }[] = await manager.query(
       `WITH sends AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],
                               $8::timestamptz[], $9::jsonb[], $10::int[], $11::uuid[], $12::text[], $13::text[],
-                              $14::timestamptz[], $15::text[])
+                              $14::timestamptz[], $15::text[], $16::text[], $17::jsonb[])
                 AS s(attempt_id, status, provider_ref, error_code, detail, task_id, fate, due_at, reasons, try,
-                     customer_id, channel, purpose, attempted_at, locale)),
+                     customer_id, channel, purpose, attempted_at, locale, event_type, event_data)),
        results AS (SELECT attempt_id AS id, status, provider_ref, error_code, detail FROM sends),
        recorded AS (${recordAttemptsFrom('results', true)}),
        -- Only an attempt settled here for the first time moves its task, the profile and the plan.
@@ -83,8 +87,12 @@ export class DispatchLedger {
        tasks AS (${settleTasksFrom('outcomes')}),
        made AS (SELECT customer_id, channel, purpose, standing AS outcome, attempted_at AS at FROM firsts WHERE fate = 'sent'),
        profile AS (${contactedFrom('made')}),
-       sent AS (SELECT task_id, locale, $16::timestamptz AS sent_at FROM firsts WHERE fate = 'sent'),
-       next_steps AS (${insertTasks(nextStepsFrom('sent'))})
+       sent AS (SELECT task_id, locale, $18::timestamptz AS sent_at FROM firsts WHERE fate = 'sent'),
+       next_steps AS (${insertTasks(nextStepsFrom('sent'))}),
+       told AS (SELECT event_type AS type, customer_id, $18::timestamptz AS occurred_at, event_data AS data
+                  FROM firsts WHERE event_type IS NOT NULL),
+       events AS (${EVENTS_FROM('told')}),
+       deliveries AS (${DELIVERIES_OF('events')})
        SELECT attempt_id AS id FROM firsts`,
       [
         sends.map((s) => s.attempt.id),
@@ -102,6 +110,8 @@ export class DispatchLedger {
         sends.map((s) => s.task.purpose),
         sends.map((s) => s.attempt.attemptedAt),
         sends.map((s) => s.locale),
+        told.map((event) => event?.type ?? null),
+        told.map((event) => (event ? JSON.stringify(event.data) : null)),
         now,
       ],
     );
@@ -127,4 +137,24 @@ export class DispatchLedger {
       ? { id: task.id, status: 'pending', dueAt: retryAt, reasons: [{ ...reason, retryAt: retryAt.toISOString() }] }
       : { id: task.id, status: 'failed', reasons: [{ ...reason, code: 'RETRIES_EXHAUSTED' }] };
   }
+}
+
+/** contact.sent when the provider took it; contact.failed when it is over without going out. */
+function toldSubscribers({ task, attempt, delivery }: Sent, outcome: TaskOutcome, now: Date): NewEvent | undefined {
+  const type =
+    outcome.status === 'sent' ? 'contact.sent' : ['failed', 'suppressed'].includes(outcome.status) ? 'contact.failed' : undefined;
+  if (!type) return undefined;
+  const facts = {
+    customerId: task.customerId,
+    taskId: task.id,
+    attemptId: attempt.id,
+    campaignId: attempt.campaignId,
+    purpose: task.purpose,
+    channel: task.channel,
+    status: delivery.status,
+    providerRef: delivery.providerRef ?? null,
+    errorCode: delivery.errorCode ?? null,
+    ...(outcome.reasons?.length ? { reason: outcome.reasons[outcome.reasons.length - 1].code } : {}),
+  };
+  return contactEvent(type, facts, now);
 }

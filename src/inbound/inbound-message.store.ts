@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DELIVERIES_OF } from '../events/event-outbox.repository';
 import { DataSource } from 'typeorm';
 import { ConsentScope } from '../compliance/consent-event.entity';
 import { ConsentValue } from '../compliance/policy.types';
@@ -151,6 +152,15 @@ const CONSENT_KEYWORDS = new PreparedStatement<CustomerRow & { n: number; stored
      SELECT s.id, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
        FROM changed c JOIN input i ON i.n = c.n JOIN sender s ON s.n = c.n
       WHERE EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
+   ), changed_events AS (
+     -- consent.changed for subscribers, as ConsentService.record writes it (consentChanged).
+     INSERT INTO events (type, customer_id, occurred_at, data)
+     SELECT 'consent.changed', s.id, i.at, jsonb_build_object('customerId', s.id, 'channel', 'sms', 'scope', i.scope,
+              'state', i.state, 'source', 'sms_keyword', 'at', to_char(i.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       FROM changed c JOIN input i ON i.n = c.n JOIN sender s ON s.n = c.n
+     RETURNING id, seq, type, customer_id, occurred_at
+   ), changed_deliveries AS (
+     ${DELIVERIES_OF('changed_events')}
    )
    SELECT EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid) AS "stored",
           EXISTS (SELECT 1 FROM changed c WHERE c.n = i.n) AS "changed",

@@ -17,6 +17,7 @@ import { migrate } from '../database/migrate';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { RepaymentJob } from '../flows/repayment/repayment.job';
 import { JobName, JOBS, JobsService } from './jobs.service';
+import { EventOutbox } from '../events/event-outbox.repository';
 
 const USAGE = 'usage: npm run job -- repayment [--date YYYY-MM-DD]';
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const db = await new DataSource(dataSourceOptions(url)).initialize();
     try {
       const clock = new SystemClock();
-      const jobs = new JobsService(new RepaymentJob(db, new OutboxRepository(db), clock, config), clock);
+      const jobs = new JobsService(new RepaymentJob(db, new OutboxRepository(db), new EventOutbox(db), clock, config), clock);
       const audit = new AuditService(db);
       const entry = {
         actorId: null,

@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { Roles } from '../auth/roles.decorator';
 import { RunJobDto } from './dto/run-job.dto';
 import { JobsService } from './jobs.service';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -12,6 +13,7 @@ export class JobsController {
 
   @Post('repayment/runs')
   @Roles('ops')
+  @Idempotent()
   @ApiCreatedResponse({
     description:
       'the repayment job (reminders before the due date, collections by days past due, card activation, lapsed promises) ' +

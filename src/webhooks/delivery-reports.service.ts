@@ -1,7 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { ConsentService } from '../compliance/consent.service';
+import { contactEvent, reportedContact } from '../events/contact.events';
+import { EventOutbox } from '../events/event-outbox.repository';
 import { AttemptLog } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
@@ -38,6 +41,8 @@ export class DeliveryReports {
     private readonly outbox: OutboxRepository,
     private readonly profile: ProfileOutcomes,
     private readonly consent: ConsentService,
+    private readonly events: EventOutbox,
+    private readonly clock: Clock,
   ) {}
 
   async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt' | 'another-message'> {
@@ -48,9 +53,12 @@ export class DeliveryReports {
         purpose: ContactPurpose;
         attempted_at: Date;
         task_id: string | null;
+        campaign_id: string | null;
         provider_ref: string | null;
+        status: AttemptStatus;
       }[] = await manager.query(
-        `SELECT customer_id, channel, purpose, attempted_at, task_id, provider_ref FROM contact_attempts WHERE id = $1 FOR UPDATE`,
+        `SELECT customer_id, channel, purpose, attempted_at, task_id, campaign_id, provider_ref, status
+           FROM contact_attempts WHERE id = $1 FOR UPDATE`,
         [report.attemptId],
       );
       if (!attempt) return 'unknown-attempt';
@@ -65,6 +73,21 @@ export class DeliveryReports {
         await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1', [report.attemptId]);
       }
       const status = standing.get(report.attemptId) ?? report.status;
+      const told = reportedContact(attempt.status, status);
+      if (told) {
+        const facts = {
+          customerId: attempt.customer_id,
+          taskId: attempt.task_id,
+          attemptId: report.attemptId,
+          campaignId: attempt.campaign_id,
+          purpose: attempt.purpose,
+          channel: attempt.channel,
+          status,
+          providerRef: report.providerRef,
+          errorCode: report.errorCode ?? null,
+        };
+        await this.events.record(manager, [contactEvent(told, facts, this.clock.now())]);
+      }
       if (attempt.task_id) {
         await this.outbox.settleByReport(manager, attempt.task_id, { status, providerCode: report.errorCode });
       }

@@ -157,12 +157,14 @@ describe('console ops pages', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="contact-log-.*\.csv"$/);
-    const lines = (response.body as string).trim().split('\n');
+    const lines = (response.body as string).trimEnd().split('\n');
+    // A byte-order mark first: Excel then reads the UTF-8 (Chinese names) as UTF-8.
     expect(lines[0]).toBe(
-      'updatedAt,customerRef,customerName,phone,timezone,campaignName,purpose,channel,templateKey,step,status,dueAt,attemptStatus,attemptAt,providerRef,why',
+      '\ufeffupdatedAt,customerRef,customerName,phone,timezone,campaignName,purpose,channel,templateKey,step,status,dueAt,attemptStatus,attemptAt,providerRef,why,reasonCodes',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('deferred — quiet hours');
+    expect(lines[1]).toMatch(/,QUIET_HOURS$/);
     expect(lines[2]).toContain('sent — delivered 10:02 Asia/Shanghai');
     expect(response.body).not.toContain('Ada Lovelace');
     expect(response.body).not.toContain('+8613812345678');

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PageQuery } from '../../common/pagination';
+import { CursorPageQuery } from '../../common/pagination';
 
-export class AuditQueryDto extends PageQuery {
+export class AuditQueryDto extends CursorPageQuery {
   @ApiPropertyOptional({ description: 'only this user' })
   @IsOptional()
   @IsUUID()

@@ -5,12 +5,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StepCondition } from '../../campaigns/campaign.entity';
 import { Clock } from '../../common/clock';
+import { PG_INSTANT } from '../../common/pagination';
 import { ValidationFailedError } from '../../common/domain-error';
 import { ConsoleSession } from '../../auth/console-sessions';
 import { discloseField } from '../../auth/personal-data.rules';
 import { ContactChannel, ContactPurpose, TaskReason, TaskStatus } from '../../dispatch/contact-task.entity';
 import { spreadsheetSafe } from './contact-log.rules';
-import { contactWhy } from './contact-why.rules';
+import { contactReasons, contactWhy, ReasonWords } from './contact-why.rules';
 import { ContactLogForm, windowOf } from './ops-filters.form';
 
 /** One row of the log as ops read it: masked, with its why in the viewer's language. */
@@ -34,10 +35,12 @@ export interface ContactLogEntry {
   attemptAt: Date | null;
   providerRef: string | null;
   why: string;
+  /** Each reason the why speaks from: its code and its words, oldest first. */
+  reasons: ReasonWords[];
 }
 
 /** What LOG_SELECT returns: an entry's fields before masking, and what its why is made of. */
-type Row = Omit<ContactLogEntry, 'customerName' | 'why'> & {
+type Row = Omit<ContactLogEntry, 'customerName' | 'why' | 'reasons'> & {
   cursorAt: string;
   fullName: string;
   reasons: TaskReason[];
@@ -81,7 +84,8 @@ const CSV_COLUMNS = [
   'attemptAt',
   'providerRef',
   'why',
-] as const satisfies readonly (keyof ContactLogEntry)[];
+  'reasonCodes',
+] as const satisfies readonly (keyof ContactLogEntry | 'reasonCodes')[];
 
 /**
  * The contact log: every contact Herald planned, filtered, newest first, each saying why it is
@@ -109,13 +113,16 @@ export class ContactLogService {
   /**
    * The export: a header row, then every row the filters select, masked, read batch by batch as
    * the client takes them. The filters are checked before the first byte, so a wrong one is a page.
+   * The last column holds the reasons' codes, space-separated, for a spreadsheet to filter on.
    */
   async csv(form: ContactLogForm, viewer: Viewer): Promise<Readable> {
     const where = await this.where(form);
-    const records = Readable.from(this.all(where, viewer)).map((e: ContactLogEntry) =>
-      CSV_COLUMNS.map((column) => spreadsheetSafe(e[column])),
-    );
-    return records.pipe(stringify({ header: true, columns: CSV_COLUMNS as unknown as string[] }));
+    const records = Readable.from(this.all(where, viewer)).map((e: ContactLogEntry) => {
+      const cells = { ...e, reasonCodes: e.reasons.map((r) => r.code).join(' ') };
+      return CSV_COLUMNS.map((column) => spreadsheetSafe(cells[column]));
+    });
+    // The byte-order mark makes Excel read the file as UTF-8 (Chinese names, the why in zh-CN).
+    return records.pipe(stringify({ header: true, bom: true, columns: CSV_COLUMNS as unknown as string[] }));
   }
 
   private async *all(where: { sql: string[]; params: unknown[] }, viewer: Viewer): AsyncGenerator<ContactLogEntry> {
@@ -219,6 +226,7 @@ function entry(row: Row, { locale, role }: Viewer, now: Date): ContactLogEntry {
     attemptAt: row.attemptAt,
     providerRef: row.providerRef,
     why: contactWhy({ ...row, attempt }, row.timezone, locale, now),
+    reasons: contactReasons({ ...row, attempt }, row.timezone, locale, now),
   };
 }
 
@@ -226,9 +234,6 @@ function entry(row: Row, { locale, role }: Viewer, now: Date): ContactLogEntry {
 function encodeCursor(row: Row): string {
   return Buffer.from(`${row.cursorAt}|${row.id}`).toString('base64url');
 }
-
-/** timestamptz as PostgreSQL prints it: `2026-11-20 13:40:00.123456+00`. */
-const PG_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 
 function decodeCursor(value: string): Cursor {
   const [at, id] = Buffer.from(value, 'base64url').toString().split('|');

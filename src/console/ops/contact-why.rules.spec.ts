@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REASON_CODES } from '../../compliance/policy.types';
 import { TASK_STATUSES } from '../../dispatch/contact-task.entity';
-import { contactWhy, LoggedContact, TASK_REASON_CODES } from './contact-why.rules';
+import { contactReasons, contactWhy, LoggedContact, TASK_REASON_CODES } from './contact-why.rules';
 
 const NOW = new Date('2026-11-20T13:40:00Z'); // 21:40 in Shanghai
 const ZONE = 'Asia/Shanghai';
@@ -28,6 +28,29 @@ describe('the why of a contact', () => {
     ]);
     const sameDay = contactWhy({ ...deferred, dueAt: new Date('2026-11-20T14:00:00Z') }, ZONE, 'en', NOW);
     expect(sameDay).toBe('deferred — quiet hours (contact hours 08:00-22:00) until 22:00 Asia/Shanghai');
+  });
+
+  it('gives every reason its code and its words, the step condition included', () => {
+    const suppressed = contact({
+      status: 'cancelled',
+      condition: 'no_reply',
+      reasons: [
+        { code: 'QUIET_HOURS', window: '08:00-22:00', zone: ZONE, until: '2026-11-21T00:00:00.000Z' },
+        { code: 'STEP_CONDITION_NOT_MET' },
+        { code: 'SOMETHING_NEW', message: 'from a later release' },
+      ],
+    });
+    expect(contactReasons(suppressed, ZONE, 'en', NOW)).toEqual([
+      { code: 'QUIET_HOURS', text: 'quiet hours (contact hours 08:00-22:00)' },
+      { code: 'STEP_CONDITION_NOT_MET', text: 'the customer replied to the previous step' },
+      { code: 'SOMETHING_NEW', text: 'SOMETHING_NEW: from a later release' },
+    ]);
+    expect(contactReasons(suppressed, ZONE, 'zh-CN', NOW)[1]).toEqual({
+      code: 'STEP_CONDITION_NOT_MET',
+      text: '客户已回复上一步',
+    });
+    // The headline speaks from the same words.
+    expect(contactWhy(suppressed, ZONE, 'en', NOW)).toBe('cancelled — SOMETHING_NEW: from a later release');
   });
 
   it('says when a sent message was delivered, and what the provider said when it was not', () => {

@@ -257,6 +257,22 @@ export function contactWhy(contact: LoggedContact, zone: string, locale: Locale,
   }
 }
 
+/** A reason as programs read it (its code) and as people do (the log's phrase for it). */
+export interface ReasonWords {
+  code: string;
+  text: string;
+}
+
+/**
+ * Every reason of a logged contact with its words, oldest first: the codes `contactWhy` speaks
+ * from, for the API's readers (GET /contact-log) who file or count them.
+ */
+export function contactReasons(contact: LoggedContact, zone: string, locale: Locale, now: Date): ReasonWords[] {
+  const lang = locale === 'en' ? 0 : 1;
+  const { at, day } = clockOf(zone, now);
+  return contact.reasons.map((r) => ({ code: r.code, text: phrase(r, at, day, contact.condition)[lang] }));
+}
+
 /**
  * Each reason as a sentence of the viewer's language, times in `zone` — the same sentences the
  * log uses, for a decision the policy has just made (the console's "could we contact them at…?").

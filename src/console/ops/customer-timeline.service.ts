@@ -8,6 +8,7 @@ import { ConsentService } from '../../compliance/consent.service';
 import { CHANNELS } from '../../compliance/policy.types';
 import { CustomerOutcomesService } from '../../flows/outcomes/customer-outcomes.service';
 import { ContactLogService, Viewer } from './contact-log.service';
+import { ReasonWords } from './contact-why.rules';
 
 /** One thing that happened with a customer; `kind` picks its label and how the view shows it. */
 export interface TimelineEvent {
@@ -17,6 +18,8 @@ export interface TimelineEvent {
   tags: string[];
   text: string;
   link?: string;
+  /** A contact's reasons, codes and words (what `text`, its why, speaks from). */
+  reasons?: ReasonWords[];
 }
 
 /**
@@ -123,6 +126,7 @@ export class CustomerTimelineService {
       tags: [c.channel, c.purpose, c.status],
       text: c.why,
       link: c.campaignName ?? undefined,
+      reasons: c.reasons,
     }));
     const consentEvents: TimelineEvent[] = consent.history.items.map((e) => ({
       at: e.at,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DateTime } from 'luxon';
@@ -23,16 +24,29 @@ export const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Singapore', 'Euro
 
 /** A time window typed as wall-clock times in a zone the viewer chose. */
 class ZonedWindow {
+  @ApiPropertyOptional({
+    description: 'The IANA zone `from` and `to` are read in',
+    default: CENTRE_ZONE,
+    example: 'Asia/Shanghai',
+  })
   @EmptyIsAbsent()
   @IsOptional()
   @IsTimeZone()
   zone: string = CENTRE_ZONE;
 
+  @ApiPropertyOptional({
+    description: 'From this wall-clock time in `zone` (YYYY-MM-DDTHH:mm), inclusive',
+    example: '2026-11-23T00:00',
+  })
   @EmptyIsAbsent()
   @IsOptional()
   @Matches(LOCAL_TIME, { message: LOCAL_TIME_MESSAGE })
   from?: string;
 
+  @ApiPropertyOptional({
+    description: 'Up to this wall-clock time in `zone` (YYYY-MM-DDTHH:mm), exclusive',
+    example: '2026-11-24T00:00',
+  })
   @EmptyIsAbsent()
   @IsOptional()
   @Matches(LOCAL_TIME, { message: LOCAL_TIME_MESSAGE })
@@ -42,37 +56,44 @@ class ZonedWindow {
 /** The contact log's filters, as the GET form sends them. */
 export class ContactLogForm extends ZonedWindow {
   /** A customer's id or their reference in the core system. */
+  @ApiPropertyOptional({ description: "A customer's id or their reference in the core system", maxLength: 100 })
   @EmptyIsAbsent()
   @IsOptional()
   @MaxLength(100)
   customer?: string;
 
+  @ApiPropertyOptional({ format: 'uuid' })
   @EmptyIsAbsent()
   @IsOptional()
   @IsUUID()
   campaign?: string;
 
+  @ApiPropertyOptional({ enum: PURPOSES })
   @EmptyIsAbsent()
   @IsOptional()
   @IsIn(PURPOSES)
   purpose?: ContactPurpose;
 
+  @ApiPropertyOptional({ enum: CHANNELS })
   @EmptyIsAbsent()
   @IsOptional()
   @IsIn(CHANNELS)
   channel?: ContactChannel;
 
+  @ApiPropertyOptional({ enum: TASK_STATUSES })
   @EmptyIsAbsent()
   @IsOptional()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 
   /** Where the previous page ended (keyset: the log has millions of rows, offsets would crawl). */
+  @ApiPropertyOptional({ description: 'The `next` of the previous page: an opaque cursor', pattern: '^[A-Za-z0-9_-]{1,200}$' })
   @EmptyIsAbsent()
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'is not a page of this log' })
   before?: string;
 
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @EmptyIsAbsent()
   @IsOptional()
   @Type(() => Number)

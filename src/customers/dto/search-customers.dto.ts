@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { PageQuery } from '../../common/pagination';
+import { CursorPageQuery } from '../../common/pagination';
 import { CARD_STATUSES, CardStatus, RISK_LEVELS, RiskLevel } from '../customer.entity';
 
-export class SearchCustomersDto extends PageQuery {
+export class SearchCustomersDto extends CursorPageQuery {
   @ApiPropertyOptional({ description: 'exact external reference' })
   @IsOptional()
   @IsString()

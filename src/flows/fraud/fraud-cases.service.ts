@@ -5,11 +5,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError, NotFoundError } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
+import { EventOutbox } from '../../events/event-outbox.repository';
+import { NewEvent } from '../../events/event-types';
 import { RiskLevel } from '../../customers/customer.entity';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { UrgentGate } from '../../dispatch/urgent-gate';
 import { AGENT_TASK_PRIORITY, AgentTasksRepository } from './agent-tasks.repository';
-import { CoreNotice, CoreNoticeSender } from './core-notice.sender';
 import { PostTransactionDto } from './dto/post-transaction.dto';
 import { AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
 import { assessTransaction, FraudReason, TransactionFacts } from './fraud.rules';
@@ -78,7 +79,7 @@ export class FraudCasesService {
     private readonly config: AppConfig,
     private readonly outbox: OutboxRepository,
     private readonly agentTasks: AgentTasksRepository,
-    private readonly notices: CoreNoticeSender,
+    private readonly events: EventOutbox,
     private readonly urgent: UrgentGate,
   ) {}
 
@@ -94,7 +95,7 @@ export class FraudCasesService {
   }
 
   private async decide(dto: PostTransactionDto, now: Date): Promise<TransactionDecision> {
-    const { decision, notice } = await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       // The cardholder's row lock serialises their transactions: velocity sees every earlier one.
       const [customer] = await manager.query(
         `SELECT id, external_ref AS "externalRef", risk_level AS "riskLevel", country, timezone
@@ -132,7 +133,7 @@ export class FraudCasesService {
           this.config.fraud.rules.velocityMinutes,
         ],
       );
-      if (!kept.id) return { decision: await this.previousDecision(manager, dto.reference, customer.id), notice: null };
+      if (!kept.id) return this.previousDecision(manager, dto.reference, customer.id);
       const transactionId: string = kept.id;
       const txn: TransactionFacts = {
         amount: dto.amount,
@@ -151,31 +152,20 @@ export class FraudCasesService {
         recent,
         this.config.fraud.rules,
       );
-      if (reasons.length === 0)
-        return {
-          decision: { transactionId, decision: 'cleared', reasons, caseId: null } as TransactionDecision,
-          notice: null,
-        };
+      if (reasons.length === 0) return { transactionId, decision: 'cleared', reasons, caseId: null } as TransactionDecision;
       const caseId = await this.openCase(manager, customer.id, transactionId, new Set(kept.taken), reasons, now, {
         amount: dto.amount,
         currency: dto.currency,
         merchant: dto.merchant,
         at: txn.at.toISOString(),
       });
-      const notice: CoreNotice = {
-        event: 'card_hold',
-        caseId,
-        customerRef: customer.externalRef,
-        transactionRef: dto.reference,
-        at: now.toISOString(),
-      };
-      return {
-        decision: { transactionId, decision: 'case_opened', reasons, caseId } as TransactionDecision,
-        notice,
-      };
+      // Told in this transaction: the core system hears of exactly the holds that happened.
+      await this.events.record(manager, [
+        fraudCaseEvent('fraud_case.opened', caseId, customer.id, 'open', now, { reasons: reasons.map((r) => r.code) }),
+        cardNotice('card_hold', caseId, customer.id, customer.externalRef, dto.reference, now),
+      ]);
+      return { transactionId, decision: 'case_opened', reasons, caseId } as TransactionDecision;
     });
-    if (notice) this.notify(notice);
-    return decision;
   }
 
   /** The answer the customer (SMS, IVR) or an agent gave. Settled cases stay as they are. */
@@ -185,14 +175,12 @@ export class FraudCasesService {
     via: AnswerChannel,
     evidence: Record<string, unknown> = {},
   ): Promise<AnswerOutcome> {
-    const { outcome, notice } = await this.db.transaction((manager) => this.answerWithin(manager, ref, answer, via, evidence));
-    if (notice) this.notify(notice);
-    return outcome;
+    return this.db.transaction((manager) => this.answerWithin(manager, ref, answer, via, evidence));
   }
 
   /**
    * `answer` inside the caller's transaction (an agent's disposition settles the case with it).
-   * The core system's notice comes back for the caller to `notify` once that has committed.
+   * The core system's notice is an event written in that transaction.
    */
   async answerWithin(
     manager: EntityManager,
@@ -200,7 +188,7 @@ export class FraudCasesService {
     answer: VerificationAnswer,
     via: AnswerChannel,
     evidence: Record<string, unknown> = {},
-  ): Promise<{ outcome: AnswerOutcome; notice?: CoreNotice }> {
+  ): Promise<AnswerOutcome> {
     const now = this.clock.now();
     const outcome = ANSWERS[answer];
     const [settled] = await manager.query(
@@ -219,7 +207,7 @@ export class FraudCasesService {
         customerId,
       ]);
       if (!current) throw new NotFoundError('fraud case', caseId);
-      return { outcome: { caseId, status: current.status, applied: false } };
+      return { caseId, status: current.status, applied: false };
     }
     // A release waits for the customer's other unanswered cases; a block is final.
     await manager.query(
@@ -266,20 +254,11 @@ export class FraudCasesService {
       `SELECT c.external_ref AS "customerRef", t.reference AS "transactionRef" FROM customers c, card_transactions t WHERE c.id = $1 AND t.id = $2`,
       [settled.customerId, settled.transactionId],
     );
-    return {
-      outcome: { caseId, status: outcome.status, applied: true },
-      notice: {
-        event: outcome.notice,
-        caseId,
-        ...(ids as { customerRef: string; transactionRef: string }),
-        at: now.toISOString(),
-      },
-    };
-  }
-
-  /** Tells the core system, after the change it reports has committed (retries in the background). */
-  notify(notice: CoreNotice): void {
-    void this.notices.send(notice);
+    await this.events.record(manager, [
+      fraudCaseEvent('fraud_case.closed', caseId, settled.customerId, outcome.status, now, { answer, via }),
+      cardNotice(outcome.notice, caseId, settled.customerId, ids.customerRef, ids.transactionRef, now),
+    ]);
+    return { caseId, status: outcome.status, applied: true };
   }
 
   /** The customer asked for a person, or neither SMS nor IVR got an answer: a priority call for the fraud team. */
@@ -288,6 +267,9 @@ export class FraudCasesService {
       `UPDATE fraud_cases SET status = 'escalated_agent', timeline = timeline || $2::jsonb WHERE id = $1 AND ${ANSWERABLE_SQL}`,
       [caseId, entry(now, 'escalated_agent', { why })],
     );
+    await this.events.record(manager, [
+      fraudCaseEvent('fraud_case.updated', caseId, customerId, 'escalated_agent', now, { why }),
+    ]);
     await this.agentTasks.create(manager, {
       customerId,
       kind: 'fraud_verification',
@@ -409,4 +391,28 @@ export class FraudCasesService {
       ? { transactionId: previous.id, decision: 'case_opened', reasons: previous.reasons, caseId: previous.caseId }
       : { transactionId: previous.id, decision: 'cleared', reasons: [], caseId: null };
   }
+}
+
+/** fraud_case.opened / updated / closed: the case's new status, and what moved it. */
+export function fraudCaseEvent(
+  type: 'fraud_case.opened' | 'fraud_case.updated' | 'fraud_case.closed',
+  caseId: string,
+  customerId: string,
+  status: FraudCaseStatus,
+  at: Date,
+  detail: Record<string, unknown> = {},
+): NewEvent {
+  return { type, customerId, occurredAt: at, data: { caseId, customerId, status, ...detail } };
+}
+
+/** The core system's card-hold notice, as it has always read it (`event`, `caseId`, `customerRef`, `transactionRef`). */
+function cardNotice(
+  event: 'card_hold' | 'card_release' | 'card_block',
+  caseId: string,
+  customerId: string,
+  customerRef: string,
+  transactionRef: string,
+  at: Date,
+): NewEvent {
+  return { type: 'card.notice', customerId, occurredAt: at, data: { event, caseId, customerRef, transactionRef } };
 }

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
-import { FraudCasesService } from './fraud-cases.service';
+import { EventOutbox } from '../../events/event-outbox.repository';
+import { fraudCaseEvent, FraudCasesService } from './fraud-cases.service';
 
 const BATCH = 500;
 
@@ -23,6 +24,7 @@ export class FraudEscalationSweep {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly outbox: OutboxRepository,
+    private readonly events: EventOutbox,
     private readonly cases: FraudCasesService,
   ) {}
 
@@ -65,6 +67,10 @@ export class FraudEscalationSweep {
         })),
       );
       await this.outbox.enqueue(tasks, manager);
+      await this.events.record(
+        manager,
+        due.map((c) => fraudCaseEvent('fraud_case.updated', c.id, c.customerId, 'escalated_ivr', now, { why: 'sms_unanswered' })),
+      );
       return due.length;
     });
     const toAgent = await this.db.transaction(async (manager) => {

@@ -3,7 +3,6 @@ import { DispatchModule } from '../../dispatch/dispatch.module';
 import { AgentQueueService } from './agent-queue.service';
 import { AgentTasksController } from './agent-tasks.controller';
 import { AgentTasksRepository } from './agent-tasks.repository';
-import { CoreNoticeSender } from './core-notice.sender';
 import { FraudCasesController } from './fraud-cases.controller';
 import { FraudCasesQuery } from './fraud-cases.query';
 import { FraudCasesService } from './fraud-cases.service';
@@ -14,14 +13,7 @@ import { TransactionsController } from './transactions.controller';
 @Module({
   imports: [DispatchModule],
   controllers: [TransactionsController, FraudCasesController, AgentTasksController],
-  providers: [
-    FraudCasesService,
-    FraudCasesQuery,
-    FraudEscalationSweep,
-    AgentTasksRepository,
-    AgentQueueService,
-    CoreNoticeSender,
-  ],
+  providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentTasksRepository, AgentQueueService],
   exports: [FraudCasesService, FraudCasesQuery, AgentTasksRepository, AgentQueueService],
 })
 export class FraudModule {}

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator';
 import { PostTransactionDto } from './dto/post-transaction.dto';
 import { FraudCasesService } from './fraud-cases.service';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('fraud')
 @Controller('transactions')
@@ -12,6 +13,7 @@ export class TransactionsController {
   @Post()
   @HttpCode(200)
   @Roles('integration')
+  @Idempotent()
   @ApiOperation({
     summary: 'A card transaction from the core system: cleared, or a fraud case opened (card on hold, SMS queued)',
   })

@@ -5,6 +5,7 @@ import { AgentScope, CurrentPrincipal, Roles } from '../../auth/roles.decorator'
 import { UuidPipe } from '../../common/uuid.pipe';
 import { CustomerOutcomesService } from './customer-outcomes.service';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('outcomes')
 @Controller('customers')
@@ -14,6 +15,7 @@ export class CustomerOutcomesController {
   /** An agent through a task it holds for the customer (`agentTaskId`, or any it holds); the task's case only. */
   @Post(':id/dispositions')
   @Roles('agent')
+  @Idempotent()
   @AgentScope({ customer: 'id' })
   dispose(@Param('id', UuidPipe) id: string, @Body() body: RecordDispositionDto, @CurrentPrincipal() principal: Principal) {
     return this.outcomes.dispose(id, body, principal);

@@ -101,7 +101,7 @@ export class CustomerOutcomesService {
     if (input.callBackAt) {
       await this.assertCallBackAllowed(customerId, input.purpose, new Date(input.callBackAt), now, effects.conversation);
     }
-    const { recorded, notice } = await this.db.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       await this.access.assertCustomer(actor, customerId, { taskId: input.agentTaskId, caseId: input.caseId }, m);
       const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
       if (!customer) throw new NotFoundError('customer', customerId);
@@ -183,12 +183,10 @@ export class CustomerOutcomesService {
         marketingMuteUntil: profile.marketing_mute_until?.toISOString() ?? null,
         promise,
         conversation: conversation && { ...conversation, callAt: conversation.callAt.toISOString() },
-        ...(settled ? { fraudCase: settled.outcome } : {}),
+        ...(settled ? { fraudCase: settled } : {}),
       };
-      return { recorded, notice: settled?.notice };
+      return recorded;
     });
-    if (notice) this.fraud.notify(notice);
-    return recorded;
   }
 
   /**

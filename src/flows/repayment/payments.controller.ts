@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { PaymentsService } from './payments.service';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('repayment')
 @Controller('payments')
@@ -11,6 +12,7 @@ export class PaymentsController {
 
   @Post()
   @Roles('integration')
+  @Idempotent()
   record(@Body() body: RecordPaymentDto) {
     return this.payments.record(body);
   }

@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
+import { EventOutbox } from '../../events/event-outbox.repository';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { promiseStatus } from './promise.rules';
 
@@ -47,6 +48,7 @@ export class PaymentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
+    private readonly events: EventOutbox,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -126,6 +128,23 @@ export class PaymentsService {
         );
         cancelledAgentTasks = agentTasks.length;
       }
+      await this.events.record(m, [
+        {
+          type: 'payment.recorded',
+          customerId: customer.id,
+          occurredAt: now,
+          data: {
+            paymentId: inserted.id,
+            customerId: customer.id,
+            reference: input.reference,
+            amount: input.amount,
+            currency: input.currency,
+            paidAt: new Date(input.paidAt).toISOString(),
+            paidThisCycle,
+            minimumCovered,
+          },
+        },
+      ]);
       return {
         paymentId: inserted.id,
         customerId: customer.id,

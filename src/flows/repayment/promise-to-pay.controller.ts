@@ -4,6 +4,7 @@ import { AgentScope, Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { PromiseToPayDto } from './dto/promise-to-pay.dto';
 import { PromiseToPayService } from './promise-to-pay.service';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('repayment')
 @Controller('customers')
@@ -12,6 +13,7 @@ export class PromiseToPayController {
 
   @Post(':id/promise-to-pay')
   @Roles('agent')
+  @Idempotent()
   @AgentScope({ customer: 'id' })
   promise(@Param('id', UuidPipe) id: string, @Body() body: PromiseToPayDto) {
     return this.promises.promise({ customerId: id, promisedOn: body.date, amount: body.amount, source: 'agent' });

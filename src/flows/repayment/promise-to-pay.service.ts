@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { DomainError, NotFoundError } from '../../common/domain-error';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
+import { EventOutbox } from '../../events/event-outbox.repository';
 import { promiseHoldEnd } from './promise.rules';
 
 export interface PromiseToPay {
@@ -36,6 +37,7 @@ export class PromiseToPayService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
+    private readonly events: EventOutbox,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -77,6 +79,20 @@ export class PromiseToPayService {
         WHERE customer_id = $1 AND subject_ref LIKE 'collect:%' AND status = 'open'`,
       [input.customerId, holdUntil],
     );
+    await this.events.record(manager, [
+      {
+        type: 'promise_to_pay.made',
+        customerId: input.customerId,
+        occurredAt: now,
+        data: {
+          customerId: input.customerId,
+          promisedOn: input.promisedOn,
+          amount: input.amount,
+          source: input.source,
+          holdUntil: holdUntil.toISOString(),
+        },
+      },
+    ]);
     return {
       customerId: input.customerId,
       promisedOn: input.promisedOn,

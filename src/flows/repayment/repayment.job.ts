@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
+import { EventOutbox } from '../../events/event-outbox.repository';
 import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import {
   ACTIVATION_STEPS,
@@ -73,6 +74,7 @@ export class RepaymentJob {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
+    private readonly events: EventOutbox,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -117,7 +119,7 @@ export class RepaymentJob {
 
   /** Promises whose date and grace passed without the amount paid since: broken, on the profile. */
   private async breakLapsedPromises(m: EntityManager, now: Date): Promise<number> {
-    const rows: unknown[] = await m.query(
+    const rows: { id: string; promisedOn: string; amount: string }[] = await m.query(
       `WITH broken AS (
          UPDATE customers c
             SET promise_to_pay_status = 'broken',
@@ -128,9 +130,18 @@ export class RepaymentJob {
             AND $1::timestamptz >= ((c.promise_to_pay_on + $2::int + 1)::timestamp AT TIME ZONE c.timezone)
             AND (SELECT coalesce(sum(p.amount), 0) FROM payments p
                   WHERE p.customer_id = c.id AND p.received_at >= c.promise_to_pay_made_at) < c.promise_to_pay_amount
-         RETURNING c.id)
-       SELECT id FROM broken`,
+         RETURNING c.id, to_char(c.promise_to_pay_on, 'YYYY-MM-DD') AS "promisedOn", c.promise_to_pay_amount AS amount)
+       SELECT * FROM broken`,
       [now, this.settings.promiseGraceDays],
+    );
+    await this.events.record(
+      m,
+      rows.map((r) => ({
+        type: 'promise_to_pay.broken',
+        customerId: r.id,
+        occurredAt: now,
+        data: { customerId: r.id, promisedOn: r.promisedOn, amount: Number(r.amount) },
+      })),
     );
     return rows.length;
   }

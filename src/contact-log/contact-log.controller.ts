@@ -1,0 +1,69 @@
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Request, Response } from 'express';
+import { Discloses } from '../auth/personal-data.interceptor';
+import { Roles } from '../auth/roles.decorator';
+import { UuidPipe } from '../common/uuid.pipe';
+import { ContactLogService } from '../console/ops/contact-log.service';
+import { CustomerTimelineService } from '../console/ops/customer-timeline.service';
+import { ContactLogQuery, TimelineQuery } from './dto/contact-log.query';
+
+/**
+ * The console's contact log and customer timeline for the systems around Herald: the same
+ * services, so the same filters, masking and sentences — the API adds each reason's code.
+ */
+@ApiTags('contact-log')
+@Controller()
+export class ContactLogController {
+  constructor(
+    private readonly log: ContactLogService,
+    private readonly timelines: CustomerTimelineService,
+  ) {}
+
+  @Get('contact-log')
+  @Roles('ops', 'integration')
+  @Discloses('customer', 'list', { page: true })
+  @ApiOperation({
+    summary:
+      'Every contact Herald planned, newest change first, each with why it is where it is (`why`) and its reasons as ' +
+      'codes and words. Pages by cursor: pass the `next` of a page as `before`; stable while contacts change.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'a page `{ items, next }` (no `next` on the last), or with csv every row' })
+  async contactLog(@Req() request: Request, @Query() query: ContactLogQuery, @Res({ passthrough: true }) response: Response) {
+    const viewer = { locale: query.locale, role: request.principal!.role };
+    if (
+      query.format === 'csv' ||
+      (query.format === undefined && request.accepts(['application/json', 'text/csv']) === 'text/csv')
+    ) {
+      // Personal data leaving Herald in bulk: who took which slice is evidence, as for the console's export.
+      request.audit = {
+        ...request.audit!,
+        read: true,
+        target: new URLSearchParams(request.query as Record<string, string>).toString() || 'all',
+      };
+      const csv = await this.log.csv(query, viewer);
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader(
+        'Content-Disposition',
+        `attachment; filename="contact-log-${new Date().toISOString().slice(0, 10)}.csv"`,
+      );
+      await pipeline(csv, response);
+      return;
+    }
+    return this.log.page(query, viewer);
+  }
+
+  @Get('customers/:id/timeline')
+  @Roles('ops', 'integration')
+  @Discloses('customer', 'list', { page: true })
+  @ApiOperation({
+    summary:
+      "A customer's timeline, newest first: contacts (with their why and reasons), calls, replies, dispositions, " +
+      'consent changes, fraud cases and payments; their consent now and contact profile',
+  })
+  timeline(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() query: TimelineQuery) {
+    return this.timelines.timeline(id, query, { locale: query.locale, role: request.principal!.role });
+  }
+}

@@ -1,0 +1,28 @@
+import { EnvReader } from '../config/env-reader';
+import { EventRetrySettings } from './event-retry.rules';
+
+export interface EventsConfig {
+  /** Whether this instance delivers events (every instance records them). */
+  deliveryEnabled: boolean;
+  /** The wait between polls of an empty queue. */
+  pollMs: number;
+  /** Deliveries in hand at once per instance (each to a different subscriber and customer). */
+  batchSize: number;
+  /** How long a subscriber may take to answer before the try counts as failed. */
+  timeoutMs: number;
+  retry: EventRetrySettings;
+}
+
+export function readEventsConfig(read: EnvReader): EventsConfig {
+  return {
+    deliveryEnabled: read.bool('EVENTS_DELIVERY_ENABLED', { default: true }),
+    pollMs: read.int('EVENTS_POLL_MS', { default: 1_000, min: 10, max: 60_000 }),
+    batchSize: read.int('EVENTS_BATCH_SIZE', { default: 100, min: 1, max: 1_000 }),
+    timeoutMs: read.int('EVENTS_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000 }),
+    retry: {
+      baseMs: read.int('EVENTS_RETRY_BASE_MS', { default: 1_000, min: 10, max: 3_600_000 }),
+      maxMs: read.int('EVENTS_RETRY_MAX_MS', { default: 600_000, min: 10, max: 86_400_000 }),
+      forMs: read.int('EVENTS_RETRY_HOURS', { default: 24, min: 1, max: 168 }) * 3_600_000,
+    },
+  };
+}
