@@ -79,6 +79,15 @@ export class ErasureRepository {
         theirs,
       ],
       ['agent_tasks', `UPDATE agent_tasks SET reasons = ${redactJson('reasons')} WHERE customer_id = $1`, theirs],
+      // What subscribers are told (a consent change carries its evidence).
+      ['events', `UPDATE events SET data = ${redactJson('data')} WHERE customer_id = $1`, theirs],
+      // Answers kept for idempotent replays (24 h) are anyone's: found by the values they hold.
+      [
+        'idempotency_keys',
+        `UPDATE idempotency_keys SET response_body = erase_values(response_body::text, $1::text[], $2::text[])::json
+          WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) v WHERE strpos(response_body::text, v) > 0)`,
+        [values, tokens],
+      ],
       // Refused rows of earlier imports: not linked to the customer, found by their reference.
       [
         'customer_import_rejections',
