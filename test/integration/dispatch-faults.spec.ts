@@ -29,7 +29,8 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
       {
         ...twilio.env({ TWILIO_FROM_NUMBER: '+15005550006' }),
         SMS_PER_SECOND: '0',
-        DISPATCH_SEND_TIMEOUT_MS: '400',
+        // Long enough that, on a loaded machine, the other sends are written down while one hangs.
+        DISPATCH_SEND_TIMEOUT_MS: '3000',
         DISPATCH_RECONCILE_AFTER_MS: '1000',
       },
       { clock, listen: true },
@@ -67,7 +68,7 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
   };
 
   it('a send that hangs holds nobody else; past its timeout it is unknown, and reconciliation finds it sent', async () => {
-    const { customers, tasks } = await tasksFor([{ after: 'create', delayMs: 1_500 }, undefined, undefined, undefined]);
+    const { customers, tasks } = await tasksFor([{ after: 'create', delayMs: 4_000 }, undefined, undefined, undefined]);
     const [hung, ...others] = tasks;
 
     const batch = await dispatcher.start(BULK);
