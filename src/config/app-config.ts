@@ -7,6 +7,7 @@ import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayme
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
 import { readTemplatesConfig, TemplatesConfig } from '../templates/templates.config';
+import { readWorkOrdersConfig, WorkOrdersConfig } from '../work-orders/work-orders.config';
 import { InvalidConfigError, EnvReader } from './env-reader';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -41,6 +42,8 @@ export class AppConfig {
   readonly auth: AuthConfig;
   /** Where Prometheus scrapes: behind the ops role, or on a listener of its own (see src/metrics/metrics.config.ts). */
   readonly metrics: MetricsConfig;
+  /** Alert rules' schedule, work orders' SLAs, staff notifications and quiet hours (see docs/alerts.md). */
+  readonly workOrders: WorkOrdersConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     console: readConsoleConfig(read),
     auth: readAuthConfig(read),
     metrics: readMetricsConfig(read),
+    workOrders: readWorkOrdersConfig(read),
   });
   read.assertValid();
   return config;
