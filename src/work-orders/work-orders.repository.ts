@@ -15,11 +15,14 @@ export const sqlOf =
 /** Higher first when an agent asks for the next order. */
 const SEVERITY_RANK = `CASE w.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
 
+/** Past due-by while open (at due-by itself, as the escalation sweep sees it), or closed after it. */
+const breached = (now: string) => `CASE WHEN w.closed_at IS NULL THEN ${now} >= w.due_by ELSE w.closed_at > w.due_by END`;
+
 /** `$now`: the parameter holding the instant "breached" is judged at. */
 const columns = (now: string) => `w.id, w.kind, w.customer_id AS "customerId", w.alert_rule_id AS "alertRuleId",
   w.source_ref AS "sourceRef", w.summary, w.severity, w.queue, w.status, w.assignee_id AS "assigneeId",
   w.opened_at AS "openedAt", w.due_by AS "dueBy", w.first_action_at AS "firstActionAt", w.closed_at AS "closedAt",
-  w.escalated_at AS "escalatedAt", w.outcome, w.note, coalesce(w.closed_at, ${now}) > w.due_by AS breached`;
+  w.escalated_at AS "escalatedAt", w.outcome, w.note, ${breached(now)} AS breached`;
 
 export interface WorkOrderView {
   id: string;
@@ -168,7 +171,7 @@ export class WorkOrdersRepository {
   async list(filters: WorkOrderFilters, page: PageQuery, now: Date, agentId?: string): Promise<Page<WorkOrderView>> {
     const where = `($2::text IS NULL OR w.queue = $2) AND ($3::text IS NULL OR w.status = $3)
       AND ($4::text IS NULL OR w.severity = $4) AND ($5::uuid IS NULL OR w.customer_id = $5)
-      AND ($6::boolean IS NULL OR (coalesce(w.closed_at, $1) > w.due_by) = $6)
+      AND ($6::boolean IS NULL OR (${breached('$1::timestamptz')}) = $6)
       AND ($7::uuid IS NULL OR w.assignee_id = $7
            OR (w.assignee_id IS NULL AND w.closed_at IS NULL
                AND w.queue IN (SELECT m.queue FROM work_queue_members m WHERE m.user_id = $7)))`;
