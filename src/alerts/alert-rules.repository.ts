@@ -32,7 +32,7 @@ const COLUMNS = `id, name, description, rule, reads, scheduled, severity, queue,
 export class AlertRulesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(rule: AlertRuleFields, ownerId: string, now: Date): Promise<AlertRuleView> {
+  async insert(rule: AlertRuleFields, ownerId: string | null, now: Date): Promise<AlertRuleView> {
     const [row] = await this.db.query(
       `INSERT INTO alert_rules (name, description, rule, reads, scheduled, severity, queue, sla_minutes, close_on_exit, enabled,
                                 owner_id, created_at, updated_at)
