@@ -11,6 +11,8 @@ export interface WorkOrdersConfig {
   nearBreachShare: number;
   /** When staff get no e-mail or SMS (a console notification still appears); undefined: any hour. */
   staffQuietHours: QuietHours | undefined;
+  /** The desk's zone: quiet hours are read in it, and the SLA figures' days are its days. */
+  staffTimeZone: string;
   /** Whether this instance runs the minute sweep: staff notifications, near-breach and breach escalation. */
   sweepEnabled: boolean;
   /** Whether this instance evaluates the scheduled alert rules every hour. */
@@ -35,6 +37,7 @@ export function readWorkOrdersConfig(read: EnvReader): WorkOrdersConfig {
     nearBreachShare: share,
     staffQuietHours:
       quiet === 'off' || !WINDOW.test(quiet) ? undefined : { start: quiet.slice(0, 5), end: quiet.slice(6), timezone },
+    staffTimeZone: timezone,
     sweepEnabled: read.bool('WORK_ORDER_SWEEP_ENABLED', { default: true }),
     alertsJobEnabled: read.bool('ALERTS_JOB_ENABLED', { default: true }),
   };

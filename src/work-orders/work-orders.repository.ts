@@ -90,6 +90,16 @@ export interface SlaFigures {
   breachedNow: number;
 }
 
+/** One day (in the reporting zone) of the orders opened on it. */
+export interface DailySla {
+  day: string;
+  opened: number;
+  /** Resolved by due-by. */
+  withinSla: number;
+  /** Resolved after due-by, or open past it now. */
+  late: number;
+}
+
 /**
  * The parameters the alert fragment reads, by placeholder: the rule, the instant, its severity,
  * queue, SLA, close-on-exit and summary. See `alertOrdersSql`.
@@ -307,6 +317,10 @@ export class WorkOrdersRepository {
     ]);
   }
 
+  daily(now: Date, from: Date, to: Date, zone: string): Promise<DailySla[]> {
+    return dailySla(this.db, now, from, to, zone);
+  }
+
   /**
    * Per queue and severity, for the orders opened in [from, to) and every order still open:
    * counts, share within SLA, percentiles of time to first action and to resolution (seconds).
@@ -343,6 +357,20 @@ export class WorkOrdersRepository {
       p90ResolutionSeconds: seconds(row.p90ResolutionSeconds),
     }));
   }
+}
+
+/** Day by day in `zone`, the orders opened in [from, to): how many, and how their SLA went. */
+async function dailySla(db: DataSource, now: Date, from: Date, to: Date, zone: string): Promise<DailySla[]> {
+  return db.query(
+    `SELECT to_char((w.opened_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, count(*)::int AS opened,
+            count(*) FILTER (WHERE w.status = 'resolved' AND w.closed_at <= w.due_by)::int AS "withinSla",
+            count(*) FILTER (WHERE (w.status = 'resolved' AND w.closed_at > w.due_by)
+                                OR (w.closed_at IS NULL AND w.due_by <= $4))::int AS late
+       FROM work_orders w
+      WHERE w.opened_at >= $1 AND w.opened_at < $2
+      GROUP BY 1 ORDER BY 1`,
+    [from, to, zone, now],
+  );
 }
 
 function seconds(value: number | string | null): number | null {

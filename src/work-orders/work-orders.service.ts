@@ -125,7 +125,9 @@ export class WorkOrdersService {
     const to = query.to ? new Date(query.to) : now;
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) throw new ValidationFailedError([{ field: 'from', reason: 'must be before to' }]);
-    return { at: now, from, to, groups: await this.orders.stats(now, from, to) };
+    const zone = this.config.workOrders.staffTimeZone;
+    const [groups, daily] = await Promise.all([this.orders.stats(now, from, to), this.orders.daily(now, from, to, zone)]);
+    return { at: now, from, to, groups, zone, daily };
   }
 
   private async act(id: string, action: WorkOrderAction, principal: Principal, extra: { outcome?: string; note?: string } = {}) {

@@ -68,6 +68,11 @@ describe('the work-order console in a browser', () => {
     await figures.waitFor();
     expect(await figures.textContent()).toContain('100 %');
     expect(await figures.textContent()).toContain('20 min');
+    // The chart over time: today's bar, all of it within SLA.
+    await lead.locator('section.sla-chart svg rect.bar-delivered').waitFor();
+    expect(await lead.locator('section.sla-chart title').last().textContent()).toBe(
+      '2026-12-01: 1 opened, 1 within SLA, 0 late',
+    );
     // A supervisor has no "take the next" button: agents take orders.
     expect(await lead.getByRole('button', { name: 'Take the next order' }).count()).toBe(0);
     await screenshot(lead, 'work-orders-supervisor');

@@ -184,6 +184,8 @@ describe('risk alerts to work orders, end to end', () => {
         breachedNow: 0,
       },
     ]);
+    expect(stats.zone).toBe('Asia/Shanghai');
+    expect(stats.daily).toEqual([{ day: '2026-12-01', opened: 1, withinSla: 1, late: 0 }]);
   });
 
   it('opens work orders for a free-text reply and a complaint, warns near breach and escalates a breach', async () => {

@@ -10,6 +10,7 @@ import { WorkOrdersService } from '../../work-orders/work-orders.service';
 import { WorkQueuesService } from '../../work-orders/work-queues.service';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
+import { slaChart } from './sla-chart.rules';
 
 const see = (url: string) => ({ url, statusCode: 303 });
 
@@ -53,6 +54,8 @@ export class WorkOrdersPagesController {
         p50Resolution: minutes(g.p50ResolutionSeconds),
         p90Resolution: minutes(g.p90ResolutionSeconds),
       })),
+      chart: stats ? slaChart(stats.daily, stats) : undefined,
+      zone: stats?.zone,
       notifications,
     });
   }

@@ -35,6 +35,9 @@ export const WORK_ORDERS_MESSAGES = messages(
     'wo.outcome': 'Outcome',
     'wo.note': 'Note',
     'wo.customer': 'Customer',
+    'wo.chart': 'Orders opened a day, and how their SLA went ({zone})',
+    'wo.late': 'Late',
+    'wo.pending': 'Not due yet, or cancelled',
   },
   {
     'nav.workOrders': '工单',
@@ -69,5 +72,8 @@ export const WORK_ORDERS_MESSAGES = messages(
     'wo.outcome': '结果',
     'wo.note': '备注',
     'wo.customer': '客户',
+    'wo.chart': '每日新开工单及时限情况（{zone}）',
+    'wo.late': '超时',
+    'wo.pending': '未到期或已取消',
   },
 );
