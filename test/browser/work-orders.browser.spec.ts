@@ -70,9 +70,7 @@ describe('the work-order console in a browser', () => {
     expect(await figures.textContent()).toContain('20 min');
     // The chart over time: today's bar, all of it within SLA.
     await lead.locator('section.sla-chart svg rect.bar-delivered').waitFor();
-    expect(await lead.locator('section.sla-chart title').last().textContent()).toBe(
-      '2026-12-01: 1 opened, 1 within SLA, 0 late',
-    );
+    expect(await lead.locator('section.sla-chart title').last().textContent()).toBe('2026-12-01: 1 opened, 1 within SLA, 0 late');
     // A supervisor has no "take the next" button: agents take orders.
     expect(await lead.getByRole('button', { name: 'Take the next order' }).count()).toBe(0);
     await screenshot(lead, 'work-orders-supervisor');
