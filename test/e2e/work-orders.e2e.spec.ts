@@ -142,6 +142,9 @@ describe('risk alerts to work orders, end to end', () => {
     // A calls (the disposition goes through the work order A holds) and resolves with an outcome.
     clock.advance(HOUR);
     await t.http.get(`/customers/${customer.id}`).set(as(agentA.key)).expect(200);
+    // Its lists hold the customer of the order it holds, as they would for an agent task.
+    const mine = await t.http.get('/customers').set(as(agentA.key)).expect(200);
+    expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([customer.id]);
     await t.http
       .post(`/customers/${customer.id}/dispositions`)
       .set(as(agentA.key))

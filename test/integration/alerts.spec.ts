@@ -178,6 +178,16 @@ describe('alert rules (integration)', () => {
     clock.set(NOW);
   });
 
+  it('fires once when evaluations of the same customer race', async () => {
+    await importCsv([given('EP-RACE', { daysPastDue: 0 }, 5)]);
+    const id = await idOf('EP-RACE');
+    await t.db.query(`UPDATE customers SET days_past_due = 60 WHERE id = $1`, [id]);
+    const results = await Promise.all([evaluator.onChange([id]), evaluator.onChange([id]), evaluator.onChange([id])]);
+    const [rule] = await t.db.query(`SELECT id FROM alert_rules WHERE name = '30 days past due'`);
+    expect(results.reduce((sum, r) => sum + r.fired, 0)).toBe(1);
+    expect(await episodes(rule.id, id)).toHaveLength(1);
+  });
+
   it('does not evaluate a rule for a PATCH of fields it does not read', async () => {
     await importCsv([given('NR-1', { daysPastDue: 0 }, 4)]);
     const id = await idOf('NR-1');
