@@ -26,6 +26,7 @@ import { CustomerImportsService } from '../src/customers/import/customer-imports
 import { ImportJobRecorder } from '../src/customers/import/import-job.recorder';
 import { csvHeader, toCsvLine } from '../src/customers/import/import-file.format';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { alertEvaluator } from './support/alert-evaluator';
 import { argument, benchDatabase } from './support/bench-database';
 import { descendantsCpu } from './support/process-cpu';
 
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       const imports = new CustomerImportsService(
         db,
         clock,
-        new CustomerImportRunner(db, clock, new ImportJobRecorder(db, clock)),
+        new CustomerImportRunner(db, clock, new ImportJobRecorder(db, clock), alertEvaluator(db, clock)),
       );
       console.log('importing through the import service (partial mode, Content-Length known) …');
       const watch = setInterval(async () => {

@@ -31,6 +31,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { InboundModule } from './inbound/inbound.module';
 import { JobsModule } from './jobs/jobs.module';
 import { FraudModule } from './flows/fraud/fraud.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { WorkOrdersModule } from './work-orders/work-orders.module';
 
 /** What tests (and the demo) may swap; everything else comes from configuration. */
 export interface AppOptions {
@@ -69,6 +71,8 @@ export class AppModule {
         RepaymentModule,
         JobsModule,
         OutcomesModule,
+        AlertsModule,
+        WorkOrdersModule,
         ConsoleModule,
         ContactLogModule,
       ],

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { ensureDemoRiskDesk } from './alerts/alerts.demo';
 import { UsersService } from './auth/users.service';
 import { Role } from './auth/role';
 import { loadConfig } from './config/app-config';
@@ -65,6 +66,7 @@ async function demo(): Promise<void> {
   await ensureDemoSegments(herald.app.get(SegmentsService), db);
   await ensureFraudCallWaiting(herald.app.get(FraudCasesService), db);
   const todaysJob = await runRepaymentJobNow(herald.app.get(JobsService));
+  const riskDesk = await ensureDemoRiskDesk(herald.app, db);
   const lines = [{ role: 'admin', key: ADMIN_KEY }, ...DEMO_USERS].map((u) => `    ${u.role.padEnd(17)} ${u.key}`).join('\n');
   process.stdout.write(
     `\nHerald demo is running at ${herald.url}\n` +
@@ -72,7 +74,7 @@ async function demo(): Promise<void> {
       `  Console:   ${herald.url}/console  (users admin, demo-manager, demo-agent, demo-ops; password ${DEMO_PASSWORD})\n\n` +
       `Demo API keys (send as "Authorization: Bearer <key>"):\n${lines}\n\n` +
       `A generated book of ${DEMO_BOOK.toLocaleString('en')} customers, saved segments (GET /segments), and sandbox\n` +
-      `channels: what would be sent is at GET /sandbox/messages.\n${todaysJob}\n` +
+      `channels: what would be sent is at GET /sandbox/messages.\n${todaysJob}${riskDesk}\n` +
       `Ctrl-C stops it; data stays under ${config.dataDir}.\n`,
   );
 }

@@ -10,6 +10,15 @@ const TASK_FACTS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref A
   t.taken_by AS "takenBy", d.agent_id AS "bookedBy", d.purpose AS "callBackPurpose"`;
 
 /**
+ * A work order (src/work-orders) is work for a person like an agent task: the agent holding one
+ * may act on its customer, by the same rule (`holds`). Its facts: open while not closed, taken
+ * by its assignee, covering no fraud case.
+ */
+const WORK_ORDER_FACTS = `w.id, w.customer_id AS "customerId", 'work_order' AS kind, NULL::text AS "subjectRef",
+  CASE WHEN w.closed_at IS NULL THEN 'open' ELSE 'done' END AS status, w.assignee_id AS "takenBy",
+  NULL::uuid AS "bookedBy", NULL::text AS "callBackPurpose"`;
+
+/**
  * The tasks an agent holds, as SQL for lists (`$n` is the agent's id): the same rule as `holds`
  * in agent-access.rules.ts, which a test keeps it to. Columns: customer_id, subject_ref, kind, purpose.
  */
@@ -17,7 +26,10 @@ export const HELD_TASKS_SQL = (agentParam: string) =>
   `SELECT t.customer_id, t.subject_ref, t.kind, d.purpose
      FROM agent_tasks t ${BOOKING_JOIN}
     WHERE t.status = 'open'
-      AND (t.taken_by = ${agentParam} OR (t.taken_by IS NULL AND t.kind = 'call_back' AND d.agent_id = ${agentParam}))`;
+      AND (t.taken_by = ${agentParam} OR (t.taken_by IS NULL AND t.kind = 'call_back' AND d.agent_id = ${agentParam}))
+   UNION ALL
+   SELECT w.customer_id, NULL, 'work_order', NULL FROM work_orders w
+    WHERE w.closed_at IS NULL AND w.assignee_id = ${agentParam}`;
 
 /** Customers an agent may see (`alias.id` among them): those of the tasks it holds. */
 export const HELD_CUSTOMER_SQL = (customerIdColumn: string, agentParam: string) =>
@@ -38,7 +50,9 @@ export class AgentAccessRepository {
   async tasksFor(customerId: string, taskId?: string, manager: EntityManager = this.db.manager): Promise<TaskFacts[]> {
     return manager.query(
       `SELECT ${TASK_FACTS} FROM agent_tasks t ${BOOKING_JOIN}
-        WHERE (t.customer_id = $1 AND t.status = 'open') OR t.id = $2`,
+        WHERE (t.customer_id = $1 AND t.status = 'open') OR t.id = $2
+       UNION ALL
+       SELECT ${WORK_ORDER_FACTS} FROM work_orders w WHERE w.customer_id = $1 AND w.closed_at IS NULL`,
       [customerId, taskId ?? null],
     );
   }

@@ -8,6 +8,7 @@ import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayme
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
 import { readTemplatesConfig, TemplatesConfig } from '../templates/templates.config';
+import { readWorkOrdersConfig, WorkOrdersConfig } from '../work-orders/work-orders.config';
 import { InvalidConfigError, EnvReader } from './env-reader';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -46,6 +47,8 @@ export class AppConfig {
   readonly metrics: MetricsConfig;
   /** Outbound events: polling, batch, timeout and the 24 h of retries (see docs/events.md). */
   readonly events: EventsConfig;
+  /** Alert rules' schedule, work orders' SLAs, staff notifications and quiet hours (see docs/alerts.md). */
+  readonly workOrders: WorkOrdersConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     metrics: readMetricsConfig(read),
     erasureHashKey: read.string('ERASURE_HASH_KEY', { optional: true, minLength: 32 }),
     events: readEventsConfig(read),
+    workOrders: readWorkOrdersConfig(read),
   });
   read.assertValid();
   return config;

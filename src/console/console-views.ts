@@ -21,6 +21,7 @@ const NAVIGATION: { key: string; href: string; roles: Role[] }[] = [
   { key: 'nav.log', href: '/console/ops/log', roles: ['ops'] },
   { key: 'nav.dashboard', href: '/console/ops/dashboard', roles: ['ops'] },
   { key: 'nav.audit', href: '/console/ops/audit', roles: ['ops'] },
+  { key: 'nav.workOrders', href: '/console/work-orders', roles: ['agent', 'ops', 'campaign_manager'] },
 ];
 
 export function navigationFor(role: Role) {

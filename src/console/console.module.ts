@@ -24,6 +24,8 @@ import { OpsDashboardService } from './ops/ops-dashboard.service';
 import { OpsController } from './ops/ops.controller';
 import { OpsEligibilityController } from './ops/ops-eligibility.controller';
 import { SignInController } from './sign-in/sign-in.controller';
+import { WorkOrdersPagesController } from './work-orders/work-orders-pages.controller';
+import { WorkOrdersModule } from '../work-orders/work-orders.module';
 
 const PAGES = [
   SignInController,
@@ -32,6 +34,7 @@ const PAGES = [
   OpsEligibilityController,
   SegmentPagesController,
   CampaignPagesController,
+  WorkOrdersPagesController,
 ];
 
 /** The console: server-rendered pages for agents, campaign managers and ops, served by Herald itself. */
@@ -46,6 +49,7 @@ const PAGES = [
     AuditModule,
     SegmentsModule,
     CampaignsModule,
+    WorkOrdersModule,
   ],
   controllers: [ConsoleAssetsController, ...PAGES],
   providers: [

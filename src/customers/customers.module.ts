@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { CustomerImportRunner } from './import/customer-import.runner';
@@ -7,6 +8,7 @@ import { CustomerImportsService } from './import/customer-imports.service';
 import { ImportJobRecorder } from './import/import-job.recorder';
 
 @Module({
+  imports: [AlertsModule],
   // Imports first: `customers/imports` must not be taken for a customer id.
   controllers: [CustomerImportsController, CustomersController],
   providers: [CustomersService, CustomerImportsService, CustomerImportRunner, ImportJobRecorder],

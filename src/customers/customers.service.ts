@@ -4,6 +4,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ListScope } from '../auth/agent-access.service';
 import { HELD_CUSTOMER_SQL } from '../auth/agent-access.repository';
+import { AlertEvaluator } from '../alerts/alert-evaluator.service';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { CursorPage, decodeCursor, encodeCursor } from '../common/pagination';
@@ -13,12 +14,14 @@ import { CreateCustomerDto } from './dto/create-customer.dto';
 import { SearchCustomersDto } from './dto/search-customers.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { normalisePhone } from './phone-number.normalizer';
+import { sqlOf } from '../work-orders/work-orders.repository';
 
 @Injectable()
 export class CustomersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly alerts: AlertEvaluator,
   ) {}
 
   async create(input: CreateCustomerDto): Promise<Customer> {
@@ -46,8 +49,13 @@ export class CustomersService {
     const current = await this.get(id);
     const checked = validateCustomerChanges({ ...input }, current);
     if ('problems' in checked) throw new ValidationFailedError(checked.problems);
-    if (Object.keys(checked.value).length) {
-      await this.db.getRepository(Customer).update(id, columns({ ...checked.value, updatedAt: this.clock.now() }));
+    const changed = Object.keys(checked.value);
+    if (changed.length) {
+      // The rules reading what changed are evaluated in the same transaction: an alert and its cause commit together.
+      await this.db.transaction(async (m) => {
+        await m.getRepository(Customer).update(id, columns({ ...checked.value, updatedAt: this.clock.now() }));
+        await this.alerts.onChange([id], changed, sqlOf(m));
+      });
     }
     return this.get(id);
   }

@@ -104,9 +104,7 @@ export interface TaskQuery {
 
 /** Which queued tasks an operation applies to. */
 export type TaskSelection =
-  | { subjects: string[]; purpose?: ContactPurpose; templateKey?: string }
-  | { campaigns: string[] }
-  | { customers: string[] };
+  { subjects: string[]; purpose?: ContactPurpose; templateKey?: string } | { campaigns: string[] } | { customers: string[] };
 
 function selects(selection: TaskSelection, first: number): { where: string; params: unknown[] } {
   if ('campaigns' in selection) return { where: `t.campaign_id = ANY($${first}::uuid[])`, params: [selection.campaigns] };

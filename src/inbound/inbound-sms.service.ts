@@ -4,6 +4,7 @@ import { ConsentScope } from '../compliance/consent-event.entity';
 import { ConsentValue } from '../compliance/policy.types';
 import { Customer } from '../customers/customer.entity';
 import { FraudCasesService, OpenCase } from '../flows/fraud/fraud-cases.service';
+import { WorkOrdersService } from '../work-orders/work-orders.service';
 import { classifyInboundSms, InboundIntent } from './inbound-keyword.classifier';
 import { InboundMessageStore, InboundRecord, InboundSms } from './inbound-message.store';
 import { EMPTY_TWIML, SystemReply } from './system-reply';
@@ -36,6 +37,7 @@ export class InboundSmsService {
     private readonly store: InboundMessageStore,
     private readonly fraud: FraudCasesService,
     private readonly replies: SystemReply,
+    private readonly workOrders: WorkOrdersService,
   ) {}
 
   /** Returns the TwiML to answer Twilio with. */
@@ -50,6 +52,8 @@ export class InboundSmsService {
     const { stored, customer, openCases } = await this.store.record(sms, record, this.clock.now());
     if (openCases.length) return this.answer(customer!, intent as AnswerIntent, openCases, sms);
     if (stored && !customer) this.unknownSender(sms, record.unknownSenderIntent);
+    // Someone answers what the customer wrote: a work order, one per message (a Twilio retry finds it opened).
+    if (customer && intent.kind === 'free_text') await this.workOrders.openForReply(customer.id, sms.messageSid, sms.body);
     return stored && customer && record.reply ? this.replies.twiml(customer, record.reply.template) : EMPTY_TWIML;
   }
 

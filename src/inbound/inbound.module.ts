@@ -4,6 +4,7 @@ import { ChannelsModule } from '../channels/channels.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { FraudModule } from '../flows/fraud/fraud.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { InboundMessageStore } from './inbound-message.store';
 import { InboundSmsService } from './inbound-sms.service';
 import { InboundWebhooksController } from './inbound-webhooks.controller';
@@ -14,7 +15,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 
 /** Customers answering back: SMS replies and keywords, IVR digits, the one-click unsubscribe. */
 @Module({
-  imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule],
+  imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule, WorkOrdersModule],
   controllers: [InboundWebhooksController, UnsubscribeController],
   providers: [InboundMessageStore, InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
 })

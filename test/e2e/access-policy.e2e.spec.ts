@@ -38,6 +38,25 @@ const MATRIX: Record<string, Call> = {
   'DELETE /sign-in-locks/addresses/:address': { params: { address: '192.0.2.1' }, allowed: 404 },
   'DELETE /users/:id/keys/:keyId': { params: { keyId: UNKNOWN }, allowed: 404 },
   'GET /agent-tasks': { allowed: 200 },
+  'GET /alert-rules': { allowed: 200 },
+  'GET /alert-rules/:id': { params: { id: UNKNOWN }, allowed: 404 },
+  'PATCH /alert-rules/:id': { params: { id: UNKNOWN }, body: { name: '' }, allowed: 400 },
+  'POST /alert-rules': { body: {}, allowed: 400 },
+  'POST /alert-rules/dry-run': { body: {}, allowed: 400 },
+  // No alert rule exists in this app: a run evaluates nothing.
+  'POST /alert-rules/runs': { allowed: 201 },
+  'GET /work-orders': { allowed: 200 },
+  'GET /work-orders/stats': { allowed: 200 },
+  'GET /work-orders/:id': { params: { id: UNKNOWN }, allowed: 404 },
+  'POST /work-orders/next': { allowed: 200 },
+  'POST /work-orders/:id/claim': { params: { id: UNKNOWN }, allowed: 404 },
+  'POST /work-orders/:id/actions': { params: { id: UNKNOWN }, body: { action: 'none' }, allowed: 400 },
+  'POST /work-orders/:id/resolve': { params: { id: UNKNOWN }, body: {}, allowed: 400 },
+  'POST /customers/:id/complaints': { body: {}, allowed: 400 },
+  'GET /work-queues': { allowed: 200 },
+  'PUT /work-queues/:name': { params: { name: 'matrix' }, body: {}, allowed: 400 },
+  'PUT /staff-notification-settings/:userId': { params: { userId: UNKNOWN }, body: {}, allowed: 400 },
+  'GET /staff-notifications': { allowed: 200 },
   'GET /audit': { allowed: 200 },
   'GET /campaigns': { allowed: 200 },
   'GET /campaigns/:id': { allowed: 200 },
@@ -64,6 +83,11 @@ const MATRIX: Record<string, Call> = {
   'GET /console/segments/:id': { allowed: 200 },
   'GET /console/segments/new': { allowed: 200 },
   'GET /console/sign-in': { allowed: 200 },
+  'GET /console/work-orders': { allowed: 200 },
+  'GET /console/work-orders/:id': { params: { id: UNKNOWN }, allowed: 404 },
+  'POST /console/work-orders/next': { allowed: 303 },
+  'POST /console/work-orders/:id/claim': { params: { id: UNKNOWN }, allowed: 404 },
+  'POST /console/work-orders/:id/resolve': { params: { id: UNKNOWN }, body: {}, allowed: 400 },
   'GET /customers': { allowed: 200 },
   'GET /customers/:id': { allowed: 200 },
   'GET /customers/:id/consent': { allowed: 200 },
@@ -277,7 +301,7 @@ describe('every route of the application', () => {
 
   async function send(route: RouteInfo, caller: Caller) {
     const call = MATRIX[route.key];
-    const verb = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+    const verb = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     const request = t.http[verb](fillPath(route, fixture)).query(call.query ?? {});
     let body: object | undefined = call.body;
     if (route.console) {

@@ -175,7 +175,9 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
       expect(await taskRow(retry.id)).toMatchObject({ status: 'sent', attempts: 2 });
       for (const task of backlog.tasks) expect(await taskRow(task.id)).toMatchObject({ status: 'pending', attempts: 0 });
     } finally {
-      await t.db.query(`UPDATE contact_tasks SET status = 'cancelled' WHERE id = ANY($1)`, [backlog.tasks.map((task) => task.id)]);
+      await t.db.query(`UPDATE contact_tasks SET status = 'cancelled' WHERE id = ANY($1)`, [
+        backlog.tasks.map((task) => task.id),
+      ]);
     }
   });
 

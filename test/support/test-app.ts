@@ -41,6 +41,9 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: publicBaseUrl,
     DISPATCH_ENABLED: 'false',
+    // Tests drive the alert job and the work-order sweep themselves, on their own clock.
+    ALERTS_JOB_ENABLED: 'false',
+    WORK_ORDER_SWEEP_ENABLED: 'false',
     SANDBOX_AUTO_CALLBACKS: port ? 'true' : 'false',
     // Tests send many requests from one address; the throttles' own tests set their limits.
     API_KEY_MAX_FAILURES: '100000',

@@ -79,6 +79,20 @@ export class ErasureRepository {
         theirs,
       ],
       ['agent_tasks', `UPDATE agent_tasks SET reasons = ${redactJson('reasons')} WHERE customer_id = $1`, theirs],
+      // A reply or a complaint is the customer's own words: it goes whole; an alert's summary is Herald's.
+      [
+        'work_orders',
+        `UPDATE work_orders SET summary = CASE WHEN kind = 'alert' THEN ${redact('summary')} ELSE '${ERASED}' END,
+                note = ${dropped('note')}
+          WHERE customer_id = $1`,
+        theirs,
+      ],
+      [
+        'work_order_events',
+        `UPDATE work_order_events SET detail = ${redactJson('detail')}
+          WHERE work_order_id IN (SELECT id FROM work_orders WHERE customer_id = $1)`,
+        theirs,
+      ],
       // What subscribers are told (a consent change carries its evidence).
       ['events', `UPDATE events SET data = ${redactJson('data')} WHERE customer_id = $1`, theirs],
       // Answers kept for idempotent replays (24 h) are anyone's: found by the values they hold.

@@ -93,7 +93,8 @@ const UPSERT_WITH_CONSENT = `
       ORDER BY e.at DESC, e.id DESC LIMIT 1)
     ORDER BY s.customer_id, array_position(ARRAY['${CONSENT_CHANNELS.join("', '")}'], s.channel)
   )
-  SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`;
+  SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+         coalesce(array_agg(id), '{}') AS ids FROM written`;
 
 export interface BatchResult {
   inserted: number;
@@ -115,6 +116,11 @@ export interface WriterOptions {
   evidence: ConsentEvidence;
   /** Stamps each batch's rows (created_at, updated_at, the consent entries' time) when its first row is added. */
   clock: Clock;
+  /**
+   * Runs in each batch's transaction, on its connection, with the ids of the customers the batch
+   * inserted or changed (unchanged ones are left out): the alert rules' set-based evaluation.
+   */
+  afterBatch?: (client: PoolClient, customerIds: string[]) => Promise<void>;
 }
 
 /**
@@ -156,12 +162,14 @@ interface Lane {
   profiles: CopyBuffer;
   consent: CopyBuffer;
   rows: number;
+  ids: string[];
 }
 
 interface Batch {
   profiles: Buffer[];
   consent: Buffer[];
   rows: number;
+  ids: string[];
 }
 
 /**
@@ -198,7 +206,7 @@ export class CustomerBatchWriter {
       for (let i = 0; i < options.lanes; i++) {
         const runner = db.createQueryRunner();
         const client = (await runner.connect()) as PoolClient;
-        lanes.push({ runner, client, profiles: new CopyBuffer(), consent: new CopyBuffer(), rows: 0 });
+        lanes.push({ runner, client, profiles: new CopyBuffer(), consent: new CopyBuffer(), rows: 0, ids: [] });
       }
       for (const { client } of lanes) {
         if (options.singleTransaction) {
@@ -221,6 +229,7 @@ export class CustomerBatchWriter {
     const stamp = (this.stamp ??= this.options.clock.now().toISOString());
     const id = this.ids.next();
     lane.profiles.push(encodeProfileLine(id, row, stamp));
+    if (this.options.afterBatch) lane.ids.push(id);
     const { sms, email, call } = row.consent;
     if (sms) lane.consent.push(this.consentLine(id, 'sms', sms, rowNumber, stamp));
     if (email) lane.consent.push(this.consentLine(id, 'email', email, rowNumber, stamp));
@@ -270,8 +279,9 @@ export class CustomerBatchWriter {
   }
 
   private take(lane: Lane): Batch {
-    const batch = { profiles: lane.profiles.take(), consent: lane.consent.take(), rows: lane.rows };
+    const batch = { profiles: lane.profiles.take(), consent: lane.consent.take(), rows: lane.rows, ids: lane.ids };
     lane.rows = 0;
+    lane.ids = [];
     return batch;
   }
 
@@ -287,6 +297,7 @@ export class CustomerBatchWriter {
       try {
         await copy(client, `COPY customers (${PROFILE_COLUMNS}) FROM STDIN`, batch.profiles);
         await copy(client, `COPY consent_events (${CONSENT_COLUMNS}) FROM STDIN`, batch.consent);
+        await this.options.afterBatch?.(client, batch.ids);
         await this.end(client);
         return { inserted: batch.rows, updated: 0 };
       } catch (error) {
@@ -299,9 +310,11 @@ export class CustomerBatchWriter {
     await client.query(`TRUNCATE pg_temp.${STAGED_PROFILES}, pg_temp.${STAGED_CONSENT}`);
     await copy(client, `COPY pg_temp.${STAGED_PROFILES} FROM STDIN`, batch.profiles);
     await copy(client, `COPY pg_temp.${STAGED_CONSENT} FROM STDIN`, batch.consent);
-    const { rows } = await client.query<BatchResult>(UPSERT_WITH_CONSENT);
+    const { rows } = await client.query<BatchResult & { ids: string[] }>(UPSERT_WITH_CONSENT);
+    const { ids, ...result } = rows[0];
+    await this.options.afterBatch?.(client, ids);
     await this.end(client);
-    return rows[0];
+    return result;
   }
 
   /** A batch is its own transaction, or, inside the single one, a savepoint that a failed fast path returns to. */

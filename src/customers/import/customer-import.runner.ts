@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AlertEvaluator } from '../../alerts/alert-evaluator.service';
 import { Clock } from '../../common/clock';
 import { DomainError, FieldProblem } from '../../common/domain-error';
 import { CustomerRow, validateCustomerRow } from '../customer-row.validator';
@@ -37,6 +38,7 @@ export class CustomerImportRunner {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly recorder: ImportJobRecorder,
+    private readonly alerts: AlertEvaluator,
   ) {}
 
   async run(job: CustomerImport, source: ImportSource): Promise<void> {
@@ -52,6 +54,10 @@ export class CustomerImportRunner {
         singleTransaction: allOrNothing,
         evidence: { importId: job.id },
         clock: this.clock,
+        // Set-based: one statement per alert rule per batch, in the batch's transaction.
+        afterBatch: async (client, ids) => {
+          await this.alerts.onChange(ids, undefined, async (text, params) => (await client.query(text, params)).rows);
+        },
       });
       checkpoints = new Checkpoints(job.id, source, reader, writer, this.recorder, allOrNothing);
       let unreadable: DomainError | undefined;

@@ -1,3 +1,5 @@
+import { AlertEvaluator } from '../../alerts/alert-evaluator.service';
+import { sqlOf } from '../../work-orders/work-orders.repository';
 import { randomInt } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -81,6 +83,7 @@ export class FraudCasesService {
     private readonly agentTasks: AgentTasksRepository,
     private readonly events: EventOutbox,
     private readonly urgent: UrgentGate,
+    private readonly alerts: AlertEvaluator,
   ) {}
 
   /** Records a transaction and runs the rules; a hit opens a case. Posting the same reference again returns the first answer. */
@@ -159,6 +162,8 @@ export class FraudCasesService {
         merchant: dto.merchant,
         at: txn.at.toISOString(),
       });
+      // The case put the card on hold: the alert rules reading the card's status see it in this transaction.
+      await this.alerts.onChange([customer.id], ['cardStatus'], sqlOf(manager));
       // Told in this transaction: the core system hears of exactly the holds that happened.
       await this.events.record(manager, [
         fraudCaseEvent('fraud_case.opened', caseId, customer.id, 'open', now, { reasons: reasons.map((r) => r.code) }),

@@ -1,3 +1,4 @@
+import { AlertsModule } from '../../alerts/alerts.module';
 import { Module } from '@nestjs/common';
 import { DispatchModule } from '../../dispatch/dispatch.module';
 import { AgentQueueService } from './agent-queue.service';
@@ -11,7 +12,7 @@ import { TransactionsController } from './transactions.controller';
 
 /** Fraud verification: transactions in, cases opened, answered or escalated. */
 @Module({
-  imports: [DispatchModule],
+  imports: [DispatchModule, AlertsModule],
   controllers: [TransactionsController, FraudCasesController, AgentTasksController],
   providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentTasksRepository, AgentQueueService],
   exports: [FraudCasesService, FraudCasesQuery, AgentTasksRepository, AgentQueueService],

@@ -245,7 +245,7 @@ export class CustomerOutcomesService {
       `SELECT last_contact_at, last_contact_channel, last_contact_purpose, last_contact_outcome,
               last_outcomes, last_disposition, last_disposition_at, promise_to_pay_status,
               to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount, marketing_mute_until,
-              last_verification_result, last_verification_at, timezone
+              last_verification_result, last_verification_at, timezone, last_work_order_outcome, last_work_order_at
          FROM customers WHERE id = $1`,
       [customerId],
     );
@@ -274,6 +274,8 @@ export class CustomerOutcomesService {
         : null,
       marketingMuteUntil: row.marketing_mute_until,
       verification: row.last_verification_result ? { result: row.last_verification_result, at: row.last_verification_at } : null,
+      // How the latest work order (an alert, a reply, a complaint) was resolved: src/work-orders.
+      lastWorkOrder: row.last_work_order_outcome ? { outcome: row.last_work_order_outcome, at: row.last_work_order_at } : null,
       answersByHour,
       preferredCallHour: preferredCallHour(answersByHour),
     };

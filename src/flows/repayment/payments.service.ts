@@ -1,11 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AlertEvaluator } from '../../alerts/alert-evaluator.service';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
+import { sqlOf } from '../../work-orders/work-orders.repository';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { promiseStatus } from './promise.rules';
 
@@ -51,6 +53,7 @@ export class PaymentsService {
     private readonly events: EventOutbox,
     private readonly clock: Clock,
     config: AppConfig,
+    private readonly alerts: AlertEvaluator,
   ) {
     this.graceDays = config.repayment.promiseGraceDays;
   }
@@ -112,6 +115,8 @@ export class PaymentsService {
           WHERE id = $1`,
         [customer.id, paidThisCycle, minimumCovered, promise, now],
       );
+      // The alert rules reading what a payment changes, in the same transaction: an alert and its cause commit together.
+      await this.alerts.onChange([customer.id], ['paidThisCycle', 'daysPastDue'], sqlOf(m));
       let cancelledTasks = 0;
       let cancelledAgentTasks = 0;
       if (minimumCovered && customer.due_date) {

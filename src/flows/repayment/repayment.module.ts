@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../../alerts/alerts.module';
 import { DispatchModule } from '../../dispatch/dispatch.module';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
@@ -8,7 +9,7 @@ import { RepaymentJob } from './repayment.job';
 
 /** Repayment reminders, collections, payments and promises to pay; the job also runs activation. */
 @Module({
-  imports: [DispatchModule],
+  imports: [DispatchModule, AlertsModule],
   controllers: [PaymentsController, PromiseToPayController],
   providers: [PaymentsService, PromiseToPayService, RepaymentJob],
   exports: [PromiseToPayService, RepaymentJob],

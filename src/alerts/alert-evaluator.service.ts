@@ -1,0 +1,106 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { Sql, sqlOf } from '../work-orders/work-orders.repository';
+import { AlertEpisodesRepository, EvaluationResult } from './alert-episodes.repository';
+import { touches } from './alert-rule.rules';
+import { AlertRulesRepository } from './alert-rules.repository';
+
+const JOB_LOCK = 'herald:alerts-job';
+
+export interface AlertRunReport {
+  /** False when another instance held the job's lock: this run did nothing. */
+  ran: boolean;
+  rules: number;
+  fired: number;
+  closed: number;
+  at: string;
+}
+
+/**
+ * Evaluates alert rules: on change, for the customers a write touched (one statement per rule
+ * that reads what changed, whatever the number of customers), and on schedule over the whole
+ * book for the rules that move with the calendar.
+ */
+@Injectable()
+export class AlertEvaluator {
+  private readonly logger = new Logger('AlertEvaluator');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly rules: AlertRulesRepository,
+    private readonly episodes: AlertEpisodesRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * After a write to these customers: `changed` names the properties written (a PATCH), or is
+   * undefined when anything may have changed (an import batch, a payment, a transaction, a
+   * reply). With `sql`, the evaluation joins the caller's transaction (an import batch's);
+   * otherwise it runs in one of its own.
+   */
+  async onChange(customerIds: readonly string[], changed?: readonly string[], sql?: Sql): Promise<EvaluationResult> {
+    if (customerIds.length === 0) return { fired: 0, closed: 0 };
+    const run = async (execute: Sql) => {
+      const rules = (await this.rules.enabled()).filter((rule) => touches(rule.reads, changed));
+      const now = this.clock.now();
+      const total = { fired: 0, closed: 0 };
+      for (const rule of rules) {
+        const { fired, closed } = await this.episodes.evaluate(execute, rule, { customerIds }, now);
+        total.fired += fired;
+        total.closed += closed;
+      }
+      return total;
+    };
+    return sql ? run(sql) : this.db.transaction((m) => run(sqlOf(m)));
+  }
+
+  @Cron(CronExpression.EVERY_HOUR)
+  async scheduled(): Promise<void> {
+    if (!this.config.workOrders.alertsJobEnabled) return;
+    try {
+      const report = await this.runScheduled();
+      if (report.ran) this.logger.log(report, 'alerts job');
+    } catch (error) {
+      this.logger.error({ message: (error as Error).message }, 'alerts job failed');
+    }
+  }
+
+  /** The scheduled run on demand (ops, the risk manager); 409 while another instance runs it. */
+  async runScheduledOrRefuse(): Promise<AlertRunReport> {
+    const report = await this.runScheduled();
+    if (!report.ran) {
+      throw new DomainError(
+        'JOB_RUNNING',
+        'the alerts job is running elsewhere right now; try again shortly',
+        HttpStatus.CONFLICT,
+      );
+    }
+    return report;
+  }
+
+  /**
+   * The scheduled rules over the whole book, one statement each, in one transaction under an
+   * advisory lock: two instances never evaluate at once, and a rerun fires nothing twice.
+   */
+  async runScheduled(): Promise<AlertRunReport> {
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [JOB_LOCK]);
+      if (!locked) return { ran: false, rules: 0, fired: 0, closed: 0, at: now.toISOString() };
+      const rules = (await this.rules.enabled()).filter((rule) => rule.scheduled);
+      const report = { ran: true, rules: rules.length, fired: 0, closed: 0, at: now.toISOString() };
+      for (const rule of rules) {
+        const { fired, closed } = await this.episodes.evaluate(sqlOf(m), rule, 'book', now);
+        report.fired += fired;
+        report.closed += closed;
+      }
+      return report;
+    });
+  }
+}

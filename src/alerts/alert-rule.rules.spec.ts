@@ -1,0 +1,42 @@
+import { ruleReads, touches } from './alert-rule.rules';
+
+describe('ruleReads', () => {
+  it('lists each property a rule reads once, through all, any and not', () => {
+    const reads = ruleReads({
+      all: [
+        { field: 'daysPastDue', op: 'gte', value: 30 },
+        { any: [{ field: 'riskLevel', op: 'eq', value: 'high' }, { not: { field: 'daysPastDue', op: 'gt', value: 90 } }] },
+      ],
+    });
+    expect(reads).toEqual({ properties: ['daysPastDue', 'riskLevel'], timeDriven: false });
+  });
+
+  it('reads both money columns for minimumDuePaid', () => {
+    expect(ruleReads({ field: 'minimumDuePaid', op: 'eq', value: false }).properties).toEqual(['minimumDue', 'paidThisCycle']);
+  });
+
+  it('calls a rule on a day count time-driven and names the stored column it counts from', () => {
+    expect(ruleReads({ field: 'daysSinceLastCardActivity', op: 'gte', value: 90 })).toEqual({
+      properties: ['lastCardActivityAt'],
+      timeDriven: true,
+    });
+  });
+
+  it('refuses what the segment compiler refuses, with its code', () => {
+    expect(() => ruleReads({ field: 'password', op: 'eq', value: 'x' })).toThrow(
+      expect.objectContaining({ code: 'SEGMENT_UNKNOWN_FIELD' }),
+    );
+  });
+});
+
+describe('touches', () => {
+  it('is true for an unknown change and for a change to a property read', () => {
+    expect(touches(['riskLevel'], undefined)).toBe(true);
+    expect(touches(['riskLevel'], ['city', 'riskLevel'])).toBe(true);
+  });
+
+  it('is false when nothing the rule reads changed', () => {
+    expect(touches(['riskLevel'], ['city'])).toBe(false);
+    expect(touches(['riskLevel'], [])).toBe(false);
+  });
+});

@@ -1,0 +1,54 @@
+import { SubjectProperty } from '../segments/segment-field.catalog';
+import { parseSegmentRule, SegmentRule } from '../segments/segment-rule.parser';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What an alert rule reads of the profile, and whether the calendar alone can move a customer in or out. */
+export interface RuleReads {
+  /** Customer properties (entity names, e.g. `daysPastDue`), sorted, each once. */
+  properties: SubjectProperty[];
+  /** It reads a day count (daysUntilDue, daysSinceLastCardActivity …), which changes every midnight. */
+  timeDriven: boolean;
+}
+
+/**
+ * The profile properties a rule in the segment language reads. Parsing is the segment
+ * compiler's own (one language): a rule it refuses is refused here with the same codes.
+ */
+export function ruleReads(rule: unknown): RuleReads {
+  const properties = new Set<SubjectProperty>();
+  let timeDriven = false;
+  const visit = (node: SegmentRule): void => {
+    switch (node.kind) {
+      case 'all':
+      case 'any':
+        node.rules.forEach(visit);
+        return;
+      case 'not':
+        visit(node.rule);
+        return;
+      case 'condition': {
+        const source = node.field.source;
+        if (source.kind === 'minimumDuePaid') {
+          properties.add('paidThisCycle');
+          properties.add('minimumDue');
+          return;
+        }
+        properties.add(source.property);
+        if (source.kind === 'days') timeDriven = true;
+      }
+    }
+  };
+  visit(parseSegmentRule(rule));
+  return { properties: [...properties].sort(), timeDriven };
+}
+
+/**
+ * Whether a change can move a customer in or out of a rule: `changed` undefined means "anything
+ * may have changed" (an import, a payment, an inbound reply); otherwise the properties written.
+ */
+export function touches(reads: readonly string[], changed: readonly string[] | undefined): boolean {
+  if (changed === undefined) return true;
+  return changed.some((property) => reads.includes(property));
+}

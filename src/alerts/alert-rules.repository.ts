@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Page, PageQuery } from '../common/pagination';
+import { Severity } from './alert-rule.rules';
+
+export interface AlertRuleView {
+  id: string;
+  name: string;
+  description: string | null;
+  rule: Record<string, unknown>;
+  /** Profile properties the rule reads (derived from `rule`). */
+  reads: string[];
+  scheduled: boolean;
+  severity: Severity;
+  queue: string;
+  slaMinutes: number;
+  closeOnExit: boolean;
+  enabled: boolean;
+  ownerId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type AlertRuleFields = Omit<AlertRuleView, 'id' | 'ownerId' | 'createdAt' | 'updatedAt'>;
+
+const COLUMNS = `id, name, description, rule, reads, scheduled, severity, queue, sla_minutes AS "slaMinutes",
+  close_on_exit AS "closeOnExit", enabled, owner_id AS "ownerId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** Alert rules as the risk manager saved them. */
+@Injectable()
+export class AlertRulesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insert(rule: AlertRuleFields, ownerId: string | null, now: Date): Promise<AlertRuleView> {
+    const [row] = await this.db.query(
+      `INSERT INTO alert_rules (name, description, rule, reads, scheduled, severity, queue, sla_minutes, close_on_exit, enabled,
+                                owner_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${COLUMNS}`,
+      [
+        rule.name,
+        rule.description,
+        JSON.stringify(rule.rule),
+        rule.reads,
+        rule.scheduled,
+        rule.severity,
+        rule.queue,
+        rule.slaMinutes,
+        rule.closeOnExit,
+        rule.enabled,
+        ownerId,
+        now,
+      ],
+    );
+    return row;
+  }
+
+  async update(id: string, rule: AlertRuleFields, now: Date): Promise<AlertRuleView | undefined> {
+    const [row] = await this.db.query(
+      `UPDATE alert_rules SET name = $2, description = $3, rule = $4, reads = $5, scheduled = $6, severity = $7, queue = $8,
+              sla_minutes = $9, close_on_exit = $10, enabled = $11, updated_at = $12
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [
+        id,
+        rule.name,
+        rule.description,
+        JSON.stringify(rule.rule),
+        rule.reads,
+        rule.scheduled,
+        rule.severity,
+        rule.queue,
+        rule.slaMinutes,
+        rule.closeOnExit,
+        rule.enabled,
+        now,
+      ],
+    );
+    return row;
+  }
+
+  async get(id: string): Promise<AlertRuleView | undefined> {
+    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM alert_rules WHERE id = $1`, [id]);
+    return row;
+  }
+
+  async list(page: PageQuery): Promise<Page<AlertRuleView>> {
+    const [items, [{ total }]] = await Promise.all([
+      this.db.query(`SELECT ${COLUMNS} FROM alert_rules ORDER BY name LIMIT $1 OFFSET $2`, [page.limit, page.offset]),
+      this.db.query(`SELECT count(*)::int AS total FROM alert_rules`),
+    ]);
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  /** The enabled rules (evaluation picks among them by what changed, or by `scheduled`). */
+  async enabled(): Promise<AlertRuleView[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM alert_rules WHERE enabled ORDER BY created_at, id`);
+  }
+
+  /** How many customers a condition over `customers c` selects now. */
+  async count(where: string, params: unknown[]): Promise<number> {
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM customers c WHERE ${where}`, params);
+    return count;
+  }
+}
