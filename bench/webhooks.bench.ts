@@ -235,7 +235,7 @@ function bulkSenderProcess(url: string, env: NodeJS.ProcessEnv): Promise<{ close
 }
 
 function serveBulkSender(): void {
-  process.once('message', async ({ url, env }: { url: string; env: NodeJS.ProcessEnv }) => {
+  const serve = async ({ url, env }: { url: string; env: NodeJS.ProcessEnv }) => {
     const app = await createApp(
       loadConfig({ LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'http://127.0.0.1:1', SMS_PER_SECOND: '0', ...env }),
       url,
@@ -245,11 +245,15 @@ function serveBulkSender(): void {
     );
     await app.init();
     process.send!('ready');
-    process.once('message', async () => {
-      await app.close();
-      process.exit(0);
-    });
-  });
+    process.once('message', () => void app.close().then(() => process.exit(0), exitOn));
+  };
+  process.once('message', (message: { url: string; env: NodeJS.ProcessEnv }) => void serve(message).catch(exitOn));
+}
+
+/** The bulk sender's own failure ends it, and with it the benchmark's wait for it. */
+function exitOn(error: unknown): never {
+  console.error(error);
+  process.exit(1);
 }
 
 interface Posted {

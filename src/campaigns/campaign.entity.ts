@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
+import { ContactChannel, ContactPurpose, StepCondition } from '../dispatch/contact-task.entity';
 import { CampaignStatus } from './campaign-lifecycle';
+
+// A plan's steps speak the outbox's vocabulary of conditions.
+export { STEP_CONDITIONS, type StepCondition } from '../dispatch/contact-task.entity';
 
 /**
  * What a campaign may be for. Not fraud: a fraud contact belongs to one fraud case (its per-event
@@ -15,9 +18,6 @@ export type CampaignPurpose = (typeof CAMPAIGN_PURPOSES)[number];
  * (`{ link: { url } }`); an amount of money is `{ amount, currency }` in minor units.
  */
 export type CampaignVariables = Record<string, Record<string, unknown>>;
-
-export const STEP_CONDITIONS = ['always', 'not_delivered', 'no_reply', 'no_reply_and_not_delivered'] as const;
-export type StepCondition = (typeof STEP_CONDITIONS)[number];
 
 /** One step of a channel plan; a later step waits `afterHours` after the previous one was sent. */
 export interface PlanStep {

@@ -1,4 +1,3 @@
-import { StepCondition } from '../campaigns/campaign.entity';
 import type { Channel as ContactChannel, Purpose as ContactPurpose } from '../compliance/policy.types';
 import { TemplateChannel } from '../templates/template.model';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
@@ -12,6 +11,10 @@ export const TEMPLATE_CHANNEL = { sms: 'sms', email: 'email', call: 'voice' } as
   ContactChannel,
   TemplateChannel
 >;
+
+/** When a campaign's later step runs, judged of the previous step when the task is claimed. */
+export const STEP_CONDITIONS = ['always', 'not_delivered', 'no_reply', 'no_reply_and_not_delivered'] as const;
+export type StepCondition = (typeof STEP_CONDITIONS)[number];
 
 /** As the contact_tasks status CHECK lists them. */
 export const TASK_STATUSES = [

@@ -26,7 +26,7 @@ export class SmtpSink {
     logger: false,
     onAuth: (auth, _session, done) => done(null, { user: auth.username }),
     onRcptTo: (address, _session, done) => done(this.refusal(address)),
-    onData: (stream, session, done) => this.receive(stream, session).then(() => done(), done),
+    onData: (stream, session, done) => void this.receive(stream, session).then(() => done(), done),
   });
 
   private constructor() {}

@@ -19,7 +19,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, ContactChannel } from '../../dispatch/contact-task.entity';
-import { CAMPAIGN_PURPOSES, CampaignPurpose, STEP_CONDITIONS, StepCondition } from '../campaign.entity';
+import { STEP_CONDITIONS, StepCondition } from '../../dispatch/contact-task.entity';
+import { CAMPAIGN_PURPOSES, CampaignPurpose } from '../campaign.entity';
 import { CampaignVariablesDto } from './campaign-variables.dto';
 
 export class AudienceDto {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { StepCondition } from '../../campaigns/campaign.entity';
+import { StepCondition } from '../../dispatch/contact-task.entity';
 import { Clock } from '../../common/clock';
 import { PG_INSTANT } from '../../common/pagination';
 import { ValidationFailedError } from '../../common/domain-error';
