@@ -115,7 +115,7 @@ export class ContactLogService {
     const records = Readable.from(this.all(where, viewer)).map((e: ContactLogEntry) =>
       CSV_COLUMNS.map((column) => spreadsheetSafe(e[column])),
     );
-    return records.pipe(stringify({ header: true, columns: CSV_COLUMNS as unknown as string[] }));
+    return records.pipe(stringify({ bom: true, header: true, columns: CSV_COLUMNS as unknown as string[] }));
   }
 
   private async *all(where: { sql: string[]; params: unknown[] }, viewer: Viewer): AsyncGenerator<ContactLogEntry> {
