@@ -16,6 +16,7 @@ import { campaignShapeProblems } from './campaign-shape.rules';
 import { CampaignTemplates } from './campaign-templates';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
+import { LaunchReview, LaunchReviewService } from './launch-review.service';
 
 @Injectable()
 export class CampaignsService {
@@ -26,6 +27,7 @@ export class CampaignsService {
     private readonly results: CampaignResults,
     private readonly templates: CampaignTemplates,
     private readonly previews: CampaignPreview,
+    private readonly reviews: LaunchReviewService,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
   ) {}
@@ -46,7 +48,7 @@ export class CampaignsService {
     }
   }
 
-  /** A draft changed: the fields given replace its own, then the whole is checked as at creation. */
+  /** A draft changed: the fields given replace its own, then the whole is checked as at creation; its approval lapses. */
   async update(id: string, changes: UpdateCampaignDto): Promise<Campaign> {
     return this.db.transaction(async (manager) => {
       const repository = manager.getRepository(Campaign);
@@ -59,7 +61,8 @@ export class CampaignsService {
       }
       const input = { ...fromColumns(campaign), ...withoutUndefined(changes) };
       await this.assertValid(input);
-      return repository.save(repository.merge(campaign, toColumns(input)));
+      // What was approved is not what will launch: a changed draft is approved again.
+      return repository.save(repository.merge(campaign, { ...toColumns(input), approvedBy: null, approvedAt: null }));
     });
   }
 
@@ -91,6 +94,10 @@ export class CampaignsService {
     if (campaign.recurrenceCron) this.scheduler.register(campaign);
     else if (campaign.startsAt <= this.clock.now()) await this.launcher.startRun(campaign, 'once');
     return this.get(id);
+  }
+
+  async launchReview(id: string): Promise<LaunchReview> {
+    return this.reviews.review(await this.get(id));
   }
 
   async forecast(id: string): Promise<Forecast> {

@@ -1,11 +1,12 @@
 import { Locale } from '../../customers/customer.entity';
 import { AGENT_MESSAGES } from '../agent/agent.messages';
 import { CAMPAIGNS_MESSAGES } from '../campaigns/campaigns.messages';
+import { LAUNCH_MESSAGES } from '../campaigns/launch.messages';
 import { OPS_MESSAGES } from '../ops/ops.messages';
 import { COMMON_MESSAGES } from './common.messages';
 import { Messages } from './messages';
 
-const FAMILIES: Record<Locale, Messages>[] = [COMMON_MESSAGES, AGENT_MESSAGES, OPS_MESSAGES, CAMPAIGNS_MESSAGES];
+const FAMILIES: Record<Locale, Messages>[] = [COMMON_MESSAGES, AGENT_MESSAGES, OPS_MESSAGES, CAMPAIGNS_MESSAGES, LAUNCH_MESSAGES];
 
 /** Every page family's text in one catalogue; a key defined twice is a mistake, caught at start-up. */
 export const CONSOLE_MESSAGES: Record<Locale, Messages> = FAMILIES.reduce(
