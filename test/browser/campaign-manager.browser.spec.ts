@@ -135,7 +135,7 @@ describe('the campaign manager console in a browser', () => {
     await page.goto('/console/campaigns/new');
     const offered = () =>
       page.locator('select[name="steps[0][template]"] option:not([disabled])').evaluateAll((options) =>
-        options.map((option) => (option as HTMLOptionElement).value).filter(Boolean),
+        options.map((option) => (option as unknown as { value: string }).value).filter(Boolean),
       );
     await page.getByLabel('Purpose').selectOption('service');
     await page.locator('select[name="steps[0][template]"]').selectOption('repayment-reminder-before-due');

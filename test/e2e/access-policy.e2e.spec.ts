@@ -391,7 +391,7 @@ describe('object-level access: the IDOR cases', () => {
         return t.http
           .post(`/customers/${a.customerId}/dispositions`)
           .set(as(agentA.key))
-          .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId });
+          .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId });
       },
       'NOT_YOUR_CASE',
     ],
@@ -402,7 +402,7 @@ describe('object-level access: the IDOR cases', () => {
         return t.http
           .post(`/customers/${b.customerId}/dispositions`)
           .set(as(agentA.key))
-          .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: b.caseId });
+          .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId: b.caseId });
       },
       'NOT_YOUR_CUSTOMER',
     ],

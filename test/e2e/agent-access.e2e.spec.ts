@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/common/clock';
 import { Customer } from '../../src/customers/customer.entity';
-import { agentTask } from '../support/agent-work';
+import { agentTask, ALL_IDENTITY_STEPS } from '../support/agent-work';
 import { signedIn } from '../support/console-session';
 import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
@@ -95,7 +95,7 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${a.customer.id}/dispositions`)
         .set(as(agentA.key))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(403);
       expect(res.body.error.code).toBe('NOT_YOUR_CASE');
       expect(await caseStatus(b.caseId)).toBe('open');
@@ -109,7 +109,7 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${b.customer.id}/dispositions`)
         .set(as(agentA.key))
-        .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(403);
       expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
       expect(await caseStatus(b.caseId)).toBe('open');
@@ -121,7 +121,7 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${b.customer.id}/dispositions`)
         .set(as(newAgent.key))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(403);
       expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
       expect(await cardStatus(b.customer.id)).toBe('on_hold');
@@ -143,12 +143,54 @@ describe('an agent acts only through the work in hand', () => {
       expect(res.body.error.code).toBe('NOT_YOUR_TASK');
     });
 
+    it('refuses an answer about the card without the identity check, through the API as on the desk, and keeps it with the outcome', async () => {
+      const a = await caseHeldBy(agentA);
+      const held = await cardStatus(a.customer.id);
+      const dispose = (body: object) =>
+        t.http
+          .post(`/customers/${a.customer.id}/dispositions`)
+          .set(as(agentA.key))
+          .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId, ...body });
+      for (const unverified of [{}, { identityVerified: false }]) {
+        const res = await dispose(unverified).expect(422);
+        expect(res.body.error).toMatchObject({
+          code: 'DISPOSITION_IDENTITY_UNVERIFIED',
+          details: [{ field: 'identityVerified', reason: expect.stringContaining('fraud_confirmed') }],
+        });
+      }
+      expect(await cardStatus(a.customer.id)).toBe(held);
+      // A wrong number discusses nothing: no identity needed.
+      await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'wrong_number', purpose: 'fraud' })
+        .expect(201);
+      await dispose({ identityVerified: true }).expect(201);
+      const rows = await t.db.query(
+        `SELECT code, identity_verified AS "identityVerified" FROM customer_dispositions WHERE customer_id = $1 ORDER BY at, code`,
+        [a.customer.id],
+      );
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { code: 'wrong_number', identityVerified: false },
+          { code: 'fraud_confirmed', identityVerified: true },
+        ]),
+      );
+      // The schema holds the rule too: no stored account outcome without the check.
+      await expect(
+        t.db.query(
+          `INSERT INTO customer_dispositions (customer_id, code, purpose, agent_id, at) VALUES ($1, 'promise_to_pay', 'collections', $2, now())`,
+          [a.customer.id, agentA.id],
+        ),
+      ).rejects.toThrow(/customer_dispositions_identity_check/);
+    });
+
     it('the agent holding the case’s task settles it through the API (the card is released, the task closed)', async () => {
       const a = await caseHeldBy(agentA);
       const res = await t.http
         .post(`/customers/${a.customer.id}/dispositions`)
         .set(as(agentA.key))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId })
         .expect(201);
       expect(res.body.fraudCase).toMatchObject({ caseId: a.caseId, status: 'confirmed_genuine', applied: true });
       expect(await cardStatus(a.customer.id)).toBe('active');
@@ -162,14 +204,14 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${a.customer.id}/dispositions`)
         .set(as(admin))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(404);
       expect(res.body.error.code).toBe('FRAUD_CASE_NOT_FOUND');
       expect(await caseStatus(b.caseId)).toBe('open');
       await t.http
         .post(`/customers/${b.customer.id}/dispositions`)
         .set(as(admin))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(201);
       expect(await caseStatus(b.caseId)).toBe('confirmed_genuine');
     });
@@ -294,7 +336,7 @@ describe('an agent acts only through the work in hand', () => {
       await t.http
         .post(`/customers/${customer.id}/dispositions`)
         .set(as(agent.key))
-        .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
+        .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
         .expect(201);
       expect(await caseStatus(caseId)).toBe('confirmed_fraud');
       const closed = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(409);
@@ -325,7 +367,7 @@ describe('an agent acts only through the work in hand', () => {
         .post(`/console/agent/tasks/${b.taskId}/disposition`)
         .set('Cookie', session.cookie)
         .type('form')
-        .send({ _csrf: session.csrf, code: 'not_fraud' })
+        .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
         .expect(403);
       expect(await caseStatus(b.caseId)).toBe('open');
       expect((await refusals(userId, 'NOT_YOUR_TASK', 2)).length).toBeGreaterThanOrEqual(2);
@@ -353,7 +395,7 @@ describe('an agent acts only through the work in hand', () => {
         .post(`/console/agent/tasks/${callBack.id}/disposition`)
         .set('Cookie', session.cookie)
         .type('form')
-        .send({ _csrf: session.csrf, code: 'not_fraud' })
+        .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
         .expect(303);
       expect(await caseStatus(caseId)).toBe('confirmed_genuine');
     });

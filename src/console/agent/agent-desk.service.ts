@@ -23,7 +23,7 @@ import { QUEUE_ORDER } from '../../flows/fraud/agent-tasks.repository';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
-import { DispositionForm, dispositionFromForm } from './disposition.form';
+import { DispositionForm, dispositionFromForm, identityVerified } from './disposition.form';
 
 export interface QueuedTask {
   id: string;
@@ -206,14 +206,32 @@ export class AgentDeskService {
   async complete(taskId: string, agent: ConsoleSession, form: DispositionForm): Promise<DispositionRecorded> {
     const task = await this.ownTask(taskId, agent);
     const purpose = taskPurpose(task.kind, task.callBackPurpose);
-    const [{ timezone }] = await this.db.query(`SELECT timezone FROM customers WHERE id = $1`, [task.customerId]);
-    const disposition = dispositionFromForm(form, timezone);
+    const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
+    const disposition = dispositionFromForm(form, customer.timezone);
     const answersCase = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed';
     const caseId = answersCase ? await this.caseIdFor(task, task.customerId) : undefined;
     if (answersCase && !caseId) {
       throw new DomainError('FRAUD_CASE_NONE_OPEN', 'the customer has no fraud case waiting for an answer', HttpStatus.CONFLICT);
     }
-    return this.outcomes.dispose(task.customerId, { ...disposition, caseId, purpose, agentTaskId: task.id }, agent);
+    // The boxes ticked against the steps of the very script the page showed; whether the outcome needs them is the service's rule.
+    const script = await this.script(
+      task,
+      customer,
+      purpose,
+      purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined,
+    );
+    const steps = 'verification' in script && script.verification ? script.verification.length : 0;
+    return this.outcomes.dispose(
+      task.customerId,
+      {
+        ...disposition,
+        identityVerified: !('error' in script && script.error) && identityVerified(form.check, steps),
+        caseId,
+        purpose,
+        agentTaskId: task.id,
+      },
+      agent,
+    );
   }
 
   /** A task the agent may work (AgentAccessService), with what the desk shows of it. */

@@ -20,6 +20,8 @@ export const AGENT_MESSAGES = messages(
     'agent.task.scriptError': 'The script cannot be shown: {error}',
     'agent.task.greeting': 'Greeting',
     'agent.task.checklist': 'Identity check — tick each before you discuss the account',
+    'agent.error.identityUnverified':
+      'Tick every identity step of the script before saving an outcome that discusses the account (right party, promise, fraud answer).',
     'agent.task.message': 'What to say',
     'agent.task.objections': 'If the customer says…',
     'agent.task.customer': 'Customer',
@@ -85,6 +87,7 @@ export const AGENT_MESSAGES = messages(
     'agent.task.scriptError': '无法显示话术：{error}',
     'agent.task.greeting': '开场白',
     'agent.task.checklist': '身份核实——逐项确认后再谈账户',
+    'agent.error.identityUnverified': '涉及账户的结果（本人接听、还款承诺、欺诈答复）须先勾选脚本中的全部身份核验步骤才能保存。',
     'agent.task.message': '沟通要点',
     'agent.task.objections': '如果客户说……',
     'agent.task.customer': '客户',
