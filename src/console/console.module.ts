@@ -16,6 +16,7 @@ import { SegmentPagesController } from './campaigns/segment-pages.controller';
 import { SegmentWorkshopService } from './campaigns/segment-workshop.service';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { consoleHeaders } from './console-headers.middleware';
+import { ConsoleNotFoundHandler } from './console-not-found.handler';
 import { ConsoleViews } from './console-views';
 import { ContactLogService } from './ops/contact-log.service';
 import { CustomerTimelineService } from './ops/customer-timeline.service';
@@ -57,6 +58,7 @@ const PAGES = [
     OpsAuditService,
     SegmentWorkshopService,
     CampaignDeskService,
+    ConsoleNotFoundHandler,
   ],
 })
 export class ConsoleModule implements NestModule {
