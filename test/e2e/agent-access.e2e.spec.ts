@@ -373,6 +373,58 @@ describe('an agent acts only through the work in hand', () => {
       expect((await refusals(userId, 'NOT_YOUR_TASK', 2)).length).toBeGreaterThanOrEqual(2);
     });
 
+    it('after a confirmed fraud the follow-up task reads the next-steps script and offers no second answer, on either door', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { customer, caseId, taskId } = await caseHeldBy({ id: userId });
+      await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'fraud_confirmed', check: ALL_IDENTITY_STEPS })
+        .expect(303);
+      const [followUp] = await t.db.query(`SELECT id FROM agent_tasks WHERE kind = 'fraud_confirmed' AND subject_ref = $1`, [
+        caseId,
+      ]);
+      await t.http
+        .post(`/console/agent/tasks/${followUp.id}/take`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf })
+        .expect(303);
+      const page = await t.http.get(`/console/agent/tasks/${followUp.id}`).set('Cookie', session.cookie).expect(200);
+      expect(page.text).toContain('is blocked for good');
+      expect(page.text).not.toContain('Until you confirm, the card is on a protective hold');
+      expect(page.text).not.toContain('value="not_fraud"');
+      expect(page.text).toContain('value="right_party_contact"');
+
+      const count = async () =>
+        (await t.db.query(`SELECT count(*)::int AS n FROM customer_dispositions WHERE customer_id = $1`, [customer.id]))[0].n;
+      const before = await count();
+      const api = await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(admin))
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId })
+        .expect(409);
+      expect(api.body.error).toMatchObject({ code: 'DISPOSITION_CASE_SETTLED', details: [{ field: 'code' }] });
+      const desk = await t.http
+        .post(`/console/agent/tasks/${followUp.id}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
+        .expect(409);
+      expect(desk.text).toContain('already answered this fraud case');
+      expect(await count()).toBe(before);
+      expect(await caseStatus(caseId)).toBe('confirmed_fraud');
+      expect(await cardStatus(customer.id)).toBe('blocked');
+      await t.http
+        .post(`/console/agent/tasks/${followUp.id}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'right_party_contact', check: ALL_IDENTITY_STEPS, note: 'new card explained' })
+        .expect(303);
+    });
+
     it('an agent settles a fraud call back’s case from the console (the customer’s oldest unanswered one)', async () => {
       const session = await signedIn(t, 'agent');
       const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);

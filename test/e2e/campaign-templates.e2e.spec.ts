@@ -23,6 +23,7 @@ const NOW = new Date('2026-11-23T02:00:00Z');
 const NOT_FOR_CAMPAIGNS: Record<string, 'fraud' | 'system'> = {
   'fraud-confirmed-genuine': 'fraud',
   'fraud-confirmed-not-genuine': 'fraud',
+  'fraud-next-steps': 'fraud',
   'fraud-verification': 'fraud',
   help: 'system',
   'marketing-opt-out-confirmation': 'system',

@@ -15,7 +15,7 @@ import { describeReason } from '../../compliance/reason.messages';
 import { AppConfig } from '../../config/app-config';
 import { Customer } from '../../customers/customer.entity';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
-import { FraudCaseView } from '../../flows/fraud/fraud-case.model';
+import { ANSWERABLE, FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
 import { AgentQueueService } from '../../flows/fraud/agent-queue.service';
@@ -144,7 +144,7 @@ export class AgentDeskService {
         marketing: marks.marketing?.state ?? null,
       })),
       callNow: { allowed: callable[0].allowed, reasons: callable[0].reasons.map(describeReason) },
-      dispositions: dispositionsFor(purpose),
+      dispositions: dispositionsFor(purpose, fraudCase ? ANSWERABLE.includes(fraudCase.status) : true),
     };
   }
 
@@ -256,7 +256,7 @@ export class AgentDeskService {
   }
 
   private async script(task: TaskRow, customer: Customer, purpose: ContactPurpose, fraudCase?: FraudCaseView) {
-    const key = taskScript(task.templateKey, purpose);
+    const key = taskScript(task.templateKey, purpose, task.kind);
     if (!key) return { error: `no agent script for ${purpose} calls` };
     const variables: Record<string, unknown> = {};
     if (fraudCase)

@@ -20,6 +20,7 @@ export const AGENT_MESSAGES = messages(
     'agent.task.scriptError': 'The script cannot be shown: {error}',
     'agent.task.greeting': 'Greeting',
     'agent.task.checklist': 'Identity check — tick each before you discuss the account',
+    'agent.error.caseSettled': 'The customer has already answered this fraud case; record what the call was about instead.',
     'agent.error.identityUnverified':
       'Tick every identity step of the script before saving an outcome that discusses the account (right party, promise, fraud answer).',
     'agent.task.message': 'What to say',
@@ -87,6 +88,7 @@ export const AGENT_MESSAGES = messages(
     'agent.task.scriptError': '无法显示话术：{error}',
     'agent.task.greeting': '开场白',
     'agent.task.checklist': '身份核实——逐项确认后再谈账户',
+    'agent.error.caseSettled': '客户已答复此欺诈案件，请改为记录本次通话的实际结果。',
     'agent.error.identityUnverified': '涉及账户的结果（本人接听、还款承诺、欺诈答复）须先勾选脚本中的全部身份核验步骤才能保存。',
     'agent.task.message': '沟通要点',
     'agent.task.objections': '如果客户说……',

@@ -184,6 +184,15 @@ export class CustomerOutcomesService {
       const settled = answer
         ? await this.fraud.answerWithin(m, { caseId: input.caseId!, customerId }, answer, 'agent', { agentId, dispositionId: id })
         : undefined;
+      if (settled && !settled.outcome.applied) {
+        // The customer's answer is in (by SMS, IVR or an earlier call): a second one would be recorded and do nothing.
+        throw new DomainError(
+          'DISPOSITION_CASE_SETTLED',
+          `the fraud case is ${settled.outcome.status}: its answer is recorded`,
+          HttpStatus.CONFLICT,
+          [{ field: 'code', reason: `answers a case that is ${settled.outcome.status}` }],
+        );
+      }
       const recorded: DispositionRecorded = {
         id,
         customerId,
