@@ -167,7 +167,6 @@ describe('the campaign manager console in a browser', () => {
     await author.getByRole('link', { name: 'Launch' }).click();
     await author.locator('[data-blocked]').waitFor();
     expect(await author.getByRole('button', { name: 'Yes, launch now' }).count()).toBe(0);
-    await screenshot(author, 'campaigns-launch-needs-approval');
 
     // A second manager rejects with a reason, then approves.
     await approver.goto(url);
