@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Principal } from '../auth/role';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
@@ -23,6 +23,12 @@ class CampaignListQuery extends PageQuery {
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus;
+
+  @ApiPropertyOptional({ description: 'campaigns whose name contains this, in any case', example: 'reminder' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  q?: string;
 }
 
 @ApiTags('campaigns')
@@ -44,7 +50,7 @@ export class CampaignsController {
   @Get()
   @Roles('campaign_manager', 'ops')
   list(@Query() query: CampaignListQuery) {
-    return this.campaigns.list(query, query.status);
+    return this.campaigns.list(query, query.status, query.q);
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, FindOptionsWhere, ILike, QueryFailedError } from 'typeorm';
 import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
@@ -72,9 +72,13 @@ export class CampaignsService {
     await this.templates.assertFits({ ...input, variables: variablesOf(input) });
   }
 
-  async list(page: PageQuery, status?: CampaignStatus): Promise<Page<Campaign>> {
+  /** Newest first; by status, and by a part of the name (`%` and `_` taken as typed). */
+  async list(page: PageQuery, status?: CampaignStatus, nameContains?: string): Promise<Page<Campaign>> {
+    const where: FindOptionsWhere<Campaign> = {};
+    if (status) where.status = status;
+    if (nameContains?.trim()) where.name = ILike(`%${nameContains.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const [items, total] = await this.db.getRepository(Campaign).findAndCount({
-      where: status ? { status } : {},
+      where,
       order: { createdAt: 'DESC' },
       take: page.limit,
       skip: page.offset,
@@ -98,6 +102,11 @@ export class CampaignsService {
 
   async launchReview(id: string): Promise<LaunchReview> {
     return this.reviews.review(await this.get(id));
+  }
+
+  /** Tasks targeted and sent per campaign, for a list of them. */
+  counts(ids: string[]): Promise<Map<string, { targeted: number; sent: number }>> {
+    return this.results.counts(ids);
   }
 
   async forecast(id: string): Promise<Forecast> {

@@ -80,6 +80,11 @@ describe('campaign approval and the launch review', () => {
       ['rejected', 'Say when the offer ends'],
     ]);
     await t.http.post(`/campaigns/${id}/launch`).set(as(author.key)).expect(200);
+    const funnel = await t.http.get(`/campaigns/${id}/funnel`).set(as(author.key)).expect(200);
+    expect(funnel.body.progress).toMatchObject({ total: 2 });
+    const named = await t.http.get('/campaigns?q=ACTIVATION').set(as(author.key)).expect(200);
+    expect(named.body.items.map((c: { name: string }) => c.name)).toEqual(['activation push']);
+    expect((await t.http.get('/campaigns?q=_').set(as(author.key)).expect(200)).body.total).toBe(0);
     const late = await t.http.post(`/campaigns/${id}/approve`).set(as(second.key)).expect(409);
     expect(late.body.error.code).toBe('CAMPAIGN_NOT_DRAFT');
 

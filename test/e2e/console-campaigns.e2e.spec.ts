@@ -194,6 +194,9 @@ describe('console campaign manager pages', () => {
     expect(running.text).toContain('data-status="running"');
     expect(running.text).toContain(`data-poll="${url}/funnel"`);
     expect(running.text).toMatch(/<g data-stage="targeted">[\s\S]*?data-value>2</);
+    // Each stage read as a share of the targeted, and the progress so far.
+    expect(running.text).toMatch(/<g data-stage="targeted">[\s\S]*?data-percent> · 100.0 %</);
+    expect(running.text).toMatch(/<progress max="2" value="\d"/);
     expect(running.text).toMatch(/<g data-stage="sent">[\s\S]*?data-value>0</);
 
     const funnel = await get(`${url}/funnel`);
@@ -367,6 +370,12 @@ describe('console campaign manager pages', () => {
     const list = await get('/console/campaigns?status=cancelled');
     expect(list.text).toContain('Overdue reminders');
     expect(list.text).toContain('2026-11-23 09:00 Asia/Shanghai');
+    // Counts per campaign, and a search by a part of the name in any case.
+    expect(list.text).toMatch(/<td data-targeted>2<\/td>/);
+    const found = await get('/console/campaigns?q=OVERDUE');
+    expect(found.text).toContain('Overdue reminders');
+    expect(found.text).not.toContain('Activate your new card');
+    expect((await get('/console/campaigns?q=%25')).text).not.toContain('Overdue reminders');
     expect((await get('/console/campaigns?status=draft')).text).not.toContain('Overdue reminders');
   });
 });

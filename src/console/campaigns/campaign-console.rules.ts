@@ -3,6 +3,7 @@ import { Campaign, CampaignVariables } from '../../campaigns/campaign.entity';
 import { ApprovalState } from '../../campaigns/campaign-approvals.service';
 import { LaunchReview } from '../../campaigns/launch-review.service';
 import { CampaignAction, CampaignStatus, nextStatus } from '../../campaigns/campaign-lifecycle';
+import { percentOf } from '../../campaigns/campaign-progress.rules';
 import { Funnel, FunnelStep } from '../../campaigns/campaign-results';
 import { NeededField } from '../../campaigns/campaign-variables.rules';
 import { CreateCampaignDto } from '../../campaigns/dto/create-campaign.dto';
@@ -72,13 +73,13 @@ export const FUNNEL_STAGES = [
 ] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
-const CHART = { width: 560, labelWidth: 110, valueWidth: 60, bar: 22, gap: 8 };
+const CHART = { width: 640, labelWidth: 110, valueWidth: 140, bar: 22, gap: 8 };
 
 /**
  * The funnel as a horizontal bar chart, drawn on the server as SVG geometry (no chart library, no
  * script): bars scaled to the targeted count, so an empty funnel draws zero-width bars, not NaN.
  */
-export function funnelChart(funnel: Funnel) {
+export function funnelChart(funnel: Pick<Funnel, 'steps'>) {
   const totals = Object.fromEntries(
     FUNNEL_STAGES.map((stage) => [stage, funnel.steps.reduce((sum, step) => sum + step[stage], 0)]),
   ) as Record<FunnelStage, number>;
@@ -91,6 +92,8 @@ export function funnelChart(funnel: Funnel) {
       stage,
       label: label('funnel', stage),
       value: totals[stage],
+      // Of the targeted: the funnel read as a funnel.
+      percent: percentOf(totals[stage], totals.targeted),
       x: CHART.labelWidth,
       y,
       width,
@@ -120,7 +123,7 @@ const FUNNEL_COLUMNS = [
 ] as const satisfies readonly (keyof FunnelStep)[];
 
 /** The funnel per step as a table: every count the funnel has, one row per plan step. */
-export function funnelTable(funnel: Funnel) {
+export function funnelTable(funnel: Pick<Funnel, 'steps'>) {
   return {
     columns: choices('funnel', FUNNEL_COLUMNS),
     rows: funnel.steps.map((step) => ({
@@ -296,6 +299,12 @@ export function durationWords(seconds: number | null): { key: string; n?: number
   if (seconds < 90) return { key: 'launch.duration.seconds', n: Math.round(seconds) };
   if (seconds < 90 * 60) return { key: 'launch.duration.minutes', n: Math.round(seconds / 60) };
   return { key: 'launch.duration.hours', n: Math.round(seconds / 360) / 10 };
+}
+
+/** How long the tasks waiting now take, as a message key and its number (`launch.eta.*`). */
+export function etaWords(seconds: number | null): { key: string; n?: number } {
+  const { key, n } = durationWords(seconds);
+  return { key: key.replace('launch.duration.', 'launch.eta.'), n };
 }
 
 /** The launch review as the confirmation page draws it: a row per channel the plan uses, labels for every code. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../auth/role';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignApprovals } from '../../campaigns/campaign-approvals.service';
+import { percentOf } from '../../campaigns/campaign-progress.rules';
 import { CampaignStatus } from '../../campaigns/campaign-lifecycle';
 import { CampaignPreview, StepPreview } from '../../campaigns/campaign-preview';
 import { CampaignTemplates } from '../../campaigns/campaign-templates';
@@ -17,6 +18,7 @@ import {
   CENTRE_ZONE,
   choices,
   defaultSchedule,
+  etaWords,
   approvalView,
   formFromCampaign,
   launchReviewView,
@@ -48,15 +50,23 @@ export class CampaignDeskService {
     private readonly clock: Clock,
   ) {}
 
-  async list(page: PageQuery, status?: CampaignStatus) {
-    const campaigns = await this.campaigns.list(page, status);
+  /** A page of campaigns, each with the tasks it targeted and how many were sent. */
+  async list(page: PageQuery, status?: CampaignStatus, nameContains?: string) {
+    const campaigns = await this.campaigns.list(page, status, nameContains);
+    const counts = await this.campaigns.counts(campaigns.items.map((campaign) => campaign.id));
     return {
       ...campaigns,
-      items: campaigns.items.map((campaign) => ({
-        ...campaign,
-        statusLabel: label('status', campaign.status),
-        purposeLabel: label('purpose', campaign.purpose),
-      })),
+      items: campaigns.items.map((campaign) => {
+        const { targeted, sent } = counts.get(campaign.id) ?? { targeted: 0, sent: 0 };
+        return {
+          ...campaign,
+          statusLabel: label('status', campaign.status),
+          purposeLabel: label('purpose', campaign.purpose),
+          targeted,
+          sent,
+          sentPercent: percentOf(sent, targeted),
+        };
+      }),
     };
   }
 
@@ -199,6 +209,8 @@ export class CampaignDeskService {
       live: isLive(campaign.status),
       chart: funnelChart(funnel),
       ...funnelTable(funnel),
+      progress: funnel.progress,
+      eta: etaWords(funnel.progress.etaSeconds),
       steps: funnel.steps,
       reasons: Object.entries(funnel.reasons).map(([code, count]) => ({ code, count })),
     };

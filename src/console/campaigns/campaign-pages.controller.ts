@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Redirect, Req } from '@nestjs/common';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Request } from 'express';
 import { Roles } from '../../auth/roles.decorator';
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../../campaigns/campaign-lifecycle';
@@ -23,6 +23,12 @@ class CampaignListQuery extends PageQuery {
   @IsOptional()
   @IsIn(['', ...CAMPAIGN_STATUSES])
   status?: CampaignStatus | '';
+
+  /** A part of the name. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  q?: string;
 }
 
 /** `POST /console/campaigns/:id/:action`: the lifecycle buttons. */
@@ -50,14 +56,17 @@ export class CampaignPagesController {
   @Get()
   async list(@Req() request: Request, @Query() query: CampaignListQuery) {
     const status = query.status || undefined;
-    const campaigns = await this.desk.list(query, status);
+    const q = query.q?.trim() || undefined;
+    const campaigns = await this.desk.list(query, status, q);
     return this.views.page(request.consoleSession!, 'campaigns/campaigns', {
       active: '/console/campaigns',
       zone: CENTRE_ZONE,
       campaigns: campaigns.items,
+      total: campaigns.total,
       statuses: choices('status', CAMPAIGN_STATUSES),
       status,
-      pager: pager(campaigns, '/console/campaigns', { status }),
+      q,
+      pager: pager(campaigns, '/console/campaigns', { status, q }),
     });
   }
 
