@@ -23,14 +23,18 @@ describe('approvalReasons', () => {
   });
 
   it('refuses the author as their own second pair of eyes', () => {
-    expect(() => assertNotAuthor('u-1', 'u-1')).toThrow(expect.objectContaining({ code: 'CAMPAIGN_APPROVER_IS_AUTHOR', status: 403 }));
+    expect(() => assertNotAuthor('u-1', 'u-1')).toThrow(
+      expect.objectContaining({ code: 'CAMPAIGN_APPROVER_IS_AUTHOR', status: 403 }),
+    );
     expect(() => assertNotAuthor('u-1', 'u-2')).not.toThrow();
   });
 });
 
 describe('reachSummary', () => {
   it('adds every bucket into exactly one of now, later and blocked', () => {
-    const channel = Object.fromEntries(REACHABILITY_BUCKETS.map((bucket, i) => [bucket, i + 1])) as Parameters<typeof reachSummary>[0];
+    const channel = Object.fromEntries(REACHABILITY_BUCKETS.map((bucket, i) => [bucket, i + 1])) as Parameters<
+      typeof reachSummary
+    >[0];
     const summary = reachSummary(channel);
     const total = REACHABILITY_BUCKETS.reduce((sum, bucket) => sum + channel[bucket], 0);
     expect(summary.now + summary.later + summary.blocked).toBe(total);

@@ -10,7 +10,12 @@ export type ConsentSource = (typeof CONSENT_SOURCES)[number];
  * recorded, the provider's 21610 (the handset's STOP). An import or an integration's call carries
  * someone else's decision, so it is no opt-out in the opt-out rate.
  */
-export const CUSTOMER_REVOCATION_SOURCES = ['sms_keyword', 'email_one_click', 'agent', 'provider'] as const satisfies readonly ConsentSource[];
+export const CUSTOMER_REVOCATION_SOURCES = [
+  'sms_keyword',
+  'email_one_click',
+  'agent',
+  'provider',
+] as const satisfies readonly ConsentSource[];
 
 /** One entry of the append-only consent ledger: what the customer said, how we know, when. */
 @Entity('consent_events')

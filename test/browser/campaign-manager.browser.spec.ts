@@ -134,9 +134,9 @@ describe('the campaign manager console in a browser', () => {
     const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('campaign_manager'));
     await page.goto('/console/campaigns/new');
     const offered = () =>
-      page.locator('select[name="steps[0][template]"] option:not([disabled])').evaluateAll((options) =>
-        options.map((option) => (option as unknown as { value: string }).value).filter(Boolean),
-      );
+      page
+        .locator('select[name="steps[0][template]"] option:not([disabled])')
+        .evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value).filter(Boolean));
     await page.getByLabel('Purpose').selectOption('service');
     await page.locator('select[name="steps[0][template]"]').selectOption('repayment-reminder-before-due');
     expect(await offered()).toContain('repayment-reminder-before-due');
@@ -196,7 +196,10 @@ describe('the campaign manager console in a browser', () => {
     await author.goto(url);
     await author.getByRole('link', { name: 'Launch' }).click();
     await author.getByRole('button', { name: 'Yes, launch now' }).click();
-    await author.locator('h1 [data-campaign-status]').filter({ hasText: /Running|Scheduled/ }).waitFor();
+    await author
+      .locator('h1 [data-campaign-status]')
+      .filter({ hasText: /Running|Scheduled/ })
+      .waitFor();
   });
 
   it('keeps an agent out of the campaign pages', async () => {

@@ -40,7 +40,11 @@ describe('campaign approval and the launch review', () => {
   afterAll(() => t.close());
 
   it('launches a small service campaign on its author’s word', async () => {
-    const id = await draft({ name: 'small reminder', purpose: 'service', plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }] });
+    const id = await draft({
+      name: 'small reminder',
+      purpose: 'service',
+      plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }],
+    });
     const review = await t.http.get(`/campaigns/${id}/launch-review`).set(as(author.key)).expect(200);
     expect(review.body.approval).toMatchObject({ reasons: [], threshold: 2, approvedBy: null, decisions: [] });
     await t.http.post(`/campaigns/${id}/launch`).set(as(author.key)).expect(200);
@@ -74,7 +78,9 @@ describe('campaign approval and the launch review', () => {
 
     const review = await t.http.get(`/campaigns/${id}/launch-review`).set(as(author.key)).expect(200);
     expect(review.body.approval).toMatchObject({ reasons: ['MARKETING'], approvedBy: second.id });
-    expect(review.body.approval.decisions.map((d: { decision: string; reason: string | null }) => [d.decision, d.reason])).toEqual([
+    expect(
+      review.body.approval.decisions.map((d: { decision: string; reason: string | null }) => [d.decision, d.reason]),
+    ).toEqual([
       ['approved', null],
       ['approved', null],
       ['rejected', 'Say when the offer ends'],
@@ -114,12 +120,16 @@ describe('campaign approval and the launch review', () => {
   it('needs one above the audience threshold whatever the purpose, and the schema refuses a self-approval', async () => {
     const third = await store.customer(t.db, {});
     refs = [...refs, third.externalRef];
-    const id = await draft({ name: 'three customers', purpose: 'service', plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }] });
+    const id = await draft({
+      name: 'three customers',
+      purpose: 'service',
+      plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }],
+    });
     const refused = await t.http.post(`/campaigns/${id}/launch`).set(as(author.key)).expect(409);
     expect(refused.body.error.details).toEqual([{ field: 'approval', reason: 'its audience of 3 is above 2' }]);
-    await expect(t.db.query(`UPDATE campaigns SET approved_by = created_by, approved_at = now() WHERE id = $1`, [id])).rejects.toThrow(
-      /campaigns_four_eyes_check/,
-    );
+    await expect(
+      t.db.query(`UPDATE campaigns SET approved_by = created_by, approved_at = now() WHERE id = $1`, [id]),
+    ).rejects.toThrow(/campaigns_four_eyes_check/);
   });
 
   it('reviews a launch: reach now, later and blocked per channel, the pace, and the cost in SMS segments', async () => {
@@ -134,9 +144,7 @@ describe('campaign approval and the launch review', () => {
     await t.db.query(`UPDATE customers SET email = NULL WHERE external_ref = $1`, [refs[2]]);
     const { body } = await t.http.get(`/campaigns/${id}/launch-review`).set(as(author.key)).expect(200);
     const preview = await t.http.get(`/campaigns/${id}/preview`).set(as(author.key)).expect(200);
-    const segments = Math.max(
-      ...preview.body[0].variants.map((v: { sms: { segments: number } }) => v.sms.segments),
-    );
+    const segments = Math.max(...preview.body[0].variants.map((v: { sms: { segments: number } }) => v.sms.segments));
     expect(segments).toBeGreaterThan(1); // the Chinese reminder is UCS-2, longer than one 70-character segment
     expect(body.audience).toBe(3);
     expect(body.reach.sms).toEqual({ now: 3, later: 0, blocked: 0, blockedBy: [] });

@@ -191,7 +191,8 @@ describe('every campaign template, sent by a campaign through Twilio and SMTP', 
           endsAt: '2026-11-30T00:00:00Z',
         });
       expect([template.key, created.status, created.body.error]).toEqual([template.key, 201, undefined]);
-      if (template.purpose === 'marketing') await t.http.post(`/campaigns/${created.body.id}/approve`).set(as(approver)).expect(200);
+      if (template.purpose === 'marketing')
+        await t.http.post(`/campaigns/${created.body.id}/approve`).set(as(approver)).expect(200);
       const launched = await t.http.post(`/campaigns/${created.body.id}/launch`).set(as(manager)).expect(200);
       expect(launched.body.status).toBe('running');
       sent.push({ template, campaignId: created.body.id, channels, customers });

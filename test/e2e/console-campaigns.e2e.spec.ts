@@ -344,7 +344,9 @@ describe('console campaign manager pages', () => {
     expect(theirs.text).toContain('data-approve');
     expect((await post(`${url}/reject`, { reason: ' ' }, second)).status).toBe(400);
     expect((await post(`${url}/reject`, { reason: 'Start after the statement run' }, second)).status).toBe(303);
-    expect((await get(url)).text).toMatch(/data-decision="rejected"><strong>Rejected<\/strong> · Test campaign_manager \d+ · [^<]+ — Start after the statement run/);
+    expect((await get(url)).text).toMatch(
+      /data-decision="rejected"><strong>Rejected<\/strong> · Test campaign_manager \d+ · [^<]+ — Start after the statement run/,
+    );
     expect((await post(`${url}/approve`, {}, second)).status).toBe(303);
     expect((await get(url)).text).toContain('data-approval="approved"');
 
@@ -353,7 +355,9 @@ describe('console campaign manager pages', () => {
     expect(edit.status).toBe(200);
     expect(edit.text).toContain('value="Activate your card"');
     expect(edit.text).toMatch(/<option value="card-activation" data-purpose="marketing" data-channels="sms email" selected>/);
-    expect(edit.text).toMatch(/<option value="repayment-reminder-before-due" data-purpose="service" data-channels="[^"]*" hidden disabled>/);
+    expect(edit.text).toMatch(
+      /<option value="repayment-reminder-before-due" data-purpose="service" data-channels="[^"]*" hidden disabled>/,
+    );
     expect((await post(`${url}/edit`, { ...fields, name: 'Activate your new card' })).status).toBe(303);
     const edited = await get(url);
     expect(edited.text).toContain('Activate your new card');

@@ -57,7 +57,8 @@ describe('the README, as a reader runs it', () => {
 
   it('names the port, every console user and the Node.js the package asks for, and links nothing outside the clone', () => {
     expect(section('Quick start')).toContain('`PORT`');
-    for (const user of ['admin', 'demo-manager', 'demo-agent', 'demo-ops']) expect(section('Quick start')).toContain(`\`${user}\``);
+    for (const user of ['admin', 'demo-manager', 'demo-agent', 'demo-ops'])
+      expect(section('Quick start')).toContain(`\`${user}\``);
     const engines = JSON.parse(readFileSync(join(README, '..', 'package.json'), 'utf8')).engines.node as string;
     expect(readme).toContain(`Node.js ${engines.replace('>=', '')} or newer`);
     expect(readme).not.toMatch(/\]\(\.\.\//);
@@ -88,7 +89,10 @@ describe('the README, as a reader runs it', () => {
     expect(key.key).toMatch(/^hk_/);
     const base = `http://localhost:${port}`;
     const form = await fetch(`${base}/console/sign-in`);
-    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = form.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
     const signIn = await fetch(`${base}/console/sign-in`, {
       method: 'POST',

@@ -56,5 +56,4 @@ describe('the dashboard opt-out rate on a known mix', () => {
       ['all', 4, 7, '57.14 %'],
     ]);
   });
-
 });

@@ -13,7 +13,8 @@ export const LAUNCH_MESSAGES = messages(
     'launch.approval.title': 'Approval',
     'launch.approval.notNeeded': 'No second approval needed: its author may launch it.',
     'launch.approvalReason.MARKETING': 'Marketing campaigns need a second campaign manager’s approval.',
-    'launch.approvalReason.AUDIENCE_ABOVE_THRESHOLD': 'Its audience is above {threshold} customers: a second campaign manager must approve it.',
+    'launch.approvalReason.AUDIENCE_ABOVE_THRESHOLD':
+      'Its audience is above {threshold} customers: a second campaign manager must approve it.',
     'launch.approval.approvedBy': 'Approved by {name}',
     'launch.approval.waiting': 'Waiting for approval.',
     'launch.approval.askAnother': 'Ask another campaign manager to approve it: its author cannot.',
@@ -117,6 +118,7 @@ export const LAUNCH_MESSAGES = messages(
     'launch.cost.unitPrice': '单价',
     'launch.cost.cost': '费用',
     'launch.cost.total': '最多',
-    'launch.cost.upperBound': '上限估算：每一步都发给该渠道可触达的全部客户；短信按最长语言版本的条数计（中文每条 70 字，纯英文 160 字）。',
+    'launch.cost.upperBound':
+      '上限估算：每一步都发给该渠道可触达的全部客户；短信按最长语言版本的条数计（中文每条 70 字，纯英文 160 字）。',
   },
 );

@@ -182,7 +182,8 @@ export const OPS_MESSAGES = messages(
     'ops.dashboard.sent': '已发送联络',
     'ops.dashboard.rate': '比率',
     'ops.dashboard.all': '全部渠道',
-    'ops.dashboard.optOutMeans': '客户本人的退订（回复关键词、退订链接、坐席记录的请求、运营商 STOP）除以该渠道已发送的联络。导入和系统接口的退订不计入。',
+    'ops.dashboard.optOutMeans':
+      '客户本人的退订（回复关键词、退订链接、坐席记录的请求、运营商 STOP）除以该渠道已发送的联络。导入和系统接口的退订不计入。',
     'ops.audit.title': '审计日志',
     'ops.audit.action': '操作',
     'ops.audit.actor': '用户',
