@@ -343,6 +343,24 @@ describe('an agent acts only through the work in hand', () => {
       expect(closed.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
     });
 
+    it('hands a task back to the queue through the API, only its holder, and another agent takes it', async () => {
+      const a = await caseHeldBy(agentA);
+      const refused = await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentB.key)).expect(403);
+      expect(refused.body.error.code).toBe('NOT_YOUR_TASK');
+      const released = await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentA.key)).expect(200);
+      expect(released.body).toMatchObject({ id: a.taskId, status: 'open' });
+      const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE id = $1`, [a.taskId]);
+      expect(task.taken_by).toBeNull();
+      // Back in the queue: agent A no longer acts on the customer, agent B may take it.
+      await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'no_answer', purpose: 'fraud', agentTaskId: a.taskId })
+        .expect(403);
+      await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentB.key)).expect(200);
+      await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentA.key)).expect(403);
+    });
+
     it('lists to an agent the tasks free to take and its own, never a colleague’s', async () => {
       const mine = await caseHeldBy(agentA);
       const theirs = await caseHeldBy(agentB);
@@ -423,6 +441,31 @@ describe('an agent acts only through the work in hand', () => {
         .type('form')
         .send({ _csrf: session.csrf, code: 'right_party_contact', check: ALL_IDENTITY_STEPS, note: 'new card explained' })
         .expect(303);
+    });
+
+    it('an agent hands a task back from the desk; a colleague’s cannot be handed back', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const mine = await caseHeldBy({ id: userId });
+      const page = await t.http.get(`/console/agent/tasks/${mine.taskId}`).set('Cookie', session.cookie).expect(200);
+      expect(page.text).toContain('Hand back to the queue');
+      const back = await t.http
+        .post(`/console/agent/tasks/${mine.taskId}/release`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf })
+        .expect(303);
+      expect(back.headers.location).toBe('/console/agent?released=1');
+      expect((await t.http.get('/console/agent?released=1').set('Cookie', session.cookie)).text).toContain('back in the queue');
+      const [task] = await t.db.query(`SELECT taken_by, status FROM agent_tasks WHERE id = $1`, [mine.taskId]);
+      expect(task).toEqual({ taken_by: null, status: 'open' });
+      const theirs = await caseHeldBy(agentB);
+      await t.http
+        .post(`/console/agent/tasks/${theirs.taskId}/release`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf })
+        .expect(403);
     });
 
     it('an agent settles a fraud call back’s case from the console (the customer’s oldest unanswered one)', async () => {

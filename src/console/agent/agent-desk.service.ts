@@ -105,6 +105,10 @@ export class AgentDeskService {
     await this.work.take(taskId, agentId);
   }
 
+  async release(taskId: string, agentId: string): Promise<void> {
+    await this.work.release(taskId, agentId);
+  }
+
   /**
    * Everything the call needs: the task, the customer (as a detail shows them to the agent: the
    * name to ask for, the phone masked), the script (with its checklist) and the context.

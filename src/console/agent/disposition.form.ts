@@ -93,4 +93,8 @@ export class QueueQuery extends PageQuery {
   @IsOptional()
   @IsIn(['1'])
   empty?: '1';
+
+  @IsOptional()
+  @IsIn(['1'])
+  released?: '1';
 }
