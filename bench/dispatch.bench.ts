@@ -14,6 +14,7 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { UsersService } from '../src/auth/users.service';
+import { CampaignApprovals } from '../src/campaigns/campaign-approvals.service';
 import { CampaignLauncher } from '../src/campaigns/campaign-launcher';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { ManualClock } from '../src/common/clock';
@@ -122,6 +123,11 @@ async function materialise(url: string): Promise<{ created: number; ms: number; 
       },
       principal,
     );
+    // The whole book is above CAMPAIGN_APPROVAL_AUDIENCE_ABOVE: a second manager approves it, as a centre would.
+    const approver = await users.create({ username: 'bench-approver', displayName: 'Bench approver', role: 'campaign_manager' });
+    await instance
+      .get(CampaignApprovals)
+      .approve(campaign.id, { userId: approver.id, username: 'bench-approver', role: 'campaign_manager' });
     const launcher = instance.get(CampaignLauncher);
     const launched = await launcher.launch(campaign.id);
     const [created, ms] = await timed(() => launcher.startRun(launched, 'bench'));

@@ -63,6 +63,8 @@ async function demo(): Promise<void> {
     const today = DateTime.now().setZone('Asia/Shanghai').toISODate()!;
     await seedCustomerBook(db, { customers: DEMO_BOOK, seed: 42, today });
   }
+  // The book as it stands: the generated one, plus whatever was imported into the demo since.
+  const [{ count: book }] = await db.query('SELECT count(*)::int AS count FROM customers');
   await ensureDemoSegments(herald.app.get(SegmentsService), db);
   await ensureFraudCallWaiting(herald.app.get(FraudCasesService), db);
   const todaysJob = await runRepaymentJobNow(herald.app.get(JobsService));
@@ -73,7 +75,7 @@ async function demo(): Promise<void> {
       `  API docs:  ${herald.url}/docs\n  Health:    ${herald.url}/health\n\n` +
       `  Console:   ${herald.url}/console  (users admin, demo-manager, demo-agent, demo-ops; password ${DEMO_PASSWORD})\n\n` +
       `Demo API keys (send as "Authorization: Bearer <key>"):\n${lines}\n\n` +
-      `A generated book of ${DEMO_BOOK.toLocaleString('en')} customers, saved segments (GET /segments), and sandbox\n` +
+      `A book of ${Number(book).toLocaleString('en')} customers, saved segments (GET /segments), and sandbox\n` +
       `channels: what would be sent is at GET /sandbox/messages.\n${todaysJob}${riskDesk}\n` +
       `Ctrl-C stops it; data stays under ${config.dataDir}.\n`,
   );

@@ -272,10 +272,10 @@ function afternoonZone(): string {
 }
 
 async function launchCampaign(url: string): Promise<void> {
-  const post = async (path: string, body?: unknown): Promise<{ id: string }> => {
+  const post = async (path: string, body?: unknown, key = ADMIN_KEY): Promise<{ id: string; key?: string }> => {
     const res = await fetch(`${url}${path}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
@@ -291,6 +291,10 @@ async function launchCampaign(url: string): Promise<void> {
     startsAt: new Date(now - 60_000).toISOString(),
     endsAt: new Date(now + 86_400_000).toISOString(),
   });
+  // Its audience is above CAMPAIGN_APPROVAL_AUDIENCE_ABOVE: a second manager, not its author, approves it first.
+  const approver = await post('/users', { username: 'fault-approver', displayName: 'Approver', role: 'campaign_manager' });
+  const { key } = await post(`/users/${approver.id}/keys`, { label: 'bench' });
+  await post(`/campaigns/${campaign.id}/approve`, undefined, key);
   await post(`/campaigns/${campaign.id}/launch`);
 }
 

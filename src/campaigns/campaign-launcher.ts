@@ -7,6 +7,7 @@ import { Locale } from '../customers/customer.entity';
 import { TemplatesService } from '../templates/templates.service';
 import { TEMPLATE_CHANNEL } from '../dispatch/contact-task.entity';
 import { Campaign } from './campaign.entity';
+import { CampaignApprovals } from './campaign-approvals.service';
 import { nextStatus } from './campaign-lifecycle';
 import { CampaignAudience } from './campaign-audience';
 import { CampaignTemplates, pinKey } from './campaign-templates';
@@ -14,7 +15,8 @@ import { moneyValues } from './campaign-variables.rules';
 import { AudienceCondition, RunMaterialiser } from './run-materialiser';
 
 /**
- * Launch checks everything a run will need — the audience resolves, every step's template exists
+ * Launch checks everything a run will need — the audience resolves, a second manager approved it
+ * if its purpose or size asks for one (CampaignApprovals), every step's template exists
  * for every locale in the audience, speaks to the campaign's purpose and has the fields its
  * customers carry; the campaign's message values fit the very versions it pins, and its amounts
  * are in the currency its customers hold — then pins the template versions, so a file edited
@@ -28,6 +30,7 @@ export class CampaignLauncher {
     private readonly templates: TemplatesService,
     private readonly campaignTemplates: CampaignTemplates,
     private readonly materialiser: RunMaterialiser,
+    private readonly approvals: CampaignApprovals,
     private readonly clock: Clock,
   ) {}
 
@@ -38,8 +41,8 @@ export class CampaignLauncher {
     const launched = nextStatus(campaign.status, 'launch');
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now);
-    const locales: { locale: Locale }[] = await this.db.query(
-      `SELECT DISTINCT locale FROM customers c WHERE ${audience.where}`,
+    const locales: { locale: Locale; customers: number }[] = await this.db.query(
+      `SELECT locale, count(*)::int AS customers FROM customers c WHERE ${audience.where} GROUP BY locale`,
       audience.params,
     );
     if (locales.length === 0) {
@@ -66,6 +69,11 @@ export class CampaignLauncher {
     // A file edited since the draft was checked may need a value it does not give.
     await this.campaignTemplates.assertFits(campaign, pins);
     await this.assertAudienceHoldsCurrency(campaign, audience);
+    // Last: what is wrong with the campaign itself is worth knowing before asking a second manager.
+    this.approvals.assertMayLaunch(
+      campaign,
+      locales.reduce((sum, { customers }) => sum + customers, 0),
+    );
     campaign.pinnedVersions = pins;
     campaign.status = launched;
     campaign.launchedAt = now;

@@ -7,30 +7,17 @@ import { AppConfig } from '../config/app-config';
 import { channelRate } from '../dispatch/courier';
 import { Campaign } from './campaign.entity';
 import { CampaignAudience } from './campaign-audience';
+import { CampaignProgress, campaignProgress, FunnelStep } from './campaign-progress.rules';
 
-export interface FunnelStep {
-  step: number;
-  channel: string;
-  targeted: number;
-  waiting: number;
-  deferred: number;
-  suppressed: number;
-  skipped: number;
-  expired: number;
-  cancelled: number;
-  sent: number;
-  delivered: number;
-  failed: number;
-  unknown: number;
-  answered: number;
-  replied: number;
-}
+export type { FunnelStep } from './campaign-progress.rules';
 
 export interface Funnel {
   campaignId: string;
   steps: FunnelStep[];
   /** Why tasks were held back or suppressed, by the first reason recorded. */
   reasons: Record<string, number>;
+  /** How far it has got, and how long the tasks waiting now take at its pace. */
+  progress: CampaignProgress;
 }
 
 export interface Forecast {
@@ -41,7 +28,7 @@ export interface Forecast {
   estimatedSeconds: number | null;
 }
 
-/** What a campaign did and will do: its funnel per step, and a forecast before launch. */
+/** What a campaign did and will do: its funnel per step with its progress, and a forecast before launch. */
 @Injectable()
 export class CampaignResults {
   constructor(
@@ -89,7 +76,26 @@ export class CampaignResults {
         GROUP BY 1 ORDER BY 2 DESC`,
       [campaign.id],
     );
-    return { campaignId: campaign.id, steps: rows, reasons: Object.fromEntries(reasons.map((r) => [r.code, r.count])) };
+    return {
+      campaignId: campaign.id,
+      steps: rows,
+      reasons: Object.fromEntries(reasons.map((r) => [r.code, r.count])),
+      progress: campaignProgress(rows, this.pace(campaign)),
+    };
+  }
+
+  /** Tasks each campaign targeted and how many reached the provider, in one statement for a page of campaigns. */
+  async counts(ids: string[]): Promise<Map<string, { targeted: number; sent: number }>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; targeted: number; sent: number }[] = await this.db.query(
+      `SELECT t.campaign_id AS id, count(*)::int AS targeted,
+              count(*) FILTER (WHERE EXISTS (
+                SELECT 1 FROM contact_attempts a
+                 WHERE a.task_id = t.id AND a.status NOT IN ('pending', 'failed', 'unknown', 'canceled')))::int AS sent
+         FROM contact_tasks t WHERE t.campaign_id = ANY($1::uuid[]) GROUP BY t.campaign_id`,
+      [ids],
+    );
+    return new Map(rows.map(({ id, targeted, sent }) => [id, { targeted, sent }]));
   }
 
   async forecast(campaign: Campaign): Promise<Forecast> {
@@ -97,9 +103,7 @@ export class CampaignResults {
     const { where, params } = await this.audience.condition(campaign, now);
     const reachability = await this.reachability.reachability(where, params, campaign.purpose, now);
     const channel = campaign.plan[0].channel;
-    const perSecond = channelRate(channel, this.config.channels.pacing);
-    const rates = [campaign.sendRatePerSecond, perSecond || null].filter((r): r is number => r !== null && r > 0);
-    const rate = rates.length ? Math.min(...rates) : null;
+    const rate = this.pace(campaign);
     const reachableNow = reachability.channels[channel].reachableNow;
     return {
       audience: reachability.total,
@@ -107,5 +111,12 @@ export class CampaignResults {
       sendRatePerSecond: rate,
       estimatedSeconds: rate ? Math.ceil(reachableNow / rate) : null,
     };
+  }
+
+  /** Sends per second: its own cap or its first step's channel's, the slower; null when neither paces it. */
+  private pace(campaign: Campaign): number | null {
+    const perSecond = channelRate(campaign.plan[0].channel, this.config.channels.pacing);
+    const rates = [campaign.sendRatePerSecond, perSecond || null].filter((r): r is number => r !== null && r > 0);
+    return rates.length ? Math.min(...rates) : null;
   }
 }

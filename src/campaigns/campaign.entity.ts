@@ -85,6 +85,13 @@ export class Campaign {
   @Column({ type: 'timestamptz', nullable: true })
   launchedAt: Date | null;
 
+  /** The second manager whose approval the campaign stands on; any edit clears it (see CampaignApprovals). */
+  @Column({ type: 'uuid', nullable: true })
+  approvedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  approvedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

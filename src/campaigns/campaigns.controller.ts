@@ -1,13 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Principal } from '../auth/role';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
+import { CampaignApprovals } from './campaign-approvals.service';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign-lifecycle';
 import { CampaignsService } from './campaigns.service';
 import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campaign.dto';
+import { RejectCampaignDto } from './dto/reject-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 
@@ -22,12 +24,21 @@ class CampaignListQuery extends PageQuery {
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus;
+
+  @ApiPropertyOptional({ description: 'campaigns whose name contains this, in any case', example: 'reminder' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  q?: string;
 }
 
 @ApiTags('campaigns')
 @Controller('campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly approvals: CampaignApprovals,
+  ) {}
 
   @Post()
   @Roles('campaign_manager')
@@ -41,7 +52,7 @@ export class CampaignsController {
   @Get()
   @Roles('campaign_manager', 'ops')
   list(@Query() query: CampaignListQuery) {
-    return this.campaigns.list(query, query.status);
+    return this.campaigns.list(query, query.status, query.q);
   }
 
   @Get(':id')
@@ -76,10 +87,47 @@ export class CampaignsController {
     return this.campaigns.forecast(id);
   }
 
+  @Get(':id/launch-review')
+  @Roles('campaign_manager')
+  @ApiOkResponse({
+    description:
+      'what a launch is confirmed on: the audience; per channel reachable now, later and blocked (by what); the first ' +
+      "step's duration at its pace; the most it can cost (UNIT_PRICE_*, SMS in segments); whether a second manager must " +
+      'approve (MARKETING, AUDIENCE_ABOVE_THRESHOLD), who did, and every approval and rejection',
+  })
+  launchReview(@Param('id', UuidPipe) id: string) {
+    return this.campaigns.launchReview(id);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('campaign_manager')
+  @ApiOkResponse({
+    description:
+      'the draft, approved by the caller; its author answers 403 CAMPAIGN_APPROVER_IS_AUTHOR, a launched campaign 409 ' +
+      'CAMPAIGN_NOT_DRAFT. An edit clears the approval.',
+  })
+  approve(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.approvals.approve(id, principal);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles('campaign_manager')
+  @ApiOkResponse({ description: 'the draft, its approval (if any) withdrawn, the reason kept; refused as approve is' })
+  reject(@Param('id', UuidPipe) id: string, @Body() body: RejectCampaignDto, @CurrentPrincipal() principal: Principal) {
+    return this.approvals.reject(id, principal, body.reason);
+  }
+
   @Post(':id/launch')
   @HttpCode(200)
   @Roles('campaign_manager')
   @Idempotent()
+  @ApiOkResponse({
+    description:
+      'launched; a marketing campaign, or one with an audience above CAMPAIGN_APPROVAL_AUDIENCE_ABOVE, without a second ' +
+      "manager's approval answers 409 CAMPAIGN_APPROVAL_REQUIRED",
+  })
   launch(@Param('id', UuidPipe) id: string) {
     return this.campaigns.launch(id);
   }

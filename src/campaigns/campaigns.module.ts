@@ -3,7 +3,9 @@ import { ComplianceModule } from '../compliance/compliance.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { SegmentsModule } from '../segments/segments.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { CampaignApprovals } from './campaign-approvals.service';
 import { CampaignAudience } from './campaign-audience';
+import { CampaignDecisionsRepository } from './campaign-decisions.repository';
 import { CampaignLauncher } from './campaign-launcher';
 import { CampaignPreview } from './campaign-preview';
 import { CampaignResults } from './campaign-results';
@@ -11,14 +13,18 @@ import { CampaignScheduler } from './campaign.scheduler';
 import { CampaignTemplates } from './campaign-templates';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { LaunchReviewService } from './launch-review.service';
 import { RunMaterialiser } from './run-materialiser';
 
-/** Campaigns: lifecycle, launch checks and pins, schedules, materialised runs, funnels. */
+/** Campaigns: lifecycle, four-eyes approval, launch review, checks and pins, schedules, materialised runs, funnels. */
 @Module({
   imports: [SegmentsModule, TemplatesModule, ComplianceModule, DispatchModule],
   controllers: [CampaignsController],
   providers: [
     CampaignsService,
+    CampaignApprovals,
+    CampaignDecisionsRepository,
+    LaunchReviewService,
     CampaignAudience,
     CampaignLauncher,
     CampaignPreview,
@@ -27,6 +33,6 @@ import { RunMaterialiser } from './run-materialiser';
     CampaignResults,
     RunMaterialiser,
   ],
-  exports: [CampaignsService, CampaignTemplates, CampaignPreview],
+  exports: [CampaignsService, CampaignApprovals, LaunchReviewService, CampaignTemplates, CampaignPreview],
 })
 export class CampaignsModule {}

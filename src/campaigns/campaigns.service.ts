@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, FindOptionsWhere, ILike, QueryFailedError } from 'typeorm';
 import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
@@ -16,6 +16,7 @@ import { campaignShapeProblems } from './campaign-shape.rules';
 import { CampaignTemplates } from './campaign-templates';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
+import { LaunchReview, LaunchReviewService } from './launch-review.service';
 
 @Injectable()
 export class CampaignsService {
@@ -26,6 +27,7 @@ export class CampaignsService {
     private readonly results: CampaignResults,
     private readonly templates: CampaignTemplates,
     private readonly previews: CampaignPreview,
+    private readonly reviews: LaunchReviewService,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
   ) {}
@@ -46,7 +48,7 @@ export class CampaignsService {
     }
   }
 
-  /** A draft changed: the fields given replace its own, then the whole is checked as at creation. */
+  /** A draft changed: the fields given replace its own, then the whole is checked as at creation; its approval lapses. */
   async update(id: string, changes: UpdateCampaignDto): Promise<Campaign> {
     return this.db.transaction(async (manager) => {
       const repository = manager.getRepository(Campaign);
@@ -59,7 +61,8 @@ export class CampaignsService {
       }
       const input = { ...fromColumns(campaign), ...withoutUndefined(changes) };
       await this.assertValid(input);
-      return repository.save(repository.merge(campaign, toColumns(input)));
+      // What was approved is not what will launch: a changed draft is approved again.
+      return repository.save(repository.merge(campaign, { ...toColumns(input), approvedBy: null, approvedAt: null }));
     });
   }
 
@@ -69,9 +72,13 @@ export class CampaignsService {
     await this.templates.assertFits({ ...input, variables: variablesOf(input) });
   }
 
-  async list(page: PageQuery, status?: CampaignStatus): Promise<Page<Campaign>> {
+  /** Newest first; by status, and by a part of the name (`%` and `_` taken as typed). */
+  async list(page: PageQuery, status?: CampaignStatus, nameContains?: string): Promise<Page<Campaign>> {
+    const where: FindOptionsWhere<Campaign> = {};
+    if (status) where.status = status;
+    if (nameContains?.trim()) where.name = ILike(`%${nameContains.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const [items, total] = await this.db.getRepository(Campaign).findAndCount({
-      where: status ? { status } : {},
+      where,
       order: { createdAt: 'DESC' },
       take: page.limit,
       skip: page.offset,
@@ -91,6 +98,15 @@ export class CampaignsService {
     if (campaign.recurrenceCron) this.scheduler.register(campaign);
     else if (campaign.startsAt <= this.clock.now()) await this.launcher.startRun(campaign, 'once');
     return this.get(id);
+  }
+
+  async launchReview(id: string): Promise<LaunchReview> {
+    return this.reviews.review(await this.get(id));
+  }
+
+  /** Tasks targeted and sent per campaign, for a list of them. */
+  counts(ids: string[]): Promise<Map<string, { targeted: number; sent: number }>> {
+    return this.results.counts(ids);
   }
 
   async forecast(id: string): Promise<Forecast> {

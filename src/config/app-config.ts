@@ -1,4 +1,5 @@
 import { AuthConfig, readAuthConfig } from '../auth/auth.config';
+import { CampaignsConfig, readCampaignsConfig } from '../campaigns/campaigns.config';
 import { ChannelsConfig, readChannelsConfig } from '../channels/channels.config';
 import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
@@ -37,6 +38,8 @@ export class AppConfig {
   readonly repayment: RepaymentConfig;
   /** Fraud rules, answer deadlines and the core-system notice (see docs/fraud.md). */
   readonly fraud: FraudConfig;
+  /** Which campaigns need a second manager's approval, and unit prices for the launch estimate (see docs/console.md). */
+  readonly campaigns: CampaignsConfig;
   /** Console sessions and cookies (see docs/console.md). */
   readonly console: ConsoleConfig;
   /** Sign-in throttling, API-key misses, the proxies trusted to name the client (see docs/security.md). */
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dispatch: readDispatchConfig(read),
     repayment: readRepaymentConfig(read),
     fraud: readFraudConfig(read),
+    campaigns: readCampaignsConfig(read),
     console: readConsoleConfig(read),
     auth: readAuthConfig(read),
     metrics: readMetricsConfig(read),

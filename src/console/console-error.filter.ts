@@ -13,6 +13,11 @@ const EXPLAINED: Record<string, string> = {
   ENDPOINT_NOT_OPEN: 'error.403',
   NOT_FOUND: 'error.404',
   NOT_YOUR_TASK: 'error.notYourTask',
+  DISPOSITION_IDENTITY_UNVERIFIED: 'agent.error.identityUnverified',
+  DISPOSITION_CASE_SETTLED: 'agent.error.caseSettled',
+  CAMPAIGN_APPROVAL_REQUIRED: 'launch.error.approvalRequired',
+  CAMPAIGN_APPROVER_IS_AUTHOR: 'launch.error.approverIsAuthor',
+  CAMPAIGN_NOT_DRAFT: 'launch.error.notDraft',
 };
 
 /**

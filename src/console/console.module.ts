@@ -16,6 +16,7 @@ import { SegmentPagesController } from './campaigns/segment-pages.controller';
 import { SegmentWorkshopService } from './campaigns/segment-workshop.service';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { consoleHeaders } from './console-headers.middleware';
+import { ConsoleNotFoundHandler } from './console-not-found.handler';
 import { ConsoleViews } from './console-views';
 import { ContactLogService } from './ops/contact-log.service';
 import { CustomerTimelineService } from './ops/customer-timeline.service';
@@ -61,6 +62,7 @@ const PAGES = [
     OpsAuditService,
     SegmentWorkshopService,
     CampaignDeskService,
+    ConsoleNotFoundHandler,
   ],
   // The API's contact log and timeline (src/contact-log) read through the very same services.
   exports: [ContactLogService, CustomerTimelineService],

@@ -85,8 +85,14 @@ describe('the campaign manager console in a browser', () => {
     await untilText(page, '.forecast .count', '3');
     await screenshot(page, 'campaigns-draft-forecast');
 
+    // Launch asks first: the audience, who can be reached now, the time it takes, what it costs.
+    await page.getByRole('link', { name: 'Launch' }).click();
+    expect(await shown(page, '[data-audience]')).toBe(3);
+    expect(await page.locator('tr[data-channel="sms"] td').first().textContent()).toBe('3');
+    await page.locator('[data-cost-total]').waitFor();
+    await screenshot(page, 'campaigns-launch-review');
     // Launched, the page refreshes its funnel by itself (no reload) as the sandbox delivers.
-    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.getByRole('button', { name: 'Yes, launch now' }).click();
     await page.locator('#funnel[data-status="running"]').waitFor();
     await page.evaluate('window.sameDocument = true');
     expect(await shown(page, funnelValue('targeted'))).toBe(3);
@@ -96,7 +102,8 @@ describe('the campaign manager console in a browser', () => {
     expect(await page.evaluate('window.sameDocument')).toBe(true);
     await screenshot(page, 'campaigns-funnel');
 
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('link', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Yes, pause' }).click();
     await untilText(page, 'h1 [data-campaign-status]', 'Paused');
     await page.getByRole('link', { name: 'Campaigns' }).click();
     expect(await page.locator('tbody tr').first().textContent()).toContain('Overdue reminders');
@@ -109,6 +116,7 @@ describe('the campaign manager console in a browser', () => {
     const link = page.getByLabel('Link (URL)');
     const product = page.getByLabel('Card product offered');
     expect(await link.isVisible()).toBe(false);
+    await page.getByLabel('Purpose').selectOption('marketing');
     await page.locator('select[name="steps[0][channel]"]').selectOption('email');
     await page.locator('select[name="steps[0][template]"]').selectOption('new-card-offer');
     await link.waitFor();
@@ -120,6 +128,78 @@ describe('the campaign manager console in a browser', () => {
     await link.waitFor({ state: 'hidden' });
     expect(await link.isDisabled()).toBe(true);
     expect(await product.isVisible()).toBe(true);
+  });
+
+  it('offers only the templates of the campaign’s purpose and the step’s channel', async () => {
+    const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('campaign_manager'));
+    await page.goto('/console/campaigns/new');
+    const offered = () =>
+      page
+        .locator('select[name="steps[0][template]"] option:not([disabled])')
+        .evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value).filter(Boolean));
+    await page.getByLabel('Purpose').selectOption('service');
+    await page.locator('select[name="steps[0][template]"]').selectOption('repayment-reminder-before-due');
+    expect(await offered()).toContain('repayment-reminder-before-due');
+    expect(await offered()).not.toContain('fraud-verification');
+    // A marketing campaign: the service template chosen is cleared and no longer offered; no call script is.
+    await page.getByLabel('Purpose').selectOption('marketing');
+    expect(await page.locator('select[name="steps[0][template]"]').inputValue()).toBe('');
+    expect(await offered()).toEqual(['card-activation', 'new-card-offer']);
+    await page.locator('select[name="steps[0][channel]"]').selectOption('call');
+    expect(await offered()).toEqual([]);
+  });
+
+  it('launches a marketing campaign only once a second manager approved it, and an edit asks again', async () => {
+    const [author, approver] = await Promise.all([
+      signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('campaign_manager')),
+      signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('campaign_manager', { displayName: 'Mei Chen' })),
+    ]);
+    const [{ id: segmentId }] = await t.db.query(`SELECT id FROM segments WHERE name = 'Overdue 30+'`);
+    await author.goto(`/console/campaigns/new?segmentId=${segmentId}`);
+    await author.getByLabel('Name').fill('Activate your card');
+    await author.getByLabel('Purpose').selectOption('marketing');
+    await author.locator('select[name="steps[0][template]"]').selectOption('card-activation');
+    await author.getByRole('button', { name: 'Create draft' }).click();
+    await author.locator('[data-approval="missing"]').waitFor();
+    const url = author.url();
+
+    // The author's launch page shows the review but no launch button.
+    await author.getByRole('link', { name: 'Launch' }).click();
+    await author.locator('[data-blocked]').waitFor();
+    expect(await author.getByRole('button', { name: 'Yes, launch now' }).count()).toBe(0);
+
+    // A second manager rejects with a reason, then approves.
+    await approver.goto(url);
+    await approver.getByRole('button', { name: 'Reject' }).click();
+    // The reason is required: the browser keeps the form until it is given.
+    expect(approver.url()).toBe(url);
+    await approver.getByLabel('Reason for rejecting').fill('Wait for the statement run on the 25th');
+    await approver.getByRole('button', { name: 'Reject' }).click();
+    await approver.locator('[data-decision="rejected"]', { hasText: 'Wait for the statement run' }).waitFor();
+    await approver.getByRole('button', { name: 'Approve' }).click();
+    await approver.locator('[data-approval="approved"]').waitFor();
+    await screenshot(approver, 'campaigns-approval');
+
+    // The author edits the draft: the approval is withdrawn and asked for again.
+    await author.goto(url);
+    expect(await author.locator('[data-approval]').textContent()).toContain('Approved by Mei Chen');
+    await author.getByRole('link', { name: 'Edit draft' }).click();
+    expect(await author.getByLabel('Name').inputValue()).toBe('Activate your card');
+    await author.getByLabel('Name').fill('Activate your new card');
+    await author.getByRole('button', { name: 'Save changes' }).click();
+    await author.locator('[data-approval="missing"]').waitFor();
+    expect(await author.locator('h1').textContent()).toContain('Activate your new card');
+
+    await approver.goto(url);
+    await approver.getByRole('button', { name: 'Approve' }).click();
+    await approver.locator('[data-approval="approved"]').waitFor();
+    await author.goto(url);
+    await author.getByRole('link', { name: 'Launch' }).click();
+    await author.getByRole('button', { name: 'Yes, launch now' }).click();
+    await author
+      .locator('h1 [data-campaign-status]')
+      .filter({ hasText: /Running|Scheduled/ })
+      .waitFor();
   });
 
   it('keeps an agent out of the campaign pages', async () => {

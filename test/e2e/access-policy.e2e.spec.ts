@@ -61,6 +61,7 @@ const MATRIX: Record<string, Call> = {
   'GET /campaigns': { allowed: 200 },
   'GET /campaigns/:id': { allowed: 200 },
   'GET /campaigns/:id/funnel': { allowed: 200 },
+  'GET /campaigns/:id/launch-review': { params: { id: UNKNOWN }, allowed: 404 },
   'GET /campaigns/:id/preview': { allowed: 200 },
   'PATCH /campaigns/:id': { params: { id: UNKNOWN }, body: {}, allowed: 404 },
   'POST /jobs/repayment/runs': { body: { date: 'not a date' }, allowed: 400 },
@@ -71,6 +72,8 @@ const MATRIX: Record<string, Call> = {
   'GET /console/assets/:name': { params: { name: 'console.css' }, allowed: 200 },
   'GET /console/campaigns': { allowed: 200 },
   'GET /console/campaigns/:id': { allowed: 200 },
+  'GET /console/campaigns/:id/confirm/:action': { params: { action: 'launch' }, allowed: 200 },
+  'GET /console/campaigns/:id/edit': { allowed: 200 },
   'GET /console/campaigns/:id/funnel': { allowed: 200 },
   'GET /console/campaigns/new': { allowed: 200 },
   'GET /console/ops/audit': { allowed: 200 },
@@ -123,20 +126,28 @@ const MATRIX: Record<string, Call> = {
   'PATCH /customers/:id': { body: { riskLevel: 'none' }, allowed: 400 },
   'PATCH /segments/:id': { body: { name: '' }, allowed: 400 },
   'PATCH /users/:id': { body: { role: 'root' }, allowed: 400 },
+  'POST /agent-tasks/:id/release': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /agent-tasks/:id/take': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /agent-tasks/next': { allowed: 200 },
   'POST /campaigns': { body: {}, allowed: 400 },
+  'POST /campaigns/:id/approve': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /campaigns/:id/cancel': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /campaigns/:id/forecast': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /campaigns/:id/launch': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /campaigns/:id/pause': { params: { id: UNKNOWN }, allowed: 404 },
+  'POST /campaigns/:id/reject': { params: { id: UNKNOWN }, body: { reason: 'not now' }, allowed: 404 },
   'POST /campaigns/:id/resume': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /console/agent/next': { allowed: 303 },
   'POST /console/agent/tasks/:id/call': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /console/agent/tasks/:id/disposition': { params: { id: UNKNOWN }, body: { code: 'none' }, allowed: 400 },
+  'POST /console/agent/tasks/:id/release': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /console/agent/tasks/:id/take': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /console/campaigns': { body: {}, allowed: 400 },
   'POST /console/campaigns/:id/:action': { params: { id: UNKNOWN, action: 'pause' }, allowed: 404 },
+  'POST /console/campaigns/:id/approve': { params: { id: UNKNOWN }, allowed: 404 },
+  'POST /console/campaigns/:id/edit': { params: { id: UNKNOWN }, body: {}, allowed: 400 },
+  'POST /console/campaigns/:id/edit/preview': { params: { id: UNKNOWN }, body: {}, allowed: 400 },
+  'POST /console/campaigns/:id/reject': { params: { id: UNKNOWN }, body: { reason: 'not now' }, allowed: 404 },
   'POST /console/campaigns/new/preview': { body: {}, allowed: 400 },
   'POST /console/locale': { body: { locale: 'en' }, allowed: 303 },
   'POST /console/segments': { body: {}, allowed: 400 },
@@ -414,7 +425,7 @@ describe('object-level access: the IDOR cases', () => {
         return t.http
           .post(`/customers/${a.customerId}/dispositions`)
           .set(as(agentA.key))
-          .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId });
+          .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId });
       },
       'NOT_YOUR_CASE',
     ],
@@ -425,7 +436,7 @@ describe('object-level access: the IDOR cases', () => {
         return t.http
           .post(`/customers/${b.customerId}/dispositions`)
           .set(as(agentA.key))
-          .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: b.caseId });
+          .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId: b.caseId });
       },
       'NOT_YOUR_CUSTOMER',
     ],

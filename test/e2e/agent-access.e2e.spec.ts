@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/common/clock';
 import { Customer } from '../../src/customers/customer.entity';
-import { agentTask } from '../support/agent-work';
+import { agentTask, ALL_IDENTITY_STEPS } from '../support/agent-work';
 import { signedIn } from '../support/console-session';
 import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
@@ -95,7 +95,7 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${a.customer.id}/dispositions`)
         .set(as(agentA.key))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(403);
       expect(res.body.error.code).toBe('NOT_YOUR_CASE');
       expect(await caseStatus(b.caseId)).toBe('open');
@@ -109,7 +109,7 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${b.customer.id}/dispositions`)
         .set(as(agentA.key))
-        .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(403);
       expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
       expect(await caseStatus(b.caseId)).toBe('open');
@@ -121,7 +121,7 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${b.customer.id}/dispositions`)
         .set(as(newAgent.key))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(403);
       expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
       expect(await cardStatus(b.customer.id)).toBe('on_hold');
@@ -143,12 +143,54 @@ describe('an agent acts only through the work in hand', () => {
       expect(res.body.error.code).toBe('NOT_YOUR_TASK');
     });
 
+    it('refuses an answer about the card without the identity check, through the API as on the desk, and keeps it with the outcome', async () => {
+      const a = await caseHeldBy(agentA);
+      const held = await cardStatus(a.customer.id);
+      const dispose = (body: object) =>
+        t.http
+          .post(`/customers/${a.customer.id}/dispositions`)
+          .set(as(agentA.key))
+          .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId, ...body });
+      for (const unverified of [{}, { identityVerified: false }]) {
+        const res = await dispose(unverified).expect(422);
+        expect(res.body.error).toMatchObject({
+          code: 'DISPOSITION_IDENTITY_UNVERIFIED',
+          details: [{ field: 'identityVerified', reason: expect.stringContaining('fraud_confirmed') }],
+        });
+      }
+      expect(await cardStatus(a.customer.id)).toBe(held);
+      // A wrong number discusses nothing: no identity needed.
+      await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'wrong_number', purpose: 'fraud' })
+        .expect(201);
+      await dispose({ identityVerified: true }).expect(201);
+      const rows = await t.db.query(
+        `SELECT code, identity_verified AS "identityVerified" FROM customer_dispositions WHERE customer_id = $1 ORDER BY at, code`,
+        [a.customer.id],
+      );
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { code: 'wrong_number', identityVerified: false },
+          { code: 'fraud_confirmed', identityVerified: true },
+        ]),
+      );
+      // The schema holds the rule too: no stored account outcome without the check.
+      await expect(
+        t.db.query(
+          `INSERT INTO customer_dispositions (customer_id, code, purpose, agent_id, at) VALUES ($1, 'promise_to_pay', 'collections', $2, now())`,
+          [a.customer.id, agentA.id],
+        ),
+      ).rejects.toThrow(/customer_dispositions_identity_check/);
+    });
+
     it('the agent holding the case’s task settles it through the API (the card is released, the task closed)', async () => {
       const a = await caseHeldBy(agentA);
       const res = await t.http
         .post(`/customers/${a.customer.id}/dispositions`)
         .set(as(agentA.key))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: a.caseId, agentTaskId: a.taskId })
         .expect(201);
       expect(res.body.fraudCase).toMatchObject({ caseId: a.caseId, status: 'confirmed_genuine', applied: true });
       expect(await cardStatus(a.customer.id)).toBe('active');
@@ -162,14 +204,14 @@ describe('an agent acts only through the work in hand', () => {
       const res = await t.http
         .post(`/customers/${a.customer.id}/dispositions`)
         .set(as(admin))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(404);
       expect(res.body.error.code).toBe('FRAUD_CASE_NOT_FOUND');
       expect(await caseStatus(b.caseId)).toBe('open');
       await t.http
         .post(`/customers/${b.customer.id}/dispositions`)
         .set(as(admin))
-        .send({ code: 'not_fraud', purpose: 'fraud', caseId: b.caseId })
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId: b.caseId })
         .expect(201);
       expect(await caseStatus(b.caseId)).toBe('confirmed_genuine');
     });
@@ -294,11 +336,29 @@ describe('an agent acts only through the work in hand', () => {
       await t.http
         .post(`/customers/${customer.id}/dispositions`)
         .set(as(agent.key))
-        .send({ code: 'fraud_confirmed', purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
+        .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
         .expect(201);
       expect(await caseStatus(caseId)).toBe('confirmed_fraud');
       const closed = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(409);
       expect(closed.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
+    });
+
+    it('hands a task back to the queue through the API, only its holder, and another agent takes it', async () => {
+      const a = await caseHeldBy(agentA);
+      const refused = await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentB.key)).expect(403);
+      expect(refused.body.error.code).toBe('NOT_YOUR_TASK');
+      const released = await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentA.key)).expect(200);
+      expect(released.body).toMatchObject({ id: a.taskId, status: 'open' });
+      const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE id = $1`, [a.taskId]);
+      expect(task.taken_by).toBeNull();
+      // Back in the queue: agent A no longer acts on the customer, agent B may take it.
+      await t.http
+        .post(`/customers/${a.customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'no_answer', purpose: 'fraud', agentTaskId: a.taskId })
+        .expect(403);
+      await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentB.key)).expect(200);
+      await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentA.key)).expect(403);
     });
 
     it('lists to an agent the tasks free to take and its own, never a colleague’s', async () => {
@@ -325,10 +385,87 @@ describe('an agent acts only through the work in hand', () => {
         .post(`/console/agent/tasks/${b.taskId}/disposition`)
         .set('Cookie', session.cookie)
         .type('form')
-        .send({ _csrf: session.csrf, code: 'not_fraud' })
+        .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
         .expect(403);
       expect(await caseStatus(b.caseId)).toBe('open');
       expect((await refusals(userId, 'NOT_YOUR_TASK', 2)).length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('after a confirmed fraud the follow-up task reads the next-steps script and offers no second answer, on either door', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { customer, caseId, taskId } = await caseHeldBy({ id: userId });
+      await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'fraud_confirmed', check: ALL_IDENTITY_STEPS })
+        .expect(303);
+      const [followUp] = await t.db.query(`SELECT id FROM agent_tasks WHERE kind = 'fraud_confirmed' AND subject_ref = $1`, [
+        caseId,
+      ]);
+      await t.http
+        .post(`/console/agent/tasks/${followUp.id}/take`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf })
+        .expect(303);
+      const page = await t.http.get(`/console/agent/tasks/${followUp.id}`).set('Cookie', session.cookie).expect(200);
+      expect(page.text).toContain('is blocked for good');
+      expect(page.text).not.toContain('Until you confirm, the card is on a protective hold');
+      expect(page.text).not.toContain('value="not_fraud"');
+      expect(page.text).toContain('value="right_party_contact"');
+
+      const count = async () =>
+        (await t.db.query(`SELECT count(*)::int AS n FROM customer_dispositions WHERE customer_id = $1`, [customer.id]))[0].n;
+      const before = await count();
+      const api = await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(admin))
+        .send({ code: 'not_fraud', identityVerified: true, purpose: 'fraud', caseId })
+        .expect(409);
+      expect(api.body.error).toMatchObject({ code: 'DISPOSITION_CASE_SETTLED', details: [{ field: 'code' }] });
+      const desk = await t.http
+        .post(`/console/agent/tasks/${followUp.id}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
+        .expect(409);
+      expect(desk.text).toContain('already answered this fraud case');
+      expect(await count()).toBe(before);
+      expect(await caseStatus(caseId)).toBe('confirmed_fraud');
+      expect(await cardStatus(customer.id)).toBe('blocked');
+      await t.http
+        .post(`/console/agent/tasks/${followUp.id}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'right_party_contact', check: ALL_IDENTITY_STEPS, note: 'new card explained' })
+        .expect(303);
+    });
+
+    it('an agent hands a task back from the desk; a colleague’s cannot be handed back', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const mine = await caseHeldBy({ id: userId });
+      const page = await t.http.get(`/console/agent/tasks/${mine.taskId}`).set('Cookie', session.cookie).expect(200);
+      expect(page.text).toContain('Hand back to the queue');
+      const back = await t.http
+        .post(`/console/agent/tasks/${mine.taskId}/release`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf })
+        .expect(303);
+      expect(back.headers.location).toBe('/console/agent?released=1');
+      expect((await t.http.get('/console/agent?released=1').set('Cookie', session.cookie)).text).toContain('back in the queue');
+      const [task] = await t.db.query(`SELECT taken_by, status FROM agent_tasks WHERE id = $1`, [mine.taskId]);
+      expect(task).toEqual({ taken_by: null, status: 'open' });
+      const theirs = await caseHeldBy(agentB);
+      await t.http
+        .post(`/console/agent/tasks/${theirs.taskId}/release`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf })
+        .expect(403);
     });
 
     it('an agent settles a fraud call back’s case from the console (the customer’s oldest unanswered one)', async () => {
@@ -353,7 +490,7 @@ describe('an agent acts only through the work in hand', () => {
         .post(`/console/agent/tasks/${callBack.id}/disposition`)
         .set('Cookie', session.cookie)
         .type('form')
-        .send({ _csrf: session.csrf, code: 'not_fraud' })
+        .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
         .expect(303);
       expect(await caseStatus(caseId)).toBe('confirmed_genuine');
     });

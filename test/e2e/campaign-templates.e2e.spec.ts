@@ -23,6 +23,7 @@ const NOW = new Date('2026-11-23T02:00:00Z');
 const NOT_FOR_CAMPAIGNS: Record<string, 'fraud' | 'system'> = {
   'fraud-confirmed-genuine': 'fraud',
   'fraud-confirmed-not-genuine': 'fraud',
+  'fraud-next-steps': 'fraud',
   'fraud-verification': 'fraud',
   help: 'system',
   'marketing-opt-out-confirmation': 'system',
@@ -69,6 +70,8 @@ describe('every campaign template, sent by a campaign through Twilio and SMTP', 
   let smtp: SmtpSink;
   let t: TestApp;
   let manager: string;
+  /** The second pair of eyes every marketing campaign needs before launch. */
+  let approver: string;
   let integration: string;
   const sent: Sent[] = [];
 
@@ -89,7 +92,11 @@ describe('every campaign template, sent by a campaign through Twilio and SMTP', 
       },
       { clock, listen: true },
     );
-    [manager, integration] = await Promise.all([t.keyFor('campaign_manager'), t.keyFor('integration')]);
+    [manager, approver, integration] = await Promise.all([
+      t.keyFor('campaign_manager'),
+      t.keyFor('campaign_manager'),
+      t.keyFor('integration'),
+    ]);
   });
   afterAll(async () => {
     await t.close();
@@ -184,6 +191,8 @@ describe('every campaign template, sent by a campaign through Twilio and SMTP', 
           endsAt: '2026-11-30T00:00:00Z',
         });
       expect([template.key, created.status, created.body.error]).toEqual([template.key, 201, undefined]);
+      if (template.purpose === 'marketing')
+        await t.http.post(`/campaigns/${created.body.id}/approve`).set(as(approver)).expect(200);
       const launched = await t.http.post(`/campaigns/${created.body.id}/launch`).set(as(manager)).expect(200);
       expect(launched.body.status).toBe('running');
       sent.push({ template, campaignId: created.body.id, channels, customers });
@@ -413,7 +422,7 @@ describe('every campaign template, sent by a campaign through Twilio and SMTP', 
       product: expect.anything(),
       offer: expect.anything(),
     });
-    const examples: Record<string, { value: { audience: { customerRefs: string[] } } }> =
+    const examples: Record<string, { value: { purpose: string; audience: { customerRefs: string[] } } }> =
       post.requestBody.content['application/json'].examples;
     expect(Object.keys(examples)).toEqual(['cardActivation', 'newCardOffer', 'instalmentOffer']);
     const refs = examples.cardActivation.value.audience.customerRefs;
@@ -426,6 +435,7 @@ describe('every campaign template, sent by a campaign through Twilio and SMTP', 
       const variants = preview.body.flatMap((step: { variants: { sampled?: string[]; problem?: string }[] }) => step.variants);
       expect([name, variants.flatMap((v: { sampled?: string[] }) => v.sampled ?? [])]).toEqual([name, []]);
       expect([name, variants.filter((v: { problem?: string }) => v.problem)]).toEqual([name, []]);
+      if (value.purpose === 'marketing') await t.http.post(`/campaigns/${created.body.id}/approve`).set(as(approver)).expect(200);
       const launched = await t.http.post(`/campaigns/${created.body.id}/launch`).set(as(manager));
       expect([name, launched.status, launched.body.status]).toEqual([name, 200, 'running']);
     }

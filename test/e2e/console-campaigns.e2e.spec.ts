@@ -174,8 +174,19 @@ describe('console campaign manager pages', () => {
     const draft = await get(url);
     expect(draft.text).toContain('Forecast');
     expect(draft.text).toMatch(/<span class="count">2<\/span>/);
-    expect(draft.text).toContain('>Launch</button>');
-    expect(draft.text).not.toContain('>Resume</button>');
+    // Each lifecycle button leads to a page saying what it will do; only that page's form changes anything.
+    expect(draft.text).toContain(`href="${url}/confirm/launch" data-action="launch">Launch</a>`);
+    expect(draft.text).not.toContain('data-action="resume"');
+    expect(draft.text).toContain('No second approval needed');
+    const review = await get(`${url}/confirm/launch`);
+    expect(review.status).toBe(200);
+    expect(review.text).toContain('Launch “Overdue reminders”?');
+    expect(review.text).toMatch(/<span class="count" data-audience>2<\/span>/);
+    expect(review.text).toMatch(/<tr data-channel="sms"><th scope="row">SMS<\/th><td>2<\/td><td>0<\/td>/);
+    // 2 customers × 2 segments (the Chinese reminder is UCS-2) × 5 fen, the default UNIT_PRICE_SMS_SEGMENT.
+    expect(review.text).toContain('<tr><td>1</td><td>SMS</td><td>2</td><td>2</td><td>CN¥0.05</td><td>CN¥0.20</td></tr>');
+    expect(review.text).toContain(`action="${url}/launch"`);
+    expect(await t.db.query(`SELECT status FROM campaigns WHERE name = 'Overdue reminders'`)).toEqual([{ status: 'draft' }]);
 
     expect((await t.http.post(`${url}/launch`).set('Cookie', manager.cookie).type('form').send({})).status).toBe(403);
     expect((await post(`${url}/launch`, {})).status).toBe(303);
@@ -183,14 +194,22 @@ describe('console campaign manager pages', () => {
     expect(running.text).toContain('data-status="running"');
     expect(running.text).toContain(`data-poll="${url}/funnel"`);
     expect(running.text).toMatch(/<g data-stage="targeted">[\s\S]*?data-value>2</);
+    // Each stage read as a share of the targeted, and the progress so far.
+    expect(running.text).toMatch(/<g data-stage="targeted">[\s\S]*?data-percent> · 100.0 %</);
+    expect(running.text).toMatch(/<progress max="2" value="\d"/);
     expect(running.text).toMatch(/<g data-stage="sent">[\s\S]*?data-value>0</);
 
     const funnel = await get(`${url}/funnel`);
     expect(funnel.text.trim()).toMatch(/^<section class="card funnel" id="funnel"/);
 
+    expect((await get(`${url}/confirm/cancel`)).text).toContain('Every message not yet sent is withdrawn.');
     expect((await post(`${url}/pause`, {})).status).toBe(303);
     const paused = await get(url);
-    expect(paused.text).toContain('>Resume</button>');
+    expect(paused.text).toContain('data-action="resume">Resume</a>');
+    // A confirmation page for what the status no longer allows says so, and offers no button.
+    const stale = await get(`${url}/confirm/pause`);
+    expect(stale.text).toContain('Not possible while the campaign is Paused.');
+    expect(stale.text).not.toContain('data-confirm=');
     expect(paused.text).not.toContain('data-poll=');
     expect((await post(`${url}/resume`, {})).status).toBe(303);
     expect((await post(`${url}/cancel`, {})).status).toBe(303);
@@ -289,10 +308,78 @@ describe('console campaign manager pages', () => {
     expect(zhForm.text).toContain('用于 new-card-offer (email)');
   });
 
+  it('needs a second manager for a marketing launch, keeps the reason of a rejection, and an edit withdraws the approval', async () => {
+    const second = await session('campaign_manager');
+    const segmentId = await saveSegment('Activation audience');
+    const fields = {
+      name: 'Activate your card',
+      purpose: 'marketing',
+      segmentId,
+      'steps[0][channel]': 'sms',
+      'steps[0][template]': 'card-activation',
+      startsAt: '2026-11-23T09:00',
+      endsAt: '2026-11-30T18:00',
+      zone: 'Asia/Shanghai',
+    };
+    const created = await post('/console/campaigns', fields);
+    expect(created.status).toBe(303);
+    const url = created.headers.location as string;
+
+    // The author is offered no approval, and the launch page blocks the launch.
+    const own = await get(url);
+    expect(own.text).toContain('Marketing campaigns need a second campaign manager’s approval.');
+    expect(own.text).not.toContain('data-approve');
+    const blocked = await get(`${url}/confirm/launch`);
+    expect(blocked.text).toContain('data-blocked');
+    expect(blocked.text).not.toContain('data-confirm=');
+    // The same rules as the API's, whichever door: a forged post is refused by the service, on a page.
+    const refused = await post(`${url}/launch`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('needs another campaign manager’s approval before it can be launched');
+    const self = await post(`${url}/approve`, {});
+    expect(self.status).toBe(403);
+    expect(self.text).toContain('You created this campaign');
+
+    const theirs = await get(url, second);
+    expect(theirs.text).toContain('data-approve');
+    expect((await post(`${url}/reject`, { reason: ' ' }, second)).status).toBe(400);
+    expect((await post(`${url}/reject`, { reason: 'Start after the statement run' }, second)).status).toBe(303);
+    expect((await get(url)).text).toMatch(
+      /data-decision="rejected"><strong>Rejected<\/strong> · Test campaign_manager \d+ · [^<]+ — Start after the statement run/,
+    );
+    expect((await post(`${url}/approve`, {}, second)).status).toBe(303);
+    expect((await get(url)).text).toContain('data-approval="approved"');
+
+    // Editing a draft: the form comes filled in, offers only marketing SMS templates, and saving withdraws the approval.
+    const edit = await get(`${url}/edit`);
+    expect(edit.status).toBe(200);
+    expect(edit.text).toContain('value="Activate your card"');
+    expect(edit.text).toMatch(/<option value="card-activation" data-purpose="marketing" data-channels="sms email" selected>/);
+    expect(edit.text).toMatch(
+      /<option value="repayment-reminder-before-due" data-purpose="service" data-channels="[^"]*" hidden disabled>/,
+    );
+    expect((await post(`${url}/edit`, { ...fields, name: 'Activate your new card' })).status).toBe(303);
+    const edited = await get(url);
+    expect(edited.text).toContain('Activate your new card');
+    expect(edited.text).toContain('data-approval="missing"');
+    expect((await post(`${url}/launch`, {})).status).toBe(409);
+
+    expect((await post(`${url}/approve`, {}, second)).status).toBe(303);
+    expect((await post(`${url}/launch`, {})).status).toBe(303);
+    const [{ status }] = await t.db.query(`SELECT status FROM campaigns WHERE name = 'Activate your new card'`);
+    expect(['scheduled', 'running']).toContain(status);
+  });
+
   it('lists campaigns by status with their times in a named zone', async () => {
     const list = await get('/console/campaigns?status=cancelled');
     expect(list.text).toContain('Overdue reminders');
     expect(list.text).toContain('2026-11-23 09:00 Asia/Shanghai');
+    // Counts per campaign, and a search by a part of the name in any case.
+    expect(list.text).toMatch(/<td data-targeted>2<\/td>/);
+    const found = await get('/console/campaigns?q=OVERDUE');
+    expect(found.text).toContain('Overdue reminders');
+    expect(found.text).not.toContain('Activate your new card');
+    expect((await get('/console/campaigns?q=%25')).text).not.toContain('Overdue reminders');
     expect((await get('/console/campaigns?status=draft')).text).not.toContain('Overdue reminders');
   });
 });

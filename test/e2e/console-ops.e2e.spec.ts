@@ -150,9 +150,14 @@ describe('console ops pages', () => {
     const response = await get('/console/ops/log.csv?customer=CUST-ADA')
       .buffer(true)
       .parse((res, done) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => done(null, body));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          // A UTF-8 byte-order mark first, so Excel on a Chinese Windows reads the names as UTF-8.
+          expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+          done(null, bytes.subarray(3).toString('utf8'));
+        });
       });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
@@ -201,7 +206,7 @@ describe('console ops pages', () => {
     expect(response.text).toContain('Contacts in 24 h: 1');
     expect(response.text).toMatch(/<tr><td>02:00<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>1<\/td><\/tr>/);
     // One SMS sent in the week, one SMS opt-out.
-    expect(response.text).toMatch(/data-channel="sms"><td>sms<\/td><td>1<\/td><td>1<\/td><td>100.00 %<\/td>/);
+    expect(response.text).toMatch(/data-channel="sms"><td>SMS<\/td><td>1<\/td><td>1<\/td><td>100.00 %<\/td>/);
     expect(response.text).toContain('Median time to answer');
     expect((await get('/console/ops/dashboard')).text).toMatch(/<tr><td>10:00<\/td><td>1<\/td>/);
   });

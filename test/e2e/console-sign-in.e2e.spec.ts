@@ -40,6 +40,19 @@ describe('console sign-in, sessions and CSRF', () => {
     expect(cookies(response).herald_sign_in).toBe(hiddenCsrf(response.text));
   });
 
+  it('answers a console address that names no page with a 404 page in the reader’s language, the API with JSON', async () => {
+    const missing = await t.http.get('/console/campaigns/not/a/page').set('Accept-Language', 'zh-CN,zh;q=0.9');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect(missing.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(missing.text).toContain('页面不存在。');
+    expect(missing.text).toContain('<a href="/console">');
+    expect((await t.http.post('/console/nowhere').set('Accept-Language', 'en')).text).toContain('There is nothing here.');
+    const api = await t.http.get('/no-such-endpoint');
+    expect(api.status).toBe(404);
+    expect(api.body.error.code).toBe('NOT_FOUND');
+  });
+
   it('signs a person in with a session cookie that is HttpOnly, Secure and __Host- prefixed', async () => {
     const agent = await t.consoleUser('agent');
     const response = await signIn(agent.username, agent.password);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TWILIO_WEBHOOK_PATHS, statusCallbackPath } from '../../src/channels/twilio-webhook.paths';
 import { TwilioWebhookSigner } from '../../src/channels/twilio-webhook.signer';
 import { ManualClock } from '../../src/common/clock';
-import { agentTask } from '../support/agent-work';
+import { agentTask, ALL_IDENTITY_STEPS } from '../support/agent-work';
 import { cookies, hiddenCsrf, signedIn } from '../support/console-session';
 import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -44,8 +44,12 @@ describe('conversations are recorded and counted (Reg F lock-out)', () => {
       .auth(ops, { type: 'bearer' })
       .expect(200)
       .then((res) => res.body);
+  // The agent did the script's identity steps (agent-access e2e tests the refusal when not).
   const dispose = (customerId: string, body: object) =>
-    t.http.post(`/customers/${customerId}/dispositions`).auth(agent, { type: 'bearer' }).send(body);
+    t.http
+      .post(`/customers/${customerId}/dispositions`)
+      .auth(agent, { type: 'bearer' })
+      .send({ identityVerified: true, ...body });
 
   /** A collections call as the dispatcher or click-to-call logs it, placed `minutesAgo` before now. */
   async function loggedCall(customerId: string, minutesAgo: number, status = 'ringing'): Promise<string> {
@@ -180,6 +184,10 @@ describe('conversations are recorded and counted (Reg F lock-out)', () => {
 
   it('does the same from the console’s agent desk: the disposition form marks the click-to-call attempt', async () => {
     const customerId = await usCustomer();
+    // The script must render to show its identity steps: it reads the card's last four and the due date.
+    await t.db.query(`UPDATE customers SET card_last4 = '4821', due_date = '2026-02-25', minimum_due = 12000 WHERE id = $1`, [
+      customerId,
+    ]);
     const [{ id: taskId }] = await t.db.query(
       `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at) VALUES ($1, 'collections_call', 200, $2, $3)
        RETURNING id`,
@@ -200,8 +208,13 @@ describe('conversations are recorded and counted (Reg F lock-out)', () => {
       .post(`/console/agent/tasks/${taskId}/disposition`)
       .set('Cookie', [desk.cookie, ...Object.entries(cookies(page)).map(([k, v]) => `${k}=${v}`)].join('; '))
       .type('form')
-      .send({ _csrf: hiddenCsrf(page.text), code: 'right_party_contact', note: 'spoke with the customer' })
-      .expect(303);
+      .send({
+        _csrf: hiddenCsrf(page.text),
+        code: 'right_party_contact',
+        check: ALL_IDENTITY_STEPS,
+        note: 'spoke with the customer',
+      });
+    expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/console/agent?done=1');
 
     expect(await attempt(callId)).toEqual({ connected: true, conversation: true });

@@ -274,13 +274,13 @@ describe('the repayment, collections and activation job, real database', () => {
     const res = await t.http
       .post(`/customers/${c.id}/dispositions`)
       .set('Authorization', `Bearer ${agentKey}`)
-      .send({ code: 'promise_to_pay', promise: { date: '2026-11-30', amount: 20_000 } })
+      .send({ code: 'promise_to_pay', identityVerified: true, promise: { date: '2026-11-30', amount: 20_000 } })
       .expect(201);
     expect(res.body.promise).toMatchObject({ status: 'open', promisedOn: '2026-11-30' });
     const bad = await t.http
       .post(`/customers/${c.id}/dispositions`)
       .set('Authorization', `Bearer ${agentKey}`)
-      .send({ code: 'promise_to_pay' })
+      .send({ code: 'promise_to_pay', identityVerified: true })
       .expect(400);
     expect(bad.body.error.code).toBe('DISPOSITION_PROMISE_MISMATCH');
   });

@@ -59,6 +59,7 @@ describe('the shipped template library', () => {
       'fraud-verification': ['sms', 'voice', 'agent'],
       'fraud-confirmed-genuine': ['sms', 'voice'],
       'fraud-confirmed-not-genuine': ['sms', 'voice'],
+      'fraud-next-steps': ['agent'],
       'card-activation': ['sms', 'email'],
       'new-card-offer': ['sms', 'email'],
       'opt-out-confirmation': ['sms'],

@@ -33,3 +33,6 @@ export async function agentTask(db: DataSource, shape: HeldTaskShape): Promise<s
   );
   return id;
 }
+
+/** Every identity step ticked on the agent desk: the call scripts in scripts-templates/ each have four. */
+export const ALL_IDENTITY_STEPS = ['0', '1', '2', '3'];

@@ -1,9 +1,32 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import chromium from '@sparticuz/chromium';
 import { Browser, chromium as playwright, Page } from 'playwright-core';
 
+/**
+ * CJK fonts a Debian machine may have (`apt-get install fonts-wqy-microhei`). This Chromium reads
+ * fonts only from its own folders (/tmp/fonts among them), and ships none for Chinese: without one
+ * the zh-CN pages work and test the same, but a screenshot shows boxes for every character.
+ */
+const CJK_FONTS = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+];
+
+function offerCjkFont(): void {
+  const font = CJK_FONTS.find((path) => existsSync(path));
+  if (!font) return;
+  mkdirSync('/tmp/fonts', { recursive: true });
+  const target = join('/tmp/fonts', basename(font));
+  if (!existsSync(target)) copyFileSync(font, target);
+}
+
 /** Headless Chromium from npm (no system packages), one per test file. */
 export async function launchBrowser(): Promise<Browser> {
-  return playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+  const executablePath = await chromium.executablePath();
+  offerCjkFont();
+  return playwright.launch({ executablePath, args: chromium.args, headless: true });
 }
 
 /** A fresh browser context (its own cookies) signed in as this person, on the page they land on. */
@@ -19,7 +42,7 @@ export async function signedIn(browser: Browser, baseUrl: string, person: { user
   return page;
 }
 
-/** Where screenshots for docs/ go when SCREENSHOTS=1 (they are not part of the assertions). */
+/** Where screenshots for docs/ go when SCREENSHOTS=1 (they are not part of the assertions; a CJK font, above, for the Chinese). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
 }

@@ -7,6 +7,10 @@ const ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, 
 
 /** The built server (`npm test` builds first), run as an operator would: a process of its own. */
 export const HERALD_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/** What `npm run demo` runs once built. */
+export const HERALD_DEMO = join(ROOT, 'dist', 'src', 'demo.js');
+/** The repository's README.md. */
+export const README = join(ROOT, 'README.md');
 
 export interface HeraldProcess {
   child: ChildProcess;
@@ -14,10 +18,10 @@ export interface HeraldProcess {
   exited: Promise<number | null>;
 }
 
-export function startHeraldProcess(env: NodeJS.ProcessEnv): HeraldProcess {
-  if (!existsSync(HERALD_MAIN)) throw new Error(`${HERALD_MAIN} is missing: run "npm run build" (npm test does)`);
+export function startHeraldProcess(env: NodeJS.ProcessEnv, program = HERALD_MAIN): HeraldProcess {
+  if (!existsSync(program)) throw new Error(`${program} is missing: run "npm run build" (npm test does)`);
   let output = '';
-  const child = spawn(process.execPath, [HERALD_MAIN], {
+  const child = spawn(process.execPath, [program], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { SANDBOX_CHANNELS, SandboxChannel } from '../sandbox/sandbox-message.entity';
 
@@ -13,6 +13,11 @@ export class SandboxQuery extends PageQuery {
   @IsOptional()
   @IsIn(['outbound', 'inbound'])
   direction?: 'outbound' | 'inbound';
+
+  @ApiPropertyOptional({ description: "only what was sent to this customer (Herald's id), newest first" })
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
 
   @ApiPropertyOptional({ description: 'only what was sent for this contact attempt' })
   @IsOptional()

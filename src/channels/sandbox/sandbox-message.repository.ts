@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere } from 'typeorm';
+import { DataSource, FindOptionsWhere, Raw } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { NotFoundError } from '../../common/domain-error';
 import { Page } from '../../common/pagination';
@@ -58,6 +58,14 @@ export class SandboxMessageRepository implements OnModuleDestroy {
     if (query.channel) where.channel = query.channel;
     if (query.direction) where.direction = query.direction;
     if (query.attemptId) where.attemptId = query.attemptId;
+    // A customer's messages: those of their contact attempts (the sandbox row keeps no customer of its own).
+    if (query.customerId) {
+      where.attemptId = Raw(
+        (column) =>
+          `${column} IN (SELECT id::text FROM contact_attempts WHERE customer_id = :customerId${query.attemptId ? ' AND id::text = :attemptId' : ''})`,
+        { customerId: query.customerId, attemptId: query.attemptId },
+      );
+    }
     const [items, total] = await this.db.getRepository(SandboxMessage).findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'DESC' },

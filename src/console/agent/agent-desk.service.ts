@@ -15,7 +15,7 @@ import { describeReason } from '../../compliance/reason.messages';
 import { AppConfig } from '../../config/app-config';
 import { Customer } from '../../customers/customer.entity';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
-import { FraudCaseView } from '../../flows/fraud/fraud-case.model';
+import { ANSWERABLE, FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
 import { AgentQueueService } from '../../flows/fraud/agent-queue.service';
@@ -23,7 +23,7 @@ import { QUEUE_ORDER } from '../../flows/fraud/agent-tasks.repository';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
-import { DispositionForm, dispositionFromForm } from './disposition.form';
+import { DispositionForm, dispositionFromForm, identityVerified } from './disposition.form';
 
 export interface QueuedTask {
   id: string;
@@ -105,6 +105,10 @@ export class AgentDeskService {
     await this.work.take(taskId, agentId);
   }
 
+  async release(taskId: string, agentId: string): Promise<void> {
+    await this.work.release(taskId, agentId);
+  }
+
   /**
    * Everything the call needs: the task, the customer (as a detail shows them to the agent: the
    * name to ask for, the phone masked), the script (with its checklist) and the context.
@@ -144,7 +148,7 @@ export class AgentDeskService {
         marketing: marks.marketing?.state ?? null,
       })),
       callNow: { allowed: callable[0].allowed, reasons: callable[0].reasons.map(describeReason) },
-      dispositions: dispositionsFor(purpose),
+      dispositions: dispositionsFor(purpose, fraudCase ? ANSWERABLE.includes(fraudCase.status) : true),
     };
   }
 
@@ -206,14 +210,32 @@ export class AgentDeskService {
   async complete(taskId: string, agent: ConsoleSession, form: DispositionForm): Promise<DispositionRecorded> {
     const task = await this.ownTask(taskId, agent);
     const purpose = taskPurpose(task.kind, task.callBackPurpose);
-    const [{ timezone }] = await this.db.query(`SELECT timezone FROM customers WHERE id = $1`, [task.customerId]);
-    const disposition = dispositionFromForm(form, timezone);
+    const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
+    const disposition = dispositionFromForm(form, customer.timezone);
     const answersCase = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed';
     const caseId = answersCase ? await this.caseIdFor(task, task.customerId) : undefined;
     if (answersCase && !caseId) {
       throw new DomainError('FRAUD_CASE_NONE_OPEN', 'the customer has no fraud case waiting for an answer', HttpStatus.CONFLICT);
     }
-    return this.outcomes.dispose(task.customerId, { ...disposition, caseId, purpose, agentTaskId: task.id }, agent);
+    // The boxes ticked against the steps of the very script the page showed; whether the outcome needs them is the service's rule.
+    const script = await this.script(
+      task,
+      customer,
+      purpose,
+      purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined,
+    );
+    const steps = 'verification' in script && script.verification ? script.verification.length : 0;
+    return this.outcomes.dispose(
+      task.customerId,
+      {
+        ...disposition,
+        identityVerified: !('error' in script && script.error) && identityVerified(form.check, steps),
+        caseId,
+        purpose,
+        agentTaskId: task.id,
+      },
+      agent,
+    );
   }
 
   /** A task the agent may work (AgentAccessService), with what the desk shows of it. */
@@ -238,7 +260,7 @@ export class AgentDeskService {
   }
 
   private async script(task: TaskRow, customer: Customer, purpose: ContactPurpose, fraudCase?: FraudCaseView) {
-    const key = taskScript(task.templateKey, purpose);
+    const key = taskScript(task.templateKey, purpose, task.kind);
     if (!key) return { error: `no agent script for ${purpose} calls` };
     const variables: Record<string, unknown> = {};
     if (fraudCase)

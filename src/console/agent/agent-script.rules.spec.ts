@@ -12,6 +12,9 @@ describe('agent scripts', () => {
     expect(taskScript('collections-later-offer', 'collections')).toBe('collections-later-offer');
     expect(taskScript(null, 'fraud')).toBe('fraud-verification');
     expect(taskScript(null, 'marketing')).toBeUndefined();
+    // After a confirmed fraud the call is about the next steps, whatever script the task was queued with.
+    expect(taskScript('fraud-verification', 'fraud', 'fraud_confirmed')).toBe('fraud-next-steps');
+    expect(taskScript(null, 'fraud', 'fraud_verification')).toBe('fraud-verification');
   });
 
   it('offers fraud answers only on fraud calls, promises only on collection calls', () => {
@@ -19,6 +22,10 @@ describe('agent scripts', () => {
     expect(dispositionsFor('fraud')).not.toContain('promise_to_pay');
     expect(dispositionsFor('collections')).toContain('promise_to_pay');
     expect(dispositionsFor('collections')).not.toContain('not_fraud');
+    // A case already answered offers no second answer.
+    expect(dispositionsFor('fraud', false)).not.toEqual(expect.arrayContaining(['not_fraud']));
+    expect(dispositionsFor('fraud', false)).not.toContain('fraud_confirmed');
+    expect(dispositionsFor('fraud', false)[0]).toBe('right_party_contact');
   });
 
   it('splits the balance into six instalments rounded up, respond within a week in the customer’s zone', () => {

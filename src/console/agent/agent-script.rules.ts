@@ -13,14 +13,22 @@ export function taskPurpose(kind: string, callBackPurpose?: ContactPurpose | nul
   return 'collections';
 }
 
-export function taskScript(templateKey: string | null, purpose: ContactPurpose): string | undefined {
-  return templateKey ?? DEFAULT_SCRIPT[purpose];
+/** The scripts a task's kind calls for whatever it names: after a confirmed fraud, the next steps, not the verification. */
+const KIND_SCRIPT: Record<string, string> = { fraud_confirmed: 'fraud-next-steps' };
+
+export function taskScript(templateKey: string | null, purpose: ContactPurpose, kind = ''): string | undefined {
+  return KIND_SCRIPT[kind] ?? templateKey ?? DEFAULT_SCRIPT[purpose];
 }
 
-/** The outcomes an agent can record for a call about this purpose, most likely first. */
-export function dispositionsFor(purpose: ContactPurpose): Disposition[] {
+/**
+ * The outcomes an agent can record for a call about this purpose, most likely first. A fraud call
+ * whose case is already answered (the card blocked or released) offers no fraud answer: the
+ * customer's word is in, and the service refuses a second one (DISPOSITION_CASE_SETTLED).
+ */
+export function dispositionsFor(purpose: ContactPurpose, caseAnswerable = true): Disposition[] {
   const common: Disposition[] = ['call_back_at', 'no_answer', 'wrong_number', 'refused', 'opt_out', 'too_many_calls'];
-  return purpose === 'fraud' ? ['not_fraud', 'fraud_confirmed', ...common] : ['right_party_contact', 'promise_to_pay', ...common];
+  if (purpose !== 'fraud') return ['right_party_contact', 'promise_to_pay', ...common];
+  return caseAnswerable ? ['not_fraud', 'fraud_confirmed', ...common] : ['right_party_contact', ...common];
 }
 
 /** Offer instalments over this many months in the later collection buckets' script. */

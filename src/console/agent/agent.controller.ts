@@ -32,6 +32,7 @@ export class AgentController {
       pager: pager(tasks, '/console/agent'),
       done: query.done === '1',
       empty: query.empty === '1',
+      released: query.released === '1',
     });
   }
 
@@ -60,6 +61,14 @@ export class AgentController {
       ...workspace,
       called,
     });
+  }
+
+  /** Back to the queue, for another agent: the same rule as the API's (AgentQueueService.release). */
+  @Post('tasks/:id/release')
+  @Redirect()
+  async release(@Req() request: Request, @Param('id', UuidPipe) id: string) {
+    await this.desk.release(id, request.consoleSession!.userId);
+    return see('/console/agent?released=1');
   }
 
   @Post('tasks/:id/call')

@@ -1,4 +1,4 @@
-import { dispositionFromForm } from './disposition.form';
+import { dispositionFromForm, identityVerified } from './disposition.form';
 
 describe('the disposition form', () => {
   it('reads the call-back time in the customer’s zone', () => {
@@ -28,5 +28,13 @@ describe('the disposition form', () => {
     expect(() => dispositionFromForm({ code: 'call_back_at', callBackAt: '2026-13-08T02:30' }, 'UTC')).toThrow(
       expect.objectContaining({ details: [expect.objectContaining({ field: 'callBackAt' })] }),
     );
+  });
+
+  it('counts the identity check done only when every step of the script is ticked', () => {
+    expect(identityVerified(['0', '1', '2'], 3)).toBe(true);
+    expect(identityVerified(['2', '0', '1', '1'], 3)).toBe(true);
+    expect(identityVerified(['0', '2'], 3)).toBe(false);
+    expect(identityVerified([], 3)).toBe(false);
+    expect(identityVerified([], 0)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ValidationFailedError } from '../../common/domain-error';
 import { PageQuery } from '../../common/pagination';
 import { CHANNELS, ContactChannel } from '../../dispatch/contact-task.entity';
@@ -37,10 +38,23 @@ export class DispositionForm {
   @IsString()
   @MaxLength(500)
   note?: string;
+
+  /** The identity steps ticked, by their place in the script (one box posts a string, several a list). */
+  @Transform(({ value }) => (value === undefined ? [] : ([] as unknown[]).concat(value)))
+  @IsArray()
+  @Matches(/^\d{1,2}$/, { each: true, message: 'must name identity steps of the script' })
+  check: string[] = [];
+}
+
+/** Every identity step of the script ticked (a script without steps asks for none). */
+export function identityVerified(ticked: string[], steps: number): boolean {
+  const seen = new Set(ticked.map(Number));
+  return Array.from({ length: steps }, (_, i) => i).every((i) => seen.has(i));
 }
 
 export interface DispositionInput {
   code: Disposition;
+  identityVerified?: boolean;
   promise?: { date: string; amount: number };
   callBackAt?: string;
   channel?: ContactChannel;
@@ -48,7 +62,7 @@ export interface DispositionInput {
 }
 
 /** The form in the API's terms: a promise needs both its date and amount; the call-back time read in the customer's zone. */
-export function dispositionFromForm(form: DispositionForm, customerZone: string): DispositionInput {
+export function dispositionFromForm(form: Omit<DispositionForm, 'check'>, customerZone: string): DispositionInput {
   const { code, promiseDate, promiseAmount, callBackAt, channel, note } = form;
   if ((promiseDate === undefined) !== (promiseAmount === undefined)) {
     throw new ValidationFailedError([
@@ -79,4 +93,8 @@ export class QueueQuery extends PageQuery {
   @IsOptional()
   @IsIn(['1'])
   empty?: '1';
+
+  @IsOptional()
+  @IsIn(['1'])
+  released?: '1';
 }

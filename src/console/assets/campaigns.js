@@ -14,6 +14,8 @@
   if (funnel) poll(funnel);
   const values = document.querySelector('[data-variables]');
   if (values) messageValues(values);
+  const plan = document.querySelector('[data-plan]');
+  if (plan) templatePicker(plan);
 
   function segmentEditor(form) {
     const textarea = form.querySelector('[data-rule]');
@@ -171,6 +173,33 @@
     };
     form.addEventListener('change', (event) => {
       if (event.target.matches('select[name^="steps["]')) refresh();
+    });
+  }
+
+  /**
+   * Offers in each plan row only the templates of the campaign's purpose with a variant for the
+   * row's channel, as the server does on every render; a choice no longer offered is cleared
+   * (the server refuses it anyway), and the message value inputs follow.
+   */
+  function templatePicker(table) {
+    const form = table.closest('form');
+    const purpose = form.elements.purpose;
+    const refresh = () => {
+      for (const select of table.querySelectorAll('select[name$="[template]"]')) {
+        const channel = form.elements[select.name.replace('[template]', '[channel]')].value;
+        for (const option of select.querySelectorAll('option[data-purpose]')) {
+          const offered = option.dataset.purpose === purpose.value && option.dataset.channels.split(' ').includes(channel);
+          option.hidden = !offered;
+          option.disabled = !offered;
+        }
+        if (select.selectedOptions[0]?.disabled) {
+          select.value = '';
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+      }
+    };
+    form.addEventListener('change', (event) => {
+      if (event.target === purpose || event.target.matches('select[name$="[channel]"]')) refresh();
     });
   }
 

@@ -78,25 +78,24 @@ describe('campaign console rules', () => {
 
   it('scales the funnel to the targeted count, summed over steps', () => {
     const chart = funnelChart({
-      campaignId: 'c',
       steps: [step({ step: 0, targeted: 4, sent: 4, delivered: 2 }), step({ step: 1, channel: 'email', targeted: 4, sent: 2 })],
-      reasons: {},
     });
     const bar = (stage: string) => chart.bars.find((b) => b.stage === stage)!;
-    expect(bar('targeted')).toMatchObject({ value: 8, width: 390, label: 'campaigns.funnel.targeted' });
-    expect(bar('sent')).toMatchObject({ value: 6, width: 293 });
+    expect(bar('targeted')).toMatchObject({ value: 8, width: 390, label: 'campaigns.funnel.targeted', percent: '100.0 %' });
+    expect(bar('sent')).toMatchObject({ value: 6, width: 293, percent: '75.0 %' });
+    expect(bar('delivered').percent).toBe('25.0 %');
     expect(bar('delivered').width).toBeLessThan(bar('sent').width);
     expect(bar('replied')).toMatchObject({ value: 0, width: 0 });
     expect(new Set(chart.bars.map((b) => b.y)).size).toBe(chart.bars.length);
   });
 
   it('draws an empty funnel with zero-width bars, not NaN', () => {
-    const chart = funnelChart({ campaignId: 'c', steps: [], reasons: {} });
-    expect(chart.bars.every((b) => b.width === 0 && b.value === 0)).toBe(true);
+    const chart = funnelChart({ steps: [] });
+    expect(chart.bars.every((b) => b.width === 0 && b.value === 0 && b.percent === '—')).toBe(true);
   });
 
   it('tables every funnel count per step', () => {
-    const table = funnelTable({ campaignId: 'c', steps: [step({ step: 0, targeted: 3, sent: 2, replied: 1 })], reasons: {} });
+    const table = funnelTable({ steps: [step({ step: 0, targeted: 3, sent: 2, replied: 1 })] });
     expect(table.columns.map((c) => c.value)).toEqual([
       'targeted',
       'waiting',

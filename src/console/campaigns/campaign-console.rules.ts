@@ -1,6 +1,9 @@
 import { DateTime, IANAZone } from 'luxon';
-import { CampaignVariables } from '../../campaigns/campaign.entity';
+import { Campaign, CampaignVariables } from '../../campaigns/campaign.entity';
+import { ApprovalState } from '../../campaigns/campaign-approvals.service';
+import { LaunchReview } from '../../campaigns/launch-review.service';
 import { CampaignAction, CampaignStatus, nextStatus } from '../../campaigns/campaign-lifecycle';
+import { percentOf } from '../../campaigns/campaign-progress.rules';
 import { Funnel, FunnelStep } from '../../campaigns/campaign-results';
 import { NeededField } from '../../campaigns/campaign-variables.rules';
 import { CreateCampaignDto } from '../../campaigns/dto/create-campaign.dto';
@@ -8,7 +11,7 @@ import { FieldProblem, ValidationFailedError } from '../../common/domain-error';
 import { Reachability, REACHABILITY_BUCKETS } from '../../compliance/reachability.service';
 import { CHANNELS } from '../../compliance/policy.types';
 import { campaignFields, FieldKind } from '../../templates/template-fields.catalogue';
-import { CampaignForm, FormVariables } from './campaign.form';
+import { CampaignForm, CampaignStepForm, FormVariables } from './campaign.form';
 
 /** The centre's zone: where a new campaign's schedule is read and the manager's pages show times. */
 export const CENTRE_ZONE = 'Asia/Shanghai';
@@ -70,13 +73,13 @@ export const FUNNEL_STAGES = [
 ] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
-const CHART = { width: 560, labelWidth: 110, valueWidth: 60, bar: 22, gap: 8 };
+const CHART = { width: 640, labelWidth: 110, valueWidth: 140, bar: 22, gap: 8 };
 
 /**
  * The funnel as a horizontal bar chart, drawn on the server as SVG geometry (no chart library, no
  * script): bars scaled to the targeted count, so an empty funnel draws zero-width bars, not NaN.
  */
-export function funnelChart(funnel: Funnel) {
+export function funnelChart(funnel: Pick<Funnel, 'steps'>) {
   const totals = Object.fromEntries(
     FUNNEL_STAGES.map((stage) => [stage, funnel.steps.reduce((sum, step) => sum + step[stage], 0)]),
   ) as Record<FunnelStage, number>;
@@ -89,6 +92,8 @@ export function funnelChart(funnel: Funnel) {
       stage,
       label: label('funnel', stage),
       value: totals[stage],
+      // Of the targeted: the funnel read as a funnel.
+      percent: percentOf(totals[stage], totals.targeted),
       x: CHART.labelWidth,
       y,
       width,
@@ -118,7 +123,7 @@ const FUNNEL_COLUMNS = [
 ] as const satisfies readonly (keyof FunnelStep)[];
 
 /** The funnel per step as a table: every count the funnel has, one row per plan step. */
-export function funnelTable(funnel: Funnel) {
+export function funnelTable(funnel: Pick<Funnel, 'steps'>) {
   return {
     columns: choices('funnel', FUNNEL_COLUMNS),
     rows: funnel.steps.map((step) => ({
@@ -261,4 +266,99 @@ export function variableFacts(variables: CampaignVariables) {
         : { path: spec.path, label: label('variable', spec.path), value: String(value) },
     ];
   });
+}
+
+/**
+ * A draft as the campaign form shows it: times as wall-clock minutes in `zone`, the plan padded
+ * with unused rows up to `rows`, the message values as the inputs are named.
+ */
+export function formFromCampaign(campaign: Campaign, zone: string, rows = 3): CampaignForm {
+  const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+  const steps: CampaignStepForm[] = campaign.plan.map((step) => ({ ...step }));
+  while (steps.length < rows) steps.push({ channel: steps.length === 0 ? 'sms' : 'email' });
+  return {
+    name: campaign.name,
+    description: campaign.description,
+    purpose: campaign.purpose,
+    // The console edits campaigns of a saved segment (the page offers no edit to others).
+    segmentId: campaign.segmentId ?? '',
+    steps,
+    variables: campaign.variables as FormVariables,
+    startsAt: local(campaign.startsAt),
+    endsAt: local(campaign.endsAt),
+    zone: campaign.recurrenceZone ?? zone,
+    cron: campaign.recurrenceCron ?? undefined,
+    sendRatePerSecond: campaign.sendRatePerSecond ?? undefined,
+    priority: campaign.priority,
+  };
+}
+
+/** A duration as a message key and its number, so both languages say it: `45 s`, `12 min`, `3.5 h`. */
+export function durationWords(seconds: number | null): { key: string; n?: number } {
+  if (seconds === null) return { key: 'launch.duration.unpaced' };
+  if (seconds < 90) return { key: 'launch.duration.seconds', n: Math.round(seconds) };
+  if (seconds < 90 * 60) return { key: 'launch.duration.minutes', n: Math.round(seconds / 60) };
+  return { key: 'launch.duration.hours', n: Math.round(seconds / 360) / 10 };
+}
+
+/** How long the tasks waiting now take, as a message key and its number (`launch.eta.*`). */
+export function etaWords(seconds: number | null): { key: string; n?: number } {
+  const { key, n } = durationWords(seconds);
+  return { key: key.replace('launch.duration.', 'launch.eta.'), n };
+}
+
+/** The launch review as the confirmation page draws it: a row per channel the plan uses, labels for every code. */
+export function launchReviewView(review: LaunchReview) {
+  const used = [...new Set(review.cost.lines.map((line) => line.channel))];
+  return {
+    audience: review.audience,
+    reach: used.map((channel) => ({
+      channel,
+      label: label('channel', channel),
+      ...review.reach[channel],
+      blockedBy: review.reach[channel].blockedBy.map(({ bucket, count }) => ({ label: label('reach', bucket), count })),
+    })),
+    pace: review.forecast.sendRatePerSecond,
+    duration: durationWords(review.forecast.estimatedSeconds),
+    cost: {
+      ...review.cost,
+      lines: review.cost.lines.map((line) => ({ ...line, channelLabel: label('channel', line.channel) })),
+    },
+    approval: approvalView(review.approval),
+  };
+}
+
+/** Whether a second manager must approve, why, who did, and every decision, with labels for the codes. */
+export function approvalView(state: ApprovalState) {
+  const approver = state.decisions.find((d) => d.decision === 'approved' && d.decidedBy === state.approvedBy);
+  return {
+    needed: state.reasons.length > 0,
+    reasons: state.reasons.map((reason) => ({ label: `launch.approvalReason.${reason}`, threshold: state.threshold })),
+    approved: state.approvedBy !== null,
+    missing: state.reasons.length > 0 && state.approvedBy === null,
+    approvedByName: approver?.decidedByName,
+    approvedAt: state.approvedAt,
+    approvedBy: state.approvedBy,
+    decisions: state.decisions.map((d) => ({ ...d, label: `launch.decision.${d.decision}` })),
+  };
+}
+
+/**
+ * The plan rows as the form draws them, each with the template options it offers: templates of
+ * the campaign's purpose with a variant for the row's channel. One already chosen is kept in the
+ * list (disabled would drop it silently) so the server can name what is wrong with it.
+ */
+export function planRows(
+  steps: { channel: string; template?: string; afterHours?: number; when?: string }[],
+  purpose: string,
+  templates: { key: string; purpose: string; channels: string[] }[],
+) {
+  return steps.map((step) => ({
+    ...step,
+    options: templates.map((template) => {
+      const offered = template.purpose === purpose && template.channels.includes(step.channel);
+      const selected = template.key === step.template;
+      return { ...template, purposeLabel: label('purpose', template.purpose), offered: offered || selected, selected };
+    }),
+  }));
 }

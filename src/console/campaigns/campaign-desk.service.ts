@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../auth/role';
 import { Campaign } from '../../campaigns/campaign.entity';
+import { CampaignApprovals } from '../../campaigns/campaign-approvals.service';
+import { percentOf } from '../../campaigns/campaign-progress.rules';
 import { CampaignStatus } from '../../campaigns/campaign-lifecycle';
 import { CampaignPreview, StepPreview } from '../../campaigns/campaign-preview';
 import { CampaignTemplates } from '../../campaigns/campaign-templates';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Clock } from '../../common/clock';
 import { PageQuery } from '../../common/pagination';
-import { CHANNELS } from '../../dispatch/contact-task.entity';
+import { CHANNELS, TEMPLATE_CHANNEL } from '../../dispatch/contact-task.entity';
 import { SegmentsService } from '../../segments/segments.service';
 import { TemplatesService } from '../../templates/templates.service';
 import {
@@ -16,6 +18,10 @@ import {
   CENTRE_ZONE,
   choices,
   defaultSchedule,
+  etaWords,
+  approvalView,
+  formFromCampaign,
+  launchReviewView,
   funnelChart,
   funnelTable,
   isLive,
@@ -40,18 +46,27 @@ export class CampaignDeskService {
     private readonly templates: TemplatesService,
     private readonly campaignTemplates: CampaignTemplates,
     private readonly previews: CampaignPreview,
+    private readonly approvals: CampaignApprovals,
     private readonly clock: Clock,
   ) {}
 
-  async list(page: PageQuery, status?: CampaignStatus) {
-    const campaigns = await this.campaigns.list(page, status);
+  /** A page of campaigns, each with the tasks it targeted and how many were sent. */
+  async list(page: PageQuery, status?: CampaignStatus, nameContains?: string) {
+    const campaigns = await this.campaigns.list(page, status, nameContains);
+    const counts = await this.campaigns.counts(campaigns.items.map((campaign) => campaign.id));
     return {
       ...campaigns,
-      items: campaigns.items.map((campaign) => ({
-        ...campaign,
-        statusLabel: label('status', campaign.status),
-        purposeLabel: label('purpose', campaign.purpose),
-      })),
+      items: campaigns.items.map((campaign) => {
+        const { targeted, sent } = counts.get(campaign.id) ?? { targeted: 0, sent: 0 };
+        return {
+          ...campaign,
+          statusLabel: label('status', campaign.status),
+          purposeLabel: label('purpose', campaign.purpose),
+          targeted,
+          sent,
+          sentPercent: percentOf(sent, targeted),
+        };
+      }),
     };
   }
 
@@ -72,7 +87,11 @@ export class CampaignDeskService {
     const needed = form ? await this.neededFields(form) : [];
     return {
       segments: segments.items.map(({ id, name }) => ({ id, name })),
-      templates: templates.items.map(({ key, purpose }) => ({ key, purpose })),
+      templates: templates.items.map(({ key, purpose, variants }) => ({
+        key,
+        purpose,
+        channels: CHANNELS.filter((channel) => variants.some((v) => v.channel === TEMPLATE_CHANNEL[channel])),
+      })),
       defaults: { zone: CENTRE_ZONE, ...defaultSchedule(this.clock.now(), CENTRE_ZONE) },
       variableUse,
       variables: variableRows(needed, form?.variables),
@@ -91,6 +110,55 @@ export class CampaignDeskService {
   async create(form: CampaignForm, by: Principal): Promise<Campaign> {
     const use = (await this.neededFields(form)).map((field) => field.path);
     return this.campaigns.create(campaignFromForm(form, use), by);
+  }
+
+  /** A draft as its edit form shows it, times in the centre's zone. */
+  async editForm(id: string) {
+    const campaign = await this.campaigns.get(id);
+    return { campaign, form: formFromCampaign(campaign, CENTRE_ZONE) };
+  }
+
+  /** A draft changed through its form: checked as the API checks a PATCH (its approval lapses there too). */
+  async update(id: string, form: CampaignForm): Promise<Campaign> {
+    const use = (await this.neededFields(form)).map((field) => field.path);
+    const { name, description, purpose, audience, plan, variables, startsAt, endsAt, recurrence, sendRatePerSecond, priority } =
+      campaignFromForm(form, use);
+    return this.campaigns.update(id, {
+      name,
+      // An emptied input clears what it held.
+      description: description ?? '',
+      purpose,
+      audience,
+      plan,
+      variables: variables ?? {},
+      startsAt,
+      endsAt,
+      recurrence,
+      sendRatePerSecond,
+      priority,
+    });
+  }
+
+  approve(id: string, by: Principal): Promise<Campaign> {
+    return this.approvals.approve(id, by);
+  }
+
+  reject(id: string, by: Principal, reason: string): Promise<Campaign> {
+    return this.approvals.reject(id, by, reason);
+  }
+
+  /** The page a lifecycle button leads to: what will happen, and for a launch the whole review, before anything does. */
+  async confirmation(id: string, action: CampaignAct) {
+    const campaign = await this.campaigns.get(id);
+    const review = action === 'launch' ? launchReviewView(await this.campaigns.launchReview(id)) : undefined;
+    return {
+      campaign,
+      action,
+      actionLabel: label('action', action),
+      statusLabel: label('status', campaign.status),
+      review,
+      allowed: campaignActions(campaign.status).includes(action),
+    };
   }
 
   /** The message fields the form's chosen templates use. */
@@ -115,6 +183,8 @@ export class CampaignDeskService {
       campaign.status === 'draft' ? this.campaigns.forecast(id) : undefined,
       this.funnel(campaign),
     ]);
+    // Past the draft, the audience that mattered was the one at launch: the reasons are for drafts, the record for all.
+    const approval = await this.approvals.state(campaign, forecast?.audience ?? 0);
     return {
       campaign,
       purposeLabel: label('purpose', campaign.purpose),
@@ -124,6 +194,7 @@ export class CampaignDeskService {
       forecast: forecast && { ...forecast, reachability: reachabilityTable(forecast.reachability) },
       funnel,
       actions: choices('action', campaignActions(campaign.status)),
+      approval: approvalView(approval),
     };
   }
 
@@ -138,6 +209,8 @@ export class CampaignDeskService {
       live: isLive(campaign.status),
       chart: funnelChart(funnel),
       ...funnelTable(funnel),
+      progress: funnel.progress,
+      eta: etaWords(funnel.progress.etaSeconds),
       steps: funnel.steps,
       reasons: Object.entries(funnel.reasons).map(([code, count]) => ({ code, count })),
     };

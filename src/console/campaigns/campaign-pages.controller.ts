@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Redirect, Req } from '@nestjs/common';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Request } from 'express';
 import { Roles } from '../../auth/roles.decorator';
 import { CAMPAIGN_STATUSES, CampaignStatus } from '../../campaigns/campaign-lifecycle';
@@ -7,9 +7,10 @@ import { PageQuery } from '../../common/pagination';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { CHANNELS } from '../../dispatch/contact-task.entity';
 import { CAMPAIGN_PURPOSES, STEP_CONDITIONS } from '../../campaigns/campaign.entity';
+import { RejectCampaignDto } from '../../campaigns/dto/reject-campaign.dto';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
-import { choices, CENTRE_ZONE } from './campaign-console.rules';
+import { choices, CENTRE_ZONE, planRows } from './campaign-console.rules';
 import { CampaignForm } from './campaign.form';
 import { CampaignAct, CampaignDeskService } from './campaign-desk.service';
 
@@ -22,6 +23,12 @@ class CampaignListQuery extends PageQuery {
   @IsOptional()
   @IsIn(['', ...CAMPAIGN_STATUSES])
   status?: CampaignStatus | '';
+
+  /** A part of the name. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  q?: string;
 }
 
 /** `POST /console/campaigns/:id/:action`: the lifecycle buttons. */
@@ -49,21 +56,24 @@ export class CampaignPagesController {
   @Get()
   async list(@Req() request: Request, @Query() query: CampaignListQuery) {
     const status = query.status || undefined;
-    const campaigns = await this.desk.list(query, status);
+    const q = query.q?.trim() || undefined;
+    const campaigns = await this.desk.list(query, status, q);
     return this.views.page(request.consoleSession!, 'campaigns/campaigns', {
       active: '/console/campaigns',
       zone: CENTRE_ZONE,
       campaigns: campaigns.items,
+      total: campaigns.total,
       statuses: choices('status', CAMPAIGN_STATUSES),
       status,
-      pager: pager(campaigns, '/console/campaigns', { status }),
+      q,
+      pager: pager(campaigns, '/console/campaigns', { status, q }),
     });
   }
 
   @Get('new')
   async newCampaign(@Req() request: Request, @Query('segmentId') segmentId?: string) {
     const offered = await this.desk.formChoices();
-    const steps = Array.from({ length: PLAN_ROWS }, (_, i) => ({ channel: i === 0 ? 'sms' : 'email' }));
+    const steps = Array.from({ length: PLAN_ROWS }, (_, i) => ({ channel: i === 0 ? ('sms' as const) : ('email' as const) }));
     return this.form(request, offered, { purpose: 'collections', segmentId, steps, ...offered.defaults });
   }
 
@@ -85,11 +95,59 @@ export class CampaignPagesController {
   @Get(':id')
   async campaign(@Req() request: Request, @Param('id', UuidPipe) id: string) {
     const page = await this.desk.page(id);
-    return this.views.page(request.consoleSession!, 'campaigns/campaign', {
+    const session = request.consoleSession!;
+    return this.views.page(session, 'campaigns/campaign', {
       active: '/console/campaigns',
       zone: CENTRE_ZONE,
       ...page,
+      // The buttons its author would only be refused: the service decides, the page does not offer.
+      mayDecide: page.campaign.status === 'draft' && page.campaign.createdBy !== session.userId,
+      editable: page.campaign.status === 'draft' && page.campaign.segmentId !== null,
     });
+  }
+
+  @Get(':id/edit')
+  async edit(@Req() request: Request, @Param('id', UuidPipe) id: string) {
+    const { campaign, form } = await this.desk.editForm(id);
+    return this.form(request, await this.desk.formChoices(form), form, undefined, campaign.id);
+  }
+
+  @Post(':id/edit/preview')
+  @HttpCode(200)
+  async editPreview(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() form: CampaignForm) {
+    const [offered, previews] = await Promise.all([this.desk.formChoices(form), this.desk.previewForm(form)]);
+    return this.form(request, offered, form, previews, id);
+  }
+
+  @Post(':id/edit')
+  @Redirect()
+  async update(@Param('id', UuidPipe) id: string, @Body() form: CampaignForm) {
+    await this.desk.update(id, form);
+    return see(`/console/campaigns/${id}`);
+  }
+
+  /** What a lifecycle button is about to do (for a launch: audience, reach, duration, cost, approval), to confirm. */
+  @Get(':id/confirm/:action')
+  async confirm(@Req() request: Request, @Param() { id, action }: CampaignActParams) {
+    return this.views.page(request.consoleSession!, 'campaigns/campaign-confirm', {
+      active: '/console/campaigns',
+      zone: CENTRE_ZONE,
+      ...(await this.desk.confirmation(id, action)),
+    });
+  }
+
+  @Post(':id/approve')
+  @Redirect()
+  async approve(@Req() request: Request, @Param('id', UuidPipe) id: string) {
+    await this.desk.approve(id, request.consoleSession!);
+    return see(`/console/campaigns/${id}`);
+  }
+
+  @Post(':id/reject')
+  @Redirect()
+  async reject(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() body: RejectCampaignDto) {
+    await this.desk.reject(id, request.consoleSession!, body.reason);
+    return see(`/console/campaigns/${id}`);
   }
 
   /** The funnel fragment the campaign page's script polls while the campaign runs. */
@@ -108,13 +166,17 @@ export class CampaignPagesController {
   private form(
     request: Request,
     offered: Awaited<ReturnType<CampaignDeskService['formChoices']>>,
-    form: object,
+    form: Partial<CampaignForm> & Pick<CampaignForm, 'purpose' | 'steps'>,
     previews?: unknown,
+    editing?: string,
   ) {
     return this.views.page(request.consoleSession!, 'campaigns/campaign-new', {
       active: '/console/campaigns',
       ...offered,
       form,
+      plan: planRows(form.steps ?? [], form.purpose, offered.templates),
+      editing,
+      titleKey: editing ? 'launch.edit.title' : 'campaigns.new.title',
       previews,
       purposes: choices('purpose', CAMPAIGN_PURPOSES),
       channels: choices('channel', CHANNELS),

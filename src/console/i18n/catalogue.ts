@@ -1,6 +1,7 @@
 import { Locale } from '../../customers/customer.entity';
 import { AGENT_MESSAGES } from '../agent/agent.messages';
 import { CAMPAIGNS_MESSAGES } from '../campaigns/campaigns.messages';
+import { LAUNCH_MESSAGES } from '../campaigns/launch.messages';
 import { OPS_MESSAGES } from '../ops/ops.messages';
 import { WORK_ORDERS_MESSAGES } from '../work-orders/work-orders.messages';
 import { COMMON_MESSAGES } from './common.messages';
@@ -12,6 +13,7 @@ const FAMILIES: Record<Locale, Messages>[] = [
   OPS_MESSAGES,
   CAMPAIGNS_MESSAGES,
   WORK_ORDERS_MESSAGES,
+  LAUNCH_MESSAGES,
 ];
 
 /** Every page family's text in one catalogue; a key defined twice is a mistake, caught at start-up. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { CUSTOMER_REVOCATION_SOURCES } from '../../compliance/consent-event.entity';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { BAR_WIDTH, CHART_HEIGHT, humanDuration, optOutRates, volumesByHour } from './ops-dashboard.rules';
 
@@ -9,7 +10,10 @@ const DAY_MS = 86_400_000;
 /** What "reached the customer" means for the opt-out rate: the provider took it. */
 const NOT_SENT = `('pending', 'failed', 'canceled')`;
 
-/** Volumes by channel and hour, fraud time-to-answer and the opt-out rate. */
+/**
+ * Volumes by channel and hour, fraud time-to-answer and the opt-out rate: the revocations customers
+ * made (CUSTOMER_REVOCATION_SOURCES) over the contacts sent on that channel, both in the last 7 days.
+ */
 @Injectable()
 export class OpsDashboardService {
   constructor(
@@ -30,8 +34,8 @@ export class OpsDashboardService {
       ),
       this.db.query(
         `SELECT channel, count(*)::int AS count FROM consent_events
-          WHERE state = 'revoked' AND at >= $1 AND at <= $2 GROUP BY channel`,
-        [weekAgo, now],
+          WHERE state = 'revoked' AND source = ANY($3) AND at >= $1 AND at <= $2 GROUP BY channel`,
+        [weekAgo, now, CUSTOMER_REVOCATION_SOURCES],
       ),
       this.db.query(
         `SELECT channel, count(*)::int AS count FROM contact_attempts

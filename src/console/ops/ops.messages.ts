@@ -87,6 +87,8 @@ export const OPS_MESSAGES = messages(
     'ops.dashboard.sent': 'Contacts sent',
     'ops.dashboard.rate': 'Rate',
     'ops.dashboard.all': 'all channels',
+    'ops.dashboard.optOutMeans':
+      'Opt-outs the customers made (reply keyword, unsubscribe link, request recorded by an agent, carrier STOP) over contacts sent on the channel. Imports and integrations are not counted.',
     'ops.audit.title': 'Audit log',
     'ops.audit.action': 'Action',
     'ops.audit.actor': 'User',
@@ -180,6 +182,8 @@ export const OPS_MESSAGES = messages(
     'ops.dashboard.sent': '已发送联络',
     'ops.dashboard.rate': '比率',
     'ops.dashboard.all': '全部渠道',
+    'ops.dashboard.optOutMeans':
+      '客户本人的退订（回复关键词、退订链接、坐席记录的请求、运营商 STOP）除以该渠道已发送的联络。导入和系统接口的退订不计入。',
     'ops.audit.title': '审计日志',
     'ops.audit.action': '操作',
     'ops.audit.actor': '用户',

@@ -23,6 +23,17 @@ export class AgentQueueService {
     return (await this.tasks.takeNext(agentId, this.clock.now())) ?? null;
   }
 
+  /**
+   * Hands a task the agent holds back to the queue (another agent will call), or says why not: 404,
+   * closed (409), not the agent's to hand back — free, or a colleague's (403 NOT_YOUR_TASK).
+   */
+  async release(taskId: string, agentId: string): Promise<AgentTaskView> {
+    const released = await this.tasks.release(taskId, agentId, this.clock.now());
+    if (released) return released;
+    await this.access.assertTakeable(agentId, taskId);
+    throw new AccessRefusedError('NOT_YOUR_TASK', ACCESS_REFUSALS.NOT_YOUR_TASK);
+  }
+
   /** Takes the task, or says why not: 404, another agent's (403 NOT_YOUR_TASK), closed (409). */
   async take(taskId: string, agentId: string): Promise<AgentTaskView> {
     const taken = await this.tasks.take(taskId, agentId, this.clock.now());

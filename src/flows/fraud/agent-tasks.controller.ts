@@ -34,4 +34,15 @@ export class AgentTasksController {
   take(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.queue.take(id, principal.userId);
   }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({
+    summary:
+      'Hand a task the agent holds back to the queue, free for another agent (403 NOT_YOUR_TASK when it is not theirs, 409 when closed)',
+  })
+  release(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.queue.release(id, principal.userId);
+  }
 }

@@ -74,6 +74,18 @@ export class AgentTasksRepository {
     return taken;
   }
 
+  /** Hands an open task the agent holds back to the queue, free for anyone to take; nothing otherwise. */
+  async release(taskId: string, agentId: string, now: Date): Promise<AgentTaskView | undefined> {
+    const [released] = await this.db.query(
+      `WITH released AS (
+         UPDATE agent_tasks SET taken_by = NULL, taken_at = NULL, updated_at = $3
+          WHERE id = $1 AND status = 'open' AND taken_by = $2 RETURNING *)
+       SELECT ${VIEW_COLUMNS} FROM released t`,
+      [taskId, agentId, now],
+    );
+    return released;
+  }
+
   /** Takes an open task nobody else holds; nothing when it is closed or another agent's. */
   async take(taskId: string, agentId: string, now: Date): Promise<AgentTaskView | undefined> {
     const [taken] = await this.db.query(

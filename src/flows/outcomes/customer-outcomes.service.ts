@@ -13,7 +13,7 @@ import { preferredCallHour } from '../repayment/contact-plan';
 import { PromiseTaken, PromiseToPayService } from '../repayment/promise-to-pay.service';
 import { AgentTasksRepository } from '../fraud/agent-tasks.repository';
 import { AnswerOutcome, FraudCasesService } from '../fraud/fraud-cases.service';
-import { detailMismatch, dispositionEffects, FRAUD_ANSWERS } from './disposition.rules';
+import { detailMismatch, dispositionEffects, FRAUD_ANSWERS, identityProblem } from './disposition.rules';
 import { ConversationRecorded, ConversationsRepository } from './conversations.repository';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
 
@@ -85,7 +85,8 @@ export class CustomerOutcomesService {
   /**
    * An agent's disposition of a call: recorded, on the profile, with its effects — a promise, a
    * call back (allowed by the policy) queued for an agent, a fraud case settled, an opt-out in
-   * the consent ledger, the agent's task closed — in one transaction. An agent disposes only
+   * the consent ledger, the agent's task closed — in one transaction. An outcome that discusses the
+   * account needs the identity check done (DISCUSSES_ACCOUNT), and keeps that it was. An agent disposes only
    * through a task it holds for the customer, and settles only that task's fraud case.
    */
   async dispose(customerId: string, input: RecordDispositionDto, actor: Principal): Promise<DispositionRecorded> {
@@ -94,6 +95,12 @@ export class CustomerOutcomesService {
     if (mismatch) {
       throw new DomainError(mismatch.error, mismatch.message, HttpStatus.BAD_REQUEST, [
         { field: mismatch.field, reason: mismatch.reason },
+      ]);
+    }
+    const unverified = identityProblem(input.code, input.identityVerified);
+    if (unverified) {
+      throw new DomainError(unverified.error, unverified.message, HttpStatus.UNPROCESSABLE_ENTITY, [
+        { field: unverified.field, reason: unverified.reason },
       ]);
     }
     const now = this.clock.now();
@@ -106,8 +113,8 @@ export class CustomerOutcomesService {
       const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
       if (!customer) throw new NotFoundError('customer', customerId);
       const [{ id }] = await m.query(
-        `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at, subject_ref, channel)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at, subject_ref, channel, identity_verified)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [
           customerId,
           input.code,
@@ -118,6 +125,7 @@ export class CustomerOutcomesService {
           now,
           input.caseId ?? null,
           input.channel ?? null,
+          input.identityVerified === true,
         ],
       );
       const [profile] = await m.query(
@@ -176,6 +184,15 @@ export class CustomerOutcomesService {
       const settled = answer
         ? await this.fraud.answerWithin(m, { caseId: input.caseId!, customerId }, answer, 'agent', { agentId, dispositionId: id })
         : undefined;
+      if (settled && !settled.applied) {
+        // The customer's answer is in (by SMS, IVR or an earlier call): a second one would be recorded and do nothing.
+        throw new DomainError(
+          'DISPOSITION_CASE_SETTLED',
+          `the fraud case is ${settled.status}: its answer is recorded`,
+          HttpStatus.CONFLICT,
+          [{ field: 'code', reason: `answers a case that is ${settled.status}` }],
+        );
+      }
       const recorded: DispositionRecorded = {
         id,
         customerId,

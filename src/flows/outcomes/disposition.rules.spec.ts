@@ -1,4 +1,10 @@
-import { CONVERSATION_DISPOSITIONS, detailMismatch, DISPOSITIONS, dispositionEffects } from './disposition.rules';
+import {
+  CONVERSATION_DISPOSITIONS,
+  detailMismatch,
+  DISPOSITIONS,
+  dispositionEffects,
+  identityProblem,
+} from './disposition.rules';
 
 const NOW = new Date('2026-11-23T03:00:00Z');
 
@@ -52,5 +58,17 @@ describe('disposition details', () => {
   it('counts every fraud answer and an opt-out as speaking with the customer', () => {
     for (const code of ['fraud_confirmed', 'not_fraud', 'opt_out'] as const)
       expect(dispositionEffects(code, 'collections', NOW).rightPartyContact).toBe(true);
+  });
+});
+
+describe('the identity check', () => {
+  it('is asked of every outcome that discusses the account, and of no other', () => {
+    const asked = DISPOSITIONS.filter((code) => identityProblem(code, undefined) !== undefined);
+    expect(asked).toEqual(['right_party_contact', 'promise_to_pay', 'fraud_confirmed', 'not_fraud']);
+    expect(identityProblem('fraud_confirmed', false)).toMatchObject({
+      error: 'DISPOSITION_IDENTITY_UNVERIFIED',
+      field: 'identityVerified',
+    });
+    expect(DISPOSITIONS.filter((code) => identityProblem(code, true) !== undefined)).toEqual([]);
   });
 });

@@ -41,6 +41,30 @@ const RIGHT_PARTY = new Set<Disposition>([
   'opt_out',
 ]);
 
+/**
+ * The outcomes of a call on which the account itself was discussed (a balance, a promise, a card
+ * transaction): each needs the script's identity steps done first, or a stranger on the line hears
+ * the customer's business. Leaving a call-back time, hearing "stop calling" or "wrong number"
+ * needs no identity.
+ */
+export const DISCUSSES_ACCOUNT: readonly Disposition[] = [
+  'right_party_contact',
+  'promise_to_pay',
+  'fraud_confirmed',
+  'not_fraud',
+];
+
+/** Refusal data when an outcome that discusses the account comes without the identity check, if it does. */
+export function identityProblem(code: Disposition, identityVerified: boolean | undefined) {
+  if (!DISCUSSES_ACCOUNT.includes(code) || identityVerified === true) return undefined;
+  return {
+    error: 'DISPOSITION_IDENTITY_UNVERIFIED' as const,
+    message: `${code} discusses the account: confirm every identity step of the script first`,
+    field: 'identityVerified',
+    reason: `must be true with ${DISCUSSES_ACCOUNT.join(', ')}`,
+  };
+}
+
 /** The customer's answer to a fraud check, as an agent heard it. */
 export const FRAUD_ANSWERS: Partial<Record<Disposition, 'yes' | 'no'>> = { not_fraud: 'yes', fraud_confirmed: 'no' };
 

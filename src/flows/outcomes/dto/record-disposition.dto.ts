@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { CHANNELS, ContactChannel, ContactPurpose, PURPOSES } from '../../../dispatch/contact-task.entity';
 import { PromiseToPayDto } from '../../repayment/dto/promise-to-pay.dto';
-import { Disposition, DISPOSITIONS } from '../disposition.rules';
+import { DISCUSSES_ACCOUNT, Disposition, DISPOSITIONS } from '../disposition.rules';
 
 export class RecordDispositionDto {
   @ApiProperty({ enum: DISPOSITIONS, example: 'too_many_calls' })
@@ -14,6 +14,14 @@ export class RecordDispositionDto {
   @IsOptional()
   @IsIn(PURPOSES)
   purpose: ContactPurpose = 'collections';
+
+  @ApiPropertyOptional({
+    description: `Must be true with ${DISCUSSES_ACCOUNT.join(', ')}: the agent did every identity step of the call script before discussing the account (kept with the disposition); otherwise 422 DISPOSITION_IDENTITY_UNVERIFIED`,
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  identityVerified?: boolean;
 
   @ApiPropertyOptional({ description: 'Required with promise_to_pay', type: PromiseToPayDto })
   @IsOptional()
