@@ -163,9 +163,8 @@ describe('console ops pages', () => {
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="contact-log-.*\.csv"$/);
     const lines = (response.body as string).trimEnd().split('\n');
-    // A byte-order mark first: Excel then reads the UTF-8 (Chinese names) as UTF-8.
     expect(lines[0]).toBe(
-      '\ufeffupdatedAt,customerRef,customerName,phone,timezone,campaignName,purpose,channel,templateKey,step,status,dueAt,attemptStatus,attemptAt,providerRef,why,reasonCodes',
+      'updatedAt,customerRef,customerName,phone,timezone,campaignName,purpose,channel,templateKey,step,status,dueAt,attemptStatus,attemptAt,providerRef,why,reasonCodes',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('deferred — quiet hours');

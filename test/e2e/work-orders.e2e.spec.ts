@@ -148,7 +148,7 @@ describe('risk alerts to work orders, end to end', () => {
     await t.http
       .post(`/customers/${customer.id}/dispositions`)
       .set(as(agentA.key))
-      .send({ code: 'right_party_contact', purpose: 'collections', note: 'lost job, agreed a plan' })
+      .send({ code: 'right_party_contact', identityVerified: true, purpose: 'collections', note: 'lost job, agreed a plan' })
       .expect(201);
     await t.http
       .post(`/work-orders/${order.id}/resolve`)
