@@ -5,12 +5,15 @@ import { CursorPage, CursorPageQuery, decodeCursor, encodeCursor } from '../comm
 import { EventType, NewEvent } from './event-types';
 
 /**
- * The events of the relation `events` (type, customer_id, occurred_at, data), written; returns
- * what `DELIVERIES_OF` needs: for statements that write events set-based themselves.
+ * The events of the relation `events` (type, customer_id, occurred_at, data) that some
+ * subscription wants, written; returns what `DELIVERIES_OF` needs: for statements that write
+ * events set-based themselves. An event no one subscribes to would never be read: a send does not
+ * pay for it.
  */
 export const EVENTS_FROM = (events: string) =>
   `INSERT INTO events (type, customer_id, occurred_at, data)
-   SELECT type, customer_id, occurred_at, data FROM ${events}
+   SELECT e.type, e.customer_id, e.occurred_at, e.data FROM ${events} e
+    WHERE EXISTS (SELECT 1 FROM event_subscriptions s WHERE e.type = ANY (s.event_types))
    RETURNING id, seq, type, customer_id, occurred_at`;
 
 /**
@@ -52,8 +55,9 @@ export interface DeliveryRow {
 }
 
 /**
- * The events outbox: `record` writes an event and one delivery per subscription that wants it,
- * in the caller's transaction — so an event exists exactly when the fact it reports committed.
+ * The events outbox: `record` writes an event some subscription wants, and one delivery per such
+ * subscription, in the caller's transaction — so an event exists exactly when the fact it reports
+ * committed (and a subscription hears of what happens after it was made).
  * The courier then takes, per subscription and customer, only the oldest undelivered one (the
  * head), which keeps each customer's events in order for each subscriber.
  */
