@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { twilioErrorKind } from '../channels/channel-error.classifier';
 import { Clock } from '../common/clock';
 import { ConsentService } from '../compliance/consent.service';
 import { contactEvent, reportedContact } from '../events/contact.events';
@@ -19,9 +20,6 @@ export interface DeliveryReport {
   /** Calls: a person answered. */
   connected?: boolean;
 }
-
-/** Twilio's "recipient has opted out": their STOP at the carrier is their word, not a failure. */
-const OPTED_OUT = '21610';
 
 /**
  * What providers report about an attempt after the send, by the book: a report applies only to
@@ -113,11 +111,12 @@ export class DeliveryReports {
       );
       return applied;
     }
-    if (report.errorCode === OPTED_OUT) {
+    // The recipient's STOP at the carrier (Twilio 21610) is their word, not a failure: as when a send is refused for it.
+    if (report.errorCode && twilioErrorKind(Number(report.errorCode)) === 'opted_out') {
       await this.consent.recordProviderOptOut(applied.customer_id, applied.channel, {
         attemptId: report.attemptId,
         providerRef: report.providerRef,
-        providerCode: OPTED_OUT,
+        providerCode: report.errorCode,
       });
     }
     return 'applied';

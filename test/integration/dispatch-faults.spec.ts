@@ -244,5 +244,23 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
         reasons: [{ code: 'PROVIDER_REFUSED', providerStatus: 'failed', providerCode: '30008' }],
       });
     });
+
+    it('an undelivered report for a customer who opted out at the carrier (21610) revokes SMS in the ledger', async () => {
+      const { customer, message } = await sendOne();
+      await twilio.postMessageStatus(message.sid, 'undelivered', 21610);
+      const ledger = await t.db.query(
+        `SELECT channel, scope, state, source, evidence FROM consent_events WHERE customer_id = $1`,
+        [customer.id],
+      );
+      expect(ledger).toEqual([
+        expect.objectContaining({
+          channel: 'sms',
+          scope: 'all',
+          state: 'revoked',
+          source: 'provider',
+          evidence: expect.objectContaining({ providerRef: message.sid, providerCode: '21610' }),
+        }),
+      ]);
+    });
   });
 });

@@ -14,7 +14,7 @@ import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { UrgentGate } from '../../dispatch/urgent-gate';
 import { AGENT_TASK_PRIORITY, AgentTasksRepository } from './agent-tasks.repository';
 import { PostTransactionDto } from './dto/post-transaction.dto';
-import { AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
+import { ANSWERABLE, AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
 import { assessTransaction, FraudReason, TransactionFacts } from './fraud.rules';
 
 export interface TransactionDecision {
@@ -43,7 +43,8 @@ export interface AnswerOutcome {
   applied: boolean;
 }
 
-const ANSWERABLE_SQL = `status IN ('open', 'escalated_ivr', 'escalated_agent')`;
+/** `ANSWERABLE` as SQL, on a `status` column (qualify it by prefixing the table's alias). */
+const ANSWERABLE_SQL = `status IN (${ANSWERABLE.map((status) => `'${status}'`).join(', ')})`;
 
 /** The outcome an answer leads to: the case, the card, the profile and the confirmation. */
 const ANSWERS = {
