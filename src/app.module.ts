@@ -27,7 +27,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SegmentsModule } from './segments/segments.module';
 import { TemplatesModule } from './templates/templates.module';
-import { WebhooksModule } from './webhooks/webhooks.module';
+import { DeliveryReportsModule } from './delivery-reports/delivery-reports.module';
 import { InboundModule } from './inbound/inbound.module';
 import { JobsModule } from './jobs/jobs.module';
 import { FraudModule } from './flows/fraud/fraud.module';
@@ -65,7 +65,7 @@ export class AppModule {
         ErasureModule,
         CampaignsModule,
         DispatchModule,
-        WebhooksModule,
+        DeliveryReportsModule,
         FraudModule,
         InboundModule,
         RepaymentModule,

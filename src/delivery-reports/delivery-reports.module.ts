@@ -11,4 +11,4 @@ import { DeliveryStatusController } from './delivery-status.controller';
   controllers: [DeliveryStatusController],
   providers: [DeliveryReports],
 })
-export class WebhooksModule {}
+export class DeliveryReportsModule {}
