@@ -62,12 +62,9 @@ export class ConsoleViews {
       minor === null || minor === undefined ? '' : formatMoney(Number(minor), currency, options.data.root.locale),
     );
     /** An instant in a zone (the customer's, usually), with the zone named so nobody guesses. */
-    engine.registerHelper('when', (value: unknown, zone: unknown) => {
-      if (!value) return '';
-      const at = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value));
-      const inZone = at.setZone(typeof zone === 'string' ? zone : 'UTC');
-      return `${inZone.toFormat('yyyy-MM-dd HH:mm')} ${inZone.zoneName}`;
-    });
+    engine.registerHelper('when', (value: unknown, zone: unknown) => inZone(value, zone, 'yyyy-MM-dd HH:mm'));
+    /** As `when`, to the second: where the order of events matters (a timeline). */
+    engine.registerHelper('instant', (value: unknown, zone: unknown) => inZone(value, zone, 'yyyy-MM-dd HH:mm:ss'));
 
     for (const file of viewFiles(VIEWS_DIR)) {
       const name = relative(VIEWS_DIR, file).replace(/\.hbs$/, '');
@@ -112,4 +109,11 @@ export function pager(page: Page<unknown>, path: string, query: Record<string, s
     previous: page.offset > 0 ? link(Math.max(0, page.offset - page.limit)) : undefined,
     next: page.offset + page.items.length < page.total ? link(page.offset + page.limit) : undefined,
   };
+}
+
+function inZone(value: unknown, zone: unknown, format: string): string {
+  if (!value) return '';
+  const at = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value));
+  const local = at.setZone(typeof zone === 'string' ? zone : 'UTC');
+  return `${local.toFormat(format)} ${local.zoneName}`;
 }

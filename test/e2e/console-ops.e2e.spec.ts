@@ -199,6 +199,22 @@ describe('console ops pages', () => {
     expect((await get('/console/ops/customers/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
+  it('labels what Herald sent outside the outbox by what it was — an agent’s call, an automatic SMS — to the second', async () => {
+    const cy = await store.customer(t.db, { externalRef: 'CUST-CY', timezone: 'Asia/Shanghai' });
+    await t.db.query(
+      `INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, attempted_at)
+       VALUES ($1, 'service', 'sms', 'sandbox', 'queued', '2026-10-01T02:03:04Z'),
+              ($1, 'collections', 'call', 'sandbox', 'completed', '2026-10-01T02:05:06Z')`,
+      [cy.id],
+    );
+    const page = await get(`/console/ops/customers/${cy.id}`);
+    const rows = [...page.text.matchAll(/<tr data-kind="(\w+)">\s*<td>([^<]*)<\/td>\s*<td>([^<]*)</g)].map((m) => m.slice(1));
+    expect(rows).toEqual([
+      ['call', '2026-10-01 10:05:06 Asia/Shanghai', 'Agent call'],
+      ['message', '2026-10-01 10:03:04 Asia/Shanghai', 'Automatic message'],
+    ]);
+  });
+
   it('shows volumes by channel and hour, fraud time-to-answer and the opt-out rate', async () => {
     const response = await get('/console/ops/dashboard?zone=UTC');
     expect(response.status).toBe(200);

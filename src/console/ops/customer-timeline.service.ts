@@ -13,7 +13,7 @@ import { ReasonWords } from './contact-why.rules';
 /** One thing that happened with a customer; `kind` picks its label and how the view shows it. */
 export interface TimelineEvent {
   at: Date;
-  kind: 'contact' | 'call' | 'reply' | 'disposition' | 'consent' | 'fraud' | 'payment';
+  kind: 'contact' | 'call' | 'message' | 'reply' | 'disposition' | 'consent' | 'fraud' | 'payment';
   /** Codes (status, channel, purpose…) shown as they are: ops search and talk in them. */
   tags: string[];
   text: string;
@@ -64,9 +64,10 @@ export class CustomerTimelineService {
       source(
         `SELECT attempted_at AS at, channel, status, purpose, detail FROM contact_attempts
           WHERE customer_id = $1 AND task_id IS NULL`,
+        // Outside the outbox: an agent's click-to-call, or a message Herald sent by itself (a keyword's confirmation).
         (r: { at: Date; channel: string; purpose: string; status: string; detail: string | null }) => ({
           at: r.at,
-          kind: 'call',
+          kind: r.channel === 'call' ? 'call' : 'message',
           tags: [r.channel, r.purpose, r.status],
           text: r.detail ?? '',
         }),
