@@ -14,7 +14,7 @@ import { store } from '../support/outbox.builders';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const SECRET = 'receiver-secret-0123456789';
-const BULK = LANES[1];
+const URGENT = LANES[0];
 
 /**
  * Outbound events to a real HTTP receiver on loopback, with retries fast enough for a test
@@ -170,13 +170,21 @@ describe('outbound events', () => {
 
   it('tells subscribers a contact was sent and then delivered', async () => {
     const cy = await store.customer(db, { externalRef: 'EV-CY' });
-    const task = await store.task(db, cy, { dueAt: new Date(Date.now() - 60_000) });
-    await app.get(Dispatcher).runBatch(BULK);
+    // A fraud alert may go at any hour: the test does not depend on the hour it runs at (a
+    // reminder is held back by quiet hours in the evening).
+    const task = await store.task(db, cy, {
+      purpose: 'fraud',
+      templateKey: 'fraud-verification',
+      subjectRef: 'case-ev-cy',
+      variables: { txn: { amount: 880000, currency: 'CNY', merchant: 'JD.com', at: '2026-11-23T02:58:00Z', reference: '4821' } },
+      dueAt: new Date(Date.now() - 60_000),
+    });
+    await app.get(Dispatcher).runBatch(URGENT);
     await eventually(async () => expect(receiver.events().filter((e) => e.data.customerId === cy.id)).toHaveLength(1));
     const [sent] = receiver.events().filter((e) => e.data.customerId === cy.id);
     expect(sent).toMatchObject({
       type: 'contact.sent',
-      data: { taskId: task.id, channel: 'sms', purpose: 'service', status: 'queued' },
+      data: { taskId: task.id, channel: 'sms', purpose: 'fraud', status: 'queued' },
     });
     expect(JSON.stringify(sent)).not.toContain(cy.phone!);
 
