@@ -37,20 +37,7 @@ export class AlertRulesRepository {
       `INSERT INTO alert_rules (name, description, rule, reads, scheduled, severity, queue, sla_minutes, close_on_exit, enabled,
                                 owner_id, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${COLUMNS}`,
-      [
-        rule.name,
-        rule.description,
-        JSON.stringify(rule.rule),
-        rule.reads,
-        rule.scheduled,
-        rule.severity,
-        rule.queue,
-        rule.slaMinutes,
-        rule.closeOnExit,
-        rule.enabled,
-        ownerId,
-        now,
-      ],
+      [...fieldValues(rule), ownerId, now],
     );
     return row;
   }
@@ -60,20 +47,7 @@ export class AlertRulesRepository {
       `UPDATE alert_rules SET name = $2, description = $3, rule = $4, reads = $5, scheduled = $6, severity = $7, queue = $8,
               sla_minutes = $9, close_on_exit = $10, enabled = $11, updated_at = $12
         WHERE id = $1 RETURNING ${COLUMNS}`,
-      [
-        id,
-        rule.name,
-        rule.description,
-        JSON.stringify(rule.rule),
-        rule.reads,
-        rule.scheduled,
-        rule.severity,
-        rule.queue,
-        rule.slaMinutes,
-        rule.closeOnExit,
-        rule.enabled,
-        now,
-      ],
+      [id, ...fieldValues(rule), now],
     );
     return row;
   }
@@ -101,4 +75,20 @@ export class AlertRulesRepository {
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM customers c WHERE ${where}`, params);
     return count;
   }
+}
+
+/** A rule's fields in the column order both `insert` and `update` write them. */
+function fieldValues(rule: AlertRuleFields): unknown[] {
+  return [
+    rule.name,
+    rule.description,
+    JSON.stringify(rule.rule),
+    rule.reads,
+    rule.scheduled,
+    rule.severity,
+    rule.queue,
+    rule.slaMinutes,
+    rule.closeOnExit,
+    rule.enabled,
+  ];
 }

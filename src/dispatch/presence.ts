@@ -41,6 +41,8 @@ export class Presence {
   async hold(): Promise<void> {
     const client = new Client({ connectionString: this.url });
     client.on('error', (error) => this.lost(client, error));
+    // A server that goes away closes the socket, with or without an error first.
+    client.on('end', () => this.lost(client, new Error('presence connection ended')));
     this.client = client;
     await client.connect();
     await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [PRESENCE_LOCKS, this.worker]);
