@@ -1,26 +1,38 @@
 /**
  * `npm run bench:channels` — SMS per second that one process pushes through the real `twilio`
- * SDK (Herald's TwilioSmsChannel) to the local Twilio of the tests, which runs in the same
- * process, pacing off: one send at a time, then more in flight. On loopback a send takes about
- * a millisecond; at Twilio's real latency (100–300 ms) only sends in flight make a rate. Last
- * line: JSON.
+ * SDK (Herald's TwilioSmsChannel) to the local Twilio of the tests, pacing off: one send at a
+ * time, then more in flight. The local Twilio runs in a process of its own, so the CPU figures
+ * are the sender's alone. Each figure is taken twice in alternating rounds: with Herald's
+ * transport (Node's http, kept-alive sockets) and with the SDK's stock transport (axios) — the
+ * naive way — on the same local Twilio. On loopback a send takes about a millisecond; at Twilio's
+ * real latency (100–300 ms) only sends in flight make a rate. Last line: JSON.
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
 import { TwilioSettings } from '../src/channels/channels.config';
 import { createTwilioClient } from '../src/channels/twilio-request.client';
 import { TwilioSmsChannel } from '../src/channels/twilio-sms.channel';
 import { FakeTwilio } from '../test/support/fake-twilio.server';
 
 const TOTAL = Number(process.env.BENCH_SMS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IN_FLIGHT = [1, 8, 32];
+const PUBLIC = 'https://herald.example.com';
 
-async function sendAll(
-  channel: TwilioSmsChannel,
-  total: number,
-  inFlight: number,
-): Promise<{ perSecond: number; p99Ms: number }> {
+interface Run {
+  perSecond: number;
+  p99Ms: number;
+  /** The sender's CPU (user + system) per SMS. */
+  cpuUsPerSms: number;
+}
+
+async function sendAll(channel: TwilioSmsChannel, total: number, inFlight: number): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const worker = async () => {
     while (next++ < total) {
@@ -35,44 +47,105 @@ async function sendAll(
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
-  return { perSecond: Math.round(total / seconds), p99Ms: Number(latencies[Math.floor(latencies.length * 0.99)].toFixed(1)) };
+  return {
+    perSecond: Math.round(total / seconds),
+    p99Ms: Number(latencies[Math.floor(latencies.length * 0.99)].toFixed(1)),
+    cpuUsPerSms: Math.round((user + system) / total),
+  };
 }
 
-async function main(): Promise<void> {
-  const fake = await FakeTwilio.start();
-  const settings: TwilioSettings = {
-    accountSid: fake.accountSid,
-    authToken: fake.authToken,
-    messagingServiceSid: undefined,
-    fromNumber: '+15005550006',
-    apiBaseUrl: fake.baseUrl,
-  };
-  const channel = new TwilioSmsChannel(createTwilioClient(settings), settings, 'https://herald.example.com');
-  try {
-    await sendAll(channel, 1000, 32); // warm-up: JIT, sockets
-    console.log(`twilio SDK → local Twilio (same process), ${TOTAL} SMS per run, pacing off`);
-    const runs: Record<number, { perSecond: number; p99Ms: number }> = {};
-    for (const inFlight of IN_FLIGHT) {
-      runs[inFlight] = await sendAll(channel, inFlight === 1 ? Math.min(TOTAL, 5000) : TOTAL, inFlight);
-      console.log(`  ${String(inFlight).padStart(2)} in flight: ${runs[inFlight].perSecond}/s (p99 ${runs[inFlight].p99Ms} ms)`);
+/** The SDK's own client (axios), sent to the local Twilio: what a team would start from. */
+function stockClient(settings: TwilioSettings): twilio.Twilio {
+  class Redirected extends twilio.RequestClient {
+    constructor() {
+      super({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+      this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
     }
-    const bestInFlight = IN_FLIGHT.reduce((best, n) => (runs[n].perSecond > runs[best].perSecond ? n : best));
-    const best = runs[bestInFlight];
+    override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+      return super.request({ ...opts, uri: opts.uri.replace('https://api.twilio.com', settings.apiBaseUrl!) });
+    }
+  }
+  return twilio(settings.accountSid, settings.authToken, { httpClient: new Redirected(), autoRetry: false });
+}
+
+/** The local Twilio in a child process; resolves with its address and credentials. */
+function twilioProcess(): Promise<{ settings: TwilioSettings; close(): void }> {
+  const child = fork(__filename, ['--twilio'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (settings: TwilioSettings) => resolve({ settings, close: () => child.kill() }));
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  const local = await twilioProcess();
+  const { settings } = local;
+  const channels = {
+    herald: new TwilioSmsChannel(createTwilioClient(settings), settings, PUBLIC),
+    stock: new TwilioSmsChannel(stockClient(settings), settings, PUBLIC),
+  };
+  try {
+    for (const channel of Object.values(channels)) await sendAll(channel, 1000, 32); // warm-up: JIT, sockets
+    console.log(`twilio SDK → local Twilio (its own process), ${TOTAL} SMS per run, pacing off, ${ROUNDS} rounds`);
+    const runs = { herald: new Map<number, Run[]>(), stock: new Map<number, Run[]>() };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const inFlight of IN_FLIGHT) {
+        for (const transport of ['herald', 'stock'] as const) {
+          const run = await sendAll(channels[transport], inFlight === 1 ? Math.min(TOTAL, 5000) : TOTAL, inFlight);
+          runs[transport].set(inFlight, [...(runs[transport].get(inFlight) ?? []), run]);
+          console.log(
+            `  round ${round}, ${transport.padEnd(6)} ${String(inFlight).padStart(2)} in flight: ${run.perSecond}/s` +
+              ` (p99 ${run.p99Ms} ms, ${run.cpuUsPerSms} µs CPU per SMS)`,
+          );
+        }
+      }
+    }
+    const summary = (transport: 'herald' | 'stock', inFlight: number) => {
+      const list = runs[transport].get(inFlight)!;
+      return {
+        perSecond: median(list.map((r) => r.perSecond)),
+        p99Ms: median(list.map((r) => r.p99Ms)),
+        cpuUsPerSms: median(list.map((r) => r.cpuUsPerSms)),
+      };
+    };
+    const bestInFlight = IN_FLIGHT.reduce((best, n) =>
+      summary('herald', n).perSecond > summary('herald', best).perSecond ? n : best,
+    );
+    const [herald, stock] = [summary('herald', bestInFlight), summary('stock', bestInFlight)];
     console.log(
       JSON.stringify({
-        twilioSdkPerSec: best.perSecond,
-        twilioSdkP99Ms: best.p99Ms,
+        twilioSdkPerSec: herald.perSecond,
+        twilioSdkP99Ms: herald.p99Ms,
         bestInFlight,
-        serialPerSec: runs[1].perSecond,
+        serialPerSec: summary('herald', 1).perSecond,
+        cpuUsPerSms: herald.cpuUsPerSms,
+        stockTransportPerSec: stock.perSecond,
+        stockTransportCpuUsPerSms: stock.cpuUsPerSms,
+        vsStockTransport: Number((herald.perSecond / stock.perSecond).toFixed(2)),
       }),
     );
   } finally {
-    await fake.close();
+    local.close();
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (process.argv.includes('--twilio')) {
+  void FakeTwilio.start().then((fake) =>
+    process.send!({
+      accountSid: fake.accountSid,
+      authToken: fake.authToken,
+      messagingServiceSid: undefined,
+      fromNumber: '+15005550006',
+      apiBaseUrl: fake.baseUrl,
+    } satisfies TwilioSettings),
+  );
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
