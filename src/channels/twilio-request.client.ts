@@ -70,7 +70,8 @@ export class TwilioRequestClient extends twilio.RequestClient {
 function formEncoded(values: object): string {
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) {
-    for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined) form.append(key, item === null ? '' : String(item));
+    for (const item of Array.isArray(value) ? value : [value])
+      if (item !== undefined) form.append(key, item === null ? '' : String(item));
   }
   return form.toString();
 }

@@ -172,6 +172,24 @@ export class ReachabilityService {
         END`;
     };
 
+    const revoked = (latest: (channel: Channel, scope: string) => string) =>
+      CHANNELS.flatMap((channel) => scopes.map((scope) => `${latest(channel, scope)} % 2 AS ${channel}_${scope}_revoked`)).join(
+        ',\n               ',
+      );
+    const consentNow = () => `
+        SELECT n.customer_id, ${revoked((channel, scope) => `n.${channel}_${scope}`)}
+          FROM customer_consent_now n
+         WHERE n.customer_id IN (SELECT id FROM audience)`;
+    const consentAsItStood = () => `
+        SELECT e.customer_id,
+               ${revoked(
+                 (channel, scope) => `max((extract(epoch FROM e.at) * 1000000)::bigint * 2 + (e.state = 'revoked')::int)
+                        FILTER (WHERE e.channel = '${channel}' AND e.scope = '${scope}')`,
+               )}
+          FROM consent_events e
+         WHERE e.customer_id IN (SELECT id FROM audience) AND e.scope = ANY (${b.add(scopes, '::text[]')})${upTo('e.at')}
+         GROUP BY e.customer_id`;
+
     const sql = `
       WITH mapping AS (
         SELECT * FROM unnest(${countries}, ${countryPacks}) AS m (country, pack)
@@ -206,21 +224,10 @@ export class ReachabilityService {
           LEFT JOIN do_not_contact de ON de.kind = 'email' AND de.value = lower(c.email) AND ${listed('de')}
          WHERE ${audienceWhere}
       ),
-      -- The latest entry per channel and scope, without sorting the ledger: the instant in µs times
-      -- two, plus one for a revocation (which wins a tie, as in ConsentService); odd is revoked.
-      consent AS (
-        SELECT e.customer_id,
-               ${CHANNELS.flatMap((channel) =>
-                 scopes.map(
-                   (scope) =>
-                     `max((extract(epoch FROM e.at) * 1000000)::bigint * 2 + (e.state = 'revoked')::int)
-                        FILTER (WHERE e.channel = '${channel}' AND e.scope = '${scope}') % 2 AS ${channel}_${scope}_revoked`,
-                 ),
-               ).join(',\n               ')}
-          FROM consent_events e
-         WHERE e.customer_id IN (SELECT id FROM audience) AND e.scope = ANY (${b.add(scopes, '::text[]')})${upTo('e.at')}
-         GROUP BY e.customer_id
-      ),
+      -- The latest entry per channel and scope: the instant in µs times two, plus one for a
+      -- revocation (which wins a tie, as in ConsentService); odd is revoked. As it stands, kept per
+      -- customer by the ledger's own writes (customer_consent_now); as it stood, from the ledger.
+      consent AS (${past ? consentAsItStood() : consentNow()}),
       history AS (
         SELECT ca.customer_id${capCounts.map((count) => `,\n               ${count}`).join('')}
           FROM contact_attempts ca
