@@ -79,8 +79,8 @@ describe('the agent console in a browser', () => {
     await page.getByLabel('Outcome', { exact: true }).selectOption('not_fraud');
     await page.getByRole('button', { name: 'Save and close the task' }).click();
     await page.getByText('Tick every identity step of the script').waitFor();
-    const [open] = await t.db.query(`SELECT status FROM agent_tasks WHERE subject_ref = $1`, [caseId]);
-    expect(open.status).toBe('open');
+    const [open] = await t.db.query(`SELECT closed_at FROM work_orders WHERE subject_ref = $1`, [caseId]);
+    expect(open.closed_at).toBeNull();
     await page.goBack();
 
     for (const check of checks) await check.check();
@@ -96,8 +96,8 @@ describe('the agent console in a browser', () => {
     expect(outcomes.body.verification.result).toBe('genuine');
     const fraudCase = await t.http.get(`/fraud-cases/${caseId}`).set('Authorization', `Bearer ${ops}`).expect(200);
     expect(fraudCase.body.status).toBe('confirmed_genuine');
-    const [task] = await t.db.query(`SELECT status, taken_by FROM agent_tasks WHERE subject_ref = $1`, [caseId]);
-    expect(task).toEqual({ status: 'done', taken_by: agent.id });
+    const [task] = await t.db.query(`SELECT status, assignee_id AS taken_by FROM work_orders WHERE subject_ref = $1`, [caseId]);
+    expect(task).toEqual({ status: 'resolved', taken_by: agent.id });
     const [call] = await t.db.query(`SELECT status, detail FROM contact_attempts WHERE customer_id = $1 AND channel = 'call'`, [
       customer.id,
     ]);
@@ -117,8 +117,8 @@ describe('the agent console in a browser', () => {
     await page.getByRole('button', { name: 'Save and close the task' }).click();
     await page.locator('.field-errors').getByText('callBackAt').waitFor();
     expect(await page.locator('.field-errors').textContent()).toMatch(/not allowed/);
-    const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE customer_id = $1`, [customer.id]);
-    expect(task.status).toBe('open');
+    const [task] = await t.db.query(`SELECT closed_at FROM work_orders WHERE customer_id = $1`, [customer.id]);
+    expect(task.closed_at).toBeNull();
   });
 
   it('refuses a form posted from the signed-in browser without its CSRF token', async () => {
@@ -130,7 +130,7 @@ describe('the agent console in a browser', () => {
     const forged = await page.request.post('/console/agent/next', { form: {}, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('This form has expired');
-    const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE customer_id = $1`, [customer.id]);
+    const [task] = await t.db.query(`SELECT assignee_id AS taken_by FROM work_orders WHERE customer_id = $1`, [customer.id]);
     expect(task.taken_by).toBeNull();
     const stolen = await page.request.post('/console/agent/next', {
       form: { _csrf: 'a-token-from-another-session' },

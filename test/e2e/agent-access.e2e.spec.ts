@@ -194,8 +194,8 @@ describe('an agent acts only through the work in hand', () => {
         .expect(201);
       expect(res.body.fraudCase).toMatchObject({ caseId: a.caseId, status: 'confirmed_genuine', applied: true });
       expect(await cardStatus(a.customer.id)).toBe('active');
-      const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE id = $1`, [a.taskId]);
-      expect(task.status).toBe('done');
+      const [task] = await t.db.query(`SELECT status, outcome FROM work_orders WHERE id = $1`, [a.taskId]);
+      expect(task).toEqual({ status: 'resolved', outcome: 'not_fraud' });
     });
 
     it('an admin still disposes any customer, but a case only on its own customer (404 on another’s)', async () => {
@@ -270,7 +270,7 @@ describe('an agent acts only through the work in hand', () => {
         expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
       }
       expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [stranger.id])).toEqual([]);
-      expect(await t.db.query(`SELECT 1 FROM agent_tasks WHERE customer_id = $1`, [stranger.id])).toEqual([]);
+      expect(await t.db.query(`SELECT 1 FROM work_orders WHERE customer_id = $1`, [stranger.id])).toEqual([]);
     });
 
     it('an agent with no task reads nothing of the customer: profile, outcomes, consent, eligibility', async () => {
@@ -307,7 +307,7 @@ describe('an agent acts only through the work in hand', () => {
       // The task is closed; the call back (not yet taken) is the agent's.
       await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentA.key)).expect(200);
       await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentB.key)).expect(403);
-      const [callBack] = await t.db.query(`SELECT id FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`, [
+      const [callBack] = await t.db.query(`SELECT id FROM work_orders WHERE customer_id = $1 AND kind = 'call_back'`, [
         customer.id,
       ]);
       clock.set(new Date('2026-11-24T02:00:00Z'));
@@ -326,7 +326,7 @@ describe('an agent acts only through the work in hand', () => {
     it('takes the next task, then acts through it; another agent cannot take it', async () => {
       const agent = await t.userFor('agent');
       const other = await t.userFor('agent');
-      await t.db.query(`UPDATE agent_tasks SET status = 'cancelled' WHERE status = 'open' AND taken_by IS NULL`);
+      await t.db.query(`UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`);
       const { customer, caseId } = await caseHeldBy(null);
       const next = await t.http.post('/agent-tasks/next').set(as(agent.key)).expect(200);
       expect(next.body.task).toMatchObject({ customerId: customer.id, subjectRef: caseId, kind: 'fraud_verification' });
@@ -339,6 +339,15 @@ describe('an agent acts only through the work in hand', () => {
         .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
         .expect(201);
       expect(await caseStatus(caseId)).toBe('confirmed_fraud');
+      // The same task goes on as the next-steps call, still the agent's; the colleague still cannot take it.
+      const kept = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(200);
+      expect(kept.body).toMatchObject({ id: next.body.task.id, kind: 'fraud_confirmed', status: 'open' });
+      await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(other.key)).expect(403);
+      await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(agent.key))
+        .send({ code: 'right_party_contact', identityVerified: true, purpose: 'fraud', agentTaskId: next.body.task.id })
+        .expect(201);
       const closed = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(409);
       expect(closed.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
     });
@@ -349,7 +358,7 @@ describe('an agent acts only through the work in hand', () => {
       expect(refused.body.error.code).toBe('NOT_YOUR_TASK');
       const released = await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentA.key)).expect(200);
       expect(released.body).toMatchObject({ id: a.taskId, status: 'open' });
-      const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE id = $1`, [a.taskId]);
+      const [task] = await t.db.query(`SELECT assignee_id AS taken_by FROM work_orders WHERE id = $1`, [a.taskId]);
       expect(task.taken_by).toBeNull();
       // Back in the queue: agent A no longer acts on the customer, agent B may take it.
       await t.http
@@ -401,9 +410,13 @@ describe('an agent acts only through the work in hand', () => {
         .type('form')
         .send({ _csrf: session.csrf, code: 'fraud_confirmed', check: ALL_IDENTITY_STEPS })
         .expect(303);
-      const [followUp] = await t.db.query(`SELECT id FROM agent_tasks WHERE kind = 'fraud_confirmed' AND subject_ref = $1`, [
-        caseId,
-      ]);
+      // One task per customer and case: the verification call itself became the follow-up, still the agent's.
+      const followUps = await t.db.query(
+        `SELECT id, kind, assignee_id AS "takenBy" FROM work_orders WHERE subject_ref = $1 AND closed_at IS NULL`,
+        [caseId],
+      );
+      expect(followUps).toEqual([{ id: taskId, kind: 'fraud_confirmed', takenBy: userId }]);
+      const [followUp] = followUps;
       await t.http
         .post(`/console/agent/tasks/${followUp.id}/take`)
         .set('Cookie', session.cookie)
@@ -457,7 +470,7 @@ describe('an agent acts only through the work in hand', () => {
         .expect(303);
       expect(back.headers.location).toBe('/console/agent?released=1');
       expect((await t.http.get('/console/agent?released=1').set('Cookie', session.cookie)).text).toContain('back in the queue');
-      const [task] = await t.db.query(`SELECT taken_by, status FROM agent_tasks WHERE id = $1`, [mine.taskId]);
+      const [task] = await t.db.query(`SELECT assignee_id AS taken_by, status FROM work_orders WHERE id = $1`, [mine.taskId]);
       expect(task).toEqual({ taken_by: null, status: 'open' });
       const theirs = await caseHeldBy(agentB);
       await t.http
@@ -478,7 +491,7 @@ describe('an agent acts only through the work in hand', () => {
         .type('form')
         .send({ _csrf: session.csrf, code: 'call_back_at', callBackAt: '2026-11-23T16:00' })
         .expect(303);
-      const [callBack] = await t.db.query(`SELECT id FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`, [
+      const [callBack] = await t.db.query(`SELECT id FROM work_orders WHERE customer_id = $1 AND kind = 'call_back'`, [
         customer.id,
       ]);
       await t.http

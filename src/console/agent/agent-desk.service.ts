@@ -19,7 +19,8 @@ import { ANSWERABLE, FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
 import { AgentQueueService } from '../../flows/fraud/agent-queue.service';
-import { QUEUE_ORDER } from '../../flows/fraud/agent-tasks.repository';
+import { DESK_QUEUE } from '../../work-orders/work-order.rules';
+import { DESK_ORDER } from '../../work-orders/work-orders.repository';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
@@ -48,8 +49,10 @@ interface TaskRow {
   callBackPurpose: ContactPurpose | null;
 }
 
+/** A desk task (a work order on the desk's queue) as the desk shows it: `open` until it is closed. */
 const TASK_COLUMNS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref AS "subjectRef", t.template_key AS "templateKey",
-  t.status, t.taken_by AS "takenBy", coalesce(t.due_at, t.created_at) AS "dueAt", d.purpose AS "callBackPurpose"`;
+  CASE WHEN t.closed_at IS NULL THEN 'open' ELSE 'done' END AS status, t.assignee_id AS "takenBy",
+  coalesce(t.not_before, t.opened_at) AS "dueAt", d.purpose AS "callBackPurpose", t.attempts`;
 const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
 
 /**
@@ -77,15 +80,16 @@ export class AgentDeskService {
   /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. Names masked, as in any list. */
   async queue(agent: ConsoleSession, page: PageQuery): Promise<Page<QueuedTask>> {
     const agentId = agent.userId;
-    const scope = `t.status = 'open' AND (t.taken_by IS NULL OR t.taken_by = $1) AND coalesce(t.due_at, t.created_at) <= $2`;
+    const scope = `t.queue = '${DESK_QUEUE}' AND t.closed_at IS NULL AND (t.assignee_id IS NULL OR t.assignee_id = $1)
+      AND coalesce(t.not_before, t.opened_at) <= $2`;
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
-        `SELECT ${TASK_COLUMNS}, t.priority, c.full_name AS "customerName", c.timezone, t.taken_by = $1 AS mine
-           FROM agent_tasks t JOIN customers c ON c.id = t.customer_id ${CALL_BACK_JOIN}
-          WHERE ${scope} ORDER BY ${QUEUE_ORDER} LIMIT $3 OFFSET $4`,
+        `SELECT ${TASK_COLUMNS}, t.priority, c.full_name AS "customerName", c.timezone, t.assignee_id = $1 AS mine
+           FROM work_orders t JOIN customers c ON c.id = t.customer_id ${CALL_BACK_JOIN}
+          WHERE ${scope} ORDER BY ${DESK_ORDER} LIMIT $3 OFFSET $4`,
         [agentId, this.clock.now(), page.limit, page.offset],
       ),
-      this.db.query(`SELECT count(*)::int AS total FROM agent_tasks t WHERE ${scope}`, [agentId, this.clock.now()]),
+      this.db.query(`SELECT count(*)::int AS total FROM work_orders t WHERE ${scope}`, [agentId, this.clock.now()]),
     ]);
     const items = rows.map((row: TaskRow & QueuedTask) => ({
       ...row,
@@ -241,7 +245,7 @@ export class AgentDeskService {
   /** A task the agent may work (AgentAccessService), with what the desk shows of it. */
   private async ownTask(taskId: string, agent: ConsoleSession): Promise<TaskRow> {
     await this.access.assertTask(agent, taskId);
-    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM agent_tasks t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
+    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM work_orders t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
       taskId,
     ]);
     return task;
