@@ -508,4 +508,88 @@ describe('an agent acts only through the work in hand', () => {
       expect(await caseStatus(caseId)).toBe('confirmed_genuine');
     });
   });
+
+  describe('a promised call nobody answered', () => {
+    it('goes back to the queue for the next try the policy allows (after quiet hours), and closes after the last try', async () => {
+      // 22:45 in Shanghai: fraud calls end at 23:00, so the try half an hour later waits for 07:00.
+      clock.set(new Date('2026-11-23T14:45:00Z'));
+      try {
+        await t.db.query(`UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`);
+        const a = await caseHeldBy(agentA);
+        const noAnswer = () =>
+          t.http
+            .post(`/customers/${a.customer.id}/dispositions`)
+            .set(as(agentA.key))
+            .send({ code: 'no_answer', purpose: 'fraud', agentTaskId: a.taskId })
+            .expect(201);
+        const task = async () =>
+          (
+            await t.db.query(
+              `SELECT status, assignee_id AS "assigneeId", attempts, not_before AS "notBefore", outcome FROM work_orders WHERE id = $1`,
+              [a.taskId],
+            )
+          )[0];
+        await noAnswer();
+        expect(await task()).toEqual({
+          status: 'open',
+          assigneeId: null,
+          attempts: 1,
+          notBefore: new Date('2026-11-23T23:00:00Z'),
+          outcome: null,
+        });
+        // Not offered before the next try; then to anyone.
+        expect((await t.http.post('/agent-tasks/next').set(as(agentB.key)).expect(200)).body.task).toBeNull();
+        clock.set(new Date('2026-11-23T23:00:00Z'));
+        const next = await t.http.post('/agent-tasks/next').set(as(agentB.key)).expect(200);
+        expect(next.body.task).toMatchObject({ id: a.taskId });
+        await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentB.key)).expect(200);
+        await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentA.key)).expect(200);
+        await noAnswer();
+        expect(await task()).toMatchObject({ status: 'open', attempts: 2, notBefore: new Date('2026-11-23T23:30:00Z') });
+        clock.set(new Date('2026-11-23T23:30:00Z'));
+        await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentA.key)).expect(200);
+        await noAnswer();
+        expect(await task()).toMatchObject({ status: 'resolved', outcome: 'no_answer', attempts: 2 });
+        const history = await t.db.query(`SELECT action FROM work_order_events WHERE work_order_id = $1 ORDER BY at, id`, [a.taskId]);
+        expect(history.map((h: { action: string }) => h.action)).toEqual([
+          'released',
+          'claimed',
+          'released',
+          'claimed',
+          'released',
+          'claimed',
+          'resolved',
+        ]);
+      } finally {
+        clock.set(NOW);
+      }
+    });
+
+    it('a collection call nobody promised closes on no answer, as before', async () => {
+      const customer = await store.customer(t.db, { locale: 'en' });
+      const taskId = await agentTask(t.db, { customerId: customer.id, takenBy: agentA.id });
+      await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'no_answer', purpose: 'collections', agentTaskId: taskId })
+        .expect(201);
+      const [task] = await t.db.query(`SELECT status, outcome FROM work_orders WHERE id = $1`, [taskId]);
+      expect(task).toEqual({ status: 'resolved', outcome: 'no_answer' });
+    });
+
+    it('a desk call is not worked through the work-order routes: its end is the call’s disposition', async () => {
+      const a = await caseHeldBy(agentA);
+      const refused = await t.http
+        .post(`/work-orders/${a.taskId}/resolve`)
+        .set(as(ops))
+        .send({ outcome: 'no_action_needed', note: 'closing from the wrong door' })
+        .expect(409);
+      expect(refused.body.error.code).toBe('WORK_ORDER_ON_AGENT_DESK');
+      // A supervisor sees it among the work orders, with its SLA.
+      const listed = await t.http.get(`/work-orders?customerId=${a.customer.id}`).set(as(ops)).expect(200);
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({ id: a.taskId, kind: 'fraud_verification', queue: 'agent-desk', status: 'in_progress' }),
+      ]);
+    });
+  });
 });
