@@ -11,6 +11,7 @@ import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { ProfileOutcomes } from '../dispatch/profile-outcomes';
+import { CALL_STATE_CHANNEL, CallStateNotice } from './call-state';
 
 export interface DeliveryReport {
   attemptId: string;
@@ -71,6 +72,11 @@ export class DeliveryReports {
         await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1', [report.attemptId]);
       }
       const status = standing.get(report.attemptId) ?? report.status;
+      if (attempt.channel === 'call') {
+        // The agent desk shows the call's state live; NOTIFY is delivered when this transaction commits, not before.
+        const notice: CallStateNotice = { attemptId: report.attemptId, customerId: attempt.customer_id, status };
+        await manager.query(`SELECT pg_notify($1, $2)`, [CALL_STATE_CHANNEL, JSON.stringify(notice)]);
+      }
       const told = reportedContact(attempt.status, status);
       if (told) {
         const facts = {

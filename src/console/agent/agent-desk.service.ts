@@ -208,6 +208,28 @@ export class AgentDeskService {
   }
 
   /**
+   * The click-to-call the page watches: the one Twilio named `providerRef` when it was placed, or
+   * the latest the desk placed for the task's customer — always one of that customer's calls.
+   */
+  async watchedCall(taskId: string, agent: ConsoleSession, providerRef?: string) {
+    const task = await this.ownTask(taskId, agent);
+    const [call]: { attemptId: string; status: string }[] = await this.db.query(
+      `SELECT id AS "attemptId", status FROM contact_attempts
+        WHERE customer_id = $1 AND channel = 'call' AND ($2::text IS NULL OR provider_ref = $2)
+          AND ($2::text IS NOT NULL OR detail LIKE 'click-to-call%')
+        ORDER BY attempted_at DESC, id DESC LIMIT 1`,
+      [task.customerId, providerRef ?? null],
+    );
+    return { customerId: task.customerId, call };
+  }
+
+  /** The call's state now, as the database has it (the stream's first event, and after a lost notice). */
+  async callStatus(attemptId: string): Promise<string | undefined> {
+    const [row] = await this.db.query(`SELECT status FROM contact_attempts WHERE id = $1`, [attemptId]);
+    return row?.status;
+  }
+
+  /**
    * The disposition closes the task; on the profile, with its effects, in one transaction. A fraud
    * answer settles the task's case (a fraud call back's: the customer's oldest unanswered one).
    */
