@@ -404,12 +404,14 @@ describe('an agent acts only through the work in hand', () => {
       const session = await signedIn(t, 'agent');
       const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
       const { customer, caseId, taskId } = await caseHeldBy({ id: userId });
-      await t.http
+      const confirmed = await t.http
         .post(`/console/agent/tasks/${taskId}/disposition`)
         .set('Cookie', session.cookie)
         .type('form')
         .send({ _csrf: session.csrf, code: 'fraud_confirmed', check: ALL_IDENTITY_STEPS })
         .expect(303);
+      // Back to the same task: the customer is still on the line for the next steps.
+      expect(confirmed.headers.location).toBe(`/console/agent/tasks/${taskId}?confirmed=1`);
       // One task per customer and case: the verification call itself became the follow-up, still the agent's.
       const followUps = await t.db.query(
         `SELECT id, kind, assignee_id AS "takenBy" FROM work_orders WHERE subject_ref = $1 AND closed_at IS NULL`,
@@ -563,6 +565,24 @@ describe('an agent acts only through the work in hand', () => {
       } finally {
         clock.set(NOW);
       }
+    });
+
+    it('on the desk, "no answer" on a fraud call says when the next try is, and the task leaves the agent', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { taskId } = await caseHeldBy({ id: userId });
+      const res = await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'no_answer' })
+        .expect(303);
+      // 10:00 in Shanghai: the next try half an hour later is allowed.
+      expect(res.headers.location).toBe(`/console/agent?retry=${encodeURIComponent('2026-11-23T02:30:00.000Z')}`);
+      const queue = await t.http.get(res.headers.location).set('Cookie', session.cookie).expect(200);
+      expect(queue.text).toContain('the next try is booked for 2026-11-23 10:30 Asia/Shanghai');
+      const [task] = await t.db.query(`SELECT status, assignee_id AS "assigneeId" FROM work_orders WHERE id = $1`, [taskId]);
+      expect(task).toEqual({ status: 'open', assigneeId: null });
     });
 
     it('a collection call nobody promised closes on no answer, as before', async () => {

@@ -100,6 +100,11 @@ export class AgentDeskService {
     return { items, total, limit: page.limit, offset: page.offset };
   }
 
+  /** The zone staff read times in (STAFF_TIME_ZONE): a retry booked for a customer is shown to the agent in it. */
+  get staffZone(): string {
+    return this.config.workOrders.staffTimeZone;
+  }
+
   /** The most urgent task nobody has taken; two agents asking at once get two different tasks. */
   async takeNext(agentId: string): Promise<string | undefined> {
     return (await this.work.takeNext(agentId))?.id;

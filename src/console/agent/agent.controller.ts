@@ -14,6 +14,9 @@ import { DispositionForm, QueueQuery } from './disposition.form';
 
 const see = (url: string) => ({ url, statusCode: 303 });
 
+/** How long one call-state stream stays open at most (EventSource reconnects by itself after). */
+const STREAM_LIFETIME_MS = 10 * 60_000;
+
 /** The agent's pages: the queue and the task in hand. */
 @ConsolePages()
 @Roles('agent')
@@ -38,6 +41,8 @@ export class AgentController {
       done: query.done === '1',
       empty: query.empty === '1',
       released: query.released === '1',
+      retry: query.retry,
+      staffZone: this.desk.staffZone,
     });
   }
 
@@ -57,7 +62,12 @@ export class AgentController {
 
   @Get('tasks/:id')
   @Discloses('customer', 'detail', { page: true })
-  async task(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query('called') called?: string) {
+  async task(
+    @Req() request: Request,
+    @Param('id', UuidPipe) id: string,
+    @Query('called') called?: string,
+    @Query('confirmed') confirmed?: string,
+  ) {
     const session = request.consoleSession!;
     const workspace = await this.desk.workspace(id, session);
     return this.views.page(session, 'agent/task', {
@@ -65,6 +75,7 @@ export class AgentController {
       active: '/console/agent',
       ...workspace,
       called,
+      confirmed: confirmed === '1',
     });
   }
 
@@ -103,8 +114,11 @@ export class AgentController {
     let last: string | undefined;
     let stop = () => {};
     const keepAlive = setInterval(() => response.write(': still here\n\n'), 15_000);
+    // A call whose last callback never comes does not hold a connection for ever: the browser reconnects and reads the state anew.
+    const lifetime = setTimeout(() => finish(), STREAM_LIFETIME_MS);
     const finish = () => {
       clearInterval(keepAlive);
+      clearTimeout(lifetime);
       stop();
       if (!response.writableEnded) response.end();
     };
@@ -135,7 +149,10 @@ export class AgentController {
   @Post('tasks/:id/disposition')
   @Redirect()
   async dispose(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() form: DispositionForm) {
-    await this.desk.complete(id, request.consoleSession!, form);
+    const recorded = await this.desk.complete(id, request.consoleSession!, form);
+    // Fraud confirmed on the call: the same task, now with the next-steps script, the customer still on the line.
+    if (recorded.agentTask?.after === 'kept') return see(`/console/agent/tasks/${id}?confirmed=1`);
+    if (recorded.agentTask?.after === 'retry') return see(`/console/agent?retry=${encodeURIComponent(recorded.agentTask.nextTry!)}`);
     return see('/console/agent?done=1');
   }
 }

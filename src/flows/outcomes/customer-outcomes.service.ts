@@ -36,6 +36,8 @@ export interface DispositionRecorded {
   conversation: (Omit<ConversationRecorded, 'callAt'> & { callAt: string }) | null;
   /** With fraud_confirmed / not_fraud: the case as the answer left it. */
   fraudCase?: AnswerOutcome;
+  /** With `agentTaskId`: what became of the task — closed, kept (a confirmed fraud's next steps), or retried at `nextTry`. */
+  agentTask?: { id: string; after: 'closed' | 'kept' | 'retry'; nextTry?: string };
 }
 
 /** What Herald knows of how contacts with a customer went, and the agent's word on them. */
@@ -155,9 +157,9 @@ export class CustomerOutcomesService {
             m,
           )
         : null;
-      if (input.agentTaskId) {
-        await this.settleAgentTask(m, { taskId: input.agentTaskId, customerId, agentId, dispositionId: id, now }, input);
-      }
+      const agentTask = input.agentTaskId
+        ? await this.settleAgentTask(m, { taskId: input.agentTaskId, customerId, agentId, dispositionId: id, now }, input)
+        : undefined;
       if (input.callBackAt) {
         await this.agentTasks.createTask(m, {
           customerId,
@@ -204,6 +206,7 @@ export class CustomerOutcomesService {
         promise,
         conversation: conversation && { ...conversation, callAt: conversation.callAt.toISOString() },
         ...(settled ? { fraudCase: settled } : {}),
+        ...(agentTask ? { agentTask } : {}),
       };
       return recorded;
     });
@@ -242,25 +245,28 @@ export class CustomerOutcomesService {
     m: EntityManager,
     task: { taskId: string; customerId: string; agentId: string; dispositionId: string; now: Date },
     input: RecordDispositionDto,
-  ) {
+  ): Promise<NonNullable<DispositionRecorded['agentTask']>> {
     const facts = await this.agentTasks.deskTask(m, task.taskId);
     const after = facts ? deskTaskAfter(facts, input.code, input.caseId) : 'close';
-    let done = false;
     if (after === 'retry') {
       const nextTry = await this.nextTry(task.customerId, input.purpose, task.now);
       // Nowhere the policy allows a call (the customer revoked calls, say): the task closes as answered "no answer".
-      if (nextTry) done = await this.agentTasks.retryTask(m, { ...task, nextTry });
+      if (nextTry && (await this.agentTasks.retryTask(m, { ...task, nextTry }))) {
+        return { id: task.taskId, after: 'retry', nextTry: nextTry.toISOString() };
+      }
     }
-    if (!done && after === 'keep') done = await this.agentTasks.keepTask(m, { ...task, outcome: input.code });
-    if (!done && after !== 'keep') done = await this.agentTasks.closeTask(m, { ...task, outcome: input.code });
-    if (!done) {
-      throw new DomainError(
-        'AGENT_TASK_NOT_OPEN',
-        'the task is closed, taken by another agent, or for another customer',
-        HttpStatus.CONFLICT,
-        [{ field: 'agentTaskId', reason: 'not an open task of yours for this customer' }],
-      );
+    if (after === 'keep' && (await this.agentTasks.keepTask(m, { ...task, outcome: input.code }))) {
+      return { id: task.taskId, after: 'kept' };
     }
+    if (after !== 'keep' && (await this.agentTasks.closeTask(m, { ...task, outcome: input.code }))) {
+      return { id: task.taskId, after: 'closed' };
+    }
+    throw new DomainError(
+      'AGENT_TASK_NOT_OPEN',
+      'the task is closed, taken by another agent, or for another customer',
+      HttpStatus.CONFLICT,
+      [{ field: 'agentTaskId', reason: 'not an open task of yours for this customer' }],
+    );
   }
 
   /** The next try of an unanswered promised call: after the retry gap, at the first instant the policy allows a call. */
