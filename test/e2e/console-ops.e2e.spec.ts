@@ -228,7 +228,7 @@ describe('console ops pages', () => {
 
   it('shows the work orders’ SLA over time on the dashboard: the chart a day, and p50 / p90 per queue and severity', async () => {
     const [{ id: customerId }] = await t.db.query(`SELECT id FROM customers ORDER BY id LIMIT 1`);
-    const opened = new Date(Date.now() - 3 * 3_600_000);
+    const opened = new Date(clock.now().getTime() - 3 * 3_600_000);
     // Resolved 30 minutes in, first touched after 10: within its 4-hour SLA.
     await t.db.query(
       `INSERT INTO work_orders (kind, customer_id, summary, severity, queue, status, assignee_id, opened_at, due_by,
