@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AlertEvaluator } from '../alerts/alert-evaluator.service';
+import { sqlOf } from '../work-orders/work-orders.repository';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { twilioErrorKind } from '../channels/channel-error.classifier';
@@ -42,6 +44,7 @@ export class DeliveryReports {
     private readonly consent: ConsentService,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
+    private readonly alerts: AlertEvaluator,
   ) {}
 
   async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt' | 'another-message'> {
@@ -76,6 +79,10 @@ export class DeliveryReports {
         // The agent desk shows the call's state live; NOTIFY is delivered when this transaction commits, not before.
         const notice: CallStateNotice = { attemptId: report.attemptId, customerId: attempt.customer_id, status };
         await manager.query(`SELECT pg_notify($1, $2)`, [CALL_STATE_CHANNEL, JSON.stringify(notice)]);
+        // Rules counting unanswered calls, in the report's transaction: the alert and its cause commit together.
+        if ((status === 'no_answer' || status === 'busy') && status !== attempt.status) {
+          await this.alerts.onChange([attempt.customer_id], ['unansweredCalls'], sqlOf(manager));
+        }
       }
       const told = reportedContact(attempt.status, status);
       if (told) {
