@@ -88,7 +88,9 @@ export class AgentTasksAreWorkOrders1764910000000 implements MigrationInterface 
       CREATE UNIQUE INDEX work_orders_open_subject_key ON work_orders (customer_id, subject_ref)
        WHERE closed_at IS NULL AND subject_ref IS NOT NULL`);
     // A collection bucket's call happens once per cycle, even after the first was done.
-    await q.query(`CREATE UNIQUE INDEX work_orders_collect_key ON work_orders (subject_ref, kind) WHERE subject_ref ~ '^collect:'`);
+    await q.query(
+      `CREATE UNIQUE INDEX work_orders_collect_key ON work_orders (subject_ref, kind) WHERE subject_ref ~ '^collect:'`,
+    );
     // The desk's queue: open, soonest first within a rank.
     await q.query(`CREATE INDEX work_orders_desk_idx ON work_orders (priority DESC, due_by) WHERE status = 'open'`);
     await q.query(`CREATE INDEX work_orders_subject_idx ON work_orders (subject_ref) WHERE subject_ref IS NOT NULL`);

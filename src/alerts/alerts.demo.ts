@@ -109,8 +109,10 @@ export async function ensureDemoRiskDesk(app: INestApplication, db: DataSource):
   const counts: { kind: string; n: number }[] = await db.query(
     `SELECT kind, count(*)::int AS n FROM work_orders WHERE closed_at IS NULL GROUP BY kind ORDER BY kind`,
   );
-  return `Risk desk: ${DEMO_RULES.length} alert rules (GET /alert-rules); open work orders ${counts
-    .map((c) => `${c.n} ${c.kind}`)
-    .join(', ')} (GET /work-orders, POST /work-orders/next as demo-agent;\n` +
-    `  the fraud calls, call backs and collection calls among them are taken on the agent desk).\n`;
+  return (
+    `Risk desk: ${DEMO_RULES.length} alert rules (GET /alert-rules); open work orders ${counts
+      .map((c) => `${c.n} ${c.kind}`)
+      .join(', ')} (GET /work-orders, POST /work-orders/next as demo-agent;\n` +
+    `  the fraud calls, call backs and collection calls among them are taken on the agent desk).\n`
+  );
 }

@@ -52,10 +52,10 @@ export class AgentAccessRepository {
 
   /** A task of the agent desk (its calls); a queue's order is worked on the work-order pages, not here. */
   async task(taskId: string, manager: EntityManager = this.db.manager): Promise<TaskFacts | undefined> {
-    const [task] = await manager.query(`SELECT ${TASK_FACTS} FROM work_orders t ${BOOKING_JOIN} WHERE t.id = $1 AND t.queue = $2`, [
-      taskId,
-      DESK_QUEUE,
-    ]);
+    const [task] = await manager.query(
+      `SELECT ${TASK_FACTS} FROM work_orders t ${BOOKING_JOIN} WHERE t.id = $1 AND t.queue = $2`,
+      [taskId, DESK_QUEUE],
+    );
     return task;
   }
 

@@ -81,7 +81,9 @@ describe('a disposition on a desk task', () => {
 
   it('books the next try of a promised call on no answer, until the last try', () => {
     expect(deskTaskAfter(verification, 'no_answer')).toBe('retry');
-    expect(deskTaskAfter({ kind: 'call_back', subjectRef: 'callback:x', attempts: PROMISED_CALL_TRIES - 2 }, 'no_answer')).toBe('retry');
+    expect(deskTaskAfter({ kind: 'call_back', subjectRef: 'callback:x', attempts: PROMISED_CALL_TRIES - 2 }, 'no_answer')).toBe(
+      'retry',
+    );
     expect(deskTaskAfter({ ...verification, attempts: PROMISED_CALL_TRIES - 1 }, 'no_answer')).toBe('close');
     // Nobody promised the customer a collection call.
     expect(deskTaskAfter({ kind: 'collections-dpd-31', subjectRef: 'collect:x', attempts: 0 }, 'no_answer')).toBe('close');

@@ -326,7 +326,9 @@ describe('an agent acts only through the work in hand', () => {
     it('takes the next task, then acts through it; another agent cannot take it', async () => {
       const agent = await t.userFor('agent');
       const other = await t.userFor('agent');
-      await t.db.query(`UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`);
+      await t.db.query(
+        `UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`,
+      );
       const { customer, caseId } = await caseHeldBy(null);
       const next = await t.http.post('/agent-tasks/next').set(as(agent.key)).expect(200);
       expect(next.body.task).toMatchObject({ customerId: customer.id, subjectRef: caseId, kind: 'fraud_verification' });
@@ -516,7 +518,9 @@ describe('an agent acts only through the work in hand', () => {
       // 22:45 in Shanghai: fraud calls end at 23:00, so the try half an hour later waits for 07:00.
       clock.set(new Date('2026-11-23T14:45:00Z'));
       try {
-        await t.db.query(`UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`);
+        await t.db.query(
+          `UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`,
+        );
         const a = await caseHeldBy(agentA);
         const noAnswer = () =>
           t.http
@@ -552,7 +556,9 @@ describe('an agent acts only through the work in hand', () => {
         await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentA.key)).expect(200);
         await noAnswer();
         expect(await task()).toMatchObject({ status: 'resolved', outcome: 'no_answer', attempts: 2 });
-        const history = await t.db.query(`SELECT action FROM work_order_events WHERE work_order_id = $1 ORDER BY at, id`, [a.taskId]);
+        const history = await t.db.query(`SELECT action FROM work_order_events WHERE work_order_id = $1 ORDER BY at, id`, [
+          a.taskId,
+        ]);
         expect(history.map((h: { action: string }) => h.action)).toEqual([
           'released',
           'claimed',

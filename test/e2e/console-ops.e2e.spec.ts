@@ -240,7 +240,9 @@ describe('console ops pages', () => {
     const text = (await get('/console/ops/dashboard')).text;
     expect(text).toContain('Orders opened a day, and how their SLA went');
     expect(text).toMatch(/<rect class="bar-delivered"/);
-    expect(text).toMatch(/<tr><td>dashboard-desk<\/td><td>high<\/td><td>100 %<\/td><td>10 min \/ 10 min<\/td>\s*<td>30 min \/ 30 min<\/td>/);
+    expect(text).toMatch(
+      /<tr><td>dashboard-desk<\/td><td>high<\/td><td>100 %<\/td><td>10 min \/ 10 min<\/td>\s*<td>30 min \/ 30 min<\/td>/,
+    );
   });
 
   it('searches the audit log by user and action, and refuses a form without its CSRF token', async () => {

@@ -299,8 +299,8 @@ describe('risk alerts to work orders, end to end', () => {
     // It reads the customer's replies, and the calendar moves the window: on change and on schedule.
     expect(rule.body).toMatchObject({ reads: ['complaintReplies'], scheduled: true });
     const alerts = async () =>
-      (await t.http.get('/work-orders').query({ customerId: customer.id, queue: 'complaints-desk' }).set(as(ops)).expect(200)).body
-        .items;
+      (await t.http.get('/work-orders').query({ customerId: customer.id, queue: 'complaints-desk' }).set(as(ops)).expect(200))
+        .body.items;
     const reply = (body: string) =>
       twilio.sendInboundSms(`${t.config.publicBaseUrl}/webhooks/twilio/messages/inbound`, {
         from: customer.phone,

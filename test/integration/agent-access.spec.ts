@@ -75,7 +75,9 @@ describe('the held-task rule in SQL and in TypeScript', () => {
     const repository = t.app.get(AgentAccessRepository);
     tasks = (await Promise.all(customerIds.map((id) => repository.tasksFor(id)))).flat();
     const closed: TaskFacts[] = await Promise.all(
-      (await t.db.query(`SELECT id FROM work_orders WHERE closed_at IS NOT NULL`)).map((r: { id: string }) => repository.task(r.id)),
+      (await t.db.query(`SELECT id FROM work_orders WHERE closed_at IS NOT NULL`)).map((r: { id: string }) =>
+        repository.task(r.id),
+      ),
     );
     tasks.push(...closed);
   });

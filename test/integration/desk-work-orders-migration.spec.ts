@@ -61,10 +61,10 @@ describe('agent tasks become work orders (migration 1764910000000)', () => {
       [other.id, at],
     );
     // Two open tasks of one customer and case (a verification and its follow-up): only the newer stays open.
-    const [{ id: older }] = await insert(`($1, 'fraud_verification', 300, 'case-c', 'open', $2, NULL, NULL, NULL, NULL, NULL, '[]', $2)`, [
-      other.id,
-      at,
-    ]);
+    const [{ id: older }] = await insert(
+      `($1, 'fraud_verification', 300, 'case-c', 'open', $2, NULL, NULL, NULL, NULL, NULL, '[]', $2)`,
+      [other.id, at],
+    );
     const [{ id: newer }] = await insert(
       `($1, 'fraud_confirmed', 300, 'case-c', 'open', '2026-01-01T00:05:00Z', NULL, NULL, NULL, NULL, NULL, '[]', $2)`,
       [other.id, at],
@@ -81,7 +81,11 @@ describe('agent tasks become work orders (migration 1764910000000)', () => {
     expect(byId[free]).toMatchObject({ kind: 'fraud_verification', status: 'open', assigneeId: null, outcome: null });
     // Fraud verification: due an hour after it was queued.
     expect(byId[free].dueBy).toEqual(new Date('2026-01-01T01:00:00Z'));
-    expect(byId[taken]).toMatchObject({ status: 'in_progress', assigneeId: agentId, notBefore: new Date('2026-01-02T00:00:00Z') });
+    expect(byId[taken]).toMatchObject({
+      status: 'in_progress',
+      assigneeId: agentId,
+      notBefore: new Date('2026-01-02T00:00:00Z'),
+    });
     // A call back: due half an hour after the time agreed.
     expect(byId[taken].dueBy).toEqual(new Date('2026-01-02T00:30:00Z'));
     expect(byId[done]).toMatchObject({ status: 'resolved', outcome: 'not_fraud', dispositionId });

@@ -152,7 +152,8 @@ export class AgentController {
     const recorded = await this.desk.complete(id, request.consoleSession!, form);
     // Fraud confirmed on the call: the same task, now with the next-steps script, the customer still on the line.
     if (recorded.agentTask?.after === 'kept') return see(`/console/agent/tasks/${id}?confirmed=1`);
-    if (recorded.agentTask?.after === 'retry') return see(`/console/agent?retry=${encodeURIComponent(recorded.agentTask.nextTry!)}`);
+    if (recorded.agentTask?.after === 'retry')
+      return see(`/console/agent?retry=${encodeURIComponent(recorded.agentTask.nextTry!)}`);
     return see('/console/agent?done=1');
   }
 }

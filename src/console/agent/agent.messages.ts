@@ -8,7 +8,8 @@ export const AGENT_MESSAGES = messages(
     'agent.queue.noneFree': 'No task is free to take right now.',
     'agent.queue.done': 'Disposition saved; the task is closed.',
     'agent.queue.released': 'The task is back in the queue for another agent.',
-    'agent.queue.retry': 'No answer: the customer was promised a call, so the next try is booked for {at}, in the queue for any agent.',
+    'agent.queue.retry':
+      'No answer: the customer was promised a call, so the next try is booked for {at}, in the queue for any agent.',
     'agent.task.release': 'Hand back to the queue',
     'agent.task.releaseHelp': 'Another agent takes it; nothing is recorded about the customer.',
     'agent.queue.kind': 'Task',
@@ -65,7 +66,8 @@ export const AGENT_MESSAGES = messages(
     'agent.call.state.delivered': 'Completed',
     'agent.call.state.undelivered': 'The call failed',
     'agent.call.live': 'Call',
-    'agent.task.confirmed': 'Fraud confirmed and the card blocked. Stay on the line: read the next steps below, then record the outcome.',
+    'agent.task.confirmed':
+      'Fraud confirmed and the card blocked. Stay on the line: read the next steps below, then record the outcome.',
     'agent.disposition.title': 'Outcome of the call',
     'agent.disposition.code': 'Outcome',
     'agent.disposition.promiseDate': 'Promised date',

@@ -69,7 +69,13 @@ function daysOf({ from, to, zone }: { from: Date; to: Date; zone: string }): str
  * dashboard alike (the partial `sla-figures`): the chart over the window, and per queue and
  * severity the share within SLA and p50 / p90 of time to first action and to resolution.
  */
-export function slaFigures(stats: { groups: readonly SlaFigures[]; daily: readonly DailySla[]; from: Date; to: Date; zone: string }) {
+export function slaFigures(stats: {
+  groups: readonly SlaFigures[];
+  daily: readonly DailySla[];
+  from: Date;
+  to: Date;
+  zone: string;
+}) {
   return {
     zone: stats.zone,
     chart: slaChart(stats.daily, stats),

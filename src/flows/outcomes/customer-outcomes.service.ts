@@ -273,7 +273,9 @@ export class CustomerOutcomesService {
   private async nextTry(customerId: string, purpose: ContactPurpose, now: Date): Promise<Date | undefined> {
     const at = new Date(now.getTime() + NO_ANSWER_RETRY_MINUTES * 60_000);
     // The unanswered call itself counts against the caps, as the dialler logged it.
-    const made = [{ at: now.getTime(), purpose, channel: 'call' as const, connected: false, conversation: false, subjectRef: null }];
+    const made = [
+      { at: now.getTime(), purpose, channel: 'call' as const, connected: false, conversation: false, subjectRef: null },
+    ];
     const [decision] = await this.eligibility.decide([{ customerId, purpose, channel: 'call', assumedContacts: made }], at);
     if (decision.allowed) return at;
     return decision.nextAllowedAt && decision.nextAllowedAt > at ? decision.nextAllowedAt : undefined;
