@@ -591,6 +591,26 @@ describe('an agent acts only through the work in hand', () => {
       expect(task).toEqual({ status: 'open', assigneeId: null });
     });
 
+    it('the desk takes only the outcomes it offers for the call: no promise to pay on a fraud call', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { customer, taskId } = await caseHeldBy({ id: userId });
+      const refused = await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({
+          _csrf: session.csrf,
+          code: 'promise_to_pay',
+          promiseDate: '2026-11-30',
+          promiseAmount: '100',
+          check: ALL_IDENTITY_STEPS,
+        })
+        .expect(400);
+      expect(refused.text).toContain('is not an outcome of this fraud call');
+      expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [customer.id])).toEqual([]);
+    });
+
     it('a collection call nobody promised closes on no answer, as before', async () => {
       const customer = await store.customer(t.db, { locale: 'en' });
       const taskId = await agentTask(t.db, { customerId: customer.id, takenBy: agentA.id });

@@ -6,7 +6,7 @@ import { ConsoleSession } from '../../auth/console-sessions';
 import { providerOf } from '../../dispatch/courier';
 import { VoiceChannel } from '../../channels/voice.channel';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
+import { DomainError, ValidationFailedError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
 import { discloseField } from '../../auth/personal-data.rules';
 import { ConsentService } from '../../compliance/consent.service';
@@ -244,17 +244,19 @@ export class AgentDeskService {
     const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
     const disposition = dispositionFromForm(form, customer.timezone);
     const answersCase = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed';
+    const fraudCase = purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined;
+    // Only the outcomes the page offered for this call in its case's state; a fraud answer to a
+    // settled case is left to the service, whose 409 says the answer is in.
+    const offered = dispositionsFor(purpose, fraudCase ? ANSWERABLE.includes(fraudCase.status) : true);
+    if (!answersCase && !offered.includes(disposition.code)) {
+      throw new ValidationFailedError([{ field: 'code', reason: `is not an outcome of this ${purpose} call` }]);
+    }
     const caseId = answersCase ? await this.caseIdFor(task, task.customerId) : undefined;
     if (answersCase && !caseId) {
       throw new DomainError('FRAUD_CASE_NONE_OPEN', 'the customer has no fraud case waiting for an answer', HttpStatus.CONFLICT);
     }
     // The boxes ticked against the steps of the very script the page showed; whether the outcome needs them is the service's rule.
-    const script = await this.script(
-      task,
-      customer,
-      purpose,
-      purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined,
-    );
+    const script = await this.script(task, customer, purpose, fraudCase);
     const steps = 'verification' in script && script.verification ? script.verification.length : 0;
     return this.outcomes.dispose(
       task.customerId,
