@@ -154,6 +154,23 @@ async function ensureFraudCallWaiting(fraud: FraudCasesService, db: DataSource):
     at: new Date().toISOString(),
   });
   if (decision.caseId) await fraud.ivrInput({ caseId: decision.caseId, customerId: customer.id }, '0', { demo: true });
+  // A second customer answered "N" (not me) by SMS: the card is blocked, and the next-steps call waits on the desk.
+  const [second] = await db.query(
+    `SELECT id, external_ref FROM customers WHERE country = 'CN' AND phone IS NOT NULL AND card_status = 'active'
+      ORDER BY external_ref OFFSET 2 LIMIT 1`,
+  );
+  const confirmed = await fraud.ingest({
+    reference: 'DEMO-TXN-2',
+    customerRef: second.external_ref,
+    amount: 4_200_000,
+    currency: 'CNY',
+    merchant: 'Electronics Outlet',
+    country: 'CN',
+    city: 'Shenzhen',
+    cardNotPresent: true,
+    at: new Date().toISOString(),
+  });
+  if (confirmed.caseId) await fraud.answer({ caseId: confirmed.caseId, customerId: second.id }, 'no', 'sms', { demo: true });
 }
 
 demo().catch(exitOnStartFailure);

@@ -22,6 +22,19 @@ describe('ruleReads', () => {
     });
   });
 
+  it('names the kinds of recent events a rule counts, and calls it time-driven: events age out of the window', () => {
+    expect(
+      ruleReads({
+        any: [
+          { field: 'complaintRepliesLast30Days', op: 'gte', value: 1 },
+          { field: 'unansweredCallsLast7Days', op: 'gte', value: 3 },
+        ],
+      }),
+    ).toEqual({ properties: ['complaintReplies', 'unansweredCalls'], timeDriven: true });
+    expect(touches(['complaintReplies'], ['freeTextReplies', 'complaintReplies'])).toBe(true);
+    expect(touches(['complaintReplies'], ['unansweredCalls'])).toBe(false);
+  });
+
   it('refuses what the segment compiler refuses, with its code', () => {
     expect(() => ruleReads({ field: 'password', op: 'eq', value: 'x' })).toThrow(
       expect.objectContaining({ code: 'SEGMENT_UNKNOWN_FIELD' }),

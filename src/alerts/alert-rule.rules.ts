@@ -1,4 +1,4 @@
-import { SubjectProperty } from '../segments/segment-field.catalog';
+import { RecentEvent, SubjectProperty } from '../segments/segment-field.catalog';
 import { parseSegmentRule, SegmentRule } from '../segments/segment-rule.parser';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -6,9 +6,12 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** What an alert rule reads of the profile, and whether the calendar alone can move a customer in or out. */
 export interface RuleReads {
-  /** Customer properties (entity names, e.g. `daysPastDue`), sorted, each once. */
-  properties: SubjectProperty[];
-  /** It reads a day count (daysUntilDue, daysSinceLastCardActivity …), which changes every midnight. */
+  /**
+   * Customer properties (entity names, e.g. `daysPastDue`) and kinds of recent events
+   * (`freeTextReplies` …), sorted, each once: what a change must name to move a customer.
+   */
+  properties: (SubjectProperty | RecentEvent)[];
+  /** It reads a day count (daysUntilDue, daysSinceLastCardActivity …) or an event window, which the calendar moves. */
   timeDriven: boolean;
 }
 
@@ -17,7 +20,7 @@ export interface RuleReads {
  * compiler's own (one language): a rule it refuses is refused here with the same codes.
  */
 export function ruleReads(rule: unknown): RuleReads {
-  const properties = new Set<SubjectProperty>();
+  const properties = new Set<SubjectProperty | RecentEvent>();
   let timeDriven = false;
   const visit = (node: SegmentRule): void => {
     switch (node.kind) {
@@ -33,6 +36,12 @@ export function ruleReads(rule: unknown): RuleReads {
         if (source.kind === 'minimumDuePaid') {
           properties.add('paidThisCycle');
           properties.add('minimumDue');
+          return;
+        }
+        if (source.kind === 'eventCount') {
+          // Events age out of the window with no write: the scheduled run closes what they leave.
+          properties.add(source.event);
+          timeDriven = true;
           return;
         }
         properties.add(source.property);

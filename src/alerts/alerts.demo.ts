@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
 import { WorkQueuesService } from '../work-orders/work-queues.service';
-import { sqlOf } from '../work-orders/work-orders.repository';
+import { sqlOf, WorkOrdersRepository } from '../work-orders/work-orders.repository';
+import { PURPOSE_PRIORITY } from '../dispatch/contact-task.entity';
 import { AlertEpisodesRepository } from './alert-episodes.repository';
 import { AlertRulesService } from './alert-rules.service';
 import { CreateAlertRuleDto } from './dto/create-alert-rule.dto';
@@ -80,10 +81,38 @@ export async function ensureDemoRiskDesk(app: INestApplication, db: DataSource):
       { userId: ops, username: 'demo-ops', role: 'ops' },
     );
   }
+  // A call back the demo agent booked with a customer in collections: on the desk, due in an hour.
+  const [booked] = await db.query(`SELECT 1 FROM work_orders WHERE kind = 'call_back'`);
+  if (!booked) {
+    const [debtor] = await db.query(
+      `SELECT id FROM customers WHERE phone IS NOT NULL AND days_past_due > 0 ORDER BY external_ref LIMIT 1`,
+    );
+    if (debtor) {
+      const callBackAt = new Date(now.getTime() + 3_600_000);
+      await db.transaction(async (m) => {
+        const [{ id }] = await m.query(
+          `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, agent_id, at, note)
+           VALUES ($1, 'call_back_at', 'collections', $2, $3, $4, 'asked to be called after work') RETURNING id`,
+          [debtor.id, callBackAt, agent, now],
+        );
+        await app.get(WorkOrdersRepository).createTask(m, {
+          customerId: debtor.id,
+          kind: 'call_back',
+          priority: PURPOSE_PRIORITY.collections,
+          subjectRef: `callback:${id}`,
+          createdAt: now,
+          dueAt: callBackAt,
+        });
+      });
+    }
+  }
   const counts: { kind: string; n: number }[] = await db.query(
     `SELECT kind, count(*)::int AS n FROM work_orders WHERE closed_at IS NULL GROUP BY kind ORDER BY kind`,
   );
-  return `Risk desk: ${DEMO_RULES.length} alert rules (GET /alert-rules); open work orders ${counts
-    .map((c) => `${c.n} ${c.kind}`)
-    .join(', ')} (GET /work-orders, POST /work-orders/next as demo-agent).\n`;
+  return (
+    `Risk desk: ${DEMO_RULES.length} alert rules (GET /alert-rules); open work orders ${counts
+      .map((c) => `${c.n} ${c.kind}`)
+      .join(', ')} (GET /work-orders, POST /work-orders/next as demo-agent;\n` +
+    `  the fraud calls, call backs and collection calls among them are taken on the agent desk).\n`
+  );
 }

@@ -9,6 +9,7 @@ import { OutcomesModule } from '../flows/outcomes/outcomes.module';
 import { SegmentsModule } from '../segments/segments.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { AgentDeskService } from './agent/agent-desk.service';
+import { CallStateHub } from './agent/call-state.hub';
 import { AgentController } from './agent/agent.controller';
 import { CampaignDeskService } from './campaigns/campaign-desk.service';
 import { CampaignPagesController } from './campaigns/campaign-pages.controller';
@@ -56,6 +57,7 @@ const PAGES = [
   providers: [
     ConsoleViews,
     AgentDeskService,
+    CallStateHub,
     ContactLogService,
     CustomerTimelineService,
     OpsDashboardService,

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AlertEvaluator } from '../alerts/alert-evaluator.service';
+import { sqlOf } from '../work-orders/work-orders.repository';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { twilioErrorKind } from '../channels/channel-error.classifier';
@@ -11,6 +13,7 @@ import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { ProfileOutcomes } from '../dispatch/profile-outcomes';
+import { CALL_STATE_CHANNEL, CallStateNotice } from './call-state';
 
 export interface DeliveryReport {
   attemptId: string;
@@ -41,6 +44,7 @@ export class DeliveryReports {
     private readonly consent: ConsentService,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
+    private readonly alerts: AlertEvaluator,
   ) {}
 
   async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt' | 'another-message'> {
@@ -71,6 +75,15 @@ export class DeliveryReports {
         await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1', [report.attemptId]);
       }
       const status = standing.get(report.attemptId) ?? report.status;
+      if (attempt.channel === 'call') {
+        // The agent desk shows the call's state live; NOTIFY is delivered when this transaction commits, not before.
+        const notice: CallStateNotice = { attemptId: report.attemptId, customerId: attempt.customer_id, status };
+        await manager.query(`SELECT pg_notify($1, $2)`, [CALL_STATE_CHANNEL, JSON.stringify(notice)]);
+        // Rules counting unanswered calls, in the report's transaction: the alert and its cause commit together.
+        if ((status === 'no_answer' || status === 'busy') && status !== attempt.status) {
+          await this.alerts.onChange([attempt.customer_id], ['unansweredCalls'], sqlOf(manager));
+        }
+      }
       const told = reportedContact(attempt.status, status);
       if (told) {
         const facts = {

@@ -1,3 +1,4 @@
+import { AlertEvaluator } from '../alerts/alert-evaluator.service';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ConsentScope } from '../compliance/consent-event.entity';
@@ -38,6 +39,7 @@ export class InboundSmsService {
     private readonly fraud: FraudCasesService,
     private readonly replies: SystemReply,
     private readonly workOrders: WorkOrdersService,
+    private readonly alerts: AlertEvaluator,
   ) {}
 
   /** Returns the TwiML to answer Twilio with. */
@@ -53,7 +55,11 @@ export class InboundSmsService {
     if (openCases.length) return this.answer(customer!, intent as AnswerIntent, openCases, sms);
     if (stored && !customer) this.unknownSender(sms, record.unknownSenderIntent);
     // Someone answers what the customer wrote: a work order, one per message (a Twilio retry finds it opened).
-    if (customer && intent.kind === 'free_text') await this.workOrders.openForReply(customer.id, sms.messageSid, sms.body);
+    if (customer && intent.kind === 'free_text') {
+      await this.workOrders.openForReply(customer.id, sms.messageSid, sms.body);
+      // Rules counting the customer's replies (a complaint's words among them) see this one at once.
+      await this.alerts.onChange([customer.id], ['freeTextReplies', 'complaintReplies']);
+    }
     return stored && customer && record.reply ? this.replies.twiml(customer, record.reply.template) : EMPTY_TWIML;
   }
 

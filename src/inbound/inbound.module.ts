@@ -1,3 +1,4 @@
+import { AlertsModule } from '../alerts/alerts.module';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { pageHeaders } from '../common/page-headers';
 import { ChannelsModule } from '../channels/channels.module';
@@ -15,7 +16,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 
 /** Customers answering back: SMS replies and keywords, IVR digits, the one-click unsubscribe. */
 @Module({
-  imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule, WorkOrdersModule],
+  imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule, WorkOrdersModule, AlertsModule],
   controllers: [InboundWebhooksController, UnsubscribeController],
   providers: [InboundMessageStore, InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
 })

@@ -64,7 +64,58 @@ interface MinimumDuePaidSource {
   kind: 'minimumDuePaid';
 }
 
-export type FieldSource = ColumnSource | DaysSource | MinimumDuePaidSource;
+/**
+ * The customer's recent events a rule may count, each derived by the compiler from its event
+ * table (a correlated count over the window ending now): the customer's free-text replies (an
+ * SMS that is no keyword), those of them that read as a complaint (COMPLAINT_WORDS), and calls
+ * that went unanswered (no answer, busy).
+ */
+export const RECENT_EVENTS = ['freeTextReplies', 'complaintReplies', 'unansweredCalls'] as const;
+export type RecentEvent = (typeof RECENT_EVENTS)[number];
+
+/** A count of one kind of the customer's events in the last `days` days (a sliding window, so time-driven). */
+interface EventCountSource {
+  kind: 'eventCount';
+  event: RecentEvent;
+  days: number;
+}
+
+/**
+ * Words that make a free-text reply a complaint, in the languages customers write (a case-blind
+ * match anywhere in the text). Deliberately plain: the reply opens a work order either way; this
+ * only lets a rule raise its severity. One list for SQL (COMPLAINT_PATTERN) and anything else.
+ */
+export const COMPLAINT_WORDS = [
+  'complain',
+  'complaint',
+  'unacceptable',
+  'ridiculous',
+  'outrageous',
+  'terrible',
+  'angry',
+  'furious',
+  'scam',
+  'fraudulent',
+  'lawyer',
+  'regulator',
+  'ombudsman',
+  '投诉',
+  '举报',
+  '生气',
+  '愤怒',
+  '太差',
+  '骗子',
+  '欺诈',
+  '律师',
+  '监管',
+  '银保监',
+  '不满',
+] as const;
+
+/** COMPLAINT_WORDS as one POSIX regular expression (none of them holds a metacharacter). */
+export const COMPLAINT_PATTERN = COMPLAINT_WORDS.join('|');
+
+export type FieldSource = ColumnSource | DaysSource | MinimumDuePaidSource | EventCountSource;
 
 export interface FieldDefinition {
   name: string;
@@ -337,6 +388,23 @@ const definitions: FieldDefinition[] = [
     description: 'local today − local date of the last card activity',
   },
 ];
+
+/** A count of recent events: whole numbers from 0, never empty (no event is 0). */
+const recent = (name: string, event: RecentEvent, windowDays: number, description: string): FieldDefinition => ({
+  name,
+  type: 'integer',
+  nullable: false,
+  source: { kind: 'eventCount', event, days: windowDays },
+  min: 0,
+  max: 1_000_000,
+  description,
+});
+
+definitions.push(
+  recent('freeTextRepliesLast30Days', 'freeTextReplies', 30, 'SMS replies that were no keyword, in the last 30 days'),
+  recent('complaintRepliesLast30Days', 'complaintReplies', 30, 'of those, replies that read as a complaint, last 30 days'),
+  recent('unansweredCallsLast7Days', 'unansweredCalls', 7, 'calls not answered (no answer, busy) in the last 7 days'),
+);
 
 /** The whitelist. A Map, so a hostile name such as `__proto__` or `constructor` finds nothing. */
 export const SEGMENT_FIELDS: ReadonlyMap<string, FieldDefinition> = new Map(definitions.map((f) => [f.name, f]));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from '../common/domain-error';
-import { SEGMENT_FIELDS } from './segment-field.catalog';
+import { COMPLAINT_PATTERN, SEGMENT_FIELDS } from './segment-field.catalog';
 import { compileSegmentRule } from './segment-rule.compiler';
 import { SEGMENT_LIMITS } from './segment-rule.parser';
 
@@ -243,5 +243,24 @@ describe('compileSegmentRule', () => {
         }),
       );
     });
+  });
+});
+
+describe('recent events', () => {
+  it('counts the customer’s events in the window ending now, binding the window and the complaint words', () => {
+    const { where, params } = compile({ field: 'complaintRepliesLast30Days', op: 'gte', value: 1 });
+    expect(where).toContain('FROM inbound_messages m');
+    expect(where).toContain("m.intent = 'free_text'");
+    expect(where).toContain('m.body ~* $3::text');
+    expect(params).toEqual([now.toISOString(), 30, COMPLAINT_PATTERN, 1]);
+    expect(new RegExp(COMPLAINT_PATTERN, 'i').test('我要投诉，服务太差')).toBe(true);
+    expect(new RegExp(COMPLAINT_PATTERN, 'i').test('Paid it yesterday, thanks')).toBe(false);
+  });
+
+  it('counts unanswered calls over seven days, and refuses a negative count', () => {
+    const { where, params } = compile({ field: 'unansweredCallsLast7Days', op: 'between', value: [2, 5] });
+    expect(where).toContain("a.status IN ('no_answer', 'busy')");
+    expect(params).toEqual([now.toISOString(), 7, 2, 5]);
+    expect(refusal({ field: 'unansweredCallsLast7Days', op: 'gte', value: -1 })).toMatchObject({ code: 'SEGMENT_BAD_VALUE' });
   });
 });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationFailedError } from '../common/domain-error';
-import { FieldDefinition, FieldType, Operator } from './segment-field.catalog';
+import { COMPLAINT_PATTERN, FieldDefinition, FieldType, Operator, RecentEvent } from './segment-field.catalog';
 import { AttributesMatch, parseSegmentRule, Scalar, SegmentCondition, SegmentRule } from './segment-rule.parser';
 
 export interface CompiledSegment {
@@ -77,6 +77,7 @@ class SqlBuilder {
     if (source.kind === 'minimumDuePaid') {
       return `(c.paid_this_cycle >= c.minimum_due) ${COMPARISON[op as 'eq' | 'ne']} ${this.bind(value, 'boolean')}`;
     }
+    if (source.kind === 'eventCount') return this.test(field, op as Exclude<Operator, 'exists'>, this.eventCount(source), value);
     const column = `c.${source.column}`;
     if (op === 'exists') return field.type === 'tags' ? `cardinality(${column}) > 0` : `${column} IS NOT NULL`;
 
@@ -125,6 +126,26 @@ class SqlBuilder {
         return `${expression} && ${this.bind(value, 'text[]')}`;
       case 'hasAllTags':
         return `${expression} @> ${this.bind(value, 'text[]')}`;
+    }
+  }
+
+  /**
+   * How many of the customer's events of a kind fall in the window ending now: a count over the
+   * event table by its (customer, time) index, never NULL. `now` binds as every derived field's.
+   */
+  private eventCount(source: { event: RecentEvent; days: number }): string {
+    const since = `${this.nowPlaceholder()} - make_interval(days => ${this.bind(source.days, 'integer')})`;
+    switch (source.event) {
+      case 'freeTextReplies':
+      case 'complaintReplies': {
+        const tone = source.event === 'complaintReplies' ? ` AND m.body ~* ${this.bind(COMPLAINT_PATTERN, 'text')}` : '';
+        return `(SELECT count(*)::int FROM inbound_messages m
+                  WHERE m.customer_id = c.id AND m.intent = 'free_text' AND m.received_at > ${since}${tone})`;
+      }
+      case 'unansweredCalls':
+        return `(SELECT count(*)::int FROM contact_attempts a
+                  WHERE a.customer_id = c.id AND a.channel = 'call' AND a.status IN ('no_answer', 'busy')
+                    AND a.attempted_at > ${since})`;
     }
   }
 

@@ -39,7 +39,10 @@ export type SegmentSubject = Pick<
   | 'promiseToPayAmount'
   | 'lastVerificationResult'
   | 'createdAt'
->;
+> & {
+  /** Counts of the customer's recent events by field (freeTextRepliesLast30Days …); absent: none. */
+  recentEvents?: Partial<Record<string, number>>;
+};
 
 type Comparable = string | number | boolean;
 
@@ -95,6 +98,8 @@ function holds({ field, op, value }: SegmentCondition, customer: SegmentSubject,
 function read(field: FieldDefinition, customer: SegmentSubject, today: (zone: string) => number): unknown {
   const source = field.source;
   if (source.kind === 'minimumDuePaid') return Number(customer.paidThisCycle) >= Number(customer.minimumDue);
+  // The SQL counts the event tables; a subject in memory carries its counts, or has had no such event.
+  if (source.kind === 'eventCount') return customer.recentEvents?.[field.name] ?? 0;
   const raw = customer[source.property as keyof SegmentSubject] ?? null;
   if (raw === null) return null;
   if (source.kind === 'days') {

@@ -1,4 +1,5 @@
-import { decideTransition, nextStaffInstant, slaStage } from './work-order.rules';
+import { LATER_BUCKETS } from '../flows/repayment/contact-plan';
+import { decideTransition, deskTaskAfter, isDeskKind, nextStaffInstant, PROMISED_CALL_TRIES, slaStage } from './work-order.rules';
 
 const agent = { userId: 'agent-1', supervisor: false };
 const supervisor = { userId: 'lead', supervisor: true };
@@ -65,5 +66,31 @@ describe('nextStaffInstant', () => {
   it('handles a same-day window', () => {
     const lunch = { start: '12:00', end: '13:30', timezone: 'UTC' };
     expect(nextStaffInstant(new Date('2026-12-01T12:10:00Z'), lunch).toISOString()).toBe('2026-12-01T13:30:00.000Z');
+  });
+});
+
+describe('a disposition on a desk task', () => {
+  const verification = { kind: 'fraud_verification', subjectRef: 'case-1', attempts: 0 };
+
+  it('keeps the case’s verification call as its next-steps call when fraud is confirmed on it', () => {
+    expect(deskTaskAfter(verification, 'fraud_confirmed', 'case-1')).toBe('keep');
+    // Another case's answer (a call back's), or another outcome, closes the task as before.
+    expect(deskTaskAfter(verification, 'fraud_confirmed', 'case-2')).toBe('close');
+    expect(deskTaskAfter(verification, 'not_fraud', 'case-1')).toBe('close');
+  });
+
+  it('books the next try of a promised call on no answer, until the last try', () => {
+    expect(deskTaskAfter(verification, 'no_answer')).toBe('retry');
+    expect(deskTaskAfter({ kind: 'call_back', subjectRef: 'callback:x', attempts: PROMISED_CALL_TRIES - 2 }, 'no_answer')).toBe(
+      'retry',
+    );
+    expect(deskTaskAfter({ ...verification, attempts: PROMISED_CALL_TRIES - 1 }, 'no_answer')).toBe('close');
+    // Nobody promised the customer a collection call.
+    expect(deskTaskAfter({ kind: 'collections-dpd-31', subjectRef: 'collect:x', attempts: 0 }, 'no_answer')).toBe('close');
+  });
+
+  it('knows a desk kind for every later collection bucket the repayment job queues', () => {
+    for (const bucket of LATER_BUCKETS) expect(isDeskKind(`collections-dpd-${bucket}`)).toBe(true);
+    expect(isDeskKind('alert')).toBe(false);
   });
 });

@@ -3,8 +3,49 @@ import { DateTime } from 'luxon';
 export const WORK_ORDER_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'cancelled'] as const;
 export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 export const CLOSED_STATUSES: readonly WorkOrderStatus[] = ['resolved', 'cancelled'];
-export const WORK_ORDER_KINDS = ['alert', 'inbound_reply', 'complaint'] as const;
+/**
+ * The agent desk's calls are work orders too (one table, one claim): a fraud verification call, the
+ * next-steps call after a confirmed fraud, a call back an agent booked, a later collection
+ * bucket's call (LATER_BUCKETS in contact-plan.ts; a test keeps the two lists together).
+ */
+export const DESK_KINDS = [
+  'fraud_verification',
+  'fraud_confirmed',
+  'call_back',
+  'collections-dpd-31',
+  'collections-dpd-61',
+  'collections-dpd-91',
+] as const;
+export type DeskKind = (typeof DESK_KINDS)[number];
+export const WORK_ORDER_KINDS = ['alert', 'inbound_reply', 'complaint', ...DESK_KINDS] as const;
 export type WorkOrderKind = (typeof WORK_ORDER_KINDS)[number];
+
+/** The queue the desk's calls are on: every agent's, by role (no membership to keep). */
+export const DESK_QUEUE = 'agent-desk';
+
+export const isDeskKind = (kind: string): kind is DeskKind => (DESK_KINDS as readonly string[]).includes(kind);
+
+/**
+ * Minutes from when a desk call may be made to its due-by: a fraud customer was told "our fraud
+ * team will call you shortly"; a call back was promised for a time; a collection call has the day.
+ */
+export function deskSlaMinutes(kind: string): number {
+  if (kind === 'fraud_verification') return 60;
+  if (kind === 'fraud_confirmed') return 240;
+  if (kind === 'call_back') return 30;
+  return 1440;
+}
+
+/** How urgent a desk call is, for the SLA figures beside the queues' orders: fraud's rank is high. */
+export const deskSeverity = (priority: number) => (priority >= 300 ? 'high' : 'medium');
+
+/** What the desk call is, in the order's summary (staff lists, notifications). */
+export function deskSummary(kind: string): string {
+  if (kind === 'fraud_verification') return 'Fraud verification call';
+  if (kind === 'fraud_confirmed') return 'Fraud confirmed: next steps call';
+  if (kind === 'call_back') return 'Call back';
+  return 'Collections call';
+}
 
 /** What someone does to a work order; each is one entry in its history. */
 export type WorkOrderAction = 'claim' | 'release' | 'wait' | 'resume' | 'resolve' | 'cancel';
@@ -107,3 +148,32 @@ export const WORK_ORDER_OUTCOMES = [
   'referred_to_collections',
 ] as const;
 export type WorkOrderOutcome = (typeof WORK_ORDER_OUTCOMES)[number];
+
+/** The desk's calls the customer was promised: the SMS said "our fraud team will call you", or an agent booked the time. */
+const PROMISED_KINDS: readonly string[] = ['fraud_verification', 'fraud_confirmed', 'call_back'];
+
+/** A promised call unanswered is tried again this long after, or at the policy's next allowed instant when later. */
+export const NO_ANSWER_RETRY_MINUTES = 30;
+/** Tries in all before "no answer" closes a promised call (the customer is then written to, not rung forever). */
+export const PROMISED_CALL_TRIES = 3;
+
+export interface DeskTaskFacts {
+  kind: string;
+  subjectRef: string | null;
+  /** Earlier "no answer"s that booked a retry. */
+  attempts: number;
+}
+
+/**
+ * What a disposition does to the desk task it was recorded through:
+ * - `keep`: fraud confirmed on the case's verification call — the task becomes the next-steps
+ *   follow-up, with the agent still on the line (one task per customer and case, not a second);
+ * - `retry`: no answer on a promised call — back in the queue for the next try the policy allows;
+ * - `close`: anything else, and a promised call tried PROMISED_CALL_TRIES times.
+ */
+export function deskTaskAfter(task: DeskTaskFacts, code: string, caseId?: string): 'keep' | 'retry' | 'close' {
+  if (code === 'fraud_confirmed' && task.kind === 'fraud_verification' && caseId !== undefined && task.subjectRef === caseId)
+    return 'keep';
+  if (code === 'no_answer' && PROMISED_KINDS.includes(task.kind) && task.attempts + 1 < PROMISED_CALL_TRIES) return 'retry';
+  return 'close';
+}

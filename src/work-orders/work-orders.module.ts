@@ -21,6 +21,6 @@ import { WorkQueuesService } from './work-queues.service';
     StaffNotificationsRepository,
     StaffNotifier,
   ],
-  exports: [WorkOrdersService, WorkQueuesService, StaffNotifier],
+  exports: [WorkOrdersRepository, WorkOrdersService, WorkQueuesService, StaffNotifier],
 })
 export class WorkOrdersModule {}

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
-import { WorkOrderKind, WorkOrderStatus } from './work-order.rules';
+import {
+  DESK_QUEUE,
+  deskSeverity,
+  deskSlaMinutes,
+  deskSummary,
+  DeskKind,
+  DeskTaskFacts,
+  WorkOrderKind,
+  WorkOrderStatus,
+} from './work-order.rules';
 
 /** Runs one statement and gives its rows: a TypeORM manager's `query`, or a pg client's wrapped. */
 export type Sql = (text: string, params?: unknown[]) => Promise<any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -114,6 +123,66 @@ export interface AlertOrderParams {
   summary: string;
 }
 
+/** A call for the agent desk: a work order on its queue, ranked by `priority` (PURPOSE_PRIORITY). */
+export interface NewDeskTask {
+  customerId: string;
+  kind: DeskKind;
+  priority: number;
+  /** What it is about (a fraud case's id, `callback:<disposition>`): one open task per customer and subject. */
+  subjectRef: string;
+  createdAt: Date;
+  /** Not offered before (a call back at the time agreed); absent, at once. */
+  dueAt?: Date;
+}
+
+/** A desk task as `/agent-tasks` has always shown it: `done` is a resolved order. */
+export interface AgentTaskView {
+  id: string;
+  customerId: string;
+  kind: string;
+  priority: number;
+  subjectRef: string | null;
+  status: 'open' | 'done' | 'cancelled';
+  createdAt: Date;
+}
+
+const TASK_VIEW = `t.id, t.customer_id AS "customerId", t.kind, t.priority, t.subject_ref AS "subjectRef",
+  CASE WHEN t.closed_at IS NULL THEN 'open' WHEN t.status = 'resolved' THEN 'done' ELSE 'cancelled' END AS status,
+  t.opened_at AS "createdAt"`;
+
+/** The desk's order: fraud first, then by when the call may be made. */
+export const DESK_ORDER = `t.priority DESC, coalesce(t.not_before, t.opened_at), t.id`;
+
+/** From when a desk call may be made, its due-by: the kind's SLA (deskSlaMinutes), as SQL over `kind`. */
+const deskDueBy = (startSql: string, kindSql: string) =>
+  `${startSql} + make_interval(mins => CASE ${kindSql} WHEN 'fraud_verification' THEN ${deskSlaMinutes('fraud_verification')}
+     WHEN 'fraud_confirmed' THEN ${deskSlaMinutes('fraud_confirmed')} WHEN 'call_back' THEN ${deskSlaMinutes('call_back')}
+     ELSE ${deskSlaMinutes('collections-dpd-31')} END)`;
+
+/**
+ * An INSERT of desk tasks from `select` (columns customer_id, template_key, subject_ref, kind,
+ * priority, not_before, opened_at), with their history's first line, as CTEs `desk_queued` and
+ * `desk_queued_events` (ids in `desk_queued`). A task whose subject is already open for the
+ * customer, or a collection bucket's call already made this cycle, is not inserted.
+ */
+export function deskTasksSql(select: string): string {
+  return `
+  desk_queued AS (
+    INSERT INTO work_orders (customer_id, template_key, subject_ref, kind, priority, not_before, opened_at, updated_at,
+                             summary, severity, queue, due_by)
+    SELECT s.customer_id, s.template_key, s.subject_ref, s.kind, s.priority, s.not_before, s.opened_at, s.opened_at,
+           '${deskSummary('collections-dpd-31')}', CASE WHEN s.priority >= 300 THEN 'high' ELSE 'medium' END, '${DESK_QUEUE}',
+           ${deskDueBy('greatest(coalesce(s.not_before, s.opened_at), s.opened_at)', 's.kind')}
+      FROM (${select}) s (customer_id, template_key, subject_ref, kind, priority, not_before, opened_at)
+    ON CONFLICT DO NOTHING
+    RETURNING id, opened_at, kind
+  ),
+  desk_queued_events AS (
+    INSERT INTO work_order_events (work_order_id, at, action, status, detail)
+    SELECT id, opened_at, 'opened', 'open', jsonb_build_object('by', kind) FROM desk_queued
+  )`;
+}
+
 /**
  * CTEs (to follow others in one WITH) that open a work order for each episode `opened` holds
  * (columns id, customer_id) and, when the rule closes on exit, resolve the open order of each
@@ -175,6 +244,238 @@ export class WorkOrdersRepository {
       ],
     );
     return row?.id;
+  }
+
+  // ---- The agent desk's calls: work orders on DESK_QUEUE, taken with the same claim. ----
+
+  /**
+   * Queues a desk call, at most one open per customer and subject (a partial unique index): a
+   * retried escalation adds nothing. `fraud_confirmed` turns the case's open verification call
+   * into the follow-up instead — one task per customer and case, whoever holds it keeps it.
+   */
+  async createTask(manager: EntityManager, task: NewDeskTask): Promise<void> {
+    const followUp = task.kind === 'fraud_confirmed';
+    await manager.query(
+      `WITH queued AS (
+         INSERT INTO work_orders (kind, customer_id, priority, subject_ref, not_before, opened_at, updated_at,
+                                  summary, severity, queue, due_by)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $6, $7, $8, $9,
+                 greatest(coalesce($5, $6), $6) + make_interval(mins => $10))
+         ON CONFLICT (customer_id, subject_ref) WHERE closed_at IS NULL AND subject_ref IS NOT NULL
+         DO UPDATE SET kind = excluded.kind, summary = excluded.summary, updated_at = excluded.updated_at,
+                       due_by = greatest(work_orders.due_by, excluded.due_by)
+           WHERE $11::boolean AND work_orders.kind = 'fraud_verification'
+         RETURNING id, (xmax = 0) AS inserted)
+       INSERT INTO work_order_events (work_order_id, at, action, status, detail)
+       SELECT id, $6, CASE WHEN inserted THEN 'opened' ELSE 'status_changed' END, 'open', jsonb_build_object('by', $1::text)
+         FROM queued`,
+      [
+        task.kind,
+        task.customerId,
+        task.priority,
+        task.subjectRef,
+        task.dueAt ?? null,
+        task.createdAt,
+        deskSummary(task.kind),
+        deskSeverity(task.priority),
+        DESK_QUEUE,
+        deskSlaMinutes(task.kind),
+        followUp,
+      ],
+    );
+  }
+
+  /** In an agent's list scope (`heldBy`): the open tasks free to take or its own, and the closed ones it took. */
+  async listTasks(status: 'open' | 'done', page: PageQuery, heldBy?: string): Promise<Page<AgentTaskView>> {
+    const where = `t.queue = '${DESK_QUEUE}' AND (CASE WHEN $1 = 'open' THEN t.closed_at IS NULL ELSE t.status = 'resolved' END)
+      AND ($2::uuid IS NULL OR t.assignee_id = $2 OR (t.closed_at IS NULL AND t.assignee_id IS NULL))`;
+    const filters = [status, heldBy ?? null];
+    const [items, [{ total }]] = await Promise.all([
+      this.db.query(
+        `SELECT ${TASK_VIEW} FROM work_orders t WHERE ${where} ORDER BY t.priority DESC, t.opened_at, t.id LIMIT $3 OFFSET $4`,
+        [...filters, page.limit, page.offset],
+      ),
+      this.db.query(`SELECT count(*)::int AS total FROM work_orders t WHERE ${where}`, filters),
+    ]);
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  /**
+   * The one claim every queue uses: the first open order nobody holds that `scope` admits (SQL
+   * over `t`, `$1` the agent, `$2` now) in `order`, now the agent's and in progress, with its
+   * line in the history. `FOR UPDATE SKIP LOCKED`: two agents asking at once get two different orders.
+   */
+  private async claim(agentId: string, now: Date, scope: string, order: string): Promise<string | undefined> {
+    const [row] = await this.db.query(
+      `WITH next AS (
+         SELECT t.id FROM work_orders t
+          WHERE t.status = 'open' AND t.assignee_id IS NULL AND ${scope}
+          ORDER BY ${order} LIMIT 1 FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE work_orders w SET status = 'in_progress', assignee_id = $1, updated_at = $2,
+                first_action_at = coalesce(w.first_action_at, $2)
+           FROM next WHERE w.id = next.id RETURNING w.id),
+       history AS (
+         INSERT INTO work_order_events (work_order_id, at, actor_id, action, status)
+         SELECT id, $2, $1, 'claimed', 'in_progress' FROM claimed)
+       SELECT id FROM claimed`,
+      [agentId, now],
+    );
+    return row?.id;
+  }
+
+  /** The desk's most urgent call that may be made by `now`; any agent may take it. */
+  async takeNextTask(agentId: string, now: Date): Promise<AgentTaskView | undefined> {
+    const id = await this.claim(
+      agentId,
+      now,
+      `t.queue = '${DESK_QUEUE}' AND coalesce(t.not_before, t.opened_at) <= $2`,
+      DESK_ORDER,
+    );
+    return id ? this.task(id) : undefined;
+  }
+
+  private async task(id: string): Promise<AgentTaskView | undefined> {
+    const [row] = await this.db.query(`SELECT ${TASK_VIEW} FROM work_orders t WHERE t.id = $1`, [id]);
+    return row;
+  }
+
+  /** Takes an open desk task nobody else holds (its holder taking it again changes nothing); nothing otherwise. */
+  async takeTask(taskId: string, agentId: string, now: Date): Promise<AgentTaskView | undefined> {
+    const [taken] = await this.db.query(
+      `WITH before AS (
+         SELECT id, assignee_id FROM work_orders
+          WHERE id = $1 AND queue = $4 AND closed_at IS NULL AND (assignee_id IS NULL OR assignee_id = $2) FOR UPDATE),
+       taken AS (
+         UPDATE work_orders t SET status = 'in_progress', assignee_id = $2, updated_at = $3,
+                first_action_at = coalesce(t.first_action_at, $3)
+           FROM before WHERE t.id = before.id RETURNING t.*, before.assignee_id AS was),
+       history AS (
+         INSERT INTO work_order_events (work_order_id, at, actor_id, action, status)
+         SELECT id, $3, $2, 'claimed', 'in_progress' FROM taken WHERE was IS NULL)
+       SELECT ${TASK_VIEW} FROM taken t`,
+      [taskId, agentId, now, DESK_QUEUE],
+    );
+    return taken;
+  }
+
+  /** Hands an open desk task the agent holds back to the queue, free for anyone; nothing otherwise. */
+  async releaseTask(taskId: string, agentId: string, now: Date): Promise<AgentTaskView | undefined> {
+    const [released] = await this.db.query(
+      `WITH released AS (
+         UPDATE work_orders SET status = 'open', assignee_id = NULL, updated_at = $3
+          WHERE id = $1 AND queue = $4 AND closed_at IS NULL AND assignee_id = $2 RETURNING *),
+       history AS (
+         INSERT INTO work_order_events (work_order_id, at, actor_id, action, status)
+         SELECT id, $3, $2, 'released', 'open' FROM released)
+       SELECT ${TASK_VIEW} FROM released t`,
+      [taskId, agentId, now, DESK_QUEUE],
+    );
+    return released;
+  }
+
+  /**
+   * The call's disposition closes the desk task (the agent's, or a free one it may work): resolved
+   * with the disposition's code as its outcome. False when it is closed, another agent's or
+   * another customer's.
+   */
+  async closeTask(
+    manager: EntityManager,
+    close: { taskId: string; customerId: string; agentId: string; dispositionId: string; outcome: string; now: Date },
+  ): Promise<boolean> {
+    const [closed] = await manager.query(
+      `WITH closed AS (
+         UPDATE work_orders SET status = 'resolved', outcome = $5, closed_at = $6, disposition_id = $4, updated_at = $6,
+                assignee_id = $3, first_action_at = coalesce(first_action_at, $6)
+          WHERE id = $1 AND customer_id = $2 AND queue = $7 AND closed_at IS NULL AND (assignee_id = $3 OR assignee_id IS NULL)
+          RETURNING id),
+       history AS (
+         INSERT INTO work_order_events (work_order_id, at, actor_id, action, status, detail)
+         SELECT id, $6, $3, 'resolved', 'resolved', jsonb_build_object('outcome', $5::text, 'dispositionId', $4::uuid) FROM closed)
+       SELECT id FROM closed`,
+      [close.taskId, close.customerId, close.agentId, close.dispositionId, close.outcome, close.now, DESK_QUEUE],
+    );
+    return Boolean(closed);
+  }
+
+  /** What deciding a disposition's effect on a desk task needs (deskTaskAfter); undefined when it is no desk task. */
+  async deskTask(manager: EntityManager, id: string): Promise<DeskTaskFacts | undefined> {
+    const [row] = await manager.query(
+      `SELECT kind, subject_ref AS "subjectRef", attempts FROM work_orders WHERE id = $1 AND queue = $2`,
+      [id, DESK_QUEUE],
+    );
+    return row;
+  }
+
+  /**
+   * The disposition is on the record of a task that goes on (a confirmed fraud's next steps, the
+   * agent still holding it): a line in its history. False when it is not open and the agent's to work.
+   */
+  async keepTask(
+    manager: EntityManager,
+    keep: { taskId: string; customerId: string; agentId: string; dispositionId: string; outcome: string; now: Date },
+  ): Promise<boolean> {
+    const [kept] = await manager.query(
+      `WITH kept AS (
+         UPDATE work_orders SET status = 'in_progress', assignee_id = $3, disposition_id = $4, updated_at = $6,
+                first_action_at = coalesce(first_action_at, $6)
+          WHERE id = $1 AND customer_id = $2 AND queue = $7 AND closed_at IS NULL AND (assignee_id = $3 OR assignee_id IS NULL)
+          RETURNING id)
+       INSERT INTO work_order_events (work_order_id, at, actor_id, action, status, detail)
+       SELECT id, $6, $3, 'note', 'in_progress', jsonb_build_object('outcome', $5::text, 'dispositionId', $4::uuid) FROM kept
+       RETURNING work_order_id`,
+      [keep.taskId, keep.customerId, keep.agentId, keep.dispositionId, keep.outcome, keep.now, DESK_QUEUE],
+    );
+    return Boolean(kept);
+  }
+
+  /**
+   * "No answer" on a call the customer was promised: the task stays open, back in the queue for
+   * anyone, not offered before `nextTry` (an instant the contact policy allows), its due-by moved
+   * with it. False when it is not an open desk task of the agent's for the customer.
+   */
+  async retryTask(
+    manager: EntityManager,
+    retry: { taskId: string; customerId: string; agentId: string; dispositionId: string; nextTry: Date; now: Date },
+  ): Promise<boolean> {
+    const [row] = await manager.query(
+      `WITH retried AS (
+         UPDATE work_orders t SET status = 'open', assignee_id = NULL, not_before = $5, attempts = t.attempts + 1,
+                due_by = greatest(t.due_by, ${deskDueBy('$5::timestamptz', 't.kind')}),
+                first_action_at = coalesce(t.first_action_at, $6), disposition_id = $4, updated_at = $6
+          WHERE id = $1 AND customer_id = $2 AND queue = $7 AND closed_at IS NULL AND (assignee_id = $3 OR assignee_id IS NULL)
+          RETURNING id)
+       INSERT INTO work_order_events (work_order_id, at, actor_id, action, status, detail)
+       SELECT id, $6, $3, 'released', 'open', jsonb_build_object('outcome', 'no_answer', 'nextTry', $5::timestamptz) FROM retried
+       RETURNING work_order_id`,
+      [retry.taskId, retry.customerId, retry.agentId, retry.dispositionId, retry.nextTry, retry.now, DESK_QUEUE],
+    );
+    return Boolean(row);
+  }
+
+  /** Cancels the open desk tasks about these subjects (a payment made the call moot), with why; how many. */
+  async cancelTasks(manager: EntityManager, subjects: string[], reason: Record<string, unknown>, now: Date): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `WITH cancelled AS (
+         UPDATE work_orders SET status = 'cancelled', closed_at = $3, updated_at = $3, reasons = reasons || jsonb_build_array($2::jsonb)
+          WHERE subject_ref = ANY($1) AND queue = $4 AND closed_at IS NULL
+          RETURNING id)
+       INSERT INTO work_order_events (work_order_id, at, action, status, detail)
+       SELECT id, $3, 'cancelled', 'cancelled', $2::jsonb FROM cancelled
+       RETURNING work_order_id`,
+      [subjects, JSON.stringify(reason), now, DESK_QUEUE],
+    );
+    return rows.length;
+  }
+
+  /** Holds the customer's open collection calls until `until` (a promise to pay's grace), their due-by with them. */
+  async deferCollectionTasks(manager: EntityManager, customerId: string, until: Date, now: Date): Promise<void> {
+    await manager.query(
+      `UPDATE work_orders t SET not_before = greatest(t.not_before, $2), updated_at = $3,
+              due_by = greatest(t.due_by, ${deskDueBy('$2::timestamptz', 't.kind')})
+        WHERE t.customer_id = $1 AND t.subject_ref LIKE 'collect:%' AND t.queue = $4 AND t.closed_at IS NULL`,
+      [customerId, until, now, DESK_QUEUE],
+    );
   }
 
   /** Ops and supervisors see every order; an agent (`agentId`) the free ones of its queues and its own. */
@@ -284,28 +585,16 @@ export class WorkOrdersRepository {
   }
 
   /**
-   * The most urgent open order nobody holds in the agent's queues, now the agent's (in
-   * progress): the claim agent tasks use (`FOR UPDATE SKIP LOCKED`), so two agents asking at once
-   * get two different orders.
+   * The most urgent open order nobody holds in the agent's queues (severity, then due-by), now
+   * the agent's: the claim the desk uses too. The desk's calls are taken on the desk.
    */
-  async claimNext(agentId: string, now: Date): Promise<string | undefined> {
-    const [row] = await this.db.query(
-      `WITH next AS (
-         SELECT w.id FROM work_orders w
-          WHERE w.status = 'open' AND w.assignee_id IS NULL
-            AND w.queue IN (SELECT m.queue FROM work_queue_members m WHERE m.user_id = $1)
-          ORDER BY ${SEVERITY_RANK} DESC, w.due_by, w.id LIMIT 1 FOR UPDATE SKIP LOCKED),
-       claimed AS (
-         UPDATE work_orders w SET status = 'in_progress', assignee_id = $1, updated_at = $2,
-                first_action_at = coalesce(w.first_action_at, $2)
-           FROM next WHERE w.id = next.id RETURNING w.id),
-       history AS (
-         INSERT INTO work_order_events (work_order_id, at, actor_id, action, status)
-         SELECT id, $2, $1, 'claimed', 'in_progress' FROM claimed)
-       SELECT id FROM claimed`,
-      [agentId, now],
+  claimNext(agentId: string, now: Date): Promise<string | undefined> {
+    return this.claim(
+      agentId,
+      now,
+      `t.queue <> '${DESK_QUEUE}' AND t.queue IN (SELECT m.queue FROM work_queue_members m WHERE m.user_id = $1)`,
+      `${SEVERITY_RANK.replace('w.severity', 't.severity')} DESC, t.due_by, t.id`,
     );
-    return row?.id;
   }
 
   /** The outcome of the follow-up, on the customer's profile (read back by GET /customers/:id/outcomes). */

@@ -10,7 +10,7 @@ import { ListWorkOrdersDto } from './dto/list-work-orders.dto';
 import { RecordComplaintDto } from './dto/record-complaint.dto';
 import { ResolveWorkOrderDto, WorkOrderActionDto } from './dto/work-order-action.dto';
 import { WorkOrderStatsQueryDto } from './dto/work-order-stats-query.dto';
-import { Actor, decideTransition, WorkOrderAction } from './work-order.rules';
+import { Actor, decideTransition, isDeskKind, WorkOrderAction } from './work-order.rules';
 import { WorkOrdersRepository, WorkOrderView } from './work-orders.repository';
 
 const DAY_MS = 86_400_000;
@@ -135,6 +135,10 @@ export class WorkOrdersService {
     await this.db.transaction(async (m) => {
       const order = await this.orders.lock(m, id, now);
       if (!order) throw new NotFoundError('work order', id);
+      // A desk call ends with the call's disposition (the agent desk, POST /customers/:id/dispositions); a supervisor may still cancel it.
+      if (isDeskKind(order.kind) && action !== 'cancel') {
+        throw new DomainError('WORK_ORDER_ON_AGENT_DESK', 'this call is worked on the agent desk', HttpStatus.CONFLICT);
+      }
       if (action === 'claim' && isScoped(principal) && !(await this.orders.isMember(m, order.queue, principal.userId))) {
         throw notYours();
       }

@@ -1,4 +1,6 @@
 import { Browser } from 'playwright-core';
+import { statusCallbackPath, TWILIO_WEBHOOK_PATHS } from '../../src/channels/twilio-webhook.paths';
+import { TwilioWebhookSigner } from '../../src/channels/twilio-webhook.signer';
 import { ManualClock } from '../../src/common/clock';
 import { Customer } from '../../src/customers/customer.entity';
 import { FraudCasesService } from '../../src/flows/fraud/fraud-cases.service';
@@ -79,8 +81,8 @@ describe('the agent console in a browser', () => {
     await page.getByLabel('Outcome', { exact: true }).selectOption('not_fraud');
     await page.getByRole('button', { name: 'Save and close the task' }).click();
     await page.getByText('Tick every identity step of the script').waitFor();
-    const [open] = await t.db.query(`SELECT status FROM agent_tasks WHERE subject_ref = $1`, [caseId]);
-    expect(open.status).toBe('open');
+    const [open] = await t.db.query(`SELECT closed_at FROM work_orders WHERE subject_ref = $1`, [caseId]);
+    expect(open.closed_at).toBeNull();
     await page.goBack();
 
     for (const check of checks) await check.check();
@@ -96,8 +98,8 @@ describe('the agent console in a browser', () => {
     expect(outcomes.body.verification.result).toBe('genuine');
     const fraudCase = await t.http.get(`/fraud-cases/${caseId}`).set('Authorization', `Bearer ${ops}`).expect(200);
     expect(fraudCase.body.status).toBe('confirmed_genuine');
-    const [task] = await t.db.query(`SELECT status, taken_by FROM agent_tasks WHERE subject_ref = $1`, [caseId]);
-    expect(task).toEqual({ status: 'done', taken_by: agent.id });
+    const [task] = await t.db.query(`SELECT status, assignee_id AS taken_by FROM work_orders WHERE subject_ref = $1`, [caseId]);
+    expect(task).toEqual({ status: 'resolved', taken_by: agent.id });
     const [call] = await t.db.query(`SELECT status, detail FROM contact_attempts WHERE customer_id = $1 AND channel = 'call'`, [
       customer.id,
     ]);
@@ -117,8 +119,8 @@ describe('the agent console in a browser', () => {
     await page.getByRole('button', { name: 'Save and close the task' }).click();
     await page.locator('.field-errors').getByText('callBackAt').waitFor();
     expect(await page.locator('.field-errors').textContent()).toMatch(/not allowed/);
-    const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE customer_id = $1`, [customer.id]);
-    expect(task.status).toBe('open');
+    const [task] = await t.db.query(`SELECT closed_at FROM work_orders WHERE customer_id = $1`, [customer.id]);
+    expect(task.closed_at).toBeNull();
   });
 
   it('refuses a form posted from the signed-in browser without its CSRF token', async () => {
@@ -130,7 +132,7 @@ describe('the agent console in a browser', () => {
     const forged = await page.request.post('/console/agent/next', { form: {}, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('This form has expired');
-    const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE customer_id = $1`, [customer.id]);
+    const [task] = await t.db.query(`SELECT assignee_id AS taken_by FROM work_orders WHERE customer_id = $1`, [customer.id]);
     expect(task.taken_by).toBeNull();
     const stolen = await page.request.post('/console/agent/next', {
       form: { _csrf: 'a-token-from-another-session' },
@@ -145,5 +147,126 @@ describe('the agent console in a browser', () => {
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '我的任务' }).waitFor();
     await page.getByRole('button', { name: '领取下一个任务' }).waitFor();
+  });
+});
+
+/**
+ * The call's live state on the task page, with nobody reloading it: Twilio's status callbacks
+ * (posted here by hand, the sandbox's own progress switched off) reach the page as server-sent events.
+ */
+describe('the agent desk shows the call as Twilio reports it', () => {
+  const clock = new ManualClock(NOW);
+  let t: TestApp;
+  let browser: Browser;
+  let integration: string;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([
+      startTestApp({ SANDBOX_AUTO_CALLBACKS: 'false' }, { clock, listen: true }),
+      launchBrowser(),
+    ]);
+    integration = await t.keyFor('integration');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Twilio's signed call status callback for the attempt, as it would post it. */
+  async function callStatus(attemptId: string, status: string): Promise<void> {
+    const path = statusCallbackPath(TWILIO_WEBHOOK_PATHS.callStatus, attemptId);
+    const [{ provider_ref }] = await t.db.query(`SELECT provider_ref FROM contact_attempts WHERE id = $1`, [attemptId]);
+    const params = { CallSid: provider_ref, CallStatus: status, AnsweredBy: 'human' };
+    const signer = t.app.get(TwilioWebhookSigner);
+    await t.http
+      .post(path)
+      .type('form')
+      .set('X-Twilio-Signature', signer.sign(signer.publicUrl(path), params))
+      .send(params)
+      .expect(200);
+  }
+
+  it('ringing, in progress, completed: each appears on the page without a reload', async () => {
+    const customer = await store.customer(t.db, { fullName: 'Grace Hopper', locale: 'en' });
+    const { body } = await t.http
+      .post('/transactions')
+      .set('Authorization', `Bearer ${integration}`)
+      .send({
+        reference: `TXN-${customer.externalRef}`,
+        customerRef: customer.externalRef,
+        amount: 6_000_000,
+        currency: 'CNY',
+        merchant: 'Luxury Watches Ltd',
+        country: 'CN',
+        city: 'Shanghai',
+        cardNotPresent: false,
+        at: NOW.toISOString(),
+      })
+      .expect(200);
+    await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
+    const agent = await t.consoleUser('agent', { phone: '+8613900000002' });
+    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
+    await page.getByRole('button', { name: 'Take the next task' }).click();
+    await page.waitForURL(/\/console\/agent\/tasks\//);
+    await page.getByRole('button', { name: 'Call the customer' }).click();
+    await page.getByText('Calling — your phone will ring').waitFor();
+    const state = page.locator('[data-call-state]');
+    await page.locator('[data-call-events]').waitFor();
+    expect(await state.textContent()).toBe('Calling…');
+    // A mark on this very document: a reload would lose it.
+    await page.evaluate("window.kept = 'this page'");
+    const url = page.url();
+    const [{ id: attemptId }] = await t.db.query(
+      `SELECT id FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND detail LIKE 'click-to-call%'`,
+      [customer.id],
+    );
+
+    await callStatus(attemptId, 'ringing');
+    await page.locator('[data-call-state]', { hasText: 'Ringing' }).waitFor();
+    await callStatus(attemptId, 'in-progress');
+    await page.locator('[data-call-state]', { hasText: 'In progress' }).waitFor();
+    await callStatus(attemptId, 'completed');
+    await page.locator('[data-call-state]', { hasText: 'Completed' }).waitFor();
+    expect(await page.locator('[data-call-events]').getAttribute('data-status')).toBe('completed');
+    expect(await page.evaluate('window.kept')).toBe('this page');
+    expect(page.url()).toBe(url);
+    await screenshot(page, 'agent-call-live');
+  });
+
+  it('an unanswered call shows "No answer", and the stream is the agent’s only: another agent is refused it', async () => {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    const { body } = await t.http
+      .post('/transactions')
+      .set('Authorization', `Bearer ${integration}`)
+      .send({
+        reference: `TXN-${customer.externalRef}`,
+        customerRef: customer.externalRef,
+        amount: 6_000_000,
+        currency: 'CNY',
+        merchant: 'Luxury Watches Ltd',
+        country: 'CN',
+        city: 'Shanghai',
+        cardNotPresent: false,
+        at: NOW.toISOString(),
+      })
+      .expect(200);
+    await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
+    const agent = await t.consoleUser('agent', { phone: '+8613900000003' });
+    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
+    await page.getByRole('button', { name: 'Take the next task' }).click();
+    await page.waitForURL(/\/console\/agent\/tasks\//);
+    const taskPath = new URL(page.url()).pathname;
+    await page.getByRole('button', { name: 'Call the customer' }).click();
+    await page.locator('[data-call-events]').waitFor();
+    const [{ id: attemptId }] = await t.db.query(
+      `SELECT id FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND detail LIKE 'click-to-call%'`,
+      [customer.id],
+    );
+    await callStatus(attemptId, 'no-answer');
+    await page.locator('[data-call-state]', { hasText: 'No answer' }).waitFor();
+
+    const other = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('agent'));
+    const refused = await other.request.get(`${taskPath}/call/events`, { maxRedirects: 0 });
+    expect(refused.status()).toBe(403);
   });
 });

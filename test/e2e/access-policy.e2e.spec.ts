@@ -69,6 +69,7 @@ const MATRIX: Record<string, Call> = {
   'GET /console': { allowed: 303 },
   'GET /console/agent': { allowed: 200 },
   'GET /console/agent/tasks/:id': { allowed: 200 },
+  'GET /console/agent/tasks/:id/call/events': { params: { id: UNKNOWN }, allowed: 404 },
   'GET /console/assets/:name': { params: { name: 'console.css' }, allowed: 200 },
   'GET /console/campaigns': { allowed: 200 },
   'GET /console/campaigns/:id': { allowed: 200 },

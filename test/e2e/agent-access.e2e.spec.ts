@@ -194,8 +194,8 @@ describe('an agent acts only through the work in hand', () => {
         .expect(201);
       expect(res.body.fraudCase).toMatchObject({ caseId: a.caseId, status: 'confirmed_genuine', applied: true });
       expect(await cardStatus(a.customer.id)).toBe('active');
-      const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE id = $1`, [a.taskId]);
-      expect(task.status).toBe('done');
+      const [task] = await t.db.query(`SELECT status, outcome FROM work_orders WHERE id = $1`, [a.taskId]);
+      expect(task).toEqual({ status: 'resolved', outcome: 'not_fraud' });
     });
 
     it('an admin still disposes any customer, but a case only on its own customer (404 on another’s)', async () => {
@@ -270,7 +270,7 @@ describe('an agent acts only through the work in hand', () => {
         expect(res.body.error.code).toBe('NOT_YOUR_CUSTOMER');
       }
       expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [stranger.id])).toEqual([]);
-      expect(await t.db.query(`SELECT 1 FROM agent_tasks WHERE customer_id = $1`, [stranger.id])).toEqual([]);
+      expect(await t.db.query(`SELECT 1 FROM work_orders WHERE customer_id = $1`, [stranger.id])).toEqual([]);
     });
 
     it('an agent with no task reads nothing of the customer: profile, outcomes, consent, eligibility', async () => {
@@ -307,7 +307,7 @@ describe('an agent acts only through the work in hand', () => {
       // The task is closed; the call back (not yet taken) is the agent's.
       await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentA.key)).expect(200);
       await t.http.get(`/customers/${customer.id}/outcomes`).set(as(agentB.key)).expect(403);
-      const [callBack] = await t.db.query(`SELECT id FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`, [
+      const [callBack] = await t.db.query(`SELECT id FROM work_orders WHERE customer_id = $1 AND kind = 'call_back'`, [
         customer.id,
       ]);
       clock.set(new Date('2026-11-24T02:00:00Z'));
@@ -326,7 +326,9 @@ describe('an agent acts only through the work in hand', () => {
     it('takes the next task, then acts through it; another agent cannot take it', async () => {
       const agent = await t.userFor('agent');
       const other = await t.userFor('agent');
-      await t.db.query(`UPDATE agent_tasks SET status = 'cancelled' WHERE status = 'open' AND taken_by IS NULL`);
+      await t.db.query(
+        `UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`,
+      );
       const { customer, caseId } = await caseHeldBy(null);
       const next = await t.http.post('/agent-tasks/next').set(as(agent.key)).expect(200);
       expect(next.body.task).toMatchObject({ customerId: customer.id, subjectRef: caseId, kind: 'fraud_verification' });
@@ -339,6 +341,15 @@ describe('an agent acts only through the work in hand', () => {
         .send({ code: 'fraud_confirmed', identityVerified: true, purpose: 'fraud', caseId, agentTaskId: next.body.task.id })
         .expect(201);
       expect(await caseStatus(caseId)).toBe('confirmed_fraud');
+      // The same task goes on as the next-steps call, still the agent's; the colleague still cannot take it.
+      const kept = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(200);
+      expect(kept.body).toMatchObject({ id: next.body.task.id, kind: 'fraud_confirmed', status: 'open' });
+      await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(other.key)).expect(403);
+      await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(agent.key))
+        .send({ code: 'right_party_contact', identityVerified: true, purpose: 'fraud', agentTaskId: next.body.task.id })
+        .expect(201);
       const closed = await t.http.post(`/agent-tasks/${next.body.task.id}/take`).set(as(agent.key)).expect(409);
       expect(closed.body.error.code).toBe('AGENT_TASK_NOT_OPEN');
     });
@@ -349,7 +360,7 @@ describe('an agent acts only through the work in hand', () => {
       expect(refused.body.error.code).toBe('NOT_YOUR_TASK');
       const released = await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentA.key)).expect(200);
       expect(released.body).toMatchObject({ id: a.taskId, status: 'open' });
-      const [task] = await t.db.query(`SELECT taken_by FROM agent_tasks WHERE id = $1`, [a.taskId]);
+      const [task] = await t.db.query(`SELECT assignee_id AS taken_by FROM work_orders WHERE id = $1`, [a.taskId]);
       expect(task.taken_by).toBeNull();
       // Back in the queue: agent A no longer acts on the customer, agent B may take it.
       await t.http
@@ -395,15 +406,21 @@ describe('an agent acts only through the work in hand', () => {
       const session = await signedIn(t, 'agent');
       const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
       const { customer, caseId, taskId } = await caseHeldBy({ id: userId });
-      await t.http
+      const confirmed = await t.http
         .post(`/console/agent/tasks/${taskId}/disposition`)
         .set('Cookie', session.cookie)
         .type('form')
         .send({ _csrf: session.csrf, code: 'fraud_confirmed', check: ALL_IDENTITY_STEPS })
         .expect(303);
-      const [followUp] = await t.db.query(`SELECT id FROM agent_tasks WHERE kind = 'fraud_confirmed' AND subject_ref = $1`, [
-        caseId,
-      ]);
+      // Back to the same task: the customer is still on the line for the next steps.
+      expect(confirmed.headers.location).toBe(`/console/agent/tasks/${taskId}?confirmed=1`);
+      // One task per customer and case: the verification call itself became the follow-up, still the agent's.
+      const followUps = await t.db.query(
+        `SELECT id, kind, assignee_id AS "takenBy" FROM work_orders WHERE subject_ref = $1 AND closed_at IS NULL`,
+        [caseId],
+      );
+      expect(followUps).toEqual([{ id: taskId, kind: 'fraud_confirmed', takenBy: userId }]);
+      const [followUp] = followUps;
       await t.http
         .post(`/console/agent/tasks/${followUp.id}/take`)
         .set('Cookie', session.cookie)
@@ -457,7 +474,7 @@ describe('an agent acts only through the work in hand', () => {
         .expect(303);
       expect(back.headers.location).toBe('/console/agent?released=1');
       expect((await t.http.get('/console/agent?released=1').set('Cookie', session.cookie)).text).toContain('back in the queue');
-      const [task] = await t.db.query(`SELECT taken_by, status FROM agent_tasks WHERE id = $1`, [mine.taskId]);
+      const [task] = await t.db.query(`SELECT assignee_id AS taken_by, status FROM work_orders WHERE id = $1`, [mine.taskId]);
       expect(task).toEqual({ taken_by: null, status: 'open' });
       const theirs = await caseHeldBy(agentB);
       await t.http
@@ -478,7 +495,7 @@ describe('an agent acts only through the work in hand', () => {
         .type('form')
         .send({ _csrf: session.csrf, code: 'call_back_at', callBackAt: '2026-11-23T16:00' })
         .expect(303);
-      const [callBack] = await t.db.query(`SELECT id FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`, [
+      const [callBack] = await t.db.query(`SELECT id FROM work_orders WHERE customer_id = $1 AND kind = 'call_back'`, [
         customer.id,
       ]);
       await t.http
@@ -493,6 +510,132 @@ describe('an agent acts only through the work in hand', () => {
         .send({ _csrf: session.csrf, code: 'not_fraud', check: ALL_IDENTITY_STEPS })
         .expect(303);
       expect(await caseStatus(caseId)).toBe('confirmed_genuine');
+    });
+  });
+
+  describe('a promised call nobody answered', () => {
+    it('goes back to the queue for the next try the policy allows (after quiet hours), and closes after the last try', async () => {
+      // 22:45 in Shanghai: fraud calls end at 23:00, so the try half an hour later waits for 07:00.
+      clock.set(new Date('2026-11-23T14:45:00Z'));
+      try {
+        await t.db.query(
+          `UPDATE work_orders SET status = 'cancelled', closed_at = now() WHERE status = 'open' AND assignee_id IS NULL`,
+        );
+        const a = await caseHeldBy(agentA);
+        const noAnswer = () =>
+          t.http
+            .post(`/customers/${a.customer.id}/dispositions`)
+            .set(as(agentA.key))
+            .send({ code: 'no_answer', purpose: 'fraud', agentTaskId: a.taskId })
+            .expect(201);
+        const task = async () =>
+          (
+            await t.db.query(
+              `SELECT status, assignee_id AS "assigneeId", attempts, not_before AS "notBefore", outcome FROM work_orders WHERE id = $1`,
+              [a.taskId],
+            )
+          )[0];
+        await noAnswer();
+        expect(await task()).toEqual({
+          status: 'open',
+          assigneeId: null,
+          attempts: 1,
+          notBefore: new Date('2026-11-23T23:00:00Z'),
+          outcome: null,
+        });
+        // Not offered before the next try; then to anyone.
+        expect((await t.http.post('/agent-tasks/next').set(as(agentB.key)).expect(200)).body.task).toBeNull();
+        clock.set(new Date('2026-11-23T23:00:00Z'));
+        const next = await t.http.post('/agent-tasks/next').set(as(agentB.key)).expect(200);
+        expect(next.body.task).toMatchObject({ id: a.taskId });
+        await t.http.post(`/agent-tasks/${a.taskId}/release`).set(as(agentB.key)).expect(200);
+        await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentA.key)).expect(200);
+        await noAnswer();
+        expect(await task()).toMatchObject({ status: 'open', attempts: 2, notBefore: new Date('2026-11-23T23:30:00Z') });
+        clock.set(new Date('2026-11-23T23:30:00Z'));
+        await t.http.post(`/agent-tasks/${a.taskId}/take`).set(as(agentA.key)).expect(200);
+        await noAnswer();
+        expect(await task()).toMatchObject({ status: 'resolved', outcome: 'no_answer', attempts: 2 });
+        const history = await t.db.query(`SELECT action FROM work_order_events WHERE work_order_id = $1 ORDER BY at, id`, [
+          a.taskId,
+        ]);
+        expect(history.map((h: { action: string }) => h.action)).toEqual([
+          'released',
+          'claimed',
+          'released',
+          'claimed',
+          'released',
+          'claimed',
+          'resolved',
+        ]);
+      } finally {
+        clock.set(NOW);
+      }
+    });
+
+    it('on the desk, "no answer" on a fraud call says when the next try is, and the task leaves the agent', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { taskId } = await caseHeldBy({ id: userId });
+      const res = await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({ _csrf: session.csrf, code: 'no_answer' })
+        .expect(303);
+      // 10:00 in Shanghai: the next try half an hour later is allowed.
+      expect(res.headers.location).toBe(`/console/agent?retry=${encodeURIComponent('2026-11-23T02:30:00.000Z')}`);
+      const queue = await t.http.get(res.headers.location).set('Cookie', session.cookie).expect(200);
+      expect(queue.text).toContain('the next try is booked for 2026-11-23 10:30 Asia/Shanghai');
+      const [task] = await t.db.query(`SELECT status, assignee_id AS "assigneeId" FROM work_orders WHERE id = $1`, [taskId]);
+      expect(task).toEqual({ status: 'open', assigneeId: null });
+    });
+
+    it('the desk takes only the outcomes it offers for the call: no promise to pay on a fraud call', async () => {
+      const session = await signedIn(t, 'agent');
+      const [{ id: userId }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [session.username]);
+      const { customer, taskId } = await caseHeldBy({ id: userId });
+      const refused = await t.http
+        .post(`/console/agent/tasks/${taskId}/disposition`)
+        .set('Cookie', session.cookie)
+        .type('form')
+        .send({
+          _csrf: session.csrf,
+          code: 'promise_to_pay',
+          promiseDate: '2026-11-30',
+          promiseAmount: '100',
+          check: ALL_IDENTITY_STEPS,
+        })
+        .expect(400);
+      expect(refused.text).toContain('is not an outcome of this fraud call');
+      expect(await t.db.query(`SELECT 1 FROM customer_dispositions WHERE customer_id = $1`, [customer.id])).toEqual([]);
+    });
+
+    it('a collection call nobody promised closes on no answer, as before', async () => {
+      const customer = await store.customer(t.db, { locale: 'en' });
+      const taskId = await agentTask(t.db, { customerId: customer.id, takenBy: agentA.id });
+      await t.http
+        .post(`/customers/${customer.id}/dispositions`)
+        .set(as(agentA.key))
+        .send({ code: 'no_answer', purpose: 'collections', agentTaskId: taskId })
+        .expect(201);
+      const [task] = await t.db.query(`SELECT status, outcome FROM work_orders WHERE id = $1`, [taskId]);
+      expect(task).toEqual({ status: 'resolved', outcome: 'no_answer' });
+    });
+
+    it('a desk call is not worked through the work-order routes: its end is the call’s disposition', async () => {
+      const a = await caseHeldBy(agentA);
+      const refused = await t.http
+        .post(`/work-orders/${a.taskId}/resolve`)
+        .set(as(ops))
+        .send({ outcome: 'no_action_needed', note: 'closing from the wrong door' })
+        .expect(409);
+      expect(refused.body.error.code).toBe('WORK_ORDER_ON_AGENT_DESK');
+      // A supervisor sees it among the work orders, with its SLA.
+      const listed = await t.http.get(`/work-orders?customerId=${a.customer.id}`).set(as(ops)).expect(200);
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({ id: a.taskId, kind: 'fraud_verification', queue: 'agent-desk', status: 'in_progress' }),
+      ]);
     });
   });
 });

@@ -226,6 +226,25 @@ describe('console ops pages', () => {
     expect((await get('/console/ops/dashboard')).text).toMatch(/<tr><td>10:00<\/td><td>1<\/td>/);
   });
 
+  it('shows the work orders’ SLA over time on the dashboard: the chart a day, and p50 / p90 per queue and severity', async () => {
+    const [{ id: customerId }] = await t.db.query(`SELECT id FROM customers ORDER BY id LIMIT 1`);
+    const opened = new Date(clock.now().getTime() - 3 * 3_600_000);
+    // Resolved 30 minutes in, first touched after 10: within its 4-hour SLA.
+    await t.db.query(
+      `INSERT INTO work_orders (kind, customer_id, summary, severity, queue, status, assignee_id, opened_at, due_by,
+                                first_action_at, closed_at, outcome, updated_at)
+       VALUES ('complaint', $1, 'Complaint: fees', 'high', 'dashboard-desk', 'resolved', NULL, $2, $2::timestamptz + interval '4 hours',
+               $2::timestamptz + interval '10 minutes', $2::timestamptz + interval '30 minutes', 'complaint_upheld', now())`,
+      [customerId, opened],
+    );
+    const text = (await get('/console/ops/dashboard')).text;
+    expect(text).toContain('Orders opened a day, and how their SLA went');
+    expect(text).toMatch(/<rect class="bar-delivered"/);
+    expect(text).toMatch(
+      /<tr><td>dashboard-desk<\/td><td>high<\/td><td>100 %<\/td><td>10 min \/ 10 min<\/td>\s*<td>30 min \/ 30 min<\/td>/,
+    );
+  });
+
   it('searches the audit log by user and action, and refuses a form without its CSRF token', async () => {
     const forged = await t.http.post('/console/locale').set('Cookie', ops.cookie).type('form').send({ locale: 'zh-CN' });
     expect(forged.status).toBe(403);

@@ -189,7 +189,8 @@ describe('conversations are recorded and counted (Reg F lock-out)', () => {
       customerId,
     ]);
     const [{ id: taskId }] = await t.db.query(
-      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at) VALUES ($1, 'collections_call', 200, $2, $3)
+      `INSERT INTO work_orders (customer_id, kind, priority, subject_ref, opened_at, updated_at, due_by, summary, severity, queue)
+       VALUES ($1, 'collections-dpd-31', 200, $2, $3, $3, $3::timestamptz + interval '1 day', 'Collections call', 'medium', 'agent-desk')
        RETURNING id`,
       [customerId, `collections:${customerId}`, new Date(NOW)],
     );

@@ -113,9 +113,9 @@ describe('a payment stops the cycle’s reminders and collections (HTTP, real da
     const [profile] = await t.db.query(`SELECT days_past_due, last_outcomes FROM customers WHERE id = $1`, [c.id]);
     expect(profile.days_past_due).toBe(0);
     expect(profile.last_outcomes.collections).toMatchObject({ outcome: 'paid' });
-    expect(await t.db.query(`SELECT status, reasons FROM agent_tasks WHERE customer_id = $1`, [c.id])).toEqual([
-      { status: 'cancelled', reasons: [{ code: 'PAID' }] },
-    ]);
+    expect(
+      await t.db.query(`SELECT status, reasons FROM work_orders WHERE customer_id = $1 AND queue = 'agent-desk'`, [c.id]),
+    ).toEqual([{ status: 'cancelled', reasons: [{ code: 'PAID' }] }]);
 
     await pay({
       customerId: early.id,

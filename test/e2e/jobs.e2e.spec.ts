@@ -32,7 +32,7 @@ describe('jobs on demand', () => {
     t.http.post('/jobs/repayment/runs').auth(keys[role], { type: 'bearer' }).send(body);
   const queued = async () => {
     const [{ tasks }] = await t.db.query(`SELECT count(*)::int AS tasks FROM contact_tasks`);
-    const [{ agentTasks }] = await t.db.query(`SELECT count(*)::int AS "agentTasks" FROM agent_tasks`);
+    const [{ agentTasks }] = await t.db.query(`SELECT count(*)::int AS "agentTasks" FROM work_orders WHERE queue = 'agent-desk'`);
     return { tasks, agentTasks };
   };
   const none = { reminders: 0, collectionMessages: 0, agentTasks: 0, activations: 0, brokenPromises: 0, activationsCancelled: 0 };

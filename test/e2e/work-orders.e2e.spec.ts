@@ -277,6 +277,53 @@ describe('risk alerts to work orders, end to end', () => {
     expect(smtp.received.at(-1)!.parsed.subject).toContain('Card blocked');
   });
 
+  it('fires a rule over recent events: a reply that reads as a complaint, once per episode, closed when it leaves the window', async () => {
+    const customer = (
+      await t.http
+        .post('/customers')
+        .set(as(ops))
+        .send({ externalRef: 'WO-9', fullName: '周杰', phone: '+8613812340009' })
+        .expect(201)
+    ).body;
+    const rule = await t.http
+      .post('/alert-rules')
+      .set(as(manager))
+      .send({
+        name: 'A complaint in a reply',
+        rule: { field: 'complaintRepliesLast30Days', op: 'gte', value: 1 },
+        severity: 'high',
+        queue: 'complaints-desk',
+        slaMinutes: 240,
+      })
+      .expect(201);
+    // It reads the customer's replies, and the calendar moves the window: on change and on schedule.
+    expect(rule.body).toMatchObject({ reads: ['complaintReplies'], scheduled: true });
+    const alerts = async () =>
+      (await t.http.get('/work-orders').query({ customerId: customer.id, queue: 'complaints-desk' }).set(as(ops)).expect(200))
+        .body.items;
+    const reply = (body: string) =>
+      twilio.sendInboundSms(`${t.config.publicBaseUrl}/webhooks/twilio/messages/inbound`, {
+        from: customer.phone,
+        to: HERALD_NUMBER,
+        body,
+      });
+
+    clock.set('2026-12-10T02:00:00Z');
+    await reply('Paid it yesterday, thanks');
+    expect(await alerts()).toEqual([]);
+    await reply('我要投诉，你们的服务太差了');
+    expect(await alerts()).toEqual([
+      expect.objectContaining({ kind: 'alert', alertRuleId: rule.body.id, severity: 'high', status: 'open' }),
+    ]);
+    await reply('Still waiting. Unacceptable.');
+    expect(await alerts()).toHaveLength(1);
+
+    // 31 days on, both complaints are out of the window: the scheduled run clears the order.
+    clock.set('2027-01-10T03:00:00Z');
+    await t.http.post('/alert-rules/runs').set(as(manager)).expect(201);
+    expect(await alerts()).toEqual([expect.objectContaining({ status: 'resolved', outcome: 'condition_cleared' })]);
+  });
+
   it('refuses what the rules refuse: a bad rule names its field, an agent cannot cancel', async () => {
     const bad = await t.http
       .post('/alert-rules')

@@ -48,7 +48,7 @@ describe('the held-task rule in SQL and in TypeScript', () => {
         for (const takenBy of [null, ...agents]) {
           for (const fraudCase of cases)
             shapes.push({ customerId, kind: 'fraud_verification', subjectRef: fraudCase.id, status, takenBy });
-          shapes.push({ customerId, kind: 'collections_call', status, takenBy });
+          shapes.push({ customerId, kind: 'collections-dpd-31', status, takenBy });
           for (const agent of agents)
             for (const purpose of ['fraud', 'collections'])
               shapes.push({ customerId, kind: 'call_back', status, takenBy, booking: { agent, purpose } });
@@ -63,19 +63,21 @@ describe('the held-task rule in SQL and in TypeScript', () => {
         );
         subjectRef = `callback:${id}`;
       }
-      // The open-subject key allows one open task per kind and subject; closed ones need their own.
-      const taken = await t.db.query(`SELECT 1 FROM agent_tasks WHERE kind = $1 AND subject_ref = $2 AND status = 'open'`, [
-        shape.kind,
-        subjectRef ?? '',
-      ]);
+      // The open-subject key allows one open task per customer and subject; closed ones need their own.
+      const taken = await t.db.query(
+        `SELECT 1 FROM work_orders WHERE customer_id = $1 AND subject_ref = $2 AND closed_at IS NULL`,
+        [shape.customerId, subjectRef ?? ''],
+      );
       if (taken.length && shape.status === 'open') subjectRef = undefined;
-      if (subjectRef === undefined && shape.kind !== 'collections_call') continue;
+      if (subjectRef === undefined && shape.kind !== 'collections-dpd-31') continue;
       await agentTask(t.db, { ...shape, subjectRef });
     }
     const repository = t.app.get(AgentAccessRepository);
     tasks = (await Promise.all(customerIds.map((id) => repository.tasksFor(id)))).flat();
     const closed: TaskFacts[] = await Promise.all(
-      (await t.db.query(`SELECT id FROM agent_tasks WHERE status <> 'open'`)).map((r: { id: string }) => repository.task(r.id)),
+      (await t.db.query(`SELECT id FROM work_orders WHERE closed_at IS NOT NULL`)).map((r: { id: string }) =>
+        repository.task(r.id),
+      ),
     );
     tasks.push(...closed);
   });

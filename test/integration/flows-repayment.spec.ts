@@ -162,15 +162,17 @@ describe('the repayment, collections and activation job, real database', () => {
     expect((await tasksOf(early)).map((r) => r.step)).toEqual([10, 11]);
 
     expect(await tasksOf(later)).toEqual([]);
-    const agentTasks = await t.db.query(`SELECT kind, template_key, status, due_at FROM agent_tasks WHERE customer_id = $1`, [
-      later.id,
-    ]);
+    const agentTasks = await t.db.query(
+      `SELECT kind, template_key, status, not_before AS due_at, queue FROM work_orders WHERE customer_id = $1`,
+      [later.id],
+    );
     expect(agentTasks).toEqual([
       {
         kind: 'collections-dpd-31',
         template_key: 'collections-later-offer',
         status: 'open',
         due_at: new Date('2026-11-16T01:00:00Z'),
+        queue: 'agent-desk',
       },
     ]);
   });
@@ -331,7 +333,7 @@ describe('the repayment, collections and activation job, real database', () => {
       .send({ code: 'call_back_at', callBackAt: '2026-11-24T02:00:00Z' })
       .expect(201);
     const [task] = await t.db.query(
-      `SELECT kind, status, due_at FROM agent_tasks WHERE customer_id = $1 AND kind = 'call_back'`,
+      `SELECT kind, status, not_before AS due_at FROM work_orders WHERE customer_id = $1 AND kind = 'call_back'`,
       [c.id],
     );
     expect(task).toEqual({ kind: 'call_back', status: 'open', due_at: new Date('2026-11-24T02:00:00Z') });
@@ -341,8 +343,10 @@ describe('the repayment, collections and activation job, real database', () => {
     const c = await store.customer(t.db, { daysPastDue: 40 });
     clock.set('2026-11-23T03:00:00Z');
     const [{ id: taskId }] = await t.db.query(
-      `INSERT INTO agent_tasks (customer_id, kind, priority, subject_ref, created_at, taken_by, taken_at)
-       VALUES ($1, 'collections-dpd-30', 200, 'test', now(), $2, now()) RETURNING id`,
+      `INSERT INTO work_orders (customer_id, kind, priority, subject_ref, opened_at, updated_at, due_by, assignee_id, status,
+                               first_action_at, summary, severity, queue)
+       VALUES ($1, 'collections-dpd-31', 200, 'test', now(), now(), now() + interval '1 day', $2, 'in_progress', now(),
+               'Collections call', 'medium', 'agent-desk') RETURNING id`,
       [c.id, agentId],
     );
     const send = () =>
@@ -352,8 +356,8 @@ describe('the repayment, collections and activation job, real database', () => {
         .send({ code: 'no_answer', agentTaskId: taskId });
     const first = await send();
     expect(first.status).toBe(201);
-    const [task] = await t.db.query(`SELECT status, disposition_id FROM agent_tasks WHERE id = $1`, [taskId]);
-    expect(task).toEqual({ status: 'done', disposition_id: first.body.id });
+    const [task] = await t.db.query(`SELECT status, outcome, disposition_id FROM work_orders WHERE id = $1`, [taskId]);
+    expect(task).toEqual({ status: 'resolved', outcome: 'no_answer', disposition_id: first.body.id });
     // Closed, the task no longer lets the agent act on the customer.
     const again = await send();
     expect(again.status).toBe(403);

@@ -50,6 +50,10 @@ const INTEGER: Record<string, [number, number]> = {
   daysSinceLastContact: [-5, 120],
   daysSinceCardIssued: [-5, 4000],
   daysSinceLastCardActivity: [-5, 800],
+  // The book has no replies or calls: every count is 0, which these values sit on either side of.
+  freeTextRepliesLast30Days: [0, 2],
+  complaintRepliesLast30Days: [0, 2],
+  unansweredCallsLast7Days: [0, 2],
 };
 
 const money = fc.oneof(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 0, max: 30_000_000 }));

@@ -6,7 +6,7 @@ import { ConsoleSession } from '../../auth/console-sessions';
 import { providerOf } from '../../dispatch/courier';
 import { VoiceChannel } from '../../channels/voice.channel';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
+import { DomainError, ValidationFailedError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
 import { discloseField } from '../../auth/personal-data.rules';
 import { ConsentService } from '../../compliance/consent.service';
@@ -19,7 +19,8 @@ import { ANSWERABLE, FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
 import { AgentQueueService } from '../../flows/fraud/agent-queue.service';
-import { QUEUE_ORDER } from '../../flows/fraud/agent-tasks.repository';
+import { DESK_QUEUE } from '../../work-orders/work-order.rules';
+import { DESK_ORDER } from '../../work-orders/work-orders.repository';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
@@ -48,8 +49,10 @@ interface TaskRow {
   callBackPurpose: ContactPurpose | null;
 }
 
+/** A desk task (a work order on the desk's queue) as the desk shows it: `open` until it is closed. */
 const TASK_COLUMNS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref AS "subjectRef", t.template_key AS "templateKey",
-  t.status, t.taken_by AS "takenBy", coalesce(t.due_at, t.created_at) AS "dueAt", d.purpose AS "callBackPurpose"`;
+  CASE WHEN t.closed_at IS NULL THEN 'open' ELSE 'done' END AS status, t.assignee_id AS "takenBy",
+  coalesce(t.not_before, t.opened_at) AS "dueAt", d.purpose AS "callBackPurpose", t.attempts`;
 const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
 
 /**
@@ -77,15 +80,16 @@ export class AgentDeskService {
   /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. Names masked, as in any list. */
   async queue(agent: ConsoleSession, page: PageQuery): Promise<Page<QueuedTask>> {
     const agentId = agent.userId;
-    const scope = `t.status = 'open' AND (t.taken_by IS NULL OR t.taken_by = $1) AND coalesce(t.due_at, t.created_at) <= $2`;
+    const scope = `t.queue = '${DESK_QUEUE}' AND t.closed_at IS NULL AND (t.assignee_id IS NULL OR t.assignee_id = $1)
+      AND coalesce(t.not_before, t.opened_at) <= $2`;
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
-        `SELECT ${TASK_COLUMNS}, t.priority, c.full_name AS "customerName", c.timezone, t.taken_by = $1 AS mine
-           FROM agent_tasks t JOIN customers c ON c.id = t.customer_id ${CALL_BACK_JOIN}
-          WHERE ${scope} ORDER BY ${QUEUE_ORDER} LIMIT $3 OFFSET $4`,
+        `SELECT ${TASK_COLUMNS}, t.priority, c.full_name AS "customerName", c.timezone, t.assignee_id = $1 AS mine
+           FROM work_orders t JOIN customers c ON c.id = t.customer_id ${CALL_BACK_JOIN}
+          WHERE ${scope} ORDER BY ${DESK_ORDER} LIMIT $3 OFFSET $4`,
         [agentId, this.clock.now(), page.limit, page.offset],
       ),
-      this.db.query(`SELECT count(*)::int AS total FROM agent_tasks t WHERE ${scope}`, [agentId, this.clock.now()]),
+      this.db.query(`SELECT count(*)::int AS total FROM work_orders t WHERE ${scope}`, [agentId, this.clock.now()]),
     ]);
     const items = rows.map((row: TaskRow & QueuedTask) => ({
       ...row,
@@ -94,6 +98,11 @@ export class AgentDeskService {
       purpose: taskPurpose(row.kind, row.callBackPurpose),
     }));
     return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  /** The zone staff read times in (STAFF_TIME_ZONE): a retry booked for a customer is shown to the agent in it. */
+  get staffZone(): string {
+    return this.config.workOrders.staffTimeZone;
   }
 
   /** The most urgent task nobody has taken; two agents asking at once get two different tasks. */
@@ -204,6 +213,28 @@ export class AgentDeskService {
   }
 
   /**
+   * The click-to-call the page watches: the one Twilio named `providerRef` when it was placed, or
+   * the latest the desk placed for the task's customer — always one of that customer's calls.
+   */
+  async watchedCall(taskId: string, agent: ConsoleSession, providerRef?: string) {
+    const task = await this.ownTask(taskId, agent);
+    const [call]: { attemptId: string; status: string }[] = await this.db.query(
+      `SELECT id AS "attemptId", status FROM contact_attempts
+        WHERE customer_id = $1 AND channel = 'call' AND ($2::text IS NULL OR provider_ref = $2)
+          AND ($2::text IS NOT NULL OR detail LIKE 'click-to-call%')
+        ORDER BY attempted_at DESC, id DESC LIMIT 1`,
+      [task.customerId, providerRef ?? null],
+    );
+    return { customerId: task.customerId, call };
+  }
+
+  /** The call's state now, as the database has it (the stream's first event, and after a lost notice). */
+  async callStatus(attemptId: string): Promise<string | undefined> {
+    const [row] = await this.db.query(`SELECT status FROM contact_attempts WHERE id = $1`, [attemptId]);
+    return row?.status;
+  }
+
+  /**
    * The disposition closes the task; on the profile, with its effects, in one transaction. A fraud
    * answer settles the task's case (a fraud call back's: the customer's oldest unanswered one).
    */
@@ -213,17 +244,19 @@ export class AgentDeskService {
     const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: task.customerId });
     const disposition = dispositionFromForm(form, customer.timezone);
     const answersCase = disposition.code === 'not_fraud' || disposition.code === 'fraud_confirmed';
+    const fraudCase = purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined;
+    // Only the outcomes the page offered for this call in its case's state; a fraud answer to a
+    // settled case is left to the service, whose 409 says the answer is in.
+    const offered = dispositionsFor(purpose, fraudCase ? ANSWERABLE.includes(fraudCase.status) : true);
+    if (!answersCase && !offered.includes(disposition.code)) {
+      throw new ValidationFailedError([{ field: 'code', reason: `is not an outcome of this ${purpose} call` }]);
+    }
     const caseId = answersCase ? await this.caseIdFor(task, task.customerId) : undefined;
     if (answersCase && !caseId) {
       throw new DomainError('FRAUD_CASE_NONE_OPEN', 'the customer has no fraud case waiting for an answer', HttpStatus.CONFLICT);
     }
     // The boxes ticked against the steps of the very script the page showed; whether the outcome needs them is the service's rule.
-    const script = await this.script(
-      task,
-      customer,
-      purpose,
-      purpose === 'fraud' ? await this.caseFor(task, customer.id) : undefined,
-    );
+    const script = await this.script(task, customer, purpose, fraudCase);
     const steps = 'verification' in script && script.verification ? script.verification.length : 0;
     return this.outcomes.dispose(
       task.customerId,
@@ -241,7 +274,7 @@ export class AgentDeskService {
   /** A task the agent may work (AgentAccessService), with what the desk shows of it. */
   private async ownTask(taskId: string, agent: ConsoleSession): Promise<TaskRow> {
     await this.access.assertTask(agent, taskId);
-    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM agent_tasks t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
+    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM work_orders t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
       taskId,
     ]);
     return task;

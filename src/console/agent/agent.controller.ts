@@ -1,5 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Redirect, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Get, Param, Post, Query, Redirect, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { FINAL_CALL_STATES } from '../../delivery-reports/call-state';
+import { CONSOLE_MESSAGES } from '../i18n/catalogue';
+import { translate } from '../i18n/messages';
+import { CallStateHub } from './call-state.hub';
 import { Discloses } from '../../auth/personal-data.interceptor';
 import { Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
@@ -10,6 +14,9 @@ import { DispositionForm, QueueQuery } from './disposition.form';
 
 const see = (url: string) => ({ url, statusCode: 303 });
 
+/** How long one call-state stream stays open at most (EventSource reconnects by itself after). */
+const STREAM_LIFETIME_MS = 10 * 60_000;
+
 /** The agent's pages: the queue and the task in hand. */
 @ConsolePages()
 @Roles('agent')
@@ -18,6 +25,7 @@ export class AgentController {
   constructor(
     private readonly desk: AgentDeskService,
     private readonly views: ConsoleViews,
+    private readonly calls: CallStateHub,
   ) {}
 
   @Get()
@@ -33,6 +41,8 @@ export class AgentController {
       done: query.done === '1',
       empty: query.empty === '1',
       released: query.released === '1',
+      retry: query.retry,
+      staffZone: this.desk.staffZone,
     });
   }
 
@@ -52,7 +62,12 @@ export class AgentController {
 
   @Get('tasks/:id')
   @Discloses('customer', 'detail', { page: true })
-  async task(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query('called') called?: string) {
+  async task(
+    @Req() request: Request,
+    @Param('id', UuidPipe) id: string,
+    @Query('called') called?: string,
+    @Query('confirmed') confirmed?: string,
+  ) {
     const session = request.consoleSession!;
     const workspace = await this.desk.workspace(id, session);
     return this.views.page(session, 'agent/task', {
@@ -60,6 +75,7 @@ export class AgentController {
       active: '/console/agent',
       ...workspace,
       called,
+      confirmed: confirmed === '1',
     });
   }
 
@@ -69,6 +85,58 @@ export class AgentController {
   async release(@Req() request: Request, @Param('id', UuidPipe) id: string) {
     await this.desk.release(id, request.consoleSession!.userId);
     return see('/console/agent?released=1');
+  }
+
+  /**
+   * The call's live state for the task page (ringing, in progress, completed, no answer …):
+   * server-sent events fed by Twilio's status callbacks (CallStateHub), from its state now until
+   * a final one. `call`: the provider's id the page got when the call was placed.
+   */
+  @Get('tasks/:id/call/events')
+  async callEvents(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('id', UuidPipe) id: string,
+    @Query('call') providerRef?: string,
+  ): Promise<void> {
+    const session = request.consoleSession!;
+    const watched = await this.desk.watchedCall(id, session, typeof providerRef === 'string' ? providerRef : undefined);
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    if (!watched.call) {
+      response.end(`event: call\ndata: ${JSON.stringify({ status: 'none' })}\n\n`);
+      return;
+    }
+    const attemptId = watched.call.attemptId;
+    let last: string | undefined;
+    let stop = () => {};
+    const keepAlive = setInterval(() => response.write(': still here\n\n'), 15_000);
+    // A call whose last callback never comes does not hold a connection for ever: the browser reconnects and reads the state anew.
+    const lifetime = setTimeout(() => finish(), STREAM_LIFETIME_MS);
+    const finish = () => {
+      clearInterval(keepAlive);
+      clearTimeout(lifetime);
+      stop();
+      if (!response.writableEnded) response.end();
+    };
+    const tell = (status: string) => {
+      if (status === last || response.writableEnded) return;
+      last = status;
+      const label = translate(CONSOLE_MESSAGES, session.locale, `agent.call.state.${status}`);
+      response.write(`event: call\ndata: ${JSON.stringify({ status, label, final: FINAL_CALL_STATES.includes(status) })}\n\n`);
+      if (FINAL_CALL_STATES.includes(status)) finish();
+    };
+    request.on('close', finish);
+    // Listening first, then the state now: a callback between the two is not lost (a repeat is not sent twice).
+    stop = await this.calls.watch(watched.customerId, (notice) => {
+      if (notice.attemptId === attemptId) tell(notice.status);
+    });
+    if (response.writableEnded) stop();
+    const now = await this.desk.callStatus(attemptId);
+    if (now) tell(now);
   }
 
   @Post('tasks/:id/call')
@@ -81,7 +149,11 @@ export class AgentController {
   @Post('tasks/:id/disposition')
   @Redirect()
   async dispose(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() form: DispositionForm) {
-    await this.desk.complete(id, request.consoleSession!, form);
+    const recorded = await this.desk.complete(id, request.consoleSession!, form);
+    // Fraud confirmed on the call: the same task, now with the next-steps script, the customer still on the line.
+    if (recorded.agentTask?.after === 'kept') return see(`/console/agent/tasks/${id}?confirmed=1`);
+    if (recorded.agentTask?.after === 'retry')
+      return see(`/console/agent?retry=${encodeURIComponent(recorded.agentTask.nextTry!)}`);
     return see('/console/agent?done=1');
   }
 }

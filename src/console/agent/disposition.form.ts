@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ValidationFailedError } from '../../common/domain-error';
 import { PageQuery } from '../../common/pagination';
 import { CHANNELS, ContactChannel } from '../../dispatch/contact-task.entity';
@@ -97,4 +97,9 @@ export class QueueQuery extends PageQuery {
   @IsOptional()
   @IsIn(['1'])
   released?: '1';
+
+  /** No answer on a promised call: when the next try is booked. */
+  @IsOptional()
+  @IsISO8601()
+  retry?: string;
 }

@@ -11,6 +11,8 @@ import { ContactLogService } from './contact-log.service';
 import { askView } from './eligibility-ask.form';
 import { CustomerTimelineService } from './customer-timeline.service';
 import { OpsAuditService } from './ops-audit.service';
+import { WorkOrdersService } from '../../work-orders/work-orders.service';
+import { slaFigures } from '../work-orders/sla-chart.rules';
 import { OpsDashboardService } from './ops-dashboard.service';
 import { AuditLogForm, ContactLogForm, DashboardForm, queryOf, TimelineForm, ZONES } from './ops-filters.form';
 
@@ -28,6 +30,7 @@ export class OpsController {
     private readonly dashboards: OpsDashboardService,
     private readonly audits: OpsAuditService,
     private readonly views: ConsoleViews,
+    private readonly workOrders: WorkOrdersService,
   ) {}
 
   @Get('log')
@@ -90,6 +93,8 @@ export class OpsController {
       active: '/console/ops/dashboard',
       zones: ZONES,
       ...(await this.dashboards.dashboard(query.zone)),
+      // The work orders' SLA over the last 30 days, as the supervisors' page shows it (GET /work-orders/stats).
+      sla: slaFigures(await this.workOrders.stats({})),
     });
   }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { DailySla } from '../../work-orders/work-orders.repository';
+import { DailySla, SlaFigures } from '../../work-orders/work-orders.repository';
 
 const BAR = 18;
 const GAP = 6;
@@ -62,4 +62,34 @@ function daysOf({ from, to, zone }: { from: Date; to: Date; zone: string }): str
     days.push(day.toISODate()!);
   }
   return days;
+}
+
+/**
+ * The SLA figures as the console shows them — on the supervisors' work-order page and on the ops
+ * dashboard alike (the partial `sla-figures`): the chart over the window, and per queue and
+ * severity the share within SLA and p50 / p90 of time to first action and to resolution.
+ */
+export function slaFigures(stats: {
+  groups: readonly SlaFigures[];
+  daily: readonly DailySla[];
+  from: Date;
+  to: Date;
+  zone: string;
+}) {
+  return {
+    zone: stats.zone,
+    chart: slaChart(stats.daily, stats),
+    stats: stats.groups.map((g) => ({
+      ...g,
+      withinSlaPercent: g.withinSlaShare === null ? '—' : `${Math.round(g.withinSlaShare * 100)} %`,
+      p50FirstAction: minutes(g.p50FirstActionSeconds),
+      p90FirstAction: minutes(g.p90FirstActionSeconds),
+      p50Resolution: minutes(g.p50ResolutionSeconds),
+      p90Resolution: minutes(g.p90ResolutionSeconds),
+    })),
+  };
+}
+
+function minutes(seconds: number | null): string {
+  return seconds === null ? '—' : `${Math.round(seconds / 60)} min`;
 }

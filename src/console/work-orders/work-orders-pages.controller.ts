@@ -10,7 +10,7 @@ import { WorkOrdersService } from '../../work-orders/work-orders.service';
 import { WorkQueuesService } from '../../work-orders/work-queues.service';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
-import { slaChart } from './sla-chart.rules';
+import { slaFigures } from './sla-chart.rules';
 
 const see = (url: string) => ({ url, statusCode: 303 });
 
@@ -46,16 +46,7 @@ export class WorkOrdersPagesController {
       statuses: WORK_ORDER_STATUSES,
       orders: page.items,
       pager: pager(page, '/console/work-orders', { queue: filter.queue, status: filter.status }),
-      stats: stats?.groups.map((g) => ({
-        ...g,
-        withinSlaPercent: g.withinSlaShare === null ? '—' : `${Math.round(g.withinSlaShare * 100)} %`,
-        p50FirstAction: minutes(g.p50FirstActionSeconds),
-        p90FirstAction: minutes(g.p90FirstActionSeconds),
-        p50Resolution: minutes(g.p50ResolutionSeconds),
-        p90Resolution: minutes(g.p90ResolutionSeconds),
-      })),
-      chart: stats ? slaChart(stats.daily, stats) : undefined,
-      zone: stats?.zone,
+      sla: stats ? slaFigures(stats) : undefined,
       notifications,
     });
   }
@@ -96,8 +87,4 @@ export class WorkOrdersPagesController {
     await this.orders.resolve(id, body, request.consoleSession!);
     return see(`/console/work-orders/${id}`);
   }
-}
-
-function minutes(seconds: number | null): string {
-  return seconds === null ? '—' : `${Math.round(seconds / 60)} min`;
 }

@@ -78,12 +78,11 @@ export class ErasureRepository {
         `UPDATE contact_tasks SET variables = ${redactJson('variables')}, reasons = ${redactJson('reasons')} WHERE customer_id = $1`,
         theirs,
       ],
-      ['agent_tasks', `UPDATE agent_tasks SET reasons = ${redactJson('reasons')} WHERE customer_id = $1`, theirs],
       // A reply or a complaint is the customer's own words: it goes whole; an alert's summary is Herald's.
       [
         'work_orders',
         `UPDATE work_orders SET summary = CASE WHEN kind = 'alert' THEN ${redact('summary')} ELSE '${ERASED}' END,
-                note = ${dropped('note')}
+                note = ${dropped('note')}, reasons = ${redactJson('reasons')}
           WHERE customer_id = $1`,
         theirs,
       ],

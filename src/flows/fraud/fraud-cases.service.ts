@@ -12,7 +12,8 @@ import { NewEvent } from '../../events/event-types';
 import { RiskLevel } from '../../customers/customer.entity';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { UrgentGate } from '../../dispatch/urgent-gate';
-import { AGENT_TASK_PRIORITY, AgentTasksRepository } from './agent-tasks.repository';
+import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
+import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { PostTransactionDto } from './dto/post-transaction.dto';
 import { ANSWERABLE, AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
 import { assessTransaction, FraudReason, TransactionFacts } from './fraud.rules';
@@ -81,7 +82,7 @@ export class FraudCasesService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly outbox: OutboxRepository,
-    private readonly agentTasks: AgentTasksRepository,
+    private readonly agentTasks: WorkOrdersRepository,
     private readonly events: EventOutbox,
     private readonly urgent: UrgentGate,
     private readonly alerts: AlertEvaluator,
@@ -247,11 +248,12 @@ export class FraudCasesService {
       ],
       manager,
     );
+    // The next-steps call: the case's open verification call becomes it (one task per customer and case).
     if (answer === 'no') {
-      await this.agentTasks.create(manager, {
+      await this.agentTasks.createTask(manager, {
         customerId: settled.customerId,
         kind: 'fraud_confirmed',
-        priority: AGENT_TASK_PRIORITY.fraud,
+        priority: PURPOSE_PRIORITY.fraud,
         subjectRef: caseId,
         createdAt: now,
       });
@@ -276,10 +278,10 @@ export class FraudCasesService {
     await this.events.record(manager, [
       fraudCaseEvent('fraud_case.updated', caseId, customerId, 'escalated_agent', now, { why }),
     ]);
-    await this.agentTasks.create(manager, {
+    await this.agentTasks.createTask(manager, {
       customerId,
       kind: 'fraud_verification',
-      priority: AGENT_TASK_PRIORITY.fraud,
+      priority: PURPOSE_PRIORITY.fraud,
       subjectRef: caseId,
       createdAt: now,
     });

@@ -1,9 +1,9 @@
 import { AlertsModule } from '../../alerts/alerts.module';
 import { Module } from '@nestjs/common';
 import { DispatchModule } from '../../dispatch/dispatch.module';
+import { WorkOrdersModule } from '../../work-orders/work-orders.module';
 import { AgentQueueService } from './agent-queue.service';
 import { AgentTasksController } from './agent-tasks.controller';
-import { AgentTasksRepository } from './agent-tasks.repository';
 import { FraudCasesController } from './fraud-cases.controller';
 import { FraudCasesQuery } from './fraud-cases.query';
 import { FraudCasesService } from './fraud-cases.service';
@@ -12,9 +12,10 @@ import { TransactionsController } from './transactions.controller';
 
 /** Fraud verification: transactions in, cases opened, answered or escalated. */
 @Module({
-  imports: [DispatchModule, AlertsModule],
+  imports: [DispatchModule, AlertsModule, WorkOrdersModule],
   controllers: [TransactionsController, FraudCasesController, AgentTasksController],
-  providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentTasksRepository, AgentQueueService],
-  exports: [FraudCasesService, FraudCasesQuery, AgentTasksRepository, AgentQueueService],
+  providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentQueueService],
+  // The desk's calls are work orders: whoever works them with fraud's flows gets their repository too.
+  exports: [FraudCasesService, FraudCasesQuery, AgentQueueService, WorkOrdersModule],
 })
 export class FraudModule {}

@@ -9,9 +9,10 @@ import { ConsentService } from '../../compliance/consent.service';
 import { EligibilityService } from '../../compliance/eligibility.service';
 import { describeReason } from '../../compliance/reason.messages';
 import { ContactChannel, ContactPurpose, PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
+import { deskTaskAfter, NO_ANSWER_RETRY_MINUTES } from '../../work-orders/work-order.rules';
+import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { preferredCallHour } from '../repayment/contact-plan';
 import { PromiseTaken, PromiseToPayService } from '../repayment/promise-to-pay.service';
-import { AgentTasksRepository } from '../fraud/agent-tasks.repository';
 import { AnswerOutcome, FraudCasesService } from '../fraud/fraud-cases.service';
 import { detailMismatch, dispositionEffects, FRAUD_ANSWERS, identityProblem } from './disposition.rules';
 import { ConversationRecorded, ConversationsRepository } from './conversations.repository';
@@ -35,6 +36,8 @@ export interface DispositionRecorded {
   conversation: (Omit<ConversationRecorded, 'callAt'> & { callAt: string }) | null;
   /** With fraud_confirmed / not_fraud: the case as the answer left it. */
   fraudCase?: AnswerOutcome;
+  /** With `agentTaskId`: what became of the task — closed, kept (a confirmed fraud's next steps), or retried at `nextTry`. */
+  agentTask?: { id: string; after: 'closed' | 'kept' | 'retry'; nextTry?: string };
 }
 
 /** What Herald knows of how contacts with a customer went, and the agent's word on them. */
@@ -45,7 +48,7 @@ export class CustomerOutcomesService {
     private readonly clock: Clock,
     private readonly promises: PromiseToPayService,
     private readonly fraud: FraudCasesService,
-    private readonly agentTasks: AgentTasksRepository,
+    private readonly agentTasks: WorkOrdersRepository,
     private readonly consent: ConsentService,
     private readonly eligibility: EligibilityService,
     private readonly conversations: ConversationsRepository,
@@ -154,9 +157,11 @@ export class CustomerOutcomesService {
             m,
           )
         : null;
-      if (input.agentTaskId) await this.closeAgentTask(m, input.agentTaskId, customerId, agentId, id, now);
+      const agentTask = input.agentTaskId
+        ? await this.settleAgentTask(m, { taskId: input.agentTaskId, customerId, agentId, dispositionId: id, now }, input)
+        : undefined;
       if (input.callBackAt) {
-        await this.agentTasks.create(m, {
+        await this.agentTasks.createTask(m, {
           customerId,
           kind: 'call_back',
           priority: PURPOSE_PRIORITY[input.purpose], // a call back keeps its purpose's rank in the queue
@@ -201,6 +206,7 @@ export class CustomerOutcomesService {
         promise,
         conversation: conversation && { ...conversation, callAt: conversation.callAt.toISOString() },
         ...(settled ? { fraudCase: settled } : {}),
+        ...(agentTask ? { agentTask } : {}),
       };
       return recorded;
     });
@@ -230,30 +236,49 @@ export class CustomerOutcomesService {
     }
   }
 
-  private async closeAgentTask(
+  /**
+   * The desk task the disposition was recorded through: closed, kept (a confirmed fraud's next
+   * steps on the same task), or — no answer on a promised call — booked for the next try the
+   * contact policy allows (deskTaskAfter). Refused when it is not the agent's open task for the customer.
+   */
+  private async settleAgentTask(
     m: EntityManager,
-    taskId: string,
-    customerId: string,
-    agentId: string,
-    dispositionId: string,
-    now: Date,
-  ) {
-    const [closed] = await m.query(
-      `WITH closed AS (
-         UPDATE agent_tasks SET status = 'done', done_at = $5, disposition_id = $4, updated_at = $5
-          WHERE id = $1 AND customer_id = $2 AND status = 'open' AND (taken_by = $3 OR taken_by IS NULL)
-          RETURNING id)
-       SELECT id FROM closed`,
-      [taskId, customerId, agentId, dispositionId, now],
-    );
-    if (!closed) {
-      throw new DomainError(
-        'AGENT_TASK_NOT_OPEN',
-        'the task is closed, taken by another agent, or for another customer',
-        HttpStatus.CONFLICT,
-        [{ field: 'agentTaskId', reason: 'not an open task of yours for this customer' }],
-      );
+    task: { taskId: string; customerId: string; agentId: string; dispositionId: string; now: Date },
+    input: RecordDispositionDto,
+  ): Promise<NonNullable<DispositionRecorded['agentTask']>> {
+    const facts = await this.agentTasks.deskTask(m, task.taskId);
+    const after = facts ? deskTaskAfter(facts, input.code, input.caseId) : 'close';
+    if (after === 'retry') {
+      const nextTry = await this.nextTry(task.customerId, input.purpose, task.now);
+      // Nowhere the policy allows a call (the customer revoked calls, say): the task closes as answered "no answer".
+      if (nextTry && (await this.agentTasks.retryTask(m, { ...task, nextTry }))) {
+        return { id: task.taskId, after: 'retry', nextTry: nextTry.toISOString() };
+      }
     }
+    if (after === 'keep' && (await this.agentTasks.keepTask(m, { ...task, outcome: input.code }))) {
+      return { id: task.taskId, after: 'kept' };
+    }
+    if (after !== 'keep' && (await this.agentTasks.closeTask(m, { ...task, outcome: input.code }))) {
+      return { id: task.taskId, after: 'closed' };
+    }
+    throw new DomainError(
+      'AGENT_TASK_NOT_OPEN',
+      'the task is closed, taken by another agent, or for another customer',
+      HttpStatus.CONFLICT,
+      [{ field: 'agentTaskId', reason: 'not an open task of yours for this customer' }],
+    );
+  }
+
+  /** The next try of an unanswered promised call: after the retry gap, at the first instant the policy allows a call. */
+  private async nextTry(customerId: string, purpose: ContactPurpose, now: Date): Promise<Date | undefined> {
+    const at = new Date(now.getTime() + NO_ANSWER_RETRY_MINUTES * 60_000);
+    // The unanswered call itself counts against the caps, as the dialler logged it.
+    const made = [
+      { at: now.getTime(), purpose, channel: 'call' as const, connected: false, conversation: false, subjectRef: null },
+    ];
+    const [decision] = await this.eligibility.decide([{ customerId, purpose, channel: 'call', assumedContacts: made }], at);
+    if (decision.allowed) return at;
+    return decision.nextAllowedAt && decision.nextAllowedAt > at ? decision.nextAllowedAt : undefined;
   }
 
   /** The outcomes part of a profile, with the hours the customer answers calls (their local time). */

@@ -7,7 +7,7 @@ import { DomainError } from '../../common/domain-error';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
-import { sqlOf } from '../../work-orders/work-orders.repository';
+import { sqlOf, WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { promiseStatus } from './promise.rules';
 
@@ -52,6 +52,7 @@ export class PaymentsService {
     private readonly outbox: OutboxRepository,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
+    private readonly workOrders: WorkOrdersRepository,
     config: AppConfig,
     private readonly alerts: AlertEvaluator,
   ) {
@@ -122,16 +123,7 @@ export class PaymentsService {
       if (minimumCovered && customer.due_date) {
         const subjects = [`repay:${customer.id}:${customer.due_date}`, `collect:${customer.id}:${customer.due_date}`];
         cancelledTasks = await this.outbox.withdraw(m, { subjects }, { status: 'cancelled', reason: { code: 'PAID' } });
-        const agentTasks: unknown[] = await m.query(
-          `WITH cancelled AS (
-             UPDATE agent_tasks
-                SET status = 'cancelled', reasons = reasons || '[{"code": "PAID"}]'::jsonb, updated_at = now()
-              WHERE subject_ref = ANY($1) AND status = 'open'
-             RETURNING id)
-           SELECT id FROM cancelled`,
-          [subjects],
-        );
-        cancelledAgentTasks = agentTasks.length;
+        cancelledAgentTasks = await this.workOrders.cancelTasks(m, subjects, { code: 'PAID' }, now);
       }
       await this.events.record(m, [
         {

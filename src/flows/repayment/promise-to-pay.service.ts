@@ -7,6 +7,7 @@ import { DomainError, NotFoundError } from '../../common/domain-error';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
+import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { promiseHoldEnd } from './promise.rules';
 
 export interface PromiseToPay {
@@ -39,6 +40,7 @@ export class PromiseToPayService {
     private readonly outbox: OutboxRepository,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
+    private readonly workOrders: WorkOrdersRepository,
     config: AppConfig,
   ) {
     this.graceDays = config.repayment.promiseGraceDays;
@@ -74,11 +76,7 @@ export class PromiseToPayService {
       code: 'PROMISE_TO_PAY',
       until: holdUntil.toISOString(),
     });
-    await manager.query(
-      `UPDATE agent_tasks SET due_at = greatest(due_at, $2), updated_at = now()
-        WHERE customer_id = $1 AND subject_ref LIKE 'collect:%' AND status = 'open'`,
-      [input.customerId, holdUntil],
-    );
+    await this.workOrders.deferCollectionTasks(manager, input.customerId, holdUntil, now);
     await this.events.record(manager, [
       {
         type: 'promise_to_pay.made',

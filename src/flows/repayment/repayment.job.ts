@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
+import { deskTasksSql } from '../../work-orders/work-orders.repository';
 import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import {
   ACTIVATION_STEPS,
@@ -210,19 +211,18 @@ export class RepaymentJob {
 
   /** An agent call with the instalment offer for each later bucket entered, at the customer's answering hour. */
   private async queueLaterCollections(m: EntityManager, now: Date, day: string | null): Promise<number> {
+    // Work orders on the agent desk (src/work-orders writes them): one per bucket and cycle, and
+    // none while the customer's collection call for this cycle is still open.
     const rows: unknown[] = await m.query(
-      `WITH queued AS (
-         INSERT INTO agent_tasks (customer_id, template_key, subject_ref, kind, priority, due_at, created_at, updated_at)
-         SELECT c.id, $7, 'collect:' || c.id || ':' || c.due_date,
-                'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9,
-                greatest($1::timestamptz, ${localInstant(localToday('$11'), 'coalesce(best.hour, $6)')}), $1, $1
+      `WITH ${deskTasksSql(`
+         SELECT c.id, $7::text, 'collect:' || c.id || ':' || c.due_date,
+                'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9::smallint,
+                greatest($1::timestamptz, ${localInstant(localToday('$11'), 'coalesce(best.hour, $6)')}), $1::timestamptz
            FROM customers c
            ${bestHour('$3', '$4', '$5')}
           WHERE c.days_past_due >= $10 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
-            AND ${noPromiseHold('$2')}
-         ON CONFLICT (subject_ref, kind) WHERE subject_ref ~ '^collect:' DO NOTHING
-         RETURNING id)
-       SELECT id FROM queued`,
+            AND ${noPromiseHold('$2')}`)}
+       SELECT id FROM desk_queued`,
       [
         now,
         this.settings.promiseGraceDays,

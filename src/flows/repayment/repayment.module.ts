@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../../alerts/alerts.module';
 import { DispatchModule } from '../../dispatch/dispatch.module';
+import { WorkOrdersModule } from '../../work-orders/work-orders.module';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { PromiseToPayController } from './promise-to-pay.controller';
@@ -9,7 +10,7 @@ import { RepaymentJob } from './repayment.job';
 
 /** Repayment reminders, collections, payments and promises to pay; the job also runs activation. */
 @Module({
-  imports: [DispatchModule, AlertsModule],
+  imports: [DispatchModule, AlertsModule, WorkOrdersModule],
   controllers: [PaymentsController, PromiseToPayController],
   providers: [PaymentsService, PromiseToPayService, RepaymentJob],
   exports: [PromiseToPayService, RepaymentJob],
