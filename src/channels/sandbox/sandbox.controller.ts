@@ -9,6 +9,7 @@ import { SimulateStatusDto } from '../dto/simulate-status.dto';
 import { SimulationResultDto } from '../dto/simulation-result.dto';
 import { SandboxMessage } from './sandbox-message.entity';
 import { SandboxService } from './sandbox.service';
+import { AnswersPage } from '../../common/api-responses';
 
 @ApiTags('sandbox')
 @Roles('campaign_manager', 'ops')
@@ -18,6 +19,7 @@ export class SandboxController {
 
   @Get('messages')
   @Discloses('sandboxMessage', 'list')
+  @AnswersPage(SandboxMessage)
   list(@Query() query: SandboxQuery) {
     return this.sandbox.list(query);
   }

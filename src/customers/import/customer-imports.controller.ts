@@ -6,6 +6,33 @@ import { PageQuery } from '../../common/pagination';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { StartImportDto } from '../dto/start-import.dto';
 import { CustomerImportsService } from './customer-imports.service';
+import { Answers, AnswersPage, defineSchema, entitySchema, s } from '../../common/api-responses';
+import { CustomerImportRejection } from './customer-import-rejection.entity';
+
+const IMPORT = defineSchema(
+  'CustomerImport',
+  s.object({
+    id: s.uuid(),
+    format: s.string(),
+    mode: s.string(),
+    status: s.string(),
+    rowsDone: s.int(),
+    rowsTotal: s.nullable(s.int()),
+    rowsTotalBasis: s.string(),
+    rowsInserted: s.int(),
+    rowsUpdated: s.int(),
+    rejectedCount: s.int(),
+    bytesDone: s.int(),
+    bytesTotal: s.nullable(s.int()),
+    percent: s.nullable(s.number()),
+    rowsPerSecond: s.nullable(s.number()),
+    etaSeconds: s.nullable(s.number()),
+    createdAt: s.instant(),
+    startedAt: s.nullable(s.instant()),
+    finishedAt: s.nullable(s.instant()),
+    error: s.nullable(s.object({ code: s.string(), message: s.string() }, { details: s.array(s.any()) })),
+  }),
+);
 
 @ApiTags('customers')
 @Controller('customers/imports')
@@ -17,6 +44,7 @@ export class CustomerImportsController {
   @Roles('admin', 'campaign_manager', 'ops')
   @ApiConsumes('text/csv', 'application/x-ndjson')
   @ApiBody({ description: 'the file: CSV with a header row, or one JSON object per line (see docs/customers.md)' })
+  @Answers(IMPORT, { status: 201, description: 'the import, started; poll GET /customers/imports/:id' })
   start(@Query() query: StartImportDto, @Req() request: Request) {
     const length = Number(request.headers['content-length']);
     return this.imports.start({
@@ -31,18 +59,21 @@ export class CustomerImportsController {
 
   @Get()
   @Roles('admin', 'campaign_manager', 'ops')
+  @AnswersPage(IMPORT)
   list(@Query() page: PageQuery) {
     return this.imports.list(page);
   }
 
   @Get(':id')
   @Roles('admin', 'campaign_manager', 'ops')
+  @Answers(IMPORT)
   get(@Param('id', UuidPipe) id: string) {
     return this.imports.get(id);
   }
 
   @Get(':id/rejections')
   @Roles('admin', 'campaign_manager', 'ops')
+  @AnswersPage(entitySchema(CustomerImportRejection))
   rejections(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
     return this.imports.rejections(id, page);
   }
