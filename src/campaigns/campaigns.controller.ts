@@ -108,6 +108,7 @@ export class CampaignsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
   @Answers(CAMPAIGN, {
     description:
       'the draft, approved by the caller; its author answers 403 CAMPAIGN_APPROVER_IS_AUTHOR, a launched campaign 409 ' +
@@ -120,6 +121,7 @@ export class CampaignsController {
   @Post(':id/reject')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
   @Answers(CAMPAIGN, { description: 'the draft, its approval (if any) withdrawn, the reason kept; refused as approve is' })
   reject(@Param('id', UuidPipe) id: string, @Body() body: RejectCampaignDto, @CurrentPrincipal() principal: Principal) {
     return this.approvals.reject(id, principal, body.reason);
@@ -148,6 +150,7 @@ export class CampaignsController {
   @Post(':id/pause')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
   @Answers(CAMPAIGN)
   pause(@Param('id', UuidPipe) id: string) {
     return this.campaigns.transition(id, 'pause');
@@ -165,6 +168,7 @@ export class CampaignsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
   @Answers(CAMPAIGN)
   cancel(@Param('id', UuidPipe) id: string) {
     return this.campaigns.transition(id, 'cancel');

@@ -12,6 +12,7 @@ import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { Answers, AnswersNothing, AnswersPage, entitySchema, s } from '../common/api-responses';
 import { DoNotContactEntry } from './do-not-contact-entry.entity';
+import { uploadedFile } from '../idempotency/idempotency.interceptor';
 
 const DNC_ENTRY = entitySchema(DoNotContactEntry);
 
@@ -45,6 +46,7 @@ export class DoNotContactController {
 
   /** A file of addresses: one per line, or CSV `value,reason` with an optional header. */
   @Post('import')
+  @Idempotent({ file: true })
   @HttpCode(200)
   @ApiConsumes('text/csv', 'text/plain')
   @ApiBody({ schema: { type: 'string', example: 'value,reason\n+8613800138000,complaint\nsomeone@example.cn,\n' } })
@@ -58,6 +60,6 @@ export class DoNotContactController {
     }),
   )
   import(@Req() request: Request, @Query() query: ImportDoNotContactQuery, @CurrentPrincipal() principal: Principal) {
-    return this.list.import(request, request.headers['content-type'], query.reason, principal.userId);
+    return this.list.import(uploadedFile(request), request.headers['content-type'], query.reason, principal.userId);
   }
 }

@@ -5,6 +5,13 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** How long a key remembers its first answer. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The largest file an idempotent upload (a do-not-contact list, a customer import) takes with a
+ * key: the file is read into memory to be compared with the first one before anything acts.
+ * Larger files go without a key (the import then streams) or in parts.
+ */
+export const IDEMPOTENT_FILE_MAX_BYTES = 32 * 1024 * 1024;
+
 /** Visible ASCII, 1–255 characters: a UUID, a ULID, or the caller's own reference. */
 const KEY_FORMAT = /^[!-~]{1,255}$/;
 
@@ -30,7 +37,7 @@ export function canonicalJson(value: unknown): string {
 /** What makes two requests "the same": the method, the path with its query, and the body's meaning. */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
   return createHash('sha256')
-    .update(`${method.toUpperCase()} ${url}\n${canonicalJson(body)}`)
+    .update(`${method.toUpperCase()} ${url}\n${Buffer.isBuffer(body) ? body.toString('base64') : canonicalJson(body)}`)
     .digest('hex');
 }
 

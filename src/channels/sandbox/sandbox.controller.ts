@@ -10,6 +10,7 @@ import { SimulationResultDto } from '../dto/simulation-result.dto';
 import { SandboxMessage } from './sandbox-message.entity';
 import { SandboxService } from './sandbox.service';
 import { AnswersPage } from '../../common/api-responses';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('sandbox')
 @Roles('campaign_manager', 'ops')
@@ -40,6 +41,7 @@ export class SandboxController {
   }
 
   @Post('replies')
+  @Idempotent()
   @ApiOkResponse({ type: SimulationResultDto })
   @Discloses('sandboxMessage', 'detail', { at: 'message' })
   simulateReply(@Body() body: SimulateReplyDto) {

@@ -6,6 +6,7 @@ import { UuidPipe } from '../../common/uuid.pipe';
 import { EraseCustomerDto } from './erase-customer.dto';
 import { ErasureService } from './erasure.service';
 import { Answers, s } from '../../common/api-responses';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('customers')
 @Controller('customers')
@@ -15,6 +16,7 @@ export class ErasureController {
   @Post(':id/erasure')
   @HttpCode(200)
   @Roles('admin')
+  @Idempotent()
   @ApiOperation({
     summary: "Erase a customer's personal data (PIPL art. 47, GDPR art. 17)",
     description:

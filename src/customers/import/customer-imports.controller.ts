@@ -8,6 +8,8 @@ import { StartImportDto } from '../dto/start-import.dto';
 import { CustomerImportsService } from './customer-imports.service';
 import { Answers, AnswersPage, defineSchema, entitySchema, s } from '../../common/api-responses';
 import { CustomerImportRejection } from './customer-import-rejection.entity';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
+import { uploadedFile } from '../../idempotency/idempotency.interceptor';
 
 const IMPORT = defineSchema(
   'CustomerImport',
@@ -42,13 +44,14 @@ export class CustomerImportsController {
   /** The request body is the file itself, read as it arrives (never buffered). */
   @Post()
   @Roles('admin', 'campaign_manager', 'ops')
+  @Idempotent({ file: true })
   @ApiConsumes('text/csv', 'application/x-ndjson')
   @ApiBody({ description: 'the file: CSV with a header row, or one JSON object per line (see docs/customers.md)' })
-  @Answers(IMPORT, { status: 201, description: 'the import, started; poll GET /customers/imports/:id' })
+  @Answers(IMPORT, { status: 201, description: 'the import, read to its end (`status` says whether it failed)' })
   start(@Query() query: StartImportDto, @Req() request: Request) {
     const length = Number(request.headers['content-length']);
     return this.imports.start({
-      body: request,
+      body: uploadedFile(request),
       contentType: request.headers['content-type'],
       bytesTotal: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
       mode: query.mode,
