@@ -157,7 +157,7 @@ function extraModels(shape: Shape) {
 
 /** Pages of a list: `{ items, total, limit, offset }`, and `next` where it pages by cursor. */
 export function pageOf(shape: Shape, cursor = false): NamedSchema {
-  const name = `${isNamed(shape) ? shape.name : shape.name}${cursor ? 'CursorPage' : 'Page'}`;
+  const name = `${shape.name}${cursor ? 'CursorPage' : 'Page'}`;
   return defineSchema(
     name,
     s.object(
