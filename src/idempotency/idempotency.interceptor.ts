@@ -9,14 +9,12 @@ import { IdempotencyKeyRepository, KeyOf } from './idempotency-key.repository';
 import {
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_TTL_MS,
+  IDEMPOTENT_FILE,
   IDEMPOTENT_FILE_MAX_BYTES,
   keyProblem,
   requestFingerprint,
   secondSight,
 } from './idempotency.rules';
-
-/** Set by `@Idempotent({ file: true })` (not imported from the decorator: it imports this file). */
-const IDEMPOTENT_FILE = 'herald:idempotent-file';
 
 /** Another request with this key is acting: the caller retries after a second and gets its answer. */
 class KeyInProgressError extends DomainError {

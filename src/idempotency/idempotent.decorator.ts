@@ -1,9 +1,7 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader, ApiPayloadTooLargeResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
-import { IDEMPOTENCY_HEADER, IDEMPOTENT_FILE_MAX_BYTES } from './idempotency.rules';
-
-export const IDEMPOTENT_FILE = 'herald:idempotent-file';
+import { IDEMPOTENCY_HEADER, IDEMPOTENT_FILE, IDEMPOTENT_FILE_MAX_BYTES } from './idempotency.rules';
 
 /**
  * A POST that contacts customers or records a money or consent fact takes an `Idempotency-Key`
