@@ -33,3 +33,22 @@ export const subscription: SubscriptionRequest = {
 export function reasons(error: PaymentRefused | CampaignConflict | ErrorBody): string[] {
   return (error.error.details ?? []).map((d) => `${d.field}: ${d.reason}`);
 }
+
+type PaymentRecorded = Json<paths['/payments']['post']['responses']['201']>;
+type CampaignCreated = Json<paths['/campaigns']['post']['responses']['201']>;
+type CustomerPage = Json<paths['/customers']['get']['responses']['200']>;
+type NextTask = Json<paths['/agent-tasks/next']['post']['responses']['200']>;
+
+/** What a success says, typed from its declared schema: a field the answer lacks would not compile. */
+export function booked(answer: PaymentRecorded): string {
+  return answer.duplicate ? `already booked as ${answer.paymentId}` : `${answer.paidThisCycle} paid this cycle`;
+}
+export function launchable(campaign: CampaignCreated): boolean {
+  return campaign.status === 'draft' && campaign.plan.every((step) => step.template.length > 0);
+}
+export function refs(page: CustomerPage): { refs: string[]; next?: string } {
+  return { refs: page.items.map((customer) => customer.externalRef), next: page.next };
+}
+export function taskId(next: NextTask): string | null {
+  return next.task === null ? null : next.task.id;
+}

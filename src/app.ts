@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { withSuccessSchemas } from './common/api-responses';
 import { ErrorBodySchema, withErrorSchema } from './common/error-body.schema';
 import { DOCS_CSP, pageHeaders, strictTransportSecurity } from './common/page-headers';
 import { validationPipe } from './common/validation.pipe';
@@ -30,6 +31,6 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
       .build(),
     { extraModels: [ErrorBodySchema] },
   );
-  SwaggerModule.setup('docs', app, withErrorSchema(document), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, withErrorSchema(withSuccessSchemas(document)), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -7,5 +7,7 @@ declare module 'http' {
     principal?: Principal;
     consoleSession?: ConsoleSession;
     audit?: AuditNote;
+    /** An idempotent upload's file, read before its key was checked (src/idempotency). */
+    idempotentFile?: Buffer;
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Principal } from '../auth/role';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
@@ -12,6 +12,8 @@ import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campai
 import { RejectCampaignDto } from './dto/reject-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
 import { Idempotent } from '../idempotency/idempotent.decorator';
+import { Answers, AnswersPage } from '../common/api-responses';
+import { CAMPAIGN, CAMPAIGN_PREVIEW, FORECAST, FUNNEL, LAUNCH_REVIEW } from './campaign.schemas';
 
 const REFUSED_FOR_TEMPLATES =
   "the plan's templates cannot be sent by this campaign with these values: CAMPAIGN_VARIABLE_MISSING, " +
@@ -44,6 +46,7 @@ export class CampaignsController {
   @Roles('campaign_manager')
   @Idempotent()
   @ApiBody({ type: CreateCampaignDto, examples: CREATE_CAMPAIGN_EXAMPLES })
+  @Answers(CAMPAIGN, { status: 201, description: 'the draft' })
   @ApiUnprocessableEntityResponse({ description: REFUSED_FOR_TEMPLATES })
   create(@Body() body: CreateCampaignDto, @CurrentPrincipal() principal: Principal) {
     return this.campaigns.create(body, principal);
@@ -51,19 +54,21 @@ export class CampaignsController {
 
   @Get()
   @Roles('campaign_manager', 'ops')
+  @AnswersPage(CAMPAIGN)
   list(@Query() query: CampaignListQuery) {
     return this.campaigns.list(query, query.status, query.q);
   }
 
   @Get(':id')
   @Roles('campaign_manager', 'ops')
+  @Answers(CAMPAIGN)
   get(@Param('id', UuidPipe) id: string) {
     return this.campaigns.get(id);
   }
 
   @Patch(':id')
   @Roles('campaign_manager')
-  @ApiOkResponse({ description: 'the draft as changed; a campaign already launched answers 409 CAMPAIGN_NOT_DRAFT' })
+  @Answers(CAMPAIGN, { description: 'the draft as changed; a campaign already launched answers 409 CAMPAIGN_NOT_DRAFT' })
   @ApiUnprocessableEntityResponse({ description: REFUSED_FOR_TEMPLATES })
   update(@Param('id', UuidPipe) id: string, @Body() body: UpdateCampaignDto) {
     return this.campaigns.update(id, body);
@@ -71,7 +76,7 @@ export class CampaignsController {
 
   @Get(':id/preview')
   @Roles('campaign_manager', 'ops')
-  @ApiOkResponse({
+  @Answers(CAMPAIGN_PREVIEW, {
     description:
       "each step's message in each language with the campaign's values, for a sample customer (the pinned versions " +
       'once launched); `sampled` lists the values a sample stood in for',
@@ -83,13 +88,14 @@ export class CampaignsController {
   @Post(':id/forecast')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Answers(FORECAST)
   forecast(@Param('id', UuidPipe) id: string) {
     return this.campaigns.forecast(id);
   }
 
   @Get(':id/launch-review')
   @Roles('campaign_manager')
-  @ApiOkResponse({
+  @Answers(LAUNCH_REVIEW, {
     description:
       'what a launch is confirmed on: the audience; per channel reachable now, later and blocked (by what); the first ' +
       "step's duration at its pace; the most it can cost (UNIT_PRICE_*, SMS in segments); whether a second manager must " +
@@ -102,7 +108,8 @@ export class CampaignsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('campaign_manager')
-  @ApiOkResponse({
+  @Idempotent()
+  @Answers(CAMPAIGN, {
     description:
       'the draft, approved by the caller; its author answers 403 CAMPAIGN_APPROVER_IS_AUTHOR, a launched campaign 409 ' +
       'CAMPAIGN_NOT_DRAFT. An edit clears the approval.',
@@ -114,7 +121,8 @@ export class CampaignsController {
   @Post(':id/reject')
   @HttpCode(200)
   @Roles('campaign_manager')
-  @ApiOkResponse({ description: 'the draft, its approval (if any) withdrawn, the reason kept; refused as approve is' })
+  @Idempotent()
+  @Answers(CAMPAIGN, { description: 'the draft, its approval (if any) withdrawn, the reason kept; refused as approve is' })
   reject(@Param('id', UuidPipe) id: string, @Body() body: RejectCampaignDto, @CurrentPrincipal() principal: Principal) {
     return this.approvals.reject(id, principal, body.reason);
   }
@@ -123,7 +131,7 @@ export class CampaignsController {
   @HttpCode(200)
   @Roles('campaign_manager')
   @Idempotent()
-  @ApiOkResponse({
+  @Answers(CAMPAIGN, {
     description:
       'launched; a marketing campaign, or one with an audience above CAMPAIGN_APPROVAL_AUDIENCE_ABOVE, without a second ' +
       "manager's approval answers 409 CAMPAIGN_APPROVAL_REQUIRED",
@@ -134,6 +142,7 @@ export class CampaignsController {
 
   @Get(':id/funnel')
   @Roles('campaign_manager', 'ops')
+  @Answers(FUNNEL)
   funnel(@Param('id', UuidPipe) id: string) {
     return this.campaigns.funnel(id);
   }
@@ -141,6 +150,8 @@ export class CampaignsController {
   @Post(':id/pause')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
+  @Answers(CAMPAIGN)
   pause(@Param('id', UuidPipe) id: string) {
     return this.campaigns.transition(id, 'pause');
   }
@@ -149,6 +160,7 @@ export class CampaignsController {
   @HttpCode(200)
   @Roles('campaign_manager')
   @Idempotent()
+  @Answers(CAMPAIGN)
   resume(@Param('id', UuidPipe) id: string) {
     return this.campaigns.transition(id, 'resume');
   }
@@ -156,6 +168,8 @@ export class CampaignsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('campaign_manager')
+  @Idempotent()
+  @Answers(CAMPAIGN)
   cancel(@Param('id', UuidPipe) id: string) {
     return this.campaigns.transition(id, 'cancel');
   }

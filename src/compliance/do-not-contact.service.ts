@@ -12,6 +12,7 @@ import { Page } from '../common/pagination';
 import { normaliseAddress } from './contact-address.normalizer';
 import { DoNotContactEntry, DoNotContactKind } from './do-not-contact-entry.entity';
 import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
+import { CONSENT_CHANGED_EVENTS, DO_NOT_CONTACT_ENTRIES } from '../events/consent.events';
 
 export interface DoNotContactImport {
   /** Data lines read (a header line is not counted). */
@@ -39,11 +40,21 @@ export class DoNotContactService {
   async add(input: { value: string; reason?: string }, actorId: string): Promise<DoNotContactEntry> {
     const address = normaliseAddress(input.value);
     if ('reason' in address) throw new ValidationFailedError([{ field: 'value', reason: address.reason }]);
-    const repository = this.db.getRepository(DoNotContactEntry);
     try {
-      return await repository.save(
-        repository.create({ ...address, reason: input.reason ?? null, addedBy: actorId, addedAt: this.clock.now() }),
-      );
+      return await this.db.transaction(async (manager) => {
+        const repository = manager.getRepository(DoNotContactEntry);
+        const entry = await repository.save(
+          repository.create({ ...address, reason: input.reason ?? null, addedBy: actorId, addedAt: this.clock.now() }),
+        );
+        await manager.query(
+          `WITH listed AS (SELECT $1::text AS kind, $2::text AS value, $3::timestamptz AS added_at),
+             entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
+             ${CONSENT_CHANGED_EVENTS('entries')}
+           SELECT count(*) FROM consent_changed`,
+          [entry.kind, entry.value, entry.addedAt],
+        );
+        return entry;
+      });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
         throw new DomainError('DO_NOT_CONTACT_LISTED', `this ${address.kind} is on the list already`, HttpStatus.CONFLICT, [
@@ -137,16 +148,22 @@ export class DoNotContactService {
         }
       };
       await pipeline(file, rows, encode, copy);
-      const inserted = await client.query(
-        `INSERT INTO do_not_contact (kind, value, reason, added_by, added_at)
-         SELECT DISTINCT ON (kind, value) kind, value, reason, $1, $2
-           FROM do_not_contact_import
-          ORDER BY kind, value, line
-         ON CONFLICT (kind, value) WHERE removed_at IS NULL DO NOTHING`,
+      // What was newly listed, and — for subscribers — consent.changed for each customer it stops.
+      const inserted = await client.query<{ added: number }>(
+        `WITH listed AS (
+           INSERT INTO do_not_contact (kind, value, reason, added_by, added_at)
+           SELECT DISTINCT ON (kind, value) kind, value, reason, $1, $2
+             FROM do_not_contact_import
+            ORDER BY kind, value, line
+           ON CONFLICT (kind, value) WHERE removed_at IS NULL DO NOTHING
+           RETURNING kind, value, added_at),
+         entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
+         ${CONSENT_CHANGED_EVENTS('entries')}
+         SELECT count(*)::int AS added FROM listed`,
         [actorId, this.clock.now()],
       );
       await client.query('COMMIT');
-      result.added = inserted.rowCount ?? 0;
+      result.added = inserted.rows[0].added;
       result.alreadyListed = result.lines - result.invalid - result.added;
       return result;
     } catch (error) {

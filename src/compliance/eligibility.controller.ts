@@ -1,10 +1,30 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
 import { AgentScope, Roles } from '../auth/roles.decorator';
 import { parseInstant } from '../common/instant';
 import { UuidPipe } from '../common/uuid.pipe';
 import { EligibilityQuery } from './dto/eligibility.query';
 import { EligibilityService } from './eligibility.service';
+import { Answers, defineSchema, s } from '../common/api-responses';
+
+const DUAL_TIME = s.object({ utc: s.string(), local: s.string() });
+const ELIGIBILITY = defineSchema(
+  'Eligibility',
+  s.object(
+    {
+      customerId: s.uuid(),
+      purpose: s.string(),
+      channel: s.string(),
+      pack: s.string(),
+      timeZone: s.string(),
+      allowed: s.boolean(),
+      at: DUAL_TIME,
+      asOf: s.map(),
+      reasons: s.array(s.object({ code: s.string(), message: s.string() }, { until: DUAL_TIME })),
+    },
+    { nextAllowedAt: DUAL_TIME, final: s.boolean() },
+  ),
+);
 
 @ApiTags('policy')
 @Controller('customers')
@@ -14,7 +34,7 @@ export class EligibilityController {
   @Get(':id/eligibility')
   @Roles('campaign_manager', 'agent', 'ops', 'integration')
   @AgentScope({ customer: 'id' })
-  @ApiOkResponse({
+  @Answers(ELIGIBILITY, {
     description:
       'the decision now (or at `at`), every rule in the way with its parameters, the next allowed instant (local and UTC), ' +
       'and `asOf`: whether the history was read as it stood at that instant or as it stands now',

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
 import { ValidationFailedError } from '../common/domain-error';
 import { parseInstant } from '../common/instant';
 import { Roles } from '../auth/roles.decorator';
@@ -7,6 +7,7 @@ import { SegmentRuleInterceptor } from '../segments/segment-rule.interceptor';
 import { ReachabilityDto, ReachabilityQuery } from './dto/reachability.dto';
 import { AudienceReachabilityService } from './audience-reachability.service';
 import { RulePacks } from './rule-packs';
+import { Answers, s } from '../common/api-responses';
 
 @ApiTags('policy')
 @Controller('policy')
@@ -18,9 +19,17 @@ export class PolicyController {
 
   @Get()
   @Roles('campaign_manager', 'agent', 'ops', 'integration')
-  @ApiOkResponse({
-    description: 'the effective rule packs (defaults tightened by POLICY_OVERRIDES) and which country gets which',
-  })
+  @Answers(
+    s.object({
+      defaultPack: s.string(),
+      countryPacks: s.map(s.string()),
+      packs: s.array(s.map()),
+      reasonCodes: s.array(s.string()),
+    }),
+    {
+      description: 'the effective rule packs (defaults tightened by POLICY_OVERRIDES) and which country gets which',
+    },
+  )
   effective() {
     return this.packs.describe();
   }
@@ -29,7 +38,7 @@ export class PolicyController {
   @HttpCode(200)
   @Roles('campaign_manager', 'ops')
   @UseInterceptors(SegmentRuleInterceptor)
-  @ApiOkResponse({
+  @Answers(s.map(), {
     description:
       'per channel, how many of the audience are reachable now (or at `at`), later in their local day, not today, muted, ' +
       'over a cap, without consent, opted out, on the do-not-contact list, without an address; `asOf` says whether the ' +

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Discloses } from '../auth/personal-data.interceptor';
 import { Roles } from '../auth/roles.decorator';
@@ -8,6 +8,73 @@ import { UuidPipe } from '../common/uuid.pipe';
 import { ContactLogService } from '../console/ops/contact-log.service';
 import { CustomerTimelineService } from '../console/ops/customer-timeline.service';
 import { ContactLogQuery, TimelineQuery } from './dto/contact-log.query';
+import { Answers, defineSchema, s } from '../common/api-responses';
+import { CONSENT_CHANNELS_SCHEMA } from '../compliance/consent.schemas';
+import { OUTCOME_PROFILE } from '../flows/outcomes/outcome.schemas';
+
+const REASONS = s.array(s.object({ code: s.string(), text: s.string() }));
+
+const LOG_ENTRY = defineSchema(
+  'ContactLogEntry',
+  s.object({
+    id: s.uuid(),
+    updatedAt: s.instant(),
+    customerId: s.uuid(),
+    customerRef: s.string(),
+    customerName: s.string(),
+    phone: s.nullable(s.string()),
+    timezone: s.string(),
+    campaignId: s.nullable(s.uuid()),
+    campaignName: s.nullable(s.string()),
+    purpose: s.string(),
+    channel: s.string(),
+    templateKey: s.string(),
+    step: s.int(),
+    status: s.string(),
+    dueAt: s.instant(),
+    attemptStatus: s.nullable(s.string()),
+    attemptAt: s.nullable(s.instant()),
+    providerRef: s.nullable(s.string()),
+    why: s.string(),
+    reasons: REASONS,
+  }),
+);
+
+const LOG_PAGE = defineSchema('ContactLogPage', s.object({ items: s.array(s.ref(LOG_ENTRY)) }, { next: s.string() }));
+
+const TIMELINE = defineSchema(
+  'CustomerTimeline',
+  s.object({
+    customer: s.object({
+      id: s.uuid(),
+      externalRef: s.string(),
+      fullName: s.string(),
+      phone: s.nullable(s.string()),
+      timezone: s.string(),
+      country: s.string(),
+      locale: s.string(),
+      currency: s.string(),
+    }),
+    consent: CONSENT_CHANNELS_SCHEMA,
+    profile: s.ref(OUTCOME_PROFILE),
+    events: s.object({
+      items: s.array(
+        s.object(
+          {
+            at: s.instant(),
+            kind: s.oneOf(['contact', 'call', 'message', 'reply', 'disposition', 'consent', 'fraud', 'payment']),
+            tags: s.array(s.string()),
+            text: s.string(),
+          },
+          { link: s.string(), reasons: REASONS },
+        ),
+      ),
+      total: s.int(),
+      limit: s.int(),
+      offset: s.int(),
+    }),
+  }),
+);
 
 /**
  * The console's contact log and customer timeline for the systems around Herald: the same
@@ -30,7 +97,7 @@ export class ContactLogController {
       'codes and words. Pages by cursor: pass the `next` of a page as `before`; stable while contacts change.',
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'a page `{ items, next }` (no `next` on the last), or with csv every row' })
+  @Answers(LOG_PAGE, { description: 'a page `{ items, next }` (no `next` on the last), or with csv every row (text/csv)' })
   async contactLog(@Req() request: Request, @Query() query: ContactLogQuery, @Res({ passthrough: true }) response: Response) {
     const viewer = { locale: query.locale, role: request.principal!.role };
     if (
@@ -63,6 +130,7 @@ export class ContactLogController {
       "A customer's timeline, newest first: contacts (with their why and reasons), calls, replies, dispositions, " +
       'consent changes, fraud cases and payments; their consent now and contact profile',
   })
+  @Answers(TIMELINE)
   timeline(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() query: TimelineQuery) {
     return this.timelines.timeline(id, query, { locale: query.locale, role: request.principal!.role });
   }

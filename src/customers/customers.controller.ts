@@ -8,6 +8,10 @@ import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { SearchCustomersDto } from './dto/search-customers.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
+import { Answers, AnswersPage, entitySchema } from '../common/api-responses';
+import { Customer } from './customer.entity';
+
+const CUSTOMER = entitySchema(Customer);
 
 @ApiTags('customers')
 @Controller('customers')
@@ -17,6 +21,7 @@ export class CustomersController {
   @Post()
   @Roles('admin', 'campaign_manager', 'ops')
   @Discloses('customer', 'detail')
+  @Answers(CUSTOMER, { status: 201 })
   create(@Body() body: CreateCustomerDto) {
     return this.customers.create(body);
   }
@@ -24,6 +29,7 @@ export class CustomersController {
   @Get()
   @Roles('admin', 'campaign_manager', 'ops', 'agent')
   @Discloses('customer', 'list')
+  @AnswersPage(CUSTOMER, { cursor: true, description: 'by reference; personal data masked by role' })
   search(@Query() query: SearchCustomersDto, @ScopeOfList() scope?: ListScope) {
     return this.customers.search(query, scope);
   }
@@ -32,6 +38,7 @@ export class CustomersController {
   @Roles('admin', 'campaign_manager', 'ops', 'agent')
   @AgentScope({ customer: 'id' })
   @Discloses('customer', 'detail')
+  @Answers(CUSTOMER)
   get(@Param('id', UuidPipe) id: string) {
     return this.customers.get(id);
   }
@@ -39,6 +46,7 @@ export class CustomersController {
   @Patch(':id')
   @Roles('admin', 'campaign_manager', 'ops')
   @Discloses('customer', 'detail')
+  @Answers(CUSTOMER)
   update(@Param('id', UuidPipe) id: string, @Body() body: UpdateCustomerDto) {
     return this.customers.update(id, body);
   }

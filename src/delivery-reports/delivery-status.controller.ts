@@ -6,6 +6,7 @@ import { TWILIO_WEBHOOK_PATHS } from '../channels/twilio-webhook.paths';
 import { ValidationFailedError } from '../common/domain-error';
 import { UuidPipe } from '../common/uuid.pipe';
 import { DeliveryReports } from './delivery-reports.service';
+import { Answers, s } from '../common/api-responses';
 
 /** Twilio posts every parameter it likes; only the ones read here are required. */
 type TwilioForm = Record<string, string | undefined>;
@@ -24,6 +25,7 @@ export class DeliveryStatusController {
   constructor(private readonly reports: DeliveryReports) {}
 
   @Post(TWILIO_WEBHOOK_PATHS.messageStatus)
+  @Answers(s.string(), { mediaType: 'text/xml', description: 'empty TwiML' })
   @TwilioWebhook()
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')
@@ -41,6 +43,7 @@ export class DeliveryStatusController {
   }
 
   @Post(TWILIO_WEBHOOK_PATHS.callStatus)
+  @Answers(s.string(), { mediaType: 'text/xml', description: 'empty TwiML' })
   @TwilioWebhook()
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')

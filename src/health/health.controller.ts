@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/roles.decorator';
+import { Answers, s } from '../common/api-responses';
 
 @ApiTags('health')
 @Public()
@@ -21,6 +22,7 @@ export class HealthController {
 
   /** Liveness: the process is up and its event loop turns. */
   @Get('live')
+  @Answers(s.object({ status: s.oneOf(['ok']) }))
   live() {
     return { status: 'ok' };
   }

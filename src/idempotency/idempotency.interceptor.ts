@@ -1,10 +1,20 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Readable } from 'node:stream';
 import { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, of } from 'rxjs';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdempotencyKeyRepository, KeyOf } from './idempotency-key.repository';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_TTL_MS, keyProblem, requestFingerprint, secondSight } from './idempotency.rules';
+import {
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_TTL_MS,
+  IDEMPOTENT_FILE,
+  IDEMPOTENT_FILE_MAX_BYTES,
+  keyProblem,
+  requestFingerprint,
+  secondSight,
+} from './idempotency.rules';
 
 /** Another request with this key is acting: the caller retries after a second and gets its answer. */
 class KeyInProgressError extends DomainError {
@@ -40,6 +50,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly keys: IdempotencyKeyRepository,
     private readonly clock: Clock,
+    private readonly reflector: Reflector,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -53,7 +64,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const key = value as string;
     const held: KeyOf = { principalId: request.principal.userId, key };
-    const hash = requestFingerprint(request.method, request.originalUrl, request.body);
+    let body: unknown = request.body;
+    if (this.reflector.get<boolean>(IDEMPOTENT_FILE, context.getHandler())) {
+      const file = await readFile(request, key);
+      request.idempotentFile = file;
+      // The file's bytes and how they are to be read (CSV or NDJSON): the same file as another type is another request.
+      body = Buffer.concat([Buffer.from(`${request.headers['content-type'] ?? ''}\n`), file]);
+    }
+    const hash = requestFingerprint(request.method, request.originalUrl, body);
     const now = this.clock.now();
     // Twice at most: a key released between our claim and our look is free again.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -107,4 +125,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+/**
+ * A file upload's whole body, refused past IDEMPOTENT_FILE_MAX_BYTES (413 naming the header). The
+ * rest of a refused file is drained, not cut off, so the refusal reaches the caller.
+ */
+function readFile(request: Readable, key: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= IDEMPOTENT_FILE_MAX_BYTES) chunks.push(chunk);
+    });
+    request.on('error', reject);
+    request.on('end', () => {
+      if (size <= IDEMPOTENT_FILE_MAX_BYTES) return resolve(Buffer.concat(chunks));
+      reject(
+        new DomainError(
+          'IDEMPOTENCY_FILE_TOO_LARGE',
+          `with ${IDEMPOTENCY_HEADER} "${key}" a file may be at most ${IDEMPOTENT_FILE_MAX_BYTES / 1024 / 1024} MB; ` +
+            'send a larger one without the header, or in parts',
+          HttpStatus.PAYLOAD_TOO_LARGE,
+          [{ field: IDEMPOTENCY_HEADER, reason: 'is taken only with files up to the limit' }],
+        ),
+      );
+    });
+  });
+}
+
+/** The body a file route reads: the bytes an idempotent request's key was checked with, or the stream itself. */
+export function uploadedFile(request: Request): Readable {
+  return request.idempotentFile ? Readable.from([request.idempotentFile]) : request;
 }

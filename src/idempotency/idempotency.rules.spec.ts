@@ -40,4 +40,12 @@ describe('idempotency rules', () => {
     expect(secondSight(running, 'h')).toEqual({ kind: 'in_progress' });
     expect(secondSight(running, 'other')).toEqual({ kind: 'mismatch' });
   });
+
+  it('fingerprints a file by its bytes: the same file is the same request, a byte more is another', () => {
+    const file = Buffer.from('text/csv\nvalue\n+8613600136201\n');
+    const same = requestFingerprint('POST', '/do-not-contact/import', Buffer.from(file));
+    expect(requestFingerprint('POST', '/do-not-contact/import', file)).toBe(same);
+    expect(requestFingerprint('POST', '/do-not-contact/import', Buffer.concat([file, Buffer.from('x')]))).not.toBe(same);
+    expect(requestFingerprint('POST', '/customers/imports', file)).not.toBe(same);
+  });
 });

@@ -5,6 +5,16 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** How long a key remembers its first answer. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The largest file an idempotent upload (a do-not-contact list, a customer import) takes with a
+ * key: the file is read into memory to be compared with the first one before anything acts.
+ * Larger files go without a key (the import then streams) or in parts.
+ */
+export const IDEMPOTENT_FILE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Route metadata: the body is a file upload (`@Idempotent({ file: true })`). */
+export const IDEMPOTENT_FILE = 'herald:idempotent-file';
+
 /** Visible ASCII, 1–255 characters: a UUID, a ULID, or the caller's own reference. */
 const KEY_FORMAT = /^[!-~]{1,255}$/;
 
@@ -29,9 +39,9 @@ export function canonicalJson(value: unknown): string {
 
 /** What makes two requests "the same": the method, the path with its query, and the body's meaning. */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${method.toUpperCase()} ${url}\n${canonicalJson(body)}`)
-    .digest('hex');
+  const hash = createHash('sha256').update(`${method.toUpperCase()} ${url}\n`);
+  // A file's bytes as they are (a JSON body is never a Buffer: the parser makes objects).
+  return (Buffer.isBuffer(body) ? hash.update(body) : hash.update(canonicalJson(body))).digest('hex');
 }
 
 export interface RememberedRequest {

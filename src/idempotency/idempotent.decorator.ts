@@ -1,15 +1,25 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { ApiConflictResponse, ApiHeader, ApiPayloadTooLargeResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
-import { IDEMPOTENCY_HEADER } from './idempotency.rules';
+import { IDEMPOTENCY_HEADER, IDEMPOTENT_FILE, IDEMPOTENT_FILE_MAX_BYTES } from './idempotency.rules';
 
 /**
  * A POST that contacts customers or records a money or consent fact takes an `Idempotency-Key`
  * (IdempotencyInterceptor): a retry after a timeout answers what the first request answered and
  * does not act twice.
  */
-export const Idempotent = () =>
+export const Idempotent = (options: { file?: boolean } = {}) =>
   applyDecorators(
+    // A file upload's body is a stream the handler reads: with a key, the interceptor reads it
+    // first (to know whether a retry sends the same file) and hands the handler the bytes.
+    ...(options.file
+      ? [
+          SetMetadata(IDEMPOTENT_FILE, true),
+          ApiPayloadTooLargeResponse({
+            description: `IDEMPOTENCY_FILE_TOO_LARGE: with ${IDEMPOTENCY_HEADER}, a file of at most ${IDEMPOTENT_FILE_MAX_BYTES / 1024 / 1024} MB`,
+          }),
+        ]
+      : []),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: IDEMPOTENCY_HEADER,

@@ -6,6 +6,7 @@ import { ValidationFailedError } from '../common/domain-error';
 import { UuidPipe } from '../common/uuid.pipe';
 import { InboundSmsService } from './inbound-sms.service';
 import { IvrGatherService } from './ivr-gather.service';
+import { Answers, s } from '../common/api-responses';
 
 /** Twilio posts every parameter it likes; only the ones read here are required. */
 type TwilioForm = Record<string, string | undefined>;
@@ -26,6 +27,7 @@ export class InboundWebhooksController {
   ) {}
 
   @Post(TWILIO_WEBHOOK_PATHS.inboundSms)
+  @Answers(s.string(), { mediaType: 'text/xml', description: 'TwiML: the reply, if any' })
   @TwilioWebhook()
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')
@@ -37,6 +39,7 @@ export class InboundWebhooksController {
   }
 
   @Post(TWILIO_WEBHOOK_PATHS.ivrGather)
+  @Answers(s.string(), { mediaType: 'text/xml', description: 'TwiML: what the call says next' })
   @TwilioWebhook()
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')

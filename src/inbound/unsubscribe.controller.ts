@@ -4,6 +4,7 @@ import { Public } from '../auth/roles.decorator';
 import { ValidationFailedError } from '../common/domain-error';
 import { UuidPipe } from '../common/uuid.pipe';
 import { UnsubscribeService } from './unsubscribe.service';
+import { Answers, s } from '../common/api-responses';
 
 const page = (body: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribe</title></head><body>${body}</body></html>`;
@@ -15,6 +16,7 @@ export class UnsubscribeController {
   constructor(private readonly unsubscribes: UnsubscribeService) {}
 
   @Get(':attemptId')
+  @Answers(s.string(), { mediaType: 'text/html', description: 'the confirmation page' })
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiOperation({ summary: 'A confirmation page with a button: a GET never unsubscribes (mail scanners follow links)' })
@@ -28,6 +30,7 @@ export class UnsubscribeController {
   }
 
   @Post(':attemptId')
+  @Answers(s.string(), { mediaType: 'text/html', description: 'unsubscribed: the page that says so' })
   @Public()
   @HttpCode(200)
   @Header('Content-Type', 'text/html; charset=utf-8')

@@ -1,10 +1,26 @@
 import { Body, Controller, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Roles } from '../auth/roles.decorator';
 import { RunJobDto } from './dto/run-job.dto';
 import { JobsService } from './jobs.service';
 import { Idempotent } from '../idempotency/idempotent.decorator';
+import { Answers, defineSchema, s } from '../common/api-responses';
+
+const JOB_RUN = defineSchema(
+  'JobRun',
+  s.object({
+    job: s.string(),
+    date: s.nullable(s.date()),
+    at: s.instant(),
+    reminders: s.int(),
+    collectionMessages: s.int(),
+    agentTasks: s.int(),
+    activations: s.int(),
+    brokenPromises: s.int(),
+    activationsCancelled: s.int(),
+  }),
+);
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -14,7 +30,8 @@ export class JobsController {
   @Post('repayment/runs')
   @Roles('ops')
   @Idempotent()
-  @ApiCreatedResponse({
+  @Answers(JOB_RUN, {
+    status: 201,
     description:
       'the repayment job (reminders before the due date, collections by days past due, card activation, lapsed promises) ' +
       'run now; counts of what it queued. Idempotent: a rerun for the same date queues nothing twice. Audited.',

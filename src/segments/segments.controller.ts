@@ -12,6 +12,7 @@ import { UpdateSegmentDto } from './dto/update-segment.dto';
 import { SegmentRuleInterceptor } from './segment-rule.interceptor';
 import { Segment } from './segment.entity';
 import { SegmentsService } from './segments.service';
+import { Answers, AnswersNothing, AnswersPage } from '../common/api-responses';
 
 @ApiTags('segments')
 @Controller('segments')
@@ -37,18 +38,21 @@ export class SegmentsController {
   @Post()
   @Roles('campaign_manager')
   @UseInterceptors(SegmentRuleInterceptor)
+  @Answers(Segment, { status: 201 })
   create(@Body() body: CreateSegmentDto, @CurrentPrincipal() principal: Principal): Promise<Segment> {
     return this.segments.create(body, principal.userId);
   }
 
   @Get()
   @Roles('campaign_manager', 'ops')
+  @AnswersPage(Segment)
   list(@Query() page: PageQuery) {
     return this.segments.list(page);
   }
 
   @Get(':id')
   @Roles('campaign_manager', 'ops')
+  @Answers(Segment)
   get(@Param('id', UuidPipe) id: string): Promise<Segment> {
     return this.segments.get(id);
   }
@@ -63,12 +67,14 @@ export class SegmentsController {
   @Patch(':id')
   @Roles('campaign_manager')
   @UseInterceptors(SegmentRuleInterceptor)
+  @Answers(Segment)
   update(@Param('id', UuidPipe) id: string, @Body() body: UpdateSegmentDto): Promise<Segment> {
     return this.segments.update(id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @AnswersNothing()
   @Roles('campaign_manager')
   remove(@Param('id', UuidPipe) id: string) {
     return this.segments.remove(id);

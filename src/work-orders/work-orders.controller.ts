@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../auth/role';
 import { AgentScope, CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
@@ -8,6 +8,8 @@ import { RecordComplaintDto } from './dto/record-complaint.dto';
 import { ResolveWorkOrderDto, WorkOrderActionDto } from './dto/work-order-action.dto';
 import { WorkOrderStatsQueryDto } from './dto/work-order-stats-query.dto';
 import { WorkOrdersService } from './work-orders.service';
+import { Answers, AnswersPage } from '../common/api-responses';
+import { WORK_ORDER, WORK_ORDER_DETAIL, WORK_ORDER_STATS } from './work-order.schemas';
 
 @ApiTags('work-orders')
 @Controller('work-orders')
@@ -16,7 +18,7 @@ export class WorkOrdersController {
 
   @Get()
   @Roles('agent', 'ops', 'campaign_manager')
-  @ApiOkResponse({
+  @AnswersPage(WORK_ORDER, {
     description: 'Open orders first, soonest due first. An agent sees the free orders of its queues and its own.',
   })
   list(@Query() query: ListWorkOrdersDto, @CurrentPrincipal() principal: Principal) {
@@ -25,7 +27,7 @@ export class WorkOrdersController {
 
   @Get('stats')
   @Roles('ops', 'campaign_manager', 'integration')
-  @ApiOkResponse({
+  @Answers(WORK_ORDER_STATS, {
     description:
       'Per queue and severity: orders opened in [from, to), resolved within SLA and its share, p50/p90 seconds to first ' +
       'action and to resolution, open and breached now',
@@ -37,7 +39,10 @@ export class WorkOrdersController {
   @Post('next')
   @HttpCode(200)
   @Roles('agent')
-  @ApiOkResponse({ description: 'The most urgent free order of your queues, now yours (in progress); null when none' })
+  @Answers(WORK_ORDER_DETAIL, {
+    nullable: true,
+    description: 'The most urgent free order of your queues, now yours (in progress); null when none',
+  })
   next(@CurrentPrincipal() principal: Principal) {
     return this.orders.next(principal);
   }
@@ -45,6 +50,7 @@ export class WorkOrdersController {
   @Get(':id')
   @Roles('agent', 'ops', 'campaign_manager')
   @ApiForbiddenResponse({ description: 'WORK_ORDER_NOT_YOURS: an agent, and neither its order nor a free one of its queues' })
+  @Answers(WORK_ORDER_DETAIL)
   get(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.orders.get(id, principal);
   }
@@ -53,6 +59,7 @@ export class WorkOrdersController {
   @HttpCode(200)
   @Roles('agent', 'ops', 'campaign_manager')
   @ApiConflictResponse({ description: 'WORK_ORDER_BAD_TRANSITION: it is not open (someone holds it, or it is closed)' })
+  @Answers(WORK_ORDER_DETAIL)
   claim(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.orders.claim(id, principal);
   }
@@ -61,6 +68,7 @@ export class WorkOrdersController {
   @HttpCode(200)
   @Roles('agent', 'ops', 'campaign_manager')
   @ApiConflictResponse({ description: 'WORK_ORDER_BAD_TRANSITION: not allowed in its status' })
+  @Answers(WORK_ORDER_DETAIL)
   act(@Param('id', UuidPipe) id: string, @Body() body: WorkOrderActionDto, @CurrentPrincipal() principal: Principal) {
     return this.orders.apply(id, body, principal);
   }
@@ -69,6 +77,7 @@ export class WorkOrdersController {
   @HttpCode(200)
   @Roles('agent', 'ops', 'campaign_manager')
   @ApiConflictResponse({ description: 'WORK_ORDER_BAD_TRANSITION: only an order in progress or waiting on the customer' })
+  @Answers(WORK_ORDER_DETAIL)
   resolve(@Param('id', UuidPipe) id: string, @Body() body: ResolveWorkOrderDto, @CurrentPrincipal() principal: Principal) {
     return this.orders.resolve(id, body, principal);
   }
@@ -83,6 +92,7 @@ export class CustomerComplaintsController {
   @Post(':id/complaints')
   @Roles('agent', 'ops')
   @AgentScope({ customer: 'id' })
+  @Answers(WORK_ORDER, { status: 201 })
   record(@Param('id', UuidPipe) id: string, @Body() body: RecordComplaintDto, @CurrentPrincipal() principal: Principal) {
     return this.orders.recordComplaint(id, body, principal);
   }

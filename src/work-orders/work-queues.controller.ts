@@ -6,6 +6,8 @@ import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
 import { PutNotificationSettingDto, PutWorkQueueDto } from './dto/put-work-queue.dto';
 import { WorkQueuesService } from './work-queues.service';
+import { Answers } from '../common/api-responses';
+import { NOTIFICATION_SETTING, STAFF_NOTIFICATION, WORK_QUEUE } from './work-order.schemas';
 
 @ApiTags('work-orders')
 @Controller()
@@ -13,6 +15,7 @@ export class WorkQueuesController {
   constructor(private readonly queues: WorkQueuesService) {}
 
   @Get('work-queues')
+  @Answers(WORK_QUEUE, { array: true })
   @Roles('ops', 'campaign_manager')
   list() {
     return this.queues.list();
@@ -20,6 +23,7 @@ export class WorkQueuesController {
 
   /** Sets the queue's supervisor and staff (creating the queue). */
   @Put('work-queues/:name')
+  @Answers(WORK_QUEUE)
   @Roles('ops', 'campaign_manager')
   put(@Param('name') name: string, @Body() body: PutWorkQueueDto) {
     return this.queues.put(name, body);
@@ -27,6 +31,7 @@ export class WorkQueuesController {
 
   /** How a member of staff is told of work orders: e-mail, SMS or the console. */
   @Put('staff-notification-settings/:userId')
+  @Answers(NOTIFICATION_SETTING)
   @Roles('ops')
   putSetting(@Param('userId', UuidPipe) userId: string, @Body() body: PutNotificationSettingDto) {
     return this.queues.putSetting(userId, body);
@@ -34,6 +39,7 @@ export class WorkQueuesController {
 
   /** My notifications about work orders, newest first: what the console shows. */
   @Get('staff-notifications')
+  @Answers(STAFF_NOTIFICATION, { array: true })
   @Roles('agent', 'ops', 'campaign_manager')
   mine(@Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
     return this.queues.notificationsOf(principal.userId, page.limit);

@@ -154,6 +154,73 @@ describe('idempotency keys', () => {
     await t.http.post(`/campaigns/${id}/launch`).set('Authorization', `Bearer ${manager}`).expect(409);
   });
 
+  describe('file uploads (the do-not-contact list, customer imports): the key covers the file', () => {
+    const upload = (path: string, file: string, key: string, bearer: string, type = 'text/csv') =>
+      t.http.post(path).set('Authorization', `Bearer ${bearer}`).set('Idempotency-Key', key).set('Content-Type', type).send(file);
+
+    it('lists a do-not-contact file once for a retry and for 20 identical uploads, and refuses another file with the key', async () => {
+      const ops = await t.keyFor('ops');
+      const file = 'value\n+8613600136201\nidem-dnc@example.cn\n';
+      const listed = () =>
+        count(`SELECT count(*) AS n FROM do_not_contact WHERE value IN ('+8613600136201', 'idem-dnc@example.cn')`, []);
+      const first = await upload('/do-not-contact/import', file, 'dnc-1', ops).expect(200);
+      expect(first.body).toMatchObject({ lines: 2, added: 2 });
+      const retry = await upload('/do-not-contact/import', file, 'dnc-1', ops).expect(200);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      // The first answer, not what a second import would say (`alreadyListed: 2`).
+      expect(retry.body).toEqual(first.body);
+      expect(await listed()).toBe(2);
+
+      const other = await upload('/do-not-contact/import', 'value\n+8613600136202\n', 'dnc-1', ops).expect(422);
+      expect(other.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: [{ field: 'Idempotency-Key' }] });
+      expect(other.body.error.message).toContain('"dnc-1"');
+      // The same bytes sent as another type are another request.
+      await upload('/do-not-contact/import', file, 'dnc-1', ops, 'text/plain').expect(422);
+
+      const many = 'value\n+8613600136203\n+8613600136204\n';
+      const answers = await Promise.all(Array.from({ length: 20 }, () => upload('/do-not-contact/import', many, 'dnc-2', ops)));
+      expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+      const done = answers.filter((a) => a.status === 200);
+      expect(done.length).toBeGreaterThanOrEqual(1);
+      expect(done.every((a) => a.body.added === 2)).toBe(true);
+      expect(
+        await count(`SELECT count(*) AS n FROM do_not_contact WHERE value IN ('+8613600136203', '+8613600136204')`, []),
+      ).toBe(2);
+    });
+
+    it('imports a customer file once: a retry answers the first import, with no second job', async () => {
+      const ops = await t.keyFor('ops');
+      const file =
+        'external_ref,full_name,phone,country,timezone,consent_sms\nIDEM-IMP-1,Idem One,+8613600136301,CN,Asia/Shanghai,revoked\n';
+      const first = await upload('/customers/imports', file, 'import-1', ops).expect(201);
+      expect(first.body).toMatchObject({ status: 'succeeded', rowsInserted: 1 });
+      const retry = await upload('/customers/imports', file, 'import-1', ops).expect(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body.id).toBe(first.body.id);
+      expect(await count(`SELECT count(*) AS n FROM customer_imports`, [])).toBe(1);
+      await upload('/customers/imports', file.replace('Idem One', 'Idem Two'), 'import-1', ops).expect(422);
+    });
+  });
+
+  it('pauses a campaign once: a retried pause answers the pause, not CAMPAIGN_BAD_TRANSITION', async () => {
+    const c = await store.customer(t.db);
+    const draft = {
+      name: 'Idempotent pause',
+      purpose: 'service',
+      audience: { customerRefs: [c.externalRef] },
+      plan: [{ channel: 'sms', template: 'repayment-reminder-before-due' }],
+      startsAt: '2026-11-23T00:00:00Z',
+      endsAt: '2026-11-30T00:00:00Z',
+    };
+    const { body: created } = await post('/campaigns', draft, 'pause-create', manager).expect(201);
+    await post(`/campaigns/${created.id}/launch`, {}, 'pause-launch', manager).expect(200);
+    const paused = await post(`/campaigns/${created.id}/pause`, {}, 'pause-1', manager).expect(200);
+    expect(paused.body.status).toBe('paused');
+    const retry = await post(`/campaigns/${created.id}/pause`, {}, 'pause-1', manager).expect(200);
+    expect(retry.text).toBe(paused.text);
+    await t.http.post(`/campaigns/${created.id}/pause`).set('Authorization', `Bearer ${manager}`).expect(409);
+  });
+
   it('names the header when the key cannot be one', async () => {
     const res = await post('/payments', {}, 'has a space').expect(400);
     expect(res.body.error).toMatchObject({
@@ -177,6 +244,17 @@ describe('idempotency keys', () => {
       '/customers/{id}/dispositions',
       '/customers/{id}/consent',
       '/transactions',
+      '/campaigns/{id}/approve',
+      '/campaigns/{id}/reject',
+      '/campaigns/{id}/pause',
+      '/campaigns/{id}/resume',
+      '/campaigns/{id}/cancel',
+      '/do-not-contact',
+      '/do-not-contact/import',
+      '/customers/imports',
+      '/customers/{id}/erasure',
+      '/sandbox/replies',
+      '/jobs/repayment/runs',
     ]) {
       expect([path, takes(path)]).toEqual([path, true]);
     }

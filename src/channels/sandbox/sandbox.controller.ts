@@ -9,6 +9,8 @@ import { SimulateStatusDto } from '../dto/simulate-status.dto';
 import { SimulationResultDto } from '../dto/simulation-result.dto';
 import { SandboxMessage } from './sandbox-message.entity';
 import { SandboxService } from './sandbox.service';
+import { AnswersPage } from '../../common/api-responses';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 @ApiTags('sandbox')
 @Roles('campaign_manager', 'ops')
@@ -18,6 +20,7 @@ export class SandboxController {
 
   @Get('messages')
   @Discloses('sandboxMessage', 'list')
+  @AnswersPage(SandboxMessage)
   list(@Query() query: SandboxQuery) {
     return this.sandbox.list(query);
   }
@@ -38,6 +41,7 @@ export class SandboxController {
   }
 
   @Post('replies')
+  @Idempotent()
   @ApiOkResponse({ type: SimulationResultDto })
   @Discloses('sandboxMessage', 'detail', { at: 'message' })
   simulateReply(@Body() body: SimulateReplyDto) {

@@ -4,6 +4,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { CONSENT_CHANNELS, CustomerRow } from '../customer-row.validator';
 import { CustomerIdGenerator } from './customer-id.generator';
+import { CONSENT_CHANGED_EVENTS } from '../../events/consent.events';
 
 /**
  * An upsert locks its rows in external reference order within one statement, so upserts cannot
@@ -92,9 +93,22 @@ const UPSERT_WITH_CONSENT = `
       WHERE e.customer_id = t.id AND e.channel = s.channel AND e.scope = s.scope
       ORDER BY e.at DESC, e.id DESC LIMIT 1)
     ORDER BY s.customer_id, array_position(ARRAY['${CONSENT_CHANNELS.join("', '")}'], s.channel)
-  )
+    RETURNING customer_id, channel, scope, state, source, at
+  ),
+  ${CONSENT_CHANGED_EVENTS('consent')}
   SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
          coalesce(array_agg(id), '{}') AS ids FROM written`;
+
+/**
+ * consent.changed for the entries the fast path COPY'd: its customers are new, so every entry they
+ * have is the batch's own, and each is a change (from nothing).
+ */
+const NEW_CUSTOMERS_CONSENT_EVENTS = `
+  WITH entries AS (
+    SELECT customer_id, channel, scope, state, source, at FROM consent_events WHERE customer_id = ANY ($1::uuid[])
+  ),
+  ${CONSENT_CHANGED_EVENTS('entries')}
+  SELECT count(*)::int AS told FROM consent_changed`;
 
 export interface BatchResult {
   inserted: number;
@@ -297,6 +311,7 @@ export class CustomerBatchWriter {
       try {
         await copy(client, `COPY customers (${PROFILE_COLUMNS}) FROM STDIN`, batch.profiles);
         await copy(client, `COPY consent_events (${CONSENT_COLUMNS}) FROM STDIN`, batch.consent);
+        if (batch.consent.length > 0) await client.query(NEW_CUSTOMERS_CONSENT_EVENTS, [batch.ids]);
         await this.options.afterBatch?.(client, batch.ids);
         await this.end(client);
         return { inserted: batch.rows, updated: 0 };

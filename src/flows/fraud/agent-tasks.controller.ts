@@ -6,6 +6,8 @@ import { CurrentPrincipal, Roles, ScopeOfList } from '../../auth/roles.decorator
 import { UuidPipe } from '../../common/uuid.pipe';
 import { AgentQueueService } from './agent-queue.service';
 import { AgentTaskQuery } from './dto/fraud-case-query.dto';
+import { Answers, AnswersPage, s } from '../../common/api-responses';
+import { AGENT_TASK } from './fraud.schemas';
 
 @ApiTags('agent tasks')
 @Controller('agent-tasks')
@@ -15,6 +17,7 @@ export class AgentTasksController {
   @Get()
   @Roles('agent', 'ops')
   @ApiOperation({ summary: 'Work for agents, highest priority (fraud) first (an agent: tasks free to take and its own)' })
+  @AnswersPage(AGENT_TASK)
   list(@Query() query: AgentTaskQuery, @ScopeOfList() scope?: ListScope) {
     return this.queue.list(query.status, query, scope);
   }
@@ -23,6 +26,7 @@ export class AgentTasksController {
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Take the most urgent task due that nobody has taken: `{ task }`, null when there is none' })
+  @Answers(s.object({ task: s.refOrNull(AGENT_TASK) }), { description: 'the task now yours; null when none is free' })
   async takeNext(@CurrentPrincipal() principal: Principal) {
     return { task: await this.queue.takeNext(principal.userId) };
   }
@@ -31,6 +35,7 @@ export class AgentTasksController {
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Take an open task nobody else holds; only then may the agent act on its customer' })
+  @Answers(AGENT_TASK)
   take(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.queue.take(id, principal.userId);
   }
@@ -42,6 +47,7 @@ export class AgentTasksController {
     summary:
       'Hand a task the agent holds back to the queue, free for another agent (403 NOT_YOUR_TASK when it is not theirs, 409 when closed)',
   })
+  @Answers(AGENT_TASK)
   release(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.queue.release(id, principal.userId);
   }

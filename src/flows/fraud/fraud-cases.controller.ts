@@ -5,6 +5,8 @@ import { ListScope } from '../../auth/agent-access.service';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { FraudCaseQuery, FraudStatsQuery } from './dto/fraud-case-query.dto';
 import { FraudCasesQuery } from './fraud-cases.query';
+import { Answers, AnswersPage } from '../../common/api-responses';
+import { FRAUD_CASE, FRAUD_STATS } from './fraud.schemas';
 
 @ApiTags('fraud')
 @Controller('fraud-cases')
@@ -14,6 +16,7 @@ export class FraudCasesController {
   @Get()
   @Roles('ops', 'agent')
   @ApiOperation({ summary: 'Fraud cases, newest first (an agent: the cases of its tasks)' })
+  @AnswersPage(FRAUD_CASE)
   list(@Query() query: FraudCaseQuery, @ScopeOfList() scope?: ListScope) {
     return this.cases.list(query, scope);
   }
@@ -21,6 +24,7 @@ export class FraudCasesController {
   @Get('stats')
   @Roles('ops')
   @ApiOperation({ summary: 'Cases by status and time to answer (p50, p90, seconds)' })
+  @Answers(FRAUD_STATS)
   stats(@Query() query: FraudStatsQuery) {
     return this.cases.stats(query);
   }
@@ -29,6 +33,7 @@ export class FraudCasesController {
   @Roles('ops', 'agent')
   @AgentScope({ fraudCase: 'id' })
   @ApiOperation({ summary: 'One case with its transaction and timeline' })
+  @Answers(FRAUD_CASE)
   get(@Param('id', UuidPipe) id: string) {
     return this.cases.get(id);
   }

@@ -6,6 +6,9 @@ import { UuidPipe } from '../../common/uuid.pipe';
 import { CustomerOutcomesService } from './customer-outcomes.service';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
+import { Answers } from '../../common/api-responses';
+import { OUTCOME_PROFILE } from './outcome.schemas';
+import { DISPOSITION_RECORDED } from './outcome.schemas';
 
 @ApiTags('outcomes')
 @Controller('customers')
@@ -16,6 +19,7 @@ export class CustomerOutcomesController {
   @Post(':id/dispositions')
   @Roles('agent')
   @Idempotent()
+  @Answers(DISPOSITION_RECORDED, { status: 201 })
   @AgentScope({ customer: 'id' })
   dispose(@Param('id', UuidPipe) id: string, @Body() body: RecordDispositionDto, @CurrentPrincipal() principal: Principal) {
     return this.outcomes.dispose(id, body, principal);
@@ -24,6 +28,7 @@ export class CustomerOutcomesController {
   @Get(':id/outcomes')
   @Roles('agent', 'ops', 'campaign_manager')
   @AgentScope({ customer: 'id' })
+  @Answers(OUTCOME_PROFILE)
   profile(@Param('id', UuidPipe) id: string) {
     return this.outcomes.profile(id);
   }

@@ -4,6 +4,8 @@ import { Roles } from '../../auth/roles.decorator';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { PaymentsService } from './payments.service';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
+import { Answers } from '../../common/api-responses';
+import { PAYMENT_RECORDED } from './repayment.schemas';
 
 @ApiTags('repayment')
 @Controller('payments')
@@ -13,6 +15,10 @@ export class PaymentsController {
   @Post()
   @Roles('integration')
   @Idempotent()
+  @Answers(PAYMENT_RECORDED, {
+    status: 201,
+    description: 'booked (or, with `duplicate`, a reference booked before: nothing changed)',
+  })
   record(@Body() body: RecordPaymentDto) {
     return this.payments.record(body);
   }

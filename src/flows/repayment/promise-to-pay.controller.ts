@@ -5,6 +5,8 @@ import { UuidPipe } from '../../common/uuid.pipe';
 import { PromiseToPayDto } from './dto/promise-to-pay.dto';
 import { PromiseToPayService } from './promise-to-pay.service';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
+import { Answers } from '../../common/api-responses';
+import { PROMISE_TAKEN } from './repayment.schemas';
 
 @ApiTags('repayment')
 @Controller('customers')
@@ -14,6 +16,7 @@ export class PromiseToPayController {
   @Post(':id/promise-to-pay')
   @Roles('agent')
   @Idempotent()
+  @Answers(PROMISE_TAKEN, { status: 201 })
   @AgentScope({ customer: 'id' })
   promise(@Param('id', UuidPipe) id: string, @Body() body: PromiseToPayDto) {
     return this.promises.promise({ customerId: id, promisedOn: body.date, amount: body.amount, source: 'agent' });
