@@ -3,7 +3,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { CONSENT_CHANNELS, CustomerRow } from '../customer-row.validator';
-import { CustomerIdGenerator } from './customer-id.generator';
+import { ConsentEvidence, CustomerRowEncoder, EncodedBatch } from './customer-row.encoder';
 
 /**
  * An upsert locks its rows in external reference order within one statement, so upserts cannot
@@ -101,9 +101,6 @@ export interface BatchResult {
   updated: number;
 }
 
-/** Where a consent row came from: stored in the ledger's evidence with the row's number. */
-export type ConsentEvidence = Record<string, string | number>;
-
 export interface WriterOptions {
   /**
    * Connections writing at once. Rows are spread over them by external reference, so all rows
@@ -123,53 +120,9 @@ export interface WriterOptions {
   afterBatch?: (client: PoolClient, customerIds: string[]) => Promise<void>;
 }
 
-/**
- * One COPY stream's text for the batch being built, written as UTF-8 into a buffer as each line
- * is made. Lines die young, and a batch waiting to be sent lives outside the JavaScript heap:
- * kept as strings until the flush, a batch was most of what the garbage collector worked on.
- */
-class CopyBuffer {
-  private buffer: Buffer | undefined;
-  private length = 0;
-  private capacity = 1 << 20;
-
-  push(line: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const room = line.length * 3;
-    if (!this.buffer || this.length + room > this.buffer.length) this.grow(room);
-    this.length += this.buffer!.write(line, this.length);
-  }
-
-  /** The text so far; the next line starts a new buffer, as this one may still be on its way to the database. */
-  take(): Buffer[] {
-    const text = this.buffer && this.length ? [this.buffer.subarray(0, this.length)] : [];
-    this.buffer = undefined;
-    this.length = 0;
-    return text;
-  }
-
-  private grow(room: number): void {
-    while (this.length + room > this.capacity) this.capacity *= 2;
-    const bigger = Buffer.allocUnsafe(this.capacity);
-    this.buffer?.copy(bigger, 0, 0, this.length);
-    this.buffer = bigger;
-  }
-}
-
-interface Lane {
+interface Connection {
   runner: QueryRunner;
   client: PoolClient;
-  profiles: CopyBuffer;
-  consent: CopyBuffer;
-  rows: number;
-  ids: string[];
-}
-
-interface Batch {
-  profiles: Buffer[];
-  consent: Buffer[];
-  rows: number;
-  ids: string[];
 }
 
 /**
@@ -183,30 +136,27 @@ interface Batch {
  * file twice changes nothing.
  */
 export class CustomerBatchWriter {
-  private readonly ids = new CustomerIdGenerator();
-  /** `{"importId":"…","row":` as COPY text: each consent entry's evidence, up to its row number. */
-  private readonly evidencePrefix: string;
+  private readonly encoder: CustomerRowEncoder;
   private stamp: string | undefined;
   /** Until a batch meets an existing customer, batches skip the staging tables. */
   private onlyNewSoFar = true;
 
   private constructor(
-    private readonly lanes: Lane[],
+    private readonly lanes: Connection[],
     private readonly options: WriterOptions,
   ) {
-    const evidence = JSON.stringify(options.evidence);
-    this.evidencePrefix = text(`${evidence.slice(0, -1)}${evidence === '{}' ? '' : ','}"row":`);
+    this.encoder = new CustomerRowEncoder({ lanes: options.lanes, evidence: options.evidence, withIds: !!options.afterBatch });
   }
 
   static async open(db: DataSource, options: WriterOptions): Promise<CustomerBatchWriter> {
     if (options.singleTransaction && options.lanes !== 1) throw new RangeError('a single transaction has a single lane');
-    const lanes: Lane[] = [];
+    const lanes: Connection[] = [];
     const writer = new CustomerBatchWriter(lanes, options);
     try {
       for (let i = 0; i < options.lanes; i++) {
         const runner = db.createQueryRunner();
         const client = (await runner.connect()) as PoolClient;
-        lanes.push({ runner, client, profiles: new CopyBuffer(), consent: new CopyBuffer(), rows: 0, ids: [] });
+        lanes.push({ runner, client });
       }
       for (const { client } of lanes) {
         if (options.singleTransaction) {
@@ -225,23 +175,24 @@ export class CustomerBatchWriter {
 
   /** Queues a row for the next flush. */
   add(row: CustomerRow, rowNumber: number): void {
-    const lane = this.lanes.length === 1 ? this.lanes[0] : this.lanes[hash(row.externalRef) % this.lanes.length];
     const stamp = (this.stamp ??= this.options.clock.now().toISOString());
-    const id = this.ids.next();
-    lane.profiles.push(encodeProfileLine(id, row, stamp));
-    if (this.options.afterBatch) lane.ids.push(id);
-    const { sms, email, call } = row.consent;
-    if (sms) lane.consent.push(this.consentLine(id, 'sms', sms, rowNumber, stamp));
-    if (email) lane.consent.push(this.consentLine(id, 'email', email, rowNumber, stamp));
-    if (call) lane.consent.push(this.consentLine(id, 'call', call, rowNumber, stamp));
-    lane.rows++;
+    this.encoder.add(row, rowNumber, stamp);
   }
 
   /** Writes the rows queued so far (taken at once, so adding may go on meanwhile), every lane in parallel. */
-  async flush(): Promise<BatchResult> {
-    const batches = this.lanes.map((lane) => this.take(lane));
+  flush(): Promise<BatchResult> {
+    const batches = this.encoder.take();
     this.stamp = undefined;
-    const results = await Promise.all(this.lanes.map((lane, i) => this.write(lane.client, batches[i])));
+    return this.write(batches);
+  }
+
+  /**
+   * Writes batches encoded elsewhere (by a CustomerRowEncoder with as many lanes and the same
+   * evidence, on a worker thread), every lane in parallel.
+   */
+  async write(batches: EncodedBatch[]): Promise<BatchResult> {
+    if (batches.length !== this.lanes.length) throw new RangeError(`${batches.length} batches for ${this.lanes.length} lanes`);
+    const results = await Promise.all(this.lanes.map((lane, i) => this.writeLane(lane.client, batches[i])));
     return results.reduce((sum, r) => ({ inserted: sum.inserted + r.inserted, updated: sum.updated + r.updated }), {
       inserted: 0,
       updated: 0,
@@ -250,7 +201,7 @@ export class CustomerBatchWriter {
 
   /** Drops the rows queued since the last flush. */
   discard(): void {
-    for (const lane of this.lanes) this.take(lane);
+    this.encoder.take();
     this.stamp = undefined;
   }
 
@@ -274,23 +225,12 @@ export class CustomerBatchWriter {
     await this.release();
   }
 
-  private consentLine(id: string, channel: string, state: string, rowNumber: number, stamp: string): string {
-    return `${id}\t${channel}\tmarketing\t${state}\timport\t${this.evidencePrefix}${rowNumber}}\t${stamp}\n`;
-  }
-
-  private take(lane: Lane): Batch {
-    const batch = { profiles: lane.profiles.take(), consent: lane.consent.take(), rows: lane.rows, ids: lane.ids };
-    lane.rows = 0;
-    lane.ids = [];
-    return batch;
-  }
-
   private async release(): Promise<void> {
     await Promise.all(this.lanes.map(({ runner }) => runner.release().catch(() => undefined)));
     this.lanes.length = 0;
   }
 
-  private async write(client: PoolClient, batch: Batch): Promise<BatchResult> {
+  private async writeLane(client: PoolClient, batch: EncodedBatch): Promise<BatchResult> {
     if (!batch.rows) return { inserted: 0, updated: 0 };
     await this.begin(client);
     if (this.onlyNewSoFar) {
@@ -356,35 +296,3 @@ function copy(client: PoolClient, statement: string, chunks: Buffer[]): Promise<
   });
 }
 
-/** FNV-1a: a cheap, stable spread of external references over lanes. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** One validated profile as a line of PostgreSQL's COPY text format: `PROFILE_COLUMNS`, in order. */
-export function encodeProfileLine(id: string, row: CustomerRow, stamp: string): string {
-  // Tags are letters, digits and _.:- only (see the validator), so quoting each is enough.
-  const tags = row.tags.length ? `{"${row.tags.join('","')}"}` : '{}';
-  return (
-    `${id}\t${text(row.externalRef)}\t${text(row.fullName)}\t${nullable(row.phone)}\t${nullable(row.email)}\t` +
-    `${row.locale}\t${row.timezone}\t${row.country}\t${nullable(row.city)}\t${nullable(row.cardLast4)}\t${row.cardStatus}\t` +
-    `${row.currency}\t${row.creditLimit}\t${row.statementBalance}\t${row.minimumDue}\t${row.paidThisCycle}\t` +
-    `${nullable(row.statementDate)}\t${nullable(row.dueDate)}\t${row.daysPastDue}\t${row.riskLevel}\t` +
-    `${row.creditScore ?? NULL}\t${nullable(row.cardIssuedOn)}\t${row.lastCardActivityAt?.toISOString() ?? NULL}\t` +
-    `${tags}\t${text(JSON.stringify(row.attributes))}\t${stamp}\t${stamp}\n`
-  );
-}
-
-const NULL = '\\N';
-const SPECIAL = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-function text(value: string): string {
-  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : value;
-}
-
-function nullable(value: string | null): string {
-  return value === null ? NULL : text(value);
-}

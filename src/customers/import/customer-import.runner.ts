@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AlertEvaluator } from '../../alerts/alert-evaluator.service';
 import { Clock } from '../../common/clock';
-import { DomainError, FieldProblem } from '../../common/domain-error';
-import { CustomerRow, validateCustomerRow } from '../customer-row.validator';
+import { DomainError } from '../../common/domain-error';
 import { BatchResult, CustomerBatchWriter } from './customer-batch.writer';
 import { CustomerImport } from './customer-import.entity';
-import { ImportFileReader, ImportRecord } from './import-file.reader';
+import { ImportPart, ImportRowsThread } from './import-rows.thread';
 import { ImportJobRecorder, Rejection } from './import-job.recorder';
 import { estimateRowsTotal } from './import-progress.estimator';
 
@@ -26,7 +25,7 @@ export interface ImportSource {
 
 /**
  * Runs one import: reads the body as it arrives, validates each row with the shared rules and
- * writes valid rows in batches. Partial: every batch commits on its own, and a file that breaks
+ * writes valid rows in batches (the reading and validating on a thread of their own). Partial: every batch commits on its own, and a file that breaks
  * off keeps what came before. All-or-nothing: one transaction, rolled back if any row is refused
  * (the refusals are still reported, so the caller can fix the file).
  */
@@ -43,43 +42,46 @@ export class CustomerImportRunner {
 
   async run(job: CustomerImport, source: ImportSource): Promise<void> {
     const allOrNothing = job.mode === 'all_or_nothing';
-    const reader = new ImportFileReader(job.format);
-    const valueSource = job.format === 'csv' ? 'text' : 'json';
     let writer: CustomerBatchWriter | undefined;
+    let rows: ImportRowsThread | undefined;
     let checkpoints: Checkpoints | undefined;
     try {
       await this.recorder.running(job.id);
+      const lanes = allOrNothing ? 1 : PARTIAL_IMPORT_LANES;
+      const evidence = { importId: job.id };
       writer = await CustomerBatchWriter.open(this.db, {
-        lanes: allOrNothing ? 1 : PARTIAL_IMPORT_LANES,
+        lanes,
         singleTransaction: allOrNothing,
-        evidence: { importId: job.id },
+        evidence,
         clock: this.clock,
         // Set-based: one statement per alert rule per batch, in the batch's transaction.
         afterBatch: async (client, ids) => {
           await this.alerts.onChange(ids, undefined, async (text, params) => (await client.query(text, params)).rows);
         },
       });
-      checkpoints = new Checkpoints(job.id, source, reader, writer, this.recorder, allOrNothing);
-      let unreadable: DomainError | undefined;
-      try {
-        for await (const records of reader.read(source.body)) {
-          for (const record of records) {
-            const checked = record.problems.length
-              ? record
-              : validateCustomerRow(record.values, { source: valueSource, byColumn: true });
-            if ('value' in checked) checkpoints.accept(checked.value, record.row);
-            else checkpoints.refuse(record, checked.problems);
-            if (checkpoints.due) await checkpoints.next();
-          }
-        }
-      } catch (error) {
-        // The file cannot be read past this point; a partial import still keeps the good rows before it.
-        if (!(error instanceof DomainError) || allOrNothing) throw error;
-        unreadable = error;
-      }
-      await checkpoints.next();
+      // Reading, validating and encoding happen on a thread of their own: while PostgreSQL
+      // writes one part, the next is made there, and this thread only moves bytes.
+      const thread = (rows = ImportRowsThread.start({
+        format: job.format,
+        lanes,
+        evidence,
+        withIds: true,
+        partRows: CHECKPOINT_ROWS,
+        stamp: this.clock.now().toISOString(),
+      }));
+      // A body that breaks off rejects the next part too; this keeps it from counting as unhandled meanwhile.
+      thread.feed(source.body).catch(() => undefined);
+      checkpoints = new Checkpoints(job.id, source, writer, this.recorder, allOrNothing);
+      let part: ImportPart;
+      do {
+        part = await thread.next();
+        // An all-or-nothing import stops at the first unreadable point; a partial one keeps the rows before it.
+        if (part.unreadable && allOrNothing) throw part.unreadable;
+        await checkpoints.next(part);
+        if (!part.last) thread.go(this.clock.now().toISOString());
+      } while (!part.last);
       await checkpoints.settled();
-      if (unreadable) throw unreadable;
+      if (part.unreadable) throw part.unreadable;
 
       const { rejectedCount, rowsDone } = checkpoints.counts;
       if (allOrNothing && rejectedCount > 0) {
@@ -95,6 +97,8 @@ export class CustomerImportRunner {
       await writer?.abandon();
       const undone = allOrNothing ? { rowsInserted: 0, rowsUpdated: 0 } : {};
       await this.recorder.finished(job.id, 'failed', undone, this.describeFailure(error));
+    } finally {
+      await rows?.stop();
     }
   }
 
@@ -118,57 +122,32 @@ interface Counts {
 }
 
 /**
- * An import's rows between checkpoints, and the checkpoint in flight. While the database writes
- * one batch the next is read and validated; a checkpoint starts only when the previous one is
- * done, so memory holds two batches whatever the file's size.
+ * An import's parts on their way to the database. While PostgreSQL writes one part the rows
+ * thread makes the next; a part is written only when the previous one is done, so memory holds
+ * two parts whatever the file's size.
  */
 class Checkpoints {
   readonly counts: Counts = { rowsDone: 0, rowsInserted: 0, rowsUpdated: 0, rejectedCount: 0 };
-  private rejections: Rejection[] = [];
-  private sinceLast = 0;
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly importId: string,
     private readonly source: ImportSource,
-    private readonly reader: ImportFileReader,
     private readonly writer: CustomerBatchWriter,
     private readonly recorder: ImportJobRecorder,
     private readonly allOrNothing: boolean,
   ) {}
 
-  accept(row: CustomerRow, rowNumber: number): void {
-    this.counts.rowsDone++;
-    this.sinceLast++;
-    this.writer.add(row, rowNumber);
-  }
-
-  refuse(record: ImportRecord, problems: FieldProblem[]): void {
-    this.counts.rowsDone++;
-    this.sinceLast++;
-    this.counts.rejectedCount++;
-    const ref = record.values.externalRef;
-    const externalRef = typeof ref === 'string' && ref.trim() ? ref.trim().slice(0, 64) : null;
-    for (const problem of problems)
-      this.rejections.push({ row: record.row, field: problem.field, reason: problem.reason, externalRef });
-  }
-
-  get due(): boolean {
-    return this.sinceLast >= CHECKPOINT_ROWS;
-  }
-
-  /** Hands what was read since the last checkpoint to the database, once that one is done. */
-  async next(): Promise<void> {
-    const progress = { ...this.counts, bytesDone: this.reader.bytesRead };
-    const refused = this.rejections;
-    this.rejections = [];
-    this.sinceLast = 0;
+  /** Hands a part to the database, once the previous one is done. */
+  async next(part: ImportPart): Promise<void> {
+    this.counts.rowsDone = part.rowsDone;
+    this.counts.rejectedCount = part.rejectedCount;
+    const progress = { ...this.counts, bytesDone: part.bytesRead };
     await this.inFlight;
     let written: Promise<BatchResult> = Promise.resolve({ inserted: 0, updated: 0 });
     // An all-or-nothing import with a refused row will be rolled back: writing more is wasted work.
-    if (this.allOrNothing && this.counts.rejectedCount > 0) this.writer.discard();
-    else written = this.writer.flush();
-    this.inFlight = this.record(written, refused, progress);
+    if (!this.allOrNothing || this.counts.rejectedCount === 0) written = this.writer.write(part.batches);
+    this.inFlight = this.record(written, part.rejections, progress);
     // Awaited at the next checkpoint or by `settled`; this keeps it from counting as unhandled meanwhile.
     this.inFlight.catch(() => undefined);
   }
