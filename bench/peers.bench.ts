@@ -18,6 +18,7 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Logger, makeWorkerUtils, run as graphileRun, runMigrations as graphileMigrations } from 'graphile-worker';
 import PgBoss from 'pg-boss';
@@ -62,7 +63,8 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
 };
-const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+const version = (name: string) =>
+  (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 
 // ---- the local Twilio, in a process of its own -------------------------------------------------
 
@@ -172,7 +174,13 @@ async function until(check: () => Promise<boolean>): Promise<void> {
  * unless notified; a worker that fetched a full batch notifies itself (`notifyWorker`, the API
  * meant for this), else pg-boss would cap itself at concurrency / 0.5 s.
  */
-async function pgBoss(url: string, pool: Pool, recipients: Recipient[], body: string, local: TwilioProcess): Promise<RoundResult> {
+async function pgBoss(
+  url: string,
+  pool: Pool,
+  recipients: Recipient[],
+  body: string,
+  local: TwilioProcess,
+): Promise<RoundResult> {
   const boss = new PgBoss({ connectionString: url, schedule: false, supervise: false, pollingIntervalSeconds: 0.5 });
   boss.on('error', (error) => console.error('pg-boss:', error));
   await boss.start();
@@ -216,7 +224,13 @@ async function pgBoss(url: string, pool: Pool, recipients: Recipient[], body: st
  * The pool at 10 (BENCH_GRAPHILE_POOL): its tasks do not use it, and with the local queue a job
  * holds no connection; graphile-worker warns that a pool smaller than concurrency may be slower.
  */
-async function graphileWorker(url: string, pool: Pool, recipients: Recipient[], body: string, local: TwilioProcess): Promise<RoundResult> {
+async function graphileWorker(
+  url: string,
+  pool: Pool,
+  recipients: Recipient[],
+  body: string,
+  local: TwilioProcess,
+): Promise<RoundResult> {
   const utils = await makeWorkerUtils({ connectionString: url });
   try {
     await pool.query('TRUNCATE graphile_worker._private_jobs CASCADE');
@@ -279,12 +293,14 @@ async function main(): Promise<void> {
     await seeder.query('ANALYZE');
     // The peers send to the very customers Herald does (queueAlerts' first SMS with a phone).
     const recipients: Recipient[] = (
-      await seeder.query(`SELECT phone AS to, 'peers-' || id AS ref FROM customers WHERE phone IS NOT NULL ORDER BY external_ref LIMIT $1`, [
-        SMS,
-      ])
+      await seeder.query(
+        `SELECT phone AS to, 'peers-' || id AS ref FROM customers WHERE phone IS NOT NULL ORDER BY external_ref LIMIT $1`,
+        [SMS],
+      )
     ).map((r: Recipient) => ({ to: r.to, ref: r.ref }));
     await seeder.destroy();
-    if (recipients.length < SMS) throw new Error(`the book has only ${recipients.length} customers with a phone; raise BENCH_BOOK`);
+    if (recipients.length < SMS)
+      throw new Error(`the book has only ${recipients.length} customers with a phone; raise BENCH_BOOK`);
     await graphileMigrations({ connectionString: database.url, logger: quietGraphileLogger });
     console.log(`book: ${BOOK} generated customers in ${(seedMs / 1000).toFixed(1)} s; ${SMS} SMS a round, ${ROUNDS} rounds`);
     console.log(

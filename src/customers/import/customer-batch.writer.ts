@@ -295,4 +295,3 @@ function copy(client: PoolClient, statement: string, chunks: Buffer[]): Promise<
     stream.end();
   });
 }
-

@@ -54,6 +54,4 @@ export interface RowsPart {
 }
 
 export type FromRowsThread =
-  | { type: 'taken'; chunks: number }
-  | ({ type: 'part' } & RowsPart)
-  | { type: 'crashed'; message: string; stack?: string };
+  { type: 'taken'; chunks: number } | ({ type: 'part' } & RowsPart) | { type: 'crashed'; message: string; stack?: string };

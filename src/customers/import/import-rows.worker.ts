@@ -69,7 +69,12 @@ async function main(): Promise<void> {
       .map((batch) => ({ profiles: wire(batch.profiles), consent: wire(batch.consent), rows: batch.rows, ids: batch.ids }));
     const part: RowsPart = { batches, rejections, rowsDone, rejectedCount, bytesRead: reader.bytesRead, last };
     if (unreadable) {
-      part.unreadable = { code: unreadable.code, message: unreadable.message, status: unreadable.status, details: unreadable.details };
+      part.unreadable = {
+        code: unreadable.code,
+        message: unreadable.message,
+        status: unreadable.status,
+        details: unreadable.details,
+      };
     }
     send({ type: 'part', ...part }, transfer);
     rejections = [];
@@ -80,13 +85,16 @@ async function main(): Promise<void> {
     rejectedCount++;
     const ref = record.values.externalRef;
     const externalRef = typeof ref === 'string' && ref.trim() ? ref.trim().slice(0, 64) : null;
-    for (const problem of problems) rejections.push({ row: record.row, field: problem.field, reason: problem.reason, externalRef });
+    for (const problem of problems)
+      rejections.push({ row: record.row, field: problem.field, reason: problem.reason, externalRef });
   };
 
   try {
     for await (const records of reader.read(body())) {
       for (const record of records) {
-        const checked = record.problems.length ? record : validateCustomerRow(record.values, { source: valueSource, byColumn: true });
+        const checked = record.problems.length
+          ? record
+          : validateCustomerRow(record.values, { source: valueSource, byColumn: true });
         rowsDone++;
         sinceLast++;
         if ('value' in checked) encoder.add(checked.value, record.row, stamp);
