@@ -61,6 +61,9 @@ export class ImportRowsThread {
     const worker = entry.endsWith('.ts')
       ? new Worker(BOOTSTRAP, { eval: true, workerData: { ...options, entry } })
       : new Worker(entry, { workerData: options });
+    // The import's own promises keep it going; a rows thread alone must not keep a process from
+    // exiting (a test's, once its app is closed mid-import).
+    worker.unref();
     return new ImportRowsThread(worker);
   }
 
