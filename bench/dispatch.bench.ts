@@ -10,95 +10,23 @@
  * Last line: JSON.
  */
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createApp } from '../src/app';
 import { UsersService } from '../src/auth/users.service';
 import { CampaignApprovals } from '../src/campaigns/campaign-approvals.service';
 import { CampaignLauncher } from '../src/campaigns/campaign-launcher';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
-import { ManualClock } from '../src/common/clock';
-import { loadConfig } from '../src/config/app-config';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { ContactTask, PURPOSE_PRIORITY } from '../src/dispatch/contact-task.entity';
-import { BatchReport, Dispatcher } from '../src/dispatch/dispatcher';
-import { LANES } from '../src/dispatch/outbox.repository';
 import { SegmentsService } from '../src/segments/segments.service';
 import { FakeTwilio } from '../test/support/fake-twilio.server';
 import { benchDatabase, timed } from './support/bench-database';
-import { descendantsCpu } from './support/process-cpu';
+import { drain, heraldApp as app, NOW, queueAlerts } from './support/dispatch-drain';
 
 const BOOK = Number(process.env.BENCH_BOOK ?? 300_000);
 const SMS = Number(process.env.BENCH_SMS ?? 100_000);
 const PACED_LIMIT = Number(process.env.BENCH_PACED_LIMIT ?? 200);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);
 const NAIVE_SAMPLE = 20_000;
-const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
-const [URGENT] = LANES;
-const FRAUD_VARIABLES = {
-  txn: { amount: 880000, currency: 'CNY', merchant: 'JD.com', at: '2026-11-23T01:58:00Z', reference: '4821' },
-};
-
-const BASE_ENV = {
-  LOG_LEVEL: 'warn',
-  DISPATCH_ENABLED: 'false',
-  DISPATCH_BATCH_SIZE: '1000',
-  DISPATCH_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '512',
-  SANDBOX_AUTO_CALLBACKS: 'false',
-  SMS_PER_SECOND: '0',
-  PUBLIC_BASE_URL: 'http://herald.bench',
-};
-
-async function app(url: string, env: NodeJS.ProcessEnv): Promise<INestApplication> {
-  const instance = await createApp(loadConfig({ ...BASE_ENV, ...env }), url, { clock: new ManualClock(NOW) });
-  await instance.init();
-  return instance;
-}
-
-/** One fraud alert for each of the first `count` customers with a phone, due now. */
-async function queueAlerts(db: DataSource, run: string, count: number): Promise<void> {
-  await db.query(`TRUNCATE contact_tasks CASCADE`);
-  await db.query(
-    `INSERT INTO contact_tasks (customer_id, subject_ref, purpose, channel, template_key, variables, priority, due_at)
-     SELECT id, $1 || id, 'fraud', 'sms', 'fraud-verification', $2, $3, $4
-       FROM customers WHERE phone IS NOT NULL ORDER BY external_ref LIMIT $5`,
-    [`${run}-`, JSON.stringify(FRAUD_VARIABLES), PURPOSE_PRIORITY.fraud, new Date(NOW.getTime() - 60_000), count],
-  );
-  await db.query('ANALYZE contact_tasks');
-}
-
-/**
- * Two loops in one process, as the dispatcher's two lanes would run (claims and renders of one
- * overlap the other's), each claiming again as soon as the senders run short; returns sends per second.
- */
-async function drain(
-  instance: INestApplication,
-): Promise<{ sent: number; perSecond: number; nodeCpuUsPerSms: number; databaseCpuUsPerSms: number }> {
-  const dispatcher = instance.get(Dispatcher);
-  const batches: Promise<BatchReport>[] = [];
-  const loop = async () => {
-    for (;;) {
-      const batch = await dispatcher.start(URGENT);
-      if (batch.claimed === 0) return;
-      batches.push(batch.finished);
-      if (process.env.BENCH_TRACE) void batch.finished.then((report) => console.log(JSON.stringify(report)));
-      await dispatcher.room(URGENT);
-    }
-  };
-  const [node, database] = [process.cpuUsage(), descendantsCpu()];
-  const [reports, ms] = await timed(async () => {
-    await Promise.all([loop(), loop()]);
-    return Promise.all(batches);
-  });
-  const { user, system } = process.cpuUsage(node);
-  const sent = reports.reduce((sum, report) => sum + report.sent, 0);
-  return {
-    sent,
-    perSecond: Math.round(sent / (ms / 1000)),
-    nodeCpuUsPerSms: Math.round((user + system) / sent),
-    databaseCpuUsPerSms: Math.round((database() * 1000) / sent),
-  };
-}
 
 async function materialise(url: string): Promise<{ created: number; ms: number; naiveRowsPerSec: number }> {
   const instance = await app(url, {});
