@@ -5,6 +5,7 @@ import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
 import { EventsConfig, readEventsConfig } from '../events/events.config';
+import { HistoryConfig, readHistoryConfig } from '../history/history.config';
 import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
@@ -52,6 +53,8 @@ export class AppConfig {
   readonly events: EventsConfig;
   /** Alert rules' schedule, work orders' SLAs, staff notifications and quiet hours (see docs/alerts.md). */
   readonly workOrders: WorkOrdersConfig;
+  /** Partitions of the history tables ahead, and how long each kind of data is kept (see docs/scaling.md, docs/privacy.md). */
+  readonly history: HistoryConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     erasureHashKey: read.string('ERASURE_HASH_KEY', { optional: true, minLength: 32 }),
     events: readEventsConfig(read),
     workOrders: readWorkOrdersConfig(read),
+    history: readHistoryConfig(read),
   });
   read.assertValid();
   return config;
