@@ -50,7 +50,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logDestination),
         CommonModule.forRoot(options.clock),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config.databaseReadUrl),
         ScheduleModule.forRoot(),
         MetricsModule.forRoot(config),
         AuthModule,

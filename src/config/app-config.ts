@@ -21,6 +21,8 @@ export class AppConfig {
   readonly host: string;
   /** Unset: Herald runs an embedded PostgreSQL with its data under `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** A streaming replica for the reads that may lag (reports, the contact log, exports, reachability, previews); unset, the primary. */
+  readonly databaseReadUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
   /** The URL customers' providers reach Herald at; webhook signatures are computed over it. */
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port,
     host: read.string('HOST', { default: '0.0.0.0' })!,
     databaseUrl: read.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
+    databaseReadUrl: read.url('DATABASE_READ_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
     dataDir: read.string('DATA_DIR', { default: './.data' })!,
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
       default: 'info',
