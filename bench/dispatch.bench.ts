@@ -211,7 +211,9 @@ async function instances(url: string, twilio: FakeTwilio, count: number): Promis
     const started = performance.now();
     await queueAlerts(db, `instances-${count}`, SMS);
     for (;;) {
-      const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM contact_tasks WHERE status IN ('pending', 'claimed', 'sending')`);
+      const [{ open }] = await db.query(
+        `SELECT count(*)::int AS open FROM contact_tasks WHERE status IN ('pending', 'claimed', 'sending')`,
+      );
       if (open === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -268,7 +270,9 @@ async function main(): Promise<void> {
     for (const count of INSTANCES) {
       const result = await instances(database.url, twilio, count);
       scaleOut[`instances${count}PerSec`] = result.perSecond;
-      console.log(`${count} Herald process(es) on one database: ${result.sent} SMS through the twilio SDK at ${result.perSecond}/s`);
+      console.log(
+        `${count} Herald process(es) on one database: ${result.sent} SMS through the twilio SDK at ${result.perSecond}/s`,
+      );
     }
 
     console.log(

@@ -66,7 +66,10 @@ async function loadMonth(db: DataSource, month: Date): Promise<number> {
 }
 
 /** CHECKS cap checks, one customer each (spread over the book), one after another; their p99 in ms. */
-async function capChecks(histories: ContactHistoryRepository, db: DataSource): Promise<{ p99: number; median: number; contacts: number }> {
+async function capChecks(
+  histories: ContactHistoryRepository,
+  db: DataSource,
+): Promise<{ p99: number; median: number; contacts: number }> {
   const ids: string[] = (
     await db.query(`SELECT id FROM bench_book WHERE n % $1 = 0 ORDER BY n LIMIT $2`, [
       Math.max(1, Math.floor(CUSTOMERS / (CHECKS + 50))),
@@ -109,7 +112,9 @@ async function main(): Promise<void> {
 
     await loadMonth(db, months[0]);
     const oneMonth = await capChecks(histories, db);
-    console.log(`cap check, 1 month of history: p99 ${round(oneMonth.p99)} ms, median ${round(oneMonth.median)} ms (${oneMonth.contacts} contacts counted)`);
+    console.log(
+      `cap check, 1 month of history: p99 ${round(oneMonth.p99)} ms, median ${round(oneMonth.median)} ms (${oneMonth.contacts} contacts counted)`,
+    );
 
     for (const month of months.slice(1)) await loadMonth(db, month);
     const [{ rows }] = await db.query(`SELECT count(*)::bigint AS rows FROM contact_attempts`);
@@ -122,7 +127,16 @@ async function main(): Promise<void> {
       `EXPLAIN SELECT * FROM contact_attempts WHERE customer_id = (SELECT id FROM bench_book WHERE n = 1) AND attempted_at > $1`,
       [new Date(NOW.getTime() - histories.lookbackMs)],
     );
-    console.log(`the cap check's partitions: ${[...new Set(plan.map((r) => r['QUERY PLAN']).join('\n').match(/contact_attempts_p\d+/g))].join(', ')}`);
+    console.log(
+      `the cap check's partitions: ${[
+        ...new Set(
+          plan
+            .map((r) => r['QUERY PLAN'])
+            .join('\n')
+            .match(/contact_attempts_p\d+/g),
+        ),
+      ].join(', ')}`,
+    );
 
     // Retention, the same run: the oldest month deleted row by row, the next dropped whole.
     const [oldest, next] = [months[MONTHS - 1], months[MONTHS - 2]];
@@ -133,7 +147,9 @@ async function main(): Promise<void> {
       ]);
       return count as number;
     });
-    console.log(`retention by DELETE: ${deleted} attempts of ${oldest.toISOString().slice(0, 7)} in ${(deleteMs / 1000).toFixed(1)} s`);
+    console.log(
+      `retention by DELETE: ${deleted} attempts of ${oldest.toISOString().slice(0, 7)} in ${(deleteMs / 1000).toFixed(1)} s`,
+    );
     const partition = (await maintenance.months('contact_history')).find((p) => new Date(p.starts).getTime() === next.getTime())!;
     const [, summaryMs] = await timed(() => maintenance.summarise(db.manager, partition.partition));
     const [dropped, dropMs] = await timed(() => maintenance.drop(db.manager, 'contact_history', partition));

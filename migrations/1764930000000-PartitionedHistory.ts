@@ -106,7 +106,9 @@ export class PartitionedHistory1764930000000 implements MigrationInterface {
       await q.query(`DROP TABLE ${table}_unpartitioned`);
     }
 
-    await q.query(`SELECT setval(pg_get_serial_sequence('audit_events', 'id'), coalesce((SELECT max(id) FROM audit_events), 0) + 1, false)`);
+    await q.query(
+      `SELECT setval(pg_get_serial_sequence('audit_events', 'id'), coalesce((SELECT max(id) FROM audit_events), 0) + 1, false)`,
+    );
 
     await q.query(`
       ALTER TABLE contact_attempts ADD PRIMARY KEY (id, attempted_at),
@@ -152,9 +154,7 @@ export class PartitionedHistory1764930000000 implements MigrationInterface {
 
     await q.query(`ALTER TABLE sandbox_messages ADD PRIMARY KEY (id, created_at)`);
     await q.query(`CREATE INDEX sandbox_messages_id_idx ON sandbox_messages (id)`);
-    await q.query(
-      `CREATE INDEX sandbox_messages_provider_ref_idx ON sandbox_messages (provider_ref) WHERE channel <> 'email'`,
-    );
+    await q.query(`CREATE INDEX sandbox_messages_provider_ref_idx ON sandbox_messages (provider_ref) WHERE channel <> 'email'`);
     await q.query(`CREATE INDEX sandbox_messages_created_idx ON sandbox_messages (created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX sandbox_messages_attempt_idx ON sandbox_messages (attempt_id) WHERE attempt_id IS NOT NULL`);
 
@@ -192,7 +192,9 @@ export class PartitionedHistory1764930000000 implements MigrationInterface {
       await q.query(`ALTER TABLE ${table}_flat RENAME TO ${table}`);
       await q.query(`ALTER TABLE ${table} ADD PRIMARY KEY (id)`);
     }
-    await q.query(`SELECT setval(pg_get_serial_sequence('audit_events', 'id'), coalesce((SELECT max(id) FROM audit_events), 0) + 1, false)`);
+    await q.query(
+      `SELECT setval(pg_get_serial_sequence('audit_events', 'id'), coalesce((SELECT max(id) FROM audit_events), 0) + 1, false)`,
+    );
     await q.query(`ALTER TABLE contact_attempts
       ADD CONSTRAINT contact_attempts_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE,
       ADD CONSTRAINT contact_attempts_campaign_fk FOREIGN KEY (campaign_id) REFERENCES campaigns (id) ON DELETE SET NULL,

@@ -34,7 +34,9 @@ export class DatabaseModule {
               provide: READ_DATABASE,
               // No migrations and no entities' writes here: a hot standby refuses them anyway.
               useFactory: () =>
-                new DataSource(dataSourceOptions(readUrl, { migrations: [], extra: { max: 5, application_name: 'herald-read' } })).initialize(),
+                new DataSource(
+                  dataSourceOptions(readUrl, { migrations: [], extra: { max: 5, application_name: 'herald-read' } }),
+                ).initialize(),
             }
           : { provide: READ_DATABASE, useExisting: getDataSourceToken() },
         ReadDatabaseCloser,

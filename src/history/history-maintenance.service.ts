@@ -151,10 +151,9 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
     const started = performance.now();
     const rows = await m.transaction(async (t) => {
       await t.query(`SET LOCAL lock_timeout = '5s'`);
-      const [{ rows }] = await t.query(
-        `SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class WHERE oid = $1::regclass`,
-        [month.partition],
-      );
+      const [{ rows }] = await t.query(`SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class WHERE oid = $1::regclass`, [
+        month.partition,
+      ]);
       await t.query(`ALTER TABLE ${quoteIdent(table)} DETACH PARTITION ${quoteIdent(month.partition)}`);
       await t.query(`DROP TABLE ${quoteIdent(month.partition)}`);
       await t.query(`INSERT INTO history_drops (kind, partition, starts, ends, rows) VALUES ($1, $2, $3, $4, $5)`, [

@@ -105,7 +105,7 @@ const RECORD = new PreparedStatement<RecordRow>(
        JOIN card_transactions t ON t.id = f.transaction_id
       WHERE i.hold
    ), claimed AS (
-     ${CLAIM("FROM input i JOIN sender s ON s.n = i.n WHERE NOT EXISTS (SELECT 1 FROM open_cases o WHERE o.n = i.n)")}
+     ${CLAIM('FROM input i JOIN sender s ON s.n = i.n WHERE NOT EXISTS (SELECT 1 FROM open_cases o WHERE o.n = i.n)')}
    ), stored AS (
      INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, subject_ref, received_at)
      SELECT s.id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body,

@@ -39,7 +39,12 @@ describe('reads that may lag go to a streaming replica', () => {
     await migrate(primary.url);
     replica = await startStreamingReplica(primary.url, primary.directory);
     standby = await replica.client();
-    const config = loadConfig({ LOG_LEVEL: 'silent', DISPATCH_ENABLED: 'false', ALERTS_JOB_ENABLED: 'false', DATABASE_READ_URL: replica.url });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DISPATCH_ENABLED: 'false',
+      ALERTS_JOB_ENABLED: 'false',
+      DATABASE_READ_URL: replica.url,
+    });
     app = await createApp(config, primary.url, { clock: new ManualClock(NOW) });
     await app.init();
     db = app.get(DataSource);

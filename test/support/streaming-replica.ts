@@ -13,7 +13,16 @@ export interface StreamingReplica {
 
 /** Files a base backup leaves out (PostgreSQL's own list for pg_basebackup, the ones that matter here). */
 const SKIPPED = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map', 'standby.signal']);
-const EMPTIED = new Set(['pg_wal', 'pg_replslot', 'pg_stat_tmp', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_subtrans']);
+const EMPTIED = new Set([
+  'pg_wal',
+  'pg_replslot',
+  'pg_stat_tmp',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_subtrans',
+]);
 
 /**
  * A hot standby of the embedded PostgreSQL at `primaryUrl` (cluster folder `primaryDirectory`),
