@@ -18,15 +18,22 @@ import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { ContactTask, PURPOSE_PRIORITY } from '../src/dispatch/contact-task.entity';
 import { SegmentsService } from '../src/segments/segments.service';
+import { freePort } from '../src/database/embedded-database';
 import { FakeTwilio } from '../test/support/fake-twilio.server';
+import { startHeraldProcess, waitForHealth } from '../test/support/herald-process';
 import { benchDatabase, timed } from './support/bench-database';
-import { drain, heraldApp as app, NOW, queueAlerts } from './support/dispatch-drain';
+import { BASE_ENV, drain, heraldApp as app, NOW, queueAlerts } from './support/dispatch-drain';
 
 const BOOK = Number(process.env.BENCH_BOOK ?? 300_000);
 const SMS = Number(process.env.BENCH_SMS ?? 100_000);
 const PACED_LIMIT = Number(process.env.BENCH_PACED_LIMIT ?? 200);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);
 const NAIVE_SAMPLE = 20_000;
+/** `BENCH_INSTANCES=1,2,4`: also drain SMS with that many Herald processes on the one database (docs/scaling.md). */
+const INSTANCES = (process.env.BENCH_INSTANCES ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((n) => Number(n));
 
 async function materialise(url: string): Promise<{ created: number; ms: number; naiveRowsPerSec: number }> {
   const instance = await app(url, {});
@@ -103,6 +110,50 @@ async function paced(url: string, twilio: FakeTwilio): Promise<{ ratePerSec: num
   }
 }
 
+/**
+ * SMS through the twilio SDK drained by `count` Herald server processes at once (dist/src/main.js,
+ * as deployed: each with both lanes, its own pool and DISPATCH_CONCURRENCY), all on one
+ * database: started and healthy first, then the tasks queued; the rate the local Twilio saw.
+ */
+async function instances(url: string, twilio: FakeTwilio, count: number): Promise<{ perSecond: number; sent: number }> {
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const processes = ports.map((port) =>
+    startHeraldProcess({
+      ...twilio.env({ TWILIO_FROM_NUMBER: '+15005550006' }),
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      PUBLIC_BASE_URL: 'http://herald.bench',
+      DISPATCH_BATCH_SIZE: BASE_ENV.DISPATCH_BATCH_SIZE,
+      DISPATCH_CONCURRENCY: BASE_ENV.DISPATCH_CONCURRENCY,
+      SMS_PER_SECOND: '0',
+      ALERTS_JOB_ENABLED: 'false',
+      REPAYMENT_JOB_ENABLED: 'false',
+    }),
+  );
+  const db = await new DataSource({ type: 'postgres', url }).initialize();
+  try {
+    await Promise.all(ports.map((port) => waitForHealth(`http://127.0.0.1:${port}`, 120_000)));
+    const from = twilio.requests.length;
+    const started = performance.now();
+    await queueAlerts(db, `instances-${count}`, SMS);
+    for (;;) {
+      const [{ open }] = await db.query(
+        `SELECT count(*)::int AS open FROM contact_tasks WHERE status IN ('pending', 'claimed', 'sending')`,
+      );
+      if (open === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const sent = twilio.requests.length - from;
+    return { sent, perSecond: Math.round(sent / ((performance.now() - started) / 1000)) };
+  } finally {
+    await db.destroy();
+    for (const herald of processes) herald.child.kill('SIGTERM');
+    await Promise.all(processes.map((herald) => herald.exited));
+  }
+}
+
 async function main(): Promise<void> {
   const database = await benchDatabase('dispatch');
   const twilio = await FakeTwilio.start();
@@ -143,8 +194,18 @@ async function main(): Promise<void> {
         ` busiest second ${Math.round(pace.peakOverLimit * PACED_LIMIT)} (${pace.peakOverLimit} of the limit); per second: ${pace.seconds.join(' ')}`,
     );
 
+    const scaleOut: Record<string, number> = {};
+    for (const count of INSTANCES) {
+      const result = await instances(database.url, twilio, count);
+      scaleOut[`instances${count}PerSec`] = result.perSecond;
+      console.log(
+        `${count} Herald process(es) on one database: ${result.sent} SMS through the twilio SDK at ${result.perSecond}/s`,
+      );
+    }
+
     console.log(
       JSON.stringify({
+        ...scaleOut,
         sandboxPerSec: sandbox.perSecond,
         twilioSdkPerSec: sdk.perSecond,
         materialiseMs: Math.round(run.ms),

@@ -22,6 +22,7 @@ import { OutcomesModule } from './flows/outcomes/outcomes.module';
 import { RepaymentModule } from './flows/repayment/repayment.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { HistoryModule } from './history/history.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -49,7 +50,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logDestination),
         CommonModule.forRoot(options.clock),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config.databaseReadUrl),
         ScheduleModule.forRoot(),
         MetricsModule.forRoot(config),
         AuthModule,
@@ -75,6 +76,7 @@ export class AppModule {
         WorkOrdersModule,
         ConsoleModule,
         ContactLogModule,
+        HistoryModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

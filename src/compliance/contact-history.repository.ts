@@ -43,10 +43,12 @@ export class ContactHistoryRepository {
       `SELECT customer_id AS "customerId", (extract(epoch FROM attempted_at) * 1000)::bigint AS at,
               purpose, channel, connected, conversation, subject_ref AS "subjectRef"
          FROM contact_attempts
-        WHERE customer_id = ANY ($1::uuid[]) AND attempted_at > $2 AND status <> ALL ($3::text[])
-              ${upTo ? 'AND attempted_at <= $4' : ''}
+        WHERE customer_id = ANY ($1::uuid[]) AND attempted_at > $2 AND attempted_at <= $4 AND status <> ALL ($3::text[])
         ORDER BY customer_id, attempted_at, id`,
-      [customerIds, new Date(since), UNCOUNTED_STATUSES, ...(upTo ? [upTo] : [])],
+      // Bounded on both sides, the query reads only the months of its window (contact_attempts is
+      // partitioned by month; docs/scaling.md). Without upTo, a day past now: another instance's
+      // clock may run a little ahead, and what it sent still counts.
+      [customerIds, new Date(since), UNCOUNTED_STATUSES, upTo ?? new Date(now.getTime() + 86_400_000)],
     );
     for (const { customerId, at, ...rest } of rows) histories.get(customerId)!.contacts.push({ at: Number(at), ...rest });
     return histories;

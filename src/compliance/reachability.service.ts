@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DATABASE } from '../database/database.module';
 import { AsOf, asOf } from './as-of.rules';
 import { UNCOUNTED_STATUSES } from './contact-history.repository';
 import { isoDate } from './holiday.calendar';
@@ -55,7 +55,8 @@ class Binds {
 @Injectable()
 export class ReachabilityService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    /** Counts over the whole book: they may lag a little (a replica if there is one). */
+    @Inject(READ_DATABASE) private readonly db: DataSource,
     private readonly packs: RulePacks,
   ) {}
 
@@ -118,6 +119,12 @@ export class ReachabilityService {
       const lookbackHours = Math.ceil((cap.windowMs || (cap.localDays + 1) * DAY) / HOUR);
       return { cap, matches, recent: `ca.attempted_at > ${at} - make_interval(hours => ${b.add(lookbackHours, '::int')})` };
     });
+    // The longest window as one range on both sides too, so that the planner reads only its months
+    // (contact_attempts is partitioned by month); a day ahead for another instance's clock.
+    const longest = Math.max(0, ...counted.map(({ cap }) => Math.ceil((cap.windowMs || (cap.localDays + 1) * DAY) / HOUR)));
+    const monthsRead = counted.length
+      ? ` AND ca.attempted_at > ${at} - make_interval(hours => ${b.add(longest, '::int')}) AND ca.attempted_at <= ${at} + interval '1 day'`
+      : '';
     const capCounts = counted.map(({ cap, matches }, i) => {
       const only = cap.only ? ` AND ca.${cap.only}` : '';
       const window = cap.windowMs
@@ -234,7 +241,7 @@ export class ReachabilityService {
           JOIN audience a ON a.id = ca.customer_id
           JOIN packs pk ON pk.pack = a.pack
          WHERE (${counted.map(({ matches, recent }) => `(${matches} AND ${recent})`).join(' OR ') || 'false'})
-           AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})${upTo('ca.attempted_at')}
+           AND ca.status <> ALL (${b.add(UNCOUNTED_STATUSES, '::text[]')})${upTo('ca.attempted_at')}${monthsRead}
          GROUP BY ca.customer_id
       ),
       -- The customers' own windows, worked out once per distinct combination: most choose from a few.

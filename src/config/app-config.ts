@@ -5,6 +5,7 @@ import { ConsoleConfig, readConsoleConfig } from '../console/console.config';
 import { PolicyConfig, readPolicyConfig } from '../compliance/policy.config';
 import { DispatchConfig, readDispatchConfig } from '../dispatch/dispatch.config';
 import { EventsConfig, readEventsConfig } from '../events/events.config';
+import { HistoryConfig, readHistoryConfig } from '../history/history.config';
 import { readRepaymentConfig, RepaymentConfig } from '../flows/repayment/repayment.config';
 import { FraudConfig, readFraudConfig } from '../flows/fraud/fraud.config';
 import { MetricsConfig, readMetricsConfig } from '../metrics/metrics.config';
@@ -20,6 +21,8 @@ export class AppConfig {
   readonly host: string;
   /** Unset: Herald runs an embedded PostgreSQL with its data under `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** A streaming replica for the reads that may lag (reports, the contact log, exports, reachability, previews); unset, the primary. */
+  readonly databaseReadUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
   /** The URL customers' providers reach Herald at; webhook signatures are computed over it. */
@@ -52,6 +55,8 @@ export class AppConfig {
   readonly events: EventsConfig;
   /** Alert rules' schedule, work orders' SLAs, staff notifications and quiet hours (see docs/alerts.md). */
   readonly workOrders: WorkOrdersConfig;
+  /** Partitions of the history tables ahead, and how long each kind of data is kept (see docs/scaling.md, docs/privacy.md). */
+  readonly history: HistoryConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -65,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port,
     host: read.string('HOST', { default: '0.0.0.0' })!,
     databaseUrl: read.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
+    databaseReadUrl: read.url('DATABASE_READ_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
     dataDir: read.string('DATA_DIR', { default: './.data' })!,
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
       default: 'info',
@@ -84,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     erasureHashKey: read.string('ERASURE_HASH_KEY', { optional: true, minLength: 32 }),
     events: readEventsConfig(read),
     workOrders: readWorkOrdersConfig(read),
+    history: readHistoryConfig(read),
   });
   read.assertValid();
   return config;

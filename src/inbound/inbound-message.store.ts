@@ -76,8 +76,19 @@ const MESSAGE_COLUMNS = 'n int, sid text, sender text, recipient text, body text
  */
 const SENDER = (columns: string) => `SELECT ${columns} FROM customers c
    WHERE c.phone = i.sender
-     AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.provider = 'twilio' AND m.provider_ref = i.sid)
+     AND NOT EXISTS (SELECT 1 FROM inbound_message_refs m WHERE m.provider = 'twilio' AND m.provider_ref = i.sid)
    ORDER BY c.last_contact_at DESC NULLS LAST, c.created_at DESC LIMIT 1`;
+
+/**
+ * Claims the input's MessageSids (`i.sid`, received `i.at`) in inbound_message_refs: a sid seen
+ * before is not returned, so its message is not stored twice. The messages themselves are
+ * partitioned by month (a unique key there would have to include the time, and a retry comes
+ * later), so the claim lives in a table of its own.
+ */
+const CLAIM = (from: string) => `INSERT INTO inbound_message_refs (provider, provider_ref, received_at)
+     SELECT 'twilio', i.sid, i.at ${from}
+     ON CONFLICT (provider, provider_ref) DO NOTHING
+     RETURNING provider_ref`;
 
 const RECORD = new PreparedStatement<RecordRow>(
   'inbound-sms.record',
@@ -93,13 +104,13 @@ const RECORD = new PreparedStatement<RecordRow>(
        JOIN fraud_cases f ON f.customer_id = s.id AND f.status IN ('open', 'escalated_ivr', 'escalated_agent')
        JOIN card_transactions t ON t.id = f.transaction_id
       WHERE i.hold
+   ), claimed AS (
+     ${CLAIM('FROM input i JOIN sender s ON s.n = i.n WHERE NOT EXISTS (SELECT 1 FROM open_cases o WHERE o.n = i.n)')}
    ), stored AS (
      INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, subject_ref, received_at)
      SELECT s.id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body,
             CASE WHEN s.id IS NULL THEN i.unknown_intent ELSE i.intent END, i.subject_ref, i.at
-       FROM input i JOIN sender s ON s.n = i.n
-      WHERE NOT EXISTS (SELECT 1 FROM open_cases o WHERE o.n = i.n)
-     ON CONFLICT (provider, provider_ref) DO NOTHING
+       FROM input i JOIN sender s ON s.n = i.n JOIN claimed k ON k.provider_ref = i.sid
      RETURNING provider_ref
    ), reply AS (
      INSERT INTO contact_attempts (customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
@@ -140,10 +151,12 @@ const CONSENT_KEYWORDS = new PreparedStatement<CustomerRow & { n: number; stored
    ), appended AS (
      INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, at)
      SELECT p.id, 'sms', i.scope, i.state, 'sms_keyword', i.evidence, i.at FROM previous p JOIN input i ON i.n = p.n
+   ), claimed AS (
+     ${CLAIM('FROM input i JOIN sender s ON s.n = i.n')}
    ), stored AS (
      INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, received_at)
-     SELECT s.id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body, i.intent, i.at FROM input i JOIN sender s ON s.n = i.n
-     ON CONFLICT (provider, provider_ref) DO NOTHING
+     SELECT s.id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body, i.intent, i.at
+       FROM input i JOIN sender s ON s.n = i.n JOIN claimed k ON k.provider_ref = i.sid
      RETURNING provider_ref
    ), changed AS (
      SELECT p.n FROM previous p JOIN input i ON i.n = p.n WHERE p.state IS DISTINCT FROM i.state
@@ -174,10 +187,12 @@ const KEEP = new PreparedStatement<{ n: number; stored: boolean }>(
   `WITH input AS (
      SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, customer_id uuid, intent text, subject_ref text,
        at timestamptz, reply_template text, reply_version text)
+   ), claimed AS (
+     ${CLAIM('FROM input i')}
    ), stored AS (
      INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, subject_ref, received_at)
-     SELECT customer_id, 'sms', 'twilio', sid, sender, recipient, body, intent, subject_ref, at FROM input
-     ON CONFLICT (provider, provider_ref) DO NOTHING
+     SELECT i.customer_id, 'sms', 'twilio', i.sid, i.sender, i.recipient, i.body, i.intent, i.subject_ref, i.at
+       FROM input i JOIN claimed k ON k.provider_ref = i.sid
      RETURNING provider_ref
    ), reply AS (
      INSERT INTO contact_attempts (customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)

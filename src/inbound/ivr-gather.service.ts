@@ -48,10 +48,14 @@ export class IvrGatherService {
       callSid: input.callSid,
       attemptId: input.attemptId,
     });
+    // The digits of one gather are kept once (Twilio may post them again): claimed by their
+    // reference in inbound_message_refs, stored only if the claim is new.
     await this.db.query(
-      `INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, attempt_id, subject_ref, received_at)
-       VALUES ($1, 'call', 'twilio', $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (provider, provider_ref) DO NOTHING`,
+      `WITH claimed AS (
+         INSERT INTO inbound_message_refs (provider, provider_ref, received_at) VALUES ('twilio', $2, $9::timestamptz)
+         ON CONFLICT (provider, provider_ref) DO NOTHING RETURNING provider_ref)
+       INSERT INTO inbound_messages (customer_id, channel, provider, provider_ref, from_address, to_address, body, intent, attempt_id, subject_ref, received_at)
+       SELECT $1::uuid, 'call', 'twilio', $2, $3, $4, $5, $6, $7::uuid, $8, $9::timestamptz FROM claimed`,
       [
         attempt.customerId,
         `${input.callSid}:${input.digits || '-'}`,

@@ -1,7 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Clock } from '../common/clock';
+import { READ_DATABASE } from '../database/database.module';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
 import { RISK_LEVELS, RiskLevel } from '../customers/customer.entity';
@@ -20,6 +21,8 @@ const SAMPLE_SIZE = 10;
 export class SegmentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    /** Previews: counts and a sample that may lag a little (a replica if there is one). */
+    @Inject(READ_DATABASE) private readonly reads: DataSource,
     private readonly clock: Clock,
   ) {}
 
@@ -85,7 +88,7 @@ export class SegmentsService {
     const at = this.clock.now();
     const { where, params } = compileSegmentRule(rule, { now: at });
     // One snapshot, so the sample and the counts describe the same book.
-    return this.db.transaction('REPEATABLE READ', async (manager) => {
+    return this.reads.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       const counts: { riskLevel: RiskLevel; count: number }[] = await manager.query(
         `SELECT c.risk_level AS "riskLevel", count(*)::int AS count FROM customers c WHERE ${where} GROUP BY c.risk_level`,

@@ -9,6 +9,7 @@ import { CARD_STATUSES, LOCALES, RISK_LEVELS } from '../../src/customers/custome
 import { IMPORT_MODES } from '../../src/customers/import/customer-import.entity';
 import { STEP_CONDITIONS, TASK_STATUSES } from '../../src/dispatch/contact-task.entity';
 import { EVENT_TYPES } from '../../src/events/event-types';
+import { HISTORY_KINDS } from '../../src/history/history.config';
 import { FRAUD_CASE_STATUSES } from '../../src/flows/fraud/fraud-case.model';
 import { DISPOSITIONS } from '../../src/flows/outcomes/disposition.rules';
 import { TEMPLATE_CHANNELS } from '../../src/templates/template.model';
@@ -38,6 +39,7 @@ const VOCABULARIES: [table: string, column: string, values: readonly string[]][]
   ['consent_events', 'channel', CHANNELS],
   ['do_not_contact', 'kind', DO_NOT_CONTACT_KINDS],
   ['users', 'role', ROLES],
+  ['history_drops', 'kind', HISTORY_KINDS],
   ['events', 'type', EVENT_TYPES],
   ['alert_rules', 'severity', SEVERITIES],
   ['customer_imports', 'mode', IMPORT_MODES],

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StepCondition } from '../../dispatch/contact-task.entity';
 import { Clock } from '../../common/clock';
+import { READ_DATABASE } from '../../database/database.module';
 import { PG_INSTANT } from '../../common/pagination';
 import { ValidationFailedError } from '../../common/domain-error';
 import { ConsoleSession } from '../../auth/console-sessions';
@@ -96,6 +97,8 @@ const CSV_COLUMNS = [
 export class ContactLogService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    /** The log's pages, its export and its filters' look-ups: reads that may lag (a replica if there is one). */
+    @Inject(READ_DATABASE) private readonly reads: DataSource,
     private readonly clock: Clock,
   ) {}
 
@@ -138,7 +141,7 @@ export class ContactLogService {
 
   /** The campaigns a filter can name, newest first. */
   campaigns(): Promise<{ id: string; name: string }[]> {
-    return this.db.query(`SELECT id, name FROM campaigns ORDER BY created_at DESC LIMIT 200`);
+    return this.reads.query(`SELECT id, name FROM campaigns ORDER BY created_at DESC LIMIT 200`);
   }
 
   /** A customer's tasks, newest change first (their timeline's contacts). */
@@ -179,7 +182,7 @@ export class ContactLogService {
       sql.push(`t.updated_at <= ${at} AND (t.updated_at < ${at} OR t.id > ${id})`);
     }
     params.push(limit);
-    return this.db.query(
+    return this.reads.query(
       `${LOG_SELECT} ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''} ${ORDER} LIMIT $${params.length}`,
       params,
     );
@@ -187,7 +190,7 @@ export class ContactLogService {
 
   /** Ops know a customer by our id or by the core system's reference. */
   private async customerId(customer: string): Promise<string> {
-    const [found] = await this.db.query(
+    const [found] = await this.reads.query(
       UUID.test(customer) ? `SELECT id FROM customers WHERE id = $1` : `SELECT id FROM customers WHERE external_ref = $1`,
       [customer],
     );

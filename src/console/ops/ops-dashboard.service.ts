@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { READ_DATABASE } from '../../database/database.module';
 import { CUSTOMER_REVOCATION_SOURCES } from '../../compliance/consent-event.entity';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { BAR_WIDTH, CHART_HEIGHT, humanDuration, optOutRates, volumesByHour } from './ops-dashboard.rules';
@@ -17,7 +17,8 @@ const NOT_SENT = `('pending', 'failed', 'canceled')`;
 @Injectable()
 export class OpsDashboardService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    /** A report: it may lag a little (a replica if there is one). */
+    @Inject(READ_DATABASE) private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly fraudCases: FraudCasesQuery,
   ) {}
