@@ -54,7 +54,7 @@ describe('the ops console in a browser', () => {
     expect(await page.locator('tr[data-status]').count()).toBe(3);
     await screenshot(page, 'ops-log');
 
-    await page.getByLabel('Customer (id or reference)').fill('CUST-ADA');
+    await page.getByLabel('Customer (id, reference or phone)').fill('CUST-ADA');
     await page.getByLabel('Status').selectOption('pending');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/status=pending/);
