@@ -1,11 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Principal } from '../auth/role';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
 import { CampaignApprovals } from './campaign-approvals.service';
+import { CampaignTestSender } from './campaign-test-send.service';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign-lifecycle';
 import { CampaignsService } from './campaigns.service';
 import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campaign.dto';
@@ -38,6 +47,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly approvals: CampaignApprovals,
+    private readonly testSender: CampaignTestSender,
   ) {}
 
   @Post()
@@ -130,6 +140,23 @@ export class CampaignsController {
   })
   launch(@Param('id', UuidPipe) id: string) {
     return this.campaigns.launch(id);
+  }
+
+  @Post(':id/test-send')
+  @HttpCode(200)
+  @Roles('campaign_manager')
+  @ApiOperation({
+    summary:
+      "Sends the campaign's first step to the staff seed list (CAMPAIGN_TEST_PHONES, CAMPAIGN_TEST_EMAILS) before launch, " +
+      'in every language its template has, marked [TEST], through the real channels — outside the customer book, the ' +
+      'contact log and the caps. Audited.',
+  })
+  @ApiOkResponse({
+    description: '`{ campaignId, template, channel, results: [{ channel, locale, to (masked), providerRef, status, error? }] }`',
+  })
+  @ApiConflictResponse({ description: 'CAMPAIGN_TEST_SEEDS_MISSING: no seed for the first step’s channel is set' })
+  testSend(@Param('id', UuidPipe) id: string) {
+    return this.testSender.send(id);
   }
 
   @Get(':id/funnel')

@@ -81,20 +81,32 @@ function label(field: string): Said {
 
 /** A name no form labels, in words, never as its code (`someField` → "some field"). */
 function words(name: string): Said {
-  const text = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').toLowerCase();
+  const text = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ')
+    .toLowerCase();
   return [text.charAt(0).toUpperCase() + text.slice(1), text];
 }
 
 /** What the server says is wrong, as people say it: the first pattern that matches. */
 const REASONS: [RegExp, (m: RegExpExecArray) => Said][] = [
-  [/^must be a whole number from (-?\d+) to (-?\d+)/, (m) => [`must be a whole number from ${m[1]} to ${m[2]}`, `必须是 ${m[1]} 到 ${m[2]} 之间的整数`]],
-  [/^required with (call_back_at)/, () => ['is needed for a call back: pick a date and time', '选择“约定回电”时必须填写回电时间']],
+  [
+    /^must be a whole number from (-?\d+) to (-?\d+)/,
+    (m) => [`must be a whole number from ${m[1]} to ${m[2]}`, `必须是 ${m[1]} 到 ${m[2]} 之间的整数`],
+  ],
+  [
+    /^required with (call_back_at)/,
+    () => ['is needed for a call back: pick a date and time', '选择“约定回电”时必须填写回电时间'],
+  ],
   [/^required with (promise_to_pay)/, () => ['is needed for a promise to pay', '选择“承诺还款”时必须填写']],
   [/^required with (opt_out)/, () => ['is needed for an opt-out: pick the channel', '选择“退订”时必须选择渠道']],
   [/^required with /, () => ['goes only with another outcome', '与所选结果不符']],
   [/^a call then is not allowed: (.+)$/, (m) => [`a call then is not allowed: ${m[1]}`, '按联络规则，该时间不允许外呼']],
   [/^(is required|must not be empty|should not be empty)/, () => ['is required', '必填']],
-  [/^a promise needs both a date and an amount/, () => ['a promise needs both a date and an amount', '承诺还款需要同时填写日期和金额']],
+  [
+    /^a promise needs both a date and an amount/,
+    () => ['a promise needs both a date and an amount', '承诺还款需要同时填写日期和金额'],
+  ],
   [/^is not a time in (.+)$/, (m) => [`is not a time in ${m[1]} (the clocks skip it)`, `在 ${m[1]} 不存在这个时间`]],
   [/^must be a local date and time/, () => ['must be a date and a time', '必须是日期和时间']],
   [/^must be a date/, () => ['must be a date', '必须是日期']],
@@ -102,10 +114,16 @@ const REASONS: [RegExp, (m: RegExpExecArray) => Said][] = [
   [/^must be one of /, () => ['choose one from the list', '请从列表中选择']],
   [/^(is not an IANA time zone|must be a valid IANA time-zone)/i, () => ['is not a time zone', '不是有效的时区']],
   [/^must be a UUID/, () => ['is not one of ours', '不是有效的编号']],
-  [/^no customer has this/, () => ['no customer has this id, reference or phone number', '没有找到这个编号、客户编号或手机号对应的客户']],
+  [
+    /^no customer has this/,
+    () => ['no customer has this id, reference or phone number', '没有找到这个编号、客户编号或手机号对应的客户'],
+  ],
   [/^is not a valid mobile number/, () => ['is not a mobile number', '不是有效的手机号']],
   [/^must be true with /, () => ['tick every identity check first', '请先完成全部身份核实']],
-  [/^(is not valid JSON|is not JSON)/, () => ['is not a rule the editor can read (check the brackets and quotes)', '规则格式有误（请检查括号和引号）']],
+  [
+    /^(is not valid JSON|is not JSON)/,
+    () => ['is not a rule the editor can read (check the brackets and quotes)', '规则格式有误（请检查括号和引号）'],
+  ],
   [/^must be a \[low, high\] pair/, () => ['needs a low and a high value', '需要填写最小值和最大值']],
   [/^low must not be above high/, () => ['the low value is above the high one', '最小值大于最大值']],
   [/^must be a list/, () => ['needs one or more values', '需要一个或多个取值']],
@@ -115,7 +133,10 @@ const REASONS: [RegExp, (m: RegExpExecArray) => Said][] = [
   [/^is not a rule key|^is not allowed beside|^must be an object/, () => ['is not part of a rule', '不是规则的一部分']],
   [/is not a segment field$/, () => ['is not a field a segment can use', '不是客群可用的字段']],
   [/^is not an operator|^\w+ accepts /, () => ['is not an operator for this field', '该字段不能使用这个运算符']],
-  [/^is longer than (\d+) characters|^must be shorter than or equal to (\d+) characters/, (m) => [`is too long (at most ${m[1] ?? m[2]} characters)`, `太长了（最多 ${m[1] ?? m[2]} 个字符）`]],
+  [
+    /^is longer than (\d+) characters|^must be shorter than or equal to (\d+) characters/,
+    (m) => [`is too long (at most ${m[1] ?? m[2]} characters)`, `太长了（最多 ${m[1] ?? m[2]} 个字符）`],
+  ],
   [/^is not an accepted field/, () => ['is not part of this form', '不属于此表单']],
 ];
 
@@ -130,10 +151,11 @@ export function sayProblems(details: readonly FieldProblem[], locale: Locale): F
     // Some refusals carry details of their own shape (a template's line): say what can be said.
     const field = String(detail.field ?? '');
     const reason = String(detail.reason ?? '');
-    const said = REASONS.map(([pattern, say]) => {
-      const match = pattern.exec(reason);
-      return match ? say(match) : undefined;
-    }).find((found) => found !== undefined) ?? (['is not valid', '无效'] as Said);
+    const said =
+      REASONS.map(([pattern, say]) => {
+        const match = pattern.exec(reason);
+        return match ? say(match) : undefined;
+      }).find((found) => found !== undefined) ?? (['is not valid', '无效'] as Said);
     return { field, label: label(field)[lang], message: said[lang] };
   });
 }

@@ -60,7 +60,13 @@ describe('console forms keep their input', () => {
         .post(`/console/agent/tasks/${taskId}/disposition`)
         .set('Cookie', agent.cookie)
         .type('form')
-        .send({ _csrf: agent.csrf, code: 'call_back_at', callBackAt: '', note: 'rang twice, asked for tomorrow', check: ['0', '2'] });
+        .send({
+          _csrf: agent.csrf,
+          code: 'call_back_at',
+          callBackAt: '',
+          note: 'rang twice, asked for tomorrow',
+          check: ['0', '2'],
+        });
       expect(response.status).toBe(400);
       expect(response.headers['content-type']).toMatch(/html/);
       expect(response.text).toContain(`action="/console/agent/tasks/${taskId}/disposition"`);
@@ -138,7 +144,10 @@ describe('console forms keep their input', () => {
 
     it('never offers a way back to another site', async () => {
       const agent = await signedIn(t, 'agent');
-      const response = await t.http.get('/console/ops/log').set('Cookie', agent.cookie).set('Referer', 'https://evil.example/console/x');
+      const response = await t.http
+        .get('/console/ops/log')
+        .set('Cookie', agent.cookie)
+        .set('Referer', 'https://evil.example/console/x');
       expect(response.status).toBe(403);
       expect(response.text).not.toContain('evil.example');
     });

@@ -158,7 +158,7 @@ describe('console ops pages', () => {
       const response = await get(`/console/ops/log?${query}`);
       expect([query, response.status]).toEqual([query, 400]);
       expect(response.text).toContain(`data-field="${field}"`);
-      expect(response.text).not.toContain("<code>");
+      expect(response.text).not.toContain('<code>');
     }
   });
 

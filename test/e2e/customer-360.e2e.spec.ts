@@ -91,7 +91,11 @@ describe('customer 360 and "can we contact now?"', () => {
           .query({ purpose: decision.purpose, channel: decision.channel })
           .set('Authorization', `Bearer ${ops}`)
           .expect(200);
-        expect({ allowed: decision.allowed, codes: decision.reasons.map((r) => r.code), next: decision.nextAllowedAt?.utc }).toEqual({
+        expect({
+          allowed: decision.allowed,
+          codes: decision.reasons.map((r) => r.code),
+          next: decision.nextAllowedAt?.utc,
+        }).toEqual({
           allowed: one.body.allowed,
           codes: one.body.reasons.map((r: { code: string }) => r.code),
           next: one.body.nextAllowedAt?.utc,
@@ -163,7 +167,11 @@ describe('customer 360 and "can we contact now?"', () => {
     });
 
     it('finds a customer from a phone typed with spaces and dashes, masked', async () => {
-      const page = await t.http.get('/console/customers').query({ q: '+86 138-1234 5678' }).set('Cookie', opsPage.cookie).expect(200);
+      const page = await t.http
+        .get('/console/customers')
+        .query({ q: '+86 138-1234 5678' })
+        .set('Cookie', opsPage.cookie)
+        .expect(200);
       expect(page.text).toContain(`href="/console/customers/${ada.id}"`);
       expect(page.text).not.toContain(`/console/customers/${bo.id}`);
       expect(page.text).not.toContain('Ada Lovelace');
@@ -175,7 +183,11 @@ describe('customer 360 and "can we contact now?"', () => {
     it('says when nothing matches, and keeps an over-long search on the form', async () => {
       const none = await t.http.get('/console/customers').query({ q: '139 0000 0000' }).set('Cookie', opsPage.cookie).expect(200);
       expect(none.text).toContain('data-found="0"');
-      const long = await t.http.get('/console/customers').query({ q: 'x'.repeat(101) }).set('Cookie', opsPage.cookie).expect(400);
+      const long = await t.http
+        .get('/console/customers')
+        .query({ q: 'x'.repeat(101) })
+        .set('Cookie', opsPage.cookie)
+        .expect(400);
       expect(long.text).toContain('data-field="q"');
       expect(long.text).toContain('is too long (at most 100 characters)');
       expect(long.text).toContain(`value="${'x'.repeat(101)}"`);

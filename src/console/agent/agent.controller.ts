@@ -83,7 +83,12 @@ export class AgentController {
   }
 
   @Post('tasks/:id/disposition')
-  async dispose(@Req() request: Request, @Res() response: Response, @Param('id', UuidPipe) id: string, @Body() form: DispositionForm) {
+  async dispose(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('id', UuidPipe) id: string,
+    @Body() form: DispositionForm,
+  ) {
     const session = request.consoleSession!;
     try {
       await this.desk.complete(id, session, form);

@@ -1,7 +1,7 @@
 import { CONSENT_SCOPES, CONSENT_SOURCES, ConsentScope, ConsentSource } from '../../compliance/consent-event.entity';
 import { ConsentValue } from '../../compliance/policy.types';
 import { CapCode } from '../../compliance/rule-pack';
-import { CARD_STATUSES, CardStatus, RISK_LEVELS, RiskLevel } from '../../customers/customer.entity';
+import { CARD_STATUSES, CardStatus, Locale, RISK_LEVELS, RiskLevel } from '../../customers/customer.entity';
 import { FRAUD_CASE_STATUSES, FraudCaseStatus } from '../../flows/fraud/fraud-case.model';
 import { WORK_ORDER_KINDS, WORK_ORDER_STATUSES, WorkOrderKind, WorkOrderStatus } from '../../work-orders/work-order.rules';
 import { SEVERITIES, Severity } from '../../alerts/alert-rule.rules';
@@ -66,6 +66,17 @@ const VOCABULARIES = {
     'collections-dpd-31': ['Collections call (31+ days past due)', '催收外呼（逾期 31 天以上）'],
     'collections-dpd-61': ['Collections call (61+ days past due)', '催收外呼（逾期 61 天以上）'],
     'collections-dpd-91': ['Collections call (91+ days past due)', '催收外呼（逾期 91 天以上）'],
+  } satisfies Record<string, Said>,
+  locale: { 'zh-CN': ['Chinese', '中文'], en: ['English', '英文'] } satisfies Record<Locale, Said>,
+  sendStatus: {
+    pending: ['Accepted, waiting', '已受理，等待发送'],
+    queued: ['Queued', '排队中'],
+    sent: ['Sent', '已发送'],
+    delivered: ['Delivered', '已送达'],
+    ringing: ['Ringing', '振铃中'],
+    in_progress: ['In progress', '通话中'],
+    completed: ['Completed', '已完成'],
+    failed: ['Failed', '失败'],
   } satisfies Record<string, Said>,
   cap: {
     CAP_DAILY_TOTAL: ['Contacts per local day', '每自然日联络次数'],
