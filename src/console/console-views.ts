@@ -9,7 +9,7 @@ import { Role } from '../auth/role';
 import { Locale } from '../customers/customer.entity';
 import { formatMoney } from '../templates/template.helpers';
 import { CONSOLE_MESSAGES } from './i18n/catalogue';
-import { codeKey } from './i18n/codes.messages';
+import { codeKey, tagKey } from './i18n/codes.messages';
 import { translate } from './i18n/messages';
 
 const VIEWS_DIR = join(__dirname, 'views');
@@ -59,6 +59,11 @@ export class ConsoleViews {
     /** A code's label in the reader's language (`{{codeLabel "cardStatus" value}}`); a code without one shows as it is. */
     engine.registerHelper('codeLabel', (vocabulary: string, value: unknown, options: Handlebars.HelperOptions) => {
       const key = codeKey(vocabulary, value);
+      return key ? translate(CONSOLE_MESSAGES, options.data.root.locale, key) : String(value ?? '');
+    });
+    /** A timeline tag: a status, channel, purpose or source in the reader's words; anything else as it is. */
+    engine.registerHelper('tagLabel', (value: unknown, options: Handlebars.HelperOptions) => {
+      const key = tagKey(value);
       return key ? translate(CONSOLE_MESSAGES, options.data.root.locale, key) : String(value ?? '');
     });
     engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);

@@ -9,6 +9,7 @@ import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
 import { sayProblems } from '../form-problems.rules';
 import { choices, CENTRE_ZONE } from './campaign-console.rules';
+import { segmentLabels } from './segment-labels';
 import { SegmentForm, SegmentPreviewForm } from './segment.form';
 import { SegmentWorkshopService } from './segment-workshop.service';
 
@@ -119,7 +120,10 @@ export class SegmentPagesController {
   /** A save the rules refused: the editor again, as typed, each problem next to its field; anything else is an error page. */
   private refused(request: Request, response: Response, error: unknown, data: { form: SegmentForm; segment?: unknown }): void {
     if (!(error instanceof DomainError) || error.status >= 500) throw error;
-    response.status(error.status).type('html').send(this.editor(request, { ...data, problems: problemsOf(error, request) }));
+    response
+      .status(error.status)
+      .type('html')
+      .send(this.editor(request, { ...data, problems: problemsOf(error, request) }));
   }
 
   private editor(request: Request, data: Record<string, unknown> & { problems?: { field: string }[] }) {
@@ -129,6 +133,7 @@ export class SegmentPagesController {
       active: '/console/segments',
       zone: CENTRE_ZONE,
       fields: this.workshop.fields(),
+      labels: segmentLabels(request.consoleSession!.locale),
       purposes: choices('purpose', PURPOSES),
       ...data,
       nameProblems: problemsFor('name'),

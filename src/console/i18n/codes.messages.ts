@@ -1,5 +1,6 @@
 import { CONSENT_SCOPES, CONSENT_SOURCES, ConsentScope, ConsentSource } from '../../compliance/consent-event.entity';
-import { ConsentValue } from '../../compliance/policy.types';
+import { Channel, ConsentValue, Purpose } from '../../compliance/policy.types';
+import { TaskStatus } from '../../dispatch/contact-task.entity';
 import { CapCode } from '../../compliance/rule-pack';
 import { CARD_STATUSES, CardStatus, Locale, RISK_LEVELS, RiskLevel } from '../../customers/customer.entity';
 import { FRAUD_CASE_STATUSES, FraudCaseStatus } from '../../flows/fraud/fraud-case.model';
@@ -67,6 +68,25 @@ const VOCABULARIES = {
     'collections-dpd-61': ['Collections call (61+ days past due)', '催收外呼（逾期 61 天以上）'],
     'collections-dpd-91': ['Collections call (91+ days past due)', '催收外呼（逾期 91 天以上）'],
   } satisfies Record<string, Said>,
+  channel: { sms: ['SMS', '短信'], email: ['E-mail', '邮件'], call: ['Call', '电话'] } satisfies Record<Channel, Said>,
+  purpose: {
+    collections: ['Collections', '催收'],
+    service: ['Service', '服务'],
+    fraud: ['Fraud', '反欺诈'],
+    marketing: ['Marketing', '营销'],
+  } satisfies Record<Purpose, Said>,
+  taskStatus: {
+    pending: ['Waiting', '等待中'],
+    claimed: ['Being prepared', '准备中'],
+    sending: ['Sending', '发送中'],
+    sent: ['Sent', '已发送'],
+    failed: ['Failed', '失败'],
+    suppressed: ['Suppressed', '已拦截'],
+    expired: ['Expired', '已过期'],
+    cancelled: ['Cancelled', '已取消'],
+    skipped: ['Skipped', '已跳过'],
+    unknown: ['Outcome unknown', '结果未知'],
+  } satisfies Record<TaskStatus, Said>,
   locale: { 'zh-CN': ['Chinese', '中文'], en: ['English', '英文'] } satisfies Record<Locale, Said>,
   sendStatus: {
     pending: ['Accepted, waiting', '已受理，等待发送'],
@@ -113,6 +133,27 @@ function catalogue(index: 0 | 1): Messages {
 }
 
 export const CODE_MESSAGES = { en: catalogue(0), 'zh-CN': catalogue(1) };
+
+/** Where a timeline's tags may come from, in the order they are tried (the first vocabulary that has the code). */
+const TAG_VOCABULARIES = [
+  'channel',
+  'purpose',
+  'taskStatus',
+  'consentScope',
+  'consentState',
+  'consentSource',
+  'fraudStatus',
+  'sendStatus',
+];
+
+/** A tag's label key: a code of any of the vocabularies above; undefined for a tag that is no code (a reference). */
+export function tagKey(value: unknown): string | undefined {
+  for (const vocabulary of TAG_VOCABULARIES) {
+    const key = codeKey(vocabulary, value);
+    if (key) return key;
+  }
+  return undefined;
+}
 
 /** The message key of a code's label; undefined when the vocabulary has none for it. */
 export function codeKey(vocabulary: string, value: unknown): string | undefined {
