@@ -101,6 +101,7 @@ const REASONS: [RegExp, (m: RegExpExecArray) => Said][] = [
   [/^required with (promise_to_pay)/, () => ['is needed for a promise to pay', '选择“承诺还款”时必须填写']],
   [/^required with (opt_out)/, () => ['is needed for an opt-out: pick the channel', '选择“退订”时必须选择渠道']],
   [/^required with /, () => ['goes only with another outcome', '与所选结果不符']],
+  [/^must be after (\w+)$/, (m) => [`must be later than “${label(m[1])[0]}”`, `必须晚于“${label(m[1])[1]}”`]],
   [/^a call then is not allowed: (.+)$/, (m) => [`a call then is not allowed: ${m[1]}`, '按联络规则，该时间不允许外呼']],
   [/^(is required|must not be empty|should not be empty)/, () => ['is required', '必填']],
   [

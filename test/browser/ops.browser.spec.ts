@@ -99,7 +99,9 @@ describe('the ops console in a browser', () => {
     const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('ops'));
     const response = await page.goto('/console/ops/log?from=2026-11-21T00:00&to=2026-11-20T00:00');
     expect(response?.status()).toBe(400);
-    expect(await page.locator('.field-errors').innerText()).toContain('to must be after from');
+    // On the log's own form, next to the field, in words.
+    expect(await page.locator('.field-error[data-field="to"]').innerText()).toBe('must be later than “From”');
+    expect(await page.locator('input[name="to"]').inputValue()).toBe('2026-11-20T00:00');
   });
 
   it('keeps an agent out of the ops pages (403)', async () => {
