@@ -96,12 +96,13 @@ export class CampaignPagesController {
 
   @Get(':id')
   async campaign(@Req() request: Request, @Param('id', UuidPipe) id: string) {
-    const page = await this.desk.page(id);
+    const [page, sends] = await Promise.all([this.desk.page(id), this.desk.sendsOverTime(id, CENTRE_ZONE)]);
     const session = request.consoleSession!;
     return this.views.page(session, 'campaigns/campaign', {
       active: '/console/campaigns',
       zone: CENTRE_ZONE,
       ...page,
+      sends,
       // The buttons its author would only be refused: the service decides, the page does not offer.
       mayDecide: page.campaign.status === 'draft' && page.campaign.createdBy !== session.userId,
       editable: page.campaign.status === 'draft' && page.campaign.segmentId !== null,
