@@ -92,10 +92,10 @@ describe('console campaign manager pages', () => {
       .set('x-csrf-token', manager.csrf)
       .send({ rule: bad, purpose: 'collections' });
     expect(live.status).toBe(200);
-    expect(live.text).toContain('data-field=\"rule.all.0.value\"');
+    expect(live.text).toContain('data-field="rule.all.0.value"');
     const notJson = await post('/console/segments/count', { rule: '{"all": [', purpose: 'collections' });
     expect(notJson.status).toBe(400);
-    expect(notJson.text).toContain('data-field=\"rule\"');
+    expect(notJson.text).toContain('data-field="rule"');
   });
 
   it('counts without script ("Preview"), saves, and names the field when a save is wrong', async () => {
@@ -112,10 +112,10 @@ describe('console campaign manager pages', () => {
 
     const unnamed = await post('/console/segments', { rule: OVERDUE, purpose: 'collections' });
     expect(unnamed.status).toBe(400);
-    expect(unnamed.text).toContain('data-field=\"name\"');
+    expect(unnamed.text).toContain('data-field="name"');
     const taken = await post('/console/segments', { name: 'overdue 30+', rule: OVERDUE, purpose: 'collections' });
     expect(taken.status).toBe(409);
-    expect(taken.text).toContain('data-field=\"name\"');
+    expect(taken.text).toContain('data-field="name"');
   });
 
   it('names the fields of a wrong campaign form', async () => {
@@ -218,7 +218,7 @@ describe('console campaign manager pages', () => {
 
     const again = await post(`${url}/resume`, {});
     expect(again.status).toBe(409);
-    expect(again.text).toContain('data-field=\"status\"');
+    expect(again.text).toContain('data-field="status"');
     expect((await post(`${url}/explode`, {})).status).toBe(400);
   });
 
@@ -253,8 +253,8 @@ describe('console campaign manager pages', () => {
 
     const refused = await post('/console/campaigns', fields);
     expect(refused.status).toBe(422);
-    expect(refused.text).toContain('data-field=\"variables.product.name\"');
-    expect(refused.text).toContain('data-field=\"variables.link.url\"');
+    expect(refused.text).toContain('data-field="variables.product.name"');
+    expect(refused.text).toContain('data-field="variables.link.url"');
 
     const given = {
       ...fields,
