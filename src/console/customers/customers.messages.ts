@@ -51,7 +51,7 @@ export const CUSTOMERS_MESSAGES = messages(
     'customers.nothingOpen': 'Nothing open.',
     'customers.reach.title': 'Can we contact them now?',
     'customers.reach.intro':
-      'The dispatcher’s own decision, from the same policy, at {at} ({customerZone}) · {viewerAt} ({viewerZone}). Fraud is judged for the open case, or a new one.',
+      'The dispatcher’s own decision, from the same policy, at {at} (the customer’s time) · {viewerAt} (yours). Fraud is judged for the open case, or a new one.',
     'customers.reach.purpose': 'Purpose',
     'customers.reach.allowed': 'Allowed now',
     'customers.reach.notAllowed': 'Not now',
@@ -131,7 +131,7 @@ export const CUSTOMERS_MESSAGES = messages(
     'customers.nothingOpen': '没有未结事项。',
     'customers.reach.title': '现在能联系吗？',
     'customers.reach.intro':
-      '与外呼调度使用同一套合规策略的判断，时间 {at}（{customerZone}）· {viewerAt}（{viewerZone}）。反欺诈按当前未结案件判断，没有则按新案件。',
+      '与外呼调度使用同一套合规策略的判断，时间 {at}（客户当地）· {viewerAt}（您所在时区）。反欺诈按当前未结案件判断，没有则按新案件。',
     'customers.reach.purpose': '目的',
     'customers.reach.allowed': '现在可以',
     'customers.reach.notAllowed': '现在不行',
