@@ -105,7 +105,9 @@ describe('the ops console in a browser', () => {
     // 21:40 on a Friday in Shanghai: a service call (08:00-21:00) waits for 08:00; a fraud SMS may go at any hour.
     const call = page.locator('tr[data-purpose="service"] td[data-channel="call"]');
     expect(await call.getAttribute('data-allowed')).toBe('no');
-    expect(await call.locator('[data-next-customer]').innerText()).toBe('Next allowed: 2026-11-21 08:00 Asia/Shanghai (customer)');
+    expect(await call.locator('[data-next-customer]').innerText()).toBe(
+      'Next allowed: 2026-11-21 08:00 Asia/Shanghai (customer)',
+    );
     expect(await page.locator('tr[data-purpose="fraud"] td[data-channel="sms"]').getAttribute('data-allowed')).toBe('yes');
     // The viewer in London sees the same instant in their own zone too.
     await page.locator('select[name="zone"]').selectOption('Europe/London');
