@@ -38,3 +38,18 @@ export const FUNNEL = defineSchema(
   'CampaignFunnel',
   s.object({ campaignId: s.uuid(), steps: s.array(s.map()), reasons: s.map(s.int()), progress: s.map() }),
 );
+
+export const TEST_SEND = defineSchema(
+  'CampaignTestSend',
+  s.object({
+    campaignId: s.uuid(),
+    template: s.string(),
+    channel: s.string(),
+    results: s.array(
+      s.object(
+        { channel: s.string(), locale: s.string(), to: s.string(), status: s.string() },
+        { providerRef: s.string(), error: s.string() },
+      ),
+    ),
+  }),
+);

@@ -1,11 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Principal } from '../auth/role';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { UuidPipe } from '../common/uuid.pipe';
 import { CampaignApprovals } from './campaign-approvals.service';
+import { CampaignTestSender } from './campaign-test-send.service';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign-lifecycle';
 import { CampaignsService } from './campaigns.service';
 import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campaign.dto';
@@ -13,7 +22,7 @@ import { RejectCampaignDto } from './dto/reject-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { Answers, AnswersPage } from '../common/api-responses';
-import { CAMPAIGN, CAMPAIGN_PREVIEW, FORECAST, FUNNEL, LAUNCH_REVIEW } from './campaign.schemas';
+import { CAMPAIGN, CAMPAIGN_PREVIEW, FORECAST, FUNNEL, LAUNCH_REVIEW, TEST_SEND } from './campaign.schemas';
 
 const REFUSED_FOR_TEMPLATES =
   "the plan's templates cannot be sent by this campaign with these values: CAMPAIGN_VARIABLE_MISSING, " +
@@ -40,6 +49,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly approvals: CampaignApprovals,
+    private readonly testSender: CampaignTestSender,
   ) {}
 
   @Post()
@@ -138,6 +148,21 @@ export class CampaignsController {
   })
   launch(@Param('id', UuidPipe) id: string) {
     return this.campaigns.launch(id);
+  }
+
+  @Post(':id/test-send')
+  @HttpCode(200)
+  @Roles('campaign_manager')
+  @ApiOperation({
+    summary:
+      "Sends the campaign's first step to the staff seed list (CAMPAIGN_TEST_PHONES, CAMPAIGN_TEST_EMAILS) before launch, " +
+      'in every language its template has, marked [TEST], through the real channels — outside the customer book, the ' +
+      'contact log and the caps. Audited.',
+  })
+  @Answers(TEST_SEND, { description: 'each seed address and language: `to` masked, the provider\'s reference and status' })
+  @ApiConflictResponse({ description: 'CAMPAIGN_TEST_SEEDS_MISSING: no seed for the first step’s channel is set' })
+  testSend(@Param('id', UuidPipe) id: string) {
+    return this.testSender.send(id);
   }
 
   @Get(':id/funnel')

@@ -1,3 +1,5 @@
+import { ChannelsModule } from '../channels/channels.module';
+import { CampaignTestSender } from './campaign-test-send.service';
 import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
@@ -18,7 +20,7 @@ import { RunMaterialiser } from './run-materialiser';
 
 /** Campaigns: lifecycle, four-eyes approval, launch review, checks and pins, schedules, materialised runs, funnels. */
 @Module({
-  imports: [SegmentsModule, TemplatesModule, ComplianceModule, DispatchModule],
+  imports: [SegmentsModule, TemplatesModule, ComplianceModule, DispatchModule, ChannelsModule],
   controllers: [CampaignsController],
   providers: [
     CampaignsService,
@@ -28,11 +30,12 @@ import { RunMaterialiser } from './run-materialiser';
     CampaignAudience,
     CampaignLauncher,
     CampaignPreview,
+    CampaignTestSender,
     CampaignScheduler,
     CampaignTemplates,
     CampaignResults,
     RunMaterialiser,
   ],
-  exports: [CampaignsService, CampaignApprovals, LaunchReviewService, CampaignTemplates, CampaignPreview],
+  exports: [CampaignsService, CampaignApprovals, LaunchReviewService, CampaignTemplates, CampaignPreview, CampaignTestSender],
 })
 export class CampaignsModule {}

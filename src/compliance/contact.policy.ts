@@ -1,10 +1,10 @@
 import { addressRule, doNotContactRule, marketingConsentRule, optOutRule } from './consent.rule';
 import { inconvenientTimeRule, marketingMuteRule, muteRule, preferredWindowRule } from './customer-preference.rule';
-import { capRule } from './frequency-cap.rule';
+import { capCount, capRule } from './frequency-cap.rule';
 import { marketingDaysRule } from './marketing-days.rule';
-import { ContactDecision, Reason } from './policy.types';
+import { Channel, ContactDecision, Purpose, Reason, ReasonParams } from './policy.types';
 import { quietHoursRule } from './quiet-hours.rule';
-import { ChannelPlan } from './rule-pack';
+import { CapCode, ChannelPlan } from './rule-pack';
 import { DecideContactInput, Evaluation, StandingRule, TimedRule, Violation } from './rule-evaluation';
 
 export type { DecideContactInput } from './rule-evaluation';
@@ -119,4 +119,42 @@ function expired(reasons: Reason[], endsAt: number, next: number): ContactDecisi
     final: true,
   });
   return { allowed: false, reasons, final: true };
+}
+
+/** One cap of the customer's pack and how much of it their history uses at an instant. */
+export interface CapUsage {
+  code: CapCode;
+  /** Contacts the cap counts in its window now. */
+  counted: number;
+  limit: number;
+  /** `limit` and the window (`windowHours` or `windowLocalDays`), as the cap's reason carries them. */
+  params: ReasonParams;
+  /** The decisions it restricts. */
+  appliesTo: { purposes: Purpose[]; channels: Channel[] };
+  /** At the limit: the contacts it restricts wait (the decision's reasons say until when). */
+  reached: boolean;
+}
+
+/**
+ * Every cap of the customer's pack with the contacts it counts at `input.at` — the very counting
+ * the cap rule does in decideContact, so a page showing "2 of 5 today" cannot disagree with the
+ * decision next to it. A fraud case's cap counts the case in `context.fraudEventRef`.
+ */
+export function capsUsed(input: Omit<DecideContactInput, 'purpose' | 'channel'>): CapUsage[] {
+  const at = input.at.getTime();
+  return Object.entries(input.pack.config.caps).map(([code, config]) => {
+    const { purposes, channels } = config!.appliesTo;
+    // Counting does not depend on which restricted decision asks: any one of them will do.
+    const e = new Evaluation({ ...input, purpose: purposes[0], channel: channels[0] });
+    const cap = e.plan.caps.find((candidate) => candidate.code === code)!;
+    const counted = capCount(e, cap, at);
+    return {
+      code: code as CapCode,
+      counted,
+      limit: cap.limit,
+      params: cap.params,
+      appliesTo: { purposes: [...purposes], channels: [...channels] },
+      reached: counted >= cap.limit,
+    };
+  });
 }

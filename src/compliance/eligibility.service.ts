@@ -3,9 +3,9 @@ import { DateTime } from 'luxon';
 import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/domain-error';
 import { AsOf, asOf } from './as-of.rules';
-import { decideContact } from './contact.policy';
-import { PolicyInputsLoader } from './policy-inputs.loader';
-import { Channel, ContactContext, ContactDecision, ContactRecord, Purpose, Reason } from './policy.types';
+import { CapUsage, capsUsed, decideContact } from './contact.policy';
+import { PolicyInputs, PolicyInputsLoader } from './policy-inputs.loader';
+import { Channel, CHANNELS, ContactContext, ContactDecision, ContactRecord, Purpose, PURPOSES, Reason } from './policy.types';
 import { describeReason } from './reason.messages';
 import { PackName } from './rule-pack';
 import { RulePacks } from './rule-packs';
@@ -43,6 +43,16 @@ export interface EligibilityExplanation extends Omit<Eligibility, 'nextAllowedAt
   reasons: (Omit<Reason, 'until'> & { message: string; until?: DualTime })[];
 }
 
+/** "Can we contact them now?" for every purpose on every channel, and the caps used. */
+export interface ContactOverview {
+  customerId: string;
+  at: Date;
+  pack: PackName;
+  timeZone: string;
+  decisions: (Omit<ContactDecision, 'final'> & { purpose: Purpose; channel: Channel; final: boolean })[];
+  caps: CapUsage[];
+}
+
 export interface DecideOptions {
   /** Read the contact log, the ledger and the list only up to this instant (a decision about the past). */
   historyUpTo?: Date;
@@ -71,6 +81,42 @@ export class EligibilityService {
       at,
       options.historyUpTo,
     );
+    return this.decideWith(inputs, requests, at);
+  }
+
+  /**
+   * Every purpose on every channel for one customer now, and how much of each cap their history
+   * uses — the customer 360's "can we contact now?". The decisions are decide()'s, the dispatcher's
+   * own call, on inputs loaded once. `context` is applied to the fraud decisions (the case they are for).
+   */
+  async overview(customerId: string, context: ContactContext = {}): Promise<ContactOverview> {
+    const at = this.clock.now();
+    const inputs = await this.inputs.load([customerId], at);
+    const facts = inputs.get(customerId);
+    if (!facts) throw new NotFoundError('customer', customerId);
+    const requests = PURPOSES.flatMap((purpose) =>
+      CHANNELS.map((channel) => ({ customerId, purpose, channel, context: purpose === 'fraud' ? context : undefined })),
+    );
+    const decisions = this.decideWith(inputs, requests, at);
+    const pack = this.packs.forCountry(facts.customer.country);
+    return {
+      customerId,
+      at,
+      pack: pack.name,
+      timeZone: decisions[0].timeZone,
+      decisions: decisions.map(({ purpose, channel, allowed, final, reasons, nextAllowedAt }) => ({
+        purpose,
+        channel,
+        allowed,
+        final: final ?? false,
+        reasons,
+        ...(nextAllowedAt ? { nextAllowedAt } : {}),
+      })),
+      caps: capsUsed({ ...facts, at, pack, context }),
+    };
+  }
+
+  private decideWith(inputs: Map<string, PolicyInputs>, requests: readonly EligibilityRequest[], at: Date): Eligibility[] {
     return requests.map(({ customerId, purpose, channel, context, assumedContacts = [] }) => {
       const facts = inputs.get(customerId);
       if (!facts) throw new NotFoundError('customer', customerId);

@@ -8,6 +8,30 @@ import { DAY } from './zone-timeline';
  * so a cap only ever frees up with time.
  */
 export function capRule(e: Evaluation, cap: CompiledCap, t: number): Violation | undefined {
+  const { count, counts } = tally(e, cap, t);
+  if (count < cap.limit) return undefined;
+
+  // Oldest first: once the (count − limit + 1) oldest counted contacts have left, one more fits.
+  const contacts = e.input.history.contacts;
+  let leaving = count - cap.limit;
+  let i = 0;
+  for (; i < contacts.length; i++) if (counts(i) && leaving-- === 0) break;
+  const next =
+    cap.windowMs > 0
+      ? contacts[i].at + cap.windowMs
+      : e.zone.earliestAtLocal(t, (e.localDaysOfContacts()[i] + cap.localDays) * DAY);
+  return { code: cap.code, params: { ...cap.params, counted: count, zone: e.zone.name }, next };
+}
+
+/**
+ * How many contacts of the history a cap counts at `t` — what the cap rule compares with its
+ * limit, for pages that show how much of each cap is used (the customer 360) even below it.
+ */
+export function capCount(e: Evaluation, cap: CompiledCap, t: number): number {
+  return tally(e, cap, t).count;
+}
+
+function tally(e: Evaluation, cap: CompiledCap, t: number): { count: number; counts: (i: number) => boolean } {
   const contacts = e.input.history.contacts;
   const event = cap.sameFraudEvent ? e.input.context?.fraudEventRef : undefined;
   const rolling = cap.windowMs > 0;
@@ -26,12 +50,5 @@ export function capRule(e: Evaluation, cap: CompiledCap, t: number): Violation |
 
   let count = 0;
   for (let i = 0; i < contacts.length; i++) if (counts(i)) count++;
-  if (count < cap.limit) return undefined;
-
-  // Oldest first: once the (count − limit + 1) oldest counted contacts have left, one more fits.
-  let leaving = count - cap.limit;
-  let i = 0;
-  for (; i < contacts.length; i++) if (counts(i) && leaving-- === 0) break;
-  const next = rolling ? contacts[i].at + cap.windowMs : e.zone.earliestAtLocal(t, (days![i] + cap.localDays) * DAY);
-  return { code: cap.code, params: { ...cap.params, counted: count, zone: e.zone.name }, next };
+  return { count, counts };
 }

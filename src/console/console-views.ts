@@ -9,6 +9,7 @@ import { Role } from '../auth/role';
 import { Locale } from '../customers/customer.entity';
 import { formatMoney } from '../templates/template.helpers';
 import { CONSOLE_MESSAGES } from './i18n/catalogue';
+import { codeKey, tagKey } from './i18n/codes.messages';
 import { translate } from './i18n/messages';
 
 const VIEWS_DIR = join(__dirname, 'views');
@@ -21,6 +22,8 @@ const NAVIGATION: { key: string; href: string; roles: Role[] }[] = [
   { key: 'nav.log', href: '/console/ops/log', roles: ['ops'] },
   { key: 'nav.dashboard', href: '/console/ops/dashboard', roles: ['ops'] },
   { key: 'nav.audit', href: '/console/ops/audit', roles: ['ops'] },
+  // After each role's own first page: where a person lands after signing in stays theirs.
+  { key: 'nav.customers', href: '/console/customers', roles: ['ops', 'campaign_manager'] },
   { key: 'nav.workOrders', href: '/console/work-orders', roles: ['agent', 'ops', 'campaign_manager'] },
 ];
 
@@ -52,6 +55,16 @@ export class ConsoleViews {
     const engine = this.engine;
     engine.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       return translate(CONSOLE_MESSAGES, options.data.root.locale, key, options.hash);
+    });
+    /** A code's label in the reader's language (`{{codeLabel "cardStatus" value}}`); a code without one shows as it is. */
+    engine.registerHelper('codeLabel', (vocabulary: string, value: unknown, options: Handlebars.HelperOptions) => {
+      const key = codeKey(vocabulary, value);
+      return key ? translate(CONSOLE_MESSAGES, options.data.root.locale, key) : String(value ?? '');
+    });
+    /** A timeline tag: a status, channel, purpose or source in the reader's words; anything else as it is. */
+    engine.registerHelper('tagLabel', (value: unknown, options: Handlebars.HelperOptions) => {
+      const key = tagKey(value);
+      return key ? translate(CONSOLE_MESSAGES, options.data.root.locale, key) : String(value ?? '');
     });
     engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     engine.registerHelper('join', (list: unknown, separator: string) => (Array.isArray(list) ? list.join(separator) : ''));

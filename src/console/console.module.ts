@@ -16,6 +16,8 @@ import { CampaignPagesController } from './campaigns/campaign-pages.controller';
 import { SegmentPagesController } from './campaigns/segment-pages.controller';
 import { SegmentWorkshopService } from './campaigns/segment-workshop.service';
 import { ConsoleAssetsController } from './console-assets.controller';
+import { Customer360Service } from './customers/customer-360.service';
+import { CustomerPagesController } from './customers/customer-pages.controller';
 import { consoleHeaders } from './console-headers.middleware';
 import { ConsoleNotFoundHandler } from './console-not-found.handler';
 import { ConsoleViews } from './console-views';
@@ -28,6 +30,7 @@ import { OpsEligibilityController } from './ops/ops-eligibility.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WorkOrdersPagesController } from './work-orders/work-orders-pages.controller';
 import { WorkOrdersModule } from '../work-orders/work-orders.module';
+import { CustomersModule } from '../customers/customers.module';
 
 const PAGES = [
   SignInController,
@@ -37,6 +40,7 @@ const PAGES = [
   SegmentPagesController,
   CampaignPagesController,
   WorkOrdersPagesController,
+  CustomerPagesController,
 ];
 
 /** The console: server-rendered pages for agents, campaign managers and ops, served by Herald itself. */
@@ -52,6 +56,7 @@ const PAGES = [
     SegmentsModule,
     CampaignsModule,
     WorkOrdersModule,
+    CustomersModule,
   ],
   controllers: [ConsoleAssetsController, ...PAGES],
   providers: [
@@ -65,9 +70,10 @@ const PAGES = [
     SegmentWorkshopService,
     CampaignDeskService,
     ConsoleNotFoundHandler,
+    Customer360Service,
   ],
-  // The API's contact log and timeline (src/contact-log) read through the very same services.
-  exports: [ContactLogService, CustomerTimelineService],
+  // The API's contact log, timeline and reachability (src/contact-log) read through the very same services.
+  exports: [ContactLogService, CustomerTimelineService, Customer360Service],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

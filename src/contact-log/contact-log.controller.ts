@@ -1,13 +1,14 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Discloses } from '../auth/personal-data.interceptor';
-import { Roles } from '../auth/roles.decorator';
+import { AgentScope, Roles } from '../auth/roles.decorator';
 import { UuidPipe } from '../common/uuid.pipe';
 import { ContactLogService } from '../console/ops/contact-log.service';
+import { Customer360Service } from '../console/customers/customer-360.service';
 import { CustomerTimelineService } from '../console/ops/customer-timeline.service';
-import { ContactLogQuery, TimelineQuery } from './dto/contact-log.query';
+import { ContactLogQuery, ReachabilityQuery, TimelineQuery } from './dto/contact-log.query';
 import { Answers, defineSchema, s } from '../common/api-responses';
 import { CONSENT_CHANNELS_SCHEMA } from '../compliance/consent.schemas';
 import { OUTCOME_PROFILE } from '../flows/outcomes/outcome.schemas';
@@ -76,6 +77,36 @@ const TIMELINE = defineSchema(
   }),
 );
 
+const THREE_WAY_TIME = s.object({ utc: s.instant(), customer: s.string(), viewer: s.string() });
+const REACHABILITY_ANSWER = defineSchema(
+  'CustomerReachability',
+  s.object(
+    {
+      customerId: s.uuid(),
+      at: THREE_WAY_TIME,
+      customerZone: s.string(),
+      viewerZone: s.string(),
+      pack: s.string(),
+      decisions: s.array(
+        s.object(
+          {
+            purpose: s.string(),
+            channel: s.string(),
+            allowed: s.boolean(),
+            final: s.boolean(),
+            reasons: s.array(
+              s.object({ code: s.string(), params: s.map(), text: s.map(s.string()) }, { until: s.instant() }),
+            ),
+          },
+          { nextAllowedAt: THREE_WAY_TIME },
+        ),
+      ),
+      caps: s.array(s.map()),
+    },
+    { fraudCaseId: s.uuid() },
+  ),
+);
+
 /**
  * The console's contact log and customer timeline for the systems around Herald: the same
  * services, so the same filters, masking and sentences — the API adds each reason's code.
@@ -86,6 +117,7 @@ export class ContactLogController {
   constructor(
     private readonly log: ContactLogService,
     private readonly timelines: CustomerTimelineService,
+    private readonly customers: Customer360Service,
   ) {}
 
   @Get('contact-log')
@@ -133,5 +165,22 @@ export class ContactLogController {
   @Answers(TIMELINE)
   timeline(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() query: TimelineQuery) {
     return this.timelines.timeline(id, query, { locale: query.locale, role: request.principal!.role });
+  }
+
+  @Get('customers/:id/reachability')
+  @Roles('ops', 'campaign_manager', 'agent', 'integration')
+  @AgentScope({ customer: 'id' })
+  @ApiOperation({
+    summary:
+      'Can we contact this customer now? For every purpose on every channel: allowed or not, each rule in the way ' +
+      '(code, parameters, a sentence in en and zh-CN), the next allowed instant in UTC, the customer’s zone and `zone`; ' +
+      'and every cap of their rule pack with the contacts it counts now. The dispatcher’s own decision ' +
+      '(EligibilityService), for fraud on the open case (`fraudCaseId`) or a new one. Names no person.',
+  })
+  @Answers(REACHABILITY_ANSWER)
+  @ApiBadRequestResponse({ description: 'a bad id or `zone` (not an IANA time zone), named' })
+  @ApiNotFoundResponse({ description: 'no such customer' })
+  reachability(@Param('id', UuidPipe) id: string, @Query() query: ReachabilityQuery) {
+    return this.customers.reachability(id, query.zone);
   }
 }

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { Brackets, DataSource, QueryFailedError } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ListScope } from '../auth/agent-access.service';
 import { HELD_CUSTOMER_SQL } from '../auth/agent-access.repository';
@@ -9,6 +9,7 @@ import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { CursorPage, decodeCursor, encodeCursor } from '../common/pagination';
 import { validateCustomerChanges, validateCustomerRow } from './customer-row.validator';
+import { readCustomerLookup } from './customer-lookup.rules';
 import { Customer } from './customer.entity';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { SearchCustomersDto } from './dto/search-customers.dto';
@@ -71,6 +72,20 @@ export class CustomersService {
     if (query.cardStatus) q.andWhere('c.card_status = :cardStatus', { cardStatus: query.cardStatus });
     if (query.riskLevel) q.andWhere('c.risk_level = :riskLevel', { riskLevel: query.riskLevel });
     if (query.tag) q.andWhere('c.tags @> ARRAY[:tag]::text[]', { tag: query.tag });
+    if (query.cardLast4) q.andWhere('c.card_last4 = :cardLast4', { cardLast4: query.cardLast4 });
+    const lookup = query.q === undefined ? undefined : readCustomerLookup(query.q);
+    if (lookup) {
+      const readings = ['c.external_ref = :lookupRef'];
+      if (lookup.phone) readings.push('c.phone = :lookupPhone');
+      if (lookup.cardLast4) readings.push('c.card_last4 = :lookupCard');
+      if (lookup.name) readings.push("c.full_name ILIKE :lookupName ESCAPE '\\'");
+      q.andWhere(new Brackets((or) => readings.forEach((reading) => or.orWhere(reading))), {
+        lookupRef: lookup.externalRef,
+        lookupPhone: lookup.phone,
+        lookupCard: lookup.cardLast4,
+        lookupName: lookup.name && `%${likeEscaped(lookup.name)}%`,
+      });
+    }
     const total = await q.getCount();
     // Keyset on the unique reference the list is sorted by: page 10 000 costs what page 1 does.
     const after = decodeCursor(query, [/^\P{Cc}{1,200}$/u]);

@@ -117,7 +117,7 @@ describe('the agent console in a browser', () => {
     // 23:30 in Shanghai: inside the quiet hours.
     await page.getByLabel(/Call back at/).fill('2026-11-23T23:30');
     await page.getByRole('button', { name: 'Save and close the task' }).click();
-    await page.locator('.field-errors').getByText('callBackAt').waitFor();
+    await page.locator('.field-errors').getByText('Call back at').waitFor();
     expect(await page.locator('.field-errors').textContent()).toMatch(/not allowed/);
     const [task] = await t.db.query(`SELECT closed_at FROM work_orders WHERE customer_id = $1`, [customer.id]);
     expect(task.closed_at).toBeNull();

@@ -54,7 +54,7 @@ describe('the ops console in a browser', () => {
     expect(await page.locator('tr[data-status]').count()).toBe(3);
     await screenshot(page, 'ops-log');
 
-    await page.getByLabel('Customer (id or reference)').fill('CUST-ADA');
+    await page.getByLabel('Customer (id, reference or phone)').fill('CUST-ADA');
     await page.getByLabel('Status').selectOption('pending');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/status=pending/);
@@ -95,11 +95,35 @@ describe('the ops console in a browser', () => {
     await screenshot(page, 'ops-audit');
   });
 
+  it('finds a customer by a phone typed with spaces and asks "can we contact them now?"', async () => {
+    const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('ops'));
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Phone, name, reference or card’s last four').fill('+86 138 1234-5678');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'CUST-ADA' }).click();
+    await page.getByRole('heading', { name: 'Customer CUST-ADA' }).waitFor();
+    // 21:40 on a Friday in Shanghai: a service call (08:00-21:00) waits for 08:00; a fraud SMS may go at any hour.
+    const call = page.locator('tr[data-purpose="service"] td[data-channel="call"]');
+    expect(await call.getAttribute('data-allowed')).toBe('no');
+    expect(await call.locator('[data-next-customer]').innerText()).toBe(
+      'Next allowed: 2026-11-21 08:00 Asia/Shanghai (customer)',
+    );
+    expect(await page.locator('tr[data-purpose="fraud"] td[data-channel="sms"]').getAttribute('data-allowed')).toBe('yes');
+    // The viewer in London sees the same instant in their own zone too.
+    await page.locator('select[name="zone"]').selectOption('Europe/London');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/zone=Europe%2FLondon/);
+    expect(await call.locator('[data-next-viewer]').innerText()).toBe('2026-11-21 00:00 Europe/London (you)');
+    await screenshot(page, 'ops-customer-360');
+  });
+
   it('shows a wrong filter as an error naming the field', async () => {
     const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('ops'));
     const response = await page.goto('/console/ops/log?from=2026-11-21T00:00&to=2026-11-20T00:00');
     expect(response?.status()).toBe(400);
-    expect(await page.locator('.field-errors').innerText()).toContain('to must be after from');
+    // On the log's own form, next to the field, in words.
+    expect(await page.locator('.field-error[data-field="to"]').innerText()).toBe('must be later than “From”');
+    expect(await page.locator('input[name="to"]').inputValue()).toBe('2026-11-20T00:00');
   });
 
   it('keeps an agent out of the ops pages (403)', async () => {

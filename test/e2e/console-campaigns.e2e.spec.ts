@@ -92,10 +92,10 @@ describe('console campaign manager pages', () => {
       .set('x-csrf-token', manager.csrf)
       .send({ rule: bad, purpose: 'collections' });
     expect(live.status).toBe(200);
-    expect(live.text).toContain('<code>rule.all.0.value</code>');
+    expect(live.text).toContain('data-field="rule.all.0.value"');
     const notJson = await post('/console/segments/count', { rule: '{"all": [', purpose: 'collections' });
     expect(notJson.status).toBe(400);
-    expect(notJson.text).toContain('<code>rule</code>');
+    expect(notJson.text).toContain('data-field="rule"');
   });
 
   it('counts without script ("Preview"), saves, and names the field when a save is wrong', async () => {
@@ -112,10 +112,10 @@ describe('console campaign manager pages', () => {
 
     const unnamed = await post('/console/segments', { rule: OVERDUE, purpose: 'collections' });
     expect(unnamed.status).toBe(400);
-    expect(unnamed.text).toContain('<code>name</code>');
+    expect(unnamed.text).toContain('data-field="name"');
     const taken = await post('/console/segments', { name: 'overdue 30+', rule: OVERDUE, purpose: 'collections' });
     expect(taken.status).toBe(409);
-    expect(taken.text).toContain('<code>name</code>');
+    expect(taken.text).toContain('data-field="name"');
   });
 
   it('names the fields of a wrong campaign form', async () => {
@@ -130,7 +130,7 @@ describe('console campaign manager pages', () => {
       zone: 'Asia/Shanghai',
     });
     expect(wrong.status).toBe(400);
-    for (const field of ['segmentId', 'steps.0.channel', 'startsAt']) expect(wrong.text).toContain(`<code>${field}</code>`);
+    for (const field of ['segmentId', 'steps.0.channel', 'startsAt']) expect(wrong.text).toContain(`data-field="${field}"`);
   });
 
   it('previews the messages, creates a draft with a forecast, launches, and walks the lifecycle', async () => {
@@ -218,7 +218,7 @@ describe('console campaign manager pages', () => {
 
     const again = await post(`${url}/resume`, {});
     expect(again.status).toBe(409);
-    expect(again.text).toContain('<code>status</code>');
+    expect(again.text).toContain('data-field="status"');
     expect((await post(`${url}/explode`, {})).status).toBe(400);
   });
 
@@ -253,8 +253,8 @@ describe('console campaign manager pages', () => {
 
     const refused = await post('/console/campaigns', fields);
     expect(refused.status).toBe(422);
-    expect(refused.text).toContain('<code>variables.product.name</code>');
-    expect(refused.text).toContain('<code>variables.link.url</code>');
+    expect(refused.text).toContain('data-field="variables.product.name"');
+    expect(refused.text).toContain('data-field="variables.link.url"');
 
     const given = {
       ...fields,

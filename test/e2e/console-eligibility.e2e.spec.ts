@@ -115,7 +115,7 @@ describe('console: could we contact them at…?', () => {
     expect(now.text).toContain('<h2>不可联系</h2>');
     expect(now.text).toContain('目的');
     expect(now.text).toContain('时间点');
-    expect(reasons(now.text)).toEqual(['已退订短信（sms_keyword，2026-11-19）']);
+    expect(reasons(now.text)).toEqual(['已退订短信（短信回复退订，2026-11-19）']);
     expect(marked(now.text, 'data-history')).toBe('现有记录');
 
     const then = await ask({ purpose: 'service', channel: 'sms', at: '2026-11-18T10:00', zone: 'Asia/Shanghai' }, opsZh);

@@ -115,6 +115,21 @@ describe('console ops pages', () => {
     expect(await rows('customer=&campaign=&purpose=&channel=&status=&from=&to=')).toHaveLength(3);
   });
 
+  it('finds a customer by the phone number as people type it, and keeps a wrong one on the form', async () => {
+    const rows = async (query: string) =>
+      [...(await get(`/console/ops/log?${query}`)).text.matchAll(/data-status="(\w+)"/g)].map((m) => m[1]);
+    for (const typed of ['138 1234 5678', '+86-138-1234-5678', '13812345678']) {
+      expect(await rows(`customer=${encodeURIComponent(typed)}`)).toEqual(['pending', 'sent']);
+    }
+    const nobody = await get(`/console/ops/log?customer=${encodeURIComponent('139 0000 0000')}&status=pending`);
+    expect(nobody.status).toBe(400);
+    // On the log's own form, next to the field, in words; what was typed is kept.
+    expect(nobody.text).toContain('<form method="get" action="/console/ops/log"');
+    expect(nobody.text).toContain('data-field="customer" role="alert">no customer has this id, reference or phone number</span>');
+    expect(nobody.text).toContain('name="customer" value="139 0000 0000"');
+    expect(nobody.text).toMatch(/<option selected>pending<\/option>|<option value="pending" selected>/);
+  });
+
   it('pages by keyset without repeating or losing a row', async () => {
     const seen: string[] = [];
     let path: string | undefined = '/console/ops/log?limit=1';
@@ -142,7 +157,8 @@ describe('console ops pages', () => {
     ]) {
       const response = await get(`/console/ops/log?${query}`);
       expect([query, response.status]).toEqual([query, 400]);
-      expect(response.text).toContain(`<code>${field}</code>`);
+      expect(response.text).toContain(`data-field="${field}"`);
+      expect(response.text).not.toContain('<code>');
     }
   });
 
@@ -254,6 +270,6 @@ describe('console ops pages', () => {
     expect(response.text).toContain('<td>403</td>');
     const byNobody = await get('/console/ops/audit?actor=nobody-at-all');
     expect(byNobody.status).toBe(400);
-    expect(byNobody.text).toContain('<code>actor</code>');
+    expect(byNobody.text).toContain('data-field="actor"');
   });
 });

@@ -75,7 +75,7 @@ describe('the why over the API', () => {
     expect(body.items[1]).toMatchObject({ customerRef: 'API-ADA', phone: '+86138****5678', status: 'pending' });
 
     const zh = await get('/contact-log?locale=zh-CN&customer=API-BO').expect(200);
-    expect(zh.body.items[0].reasons).toEqual([{ code: 'OPTED_OUT', text: '已退订短信（sms_keyword，2026-11-20）' }]);
+    expect(zh.body.items[0].reasons).toEqual([{ code: 'OPTED_OUT', text: '已退订短信（短信回复退订，2026-11-20）' }]);
   });
 
   it('filters as the console does, and names the field a filter got wrong', async () => {

@@ -4,15 +4,19 @@ import { FINAL_CALL_STATES } from '../../delivery-reports/call-state';
 import { CONSOLE_MESSAGES } from '../i18n/catalogue';
 import { translate } from '../i18n/messages';
 import { CallStateHub } from './call-state.hub';
+import { DomainError } from '../../common/domain-error';
 import { Discloses } from '../../auth/personal-data.interceptor';
 import { Roles } from '../../auth/roles.decorator';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
+import { sayProblems } from '../form-problems.rules';
 import { AgentDeskService } from './agent-desk.service';
 import { DispositionForm, QueueQuery } from './disposition.form';
 
 const see = (url: string) => ({ url, statusCode: 303 });
+/** The refusals that are about a field of the form: said next to it, on the form. */
+const FIELD_REFUSALS = /^(VALIDATION_FAILED|DISPOSITION_\w+_MISMATCH)$/;
 
 /** How long one call-state stream stays open at most (EventSource reconnects by itself after). */
 const STREAM_LIFETIME_MS = 10 * 60_000;
@@ -147,13 +151,43 @@ export class AgentController {
   }
 
   @Post('tasks/:id/disposition')
-  @Redirect()
-  async dispose(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() form: DispositionForm) {
-    const recorded = await this.desk.complete(id, request.consoleSession!, form);
+  async dispose(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('id', UuidPipe) id: string,
+    @Body() form: DispositionForm,
+  ) {
+    const session = request.consoleSession!;
+    let recorded: Awaited<ReturnType<AgentDeskService['complete']>>;
+    try {
+      recorded = await this.desk.complete(id, session, form);
+    } catch (error) {
+      // A field the rules refused (a call back without a time, or at a time the policy forbids): the task
+      // page again, the problem next to its field in the agent's words, everything typed and ticked kept.
+      // Refusals of the whole outcome (a settled case, identity not checked) keep their own pages.
+      if (!(error instanceof DomainError) || !FIELD_REFUSALS.test(error.code) || error.details.length === 0) throw error;
+      const workspace = await this.desk.workspace(id, session);
+      const problems = sayProblems(error.details, session.locale);
+      response
+        .status(error.status)
+        .type('html')
+        .send(
+          this.views.page(session, 'agent/task', {
+            title: workspace.customer.fullName,
+            active: '/console/agent',
+            ...workspace,
+            form,
+            problems,
+            problemFor: Object.fromEntries(problems.map((p) => [p.field, p])),
+          }),
+        );
+      return;
+    }
     // Fraud confirmed on the call: the same task, now with the next-steps script, the customer still on the line.
-    if (recorded.agentTask?.after === 'kept') return see(`/console/agent/tasks/${id}?confirmed=1`);
-    if (recorded.agentTask?.after === 'retry')
-      return see(`/console/agent?retry=${encodeURIComponent(recorded.agentTask.nextTry!)}`);
-    return see('/console/agent?done=1');
+    if (recorded.agentTask?.after === 'kept') return response.redirect(303, `/console/agent/tasks/${id}?confirmed=1`);
+    if (recorded.agentTask?.after === 'retry') {
+      return response.redirect(303, `/console/agent?retry=${encodeURIComponent(recorded.agentTask.nextTry!)}`);
+    }
+    response.redirect(303, '/console/agent?done=1');
   }
 }

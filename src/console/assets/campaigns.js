@@ -59,6 +59,7 @@
   /** Field / operator / value rows under "all" or "any", written into the textarea as JSON on every change. */
   function ruleBuilder(builder, textarea, changed) {
     const fields = JSON.parse(builder.dataset.fields);
+    const labels = JSON.parse(builder.dataset.labels || '{"fields":{},"operators":{},"values":{}}');
     const byName = new Map(fields.map((field) => [field.name, field]));
     const rows = builder.querySelector('[data-rows]');
     const template = builder.querySelector('[data-row-template]');
@@ -69,24 +70,47 @@
       const row = template.content.firstElementChild.cloneNode(true);
       const field = row.querySelector('[data-field]');
       const op = row.querySelector('[data-op]');
-      const value = row.querySelector('[data-value]');
-      for (const { name } of fields) field.add(new Option(name, name));
+      let value = row.querySelector('[data-value]');
+      // People read labels in their language; the rule keeps the language's names.
+      for (const { name } of fields) field.add(new Option(labels.fields[name] || name, name));
       field.value = condition.field;
+      /** A pick list for a field with fixed values (several for "is one of"), a text box otherwise. */
+      const valueInput = (definition) => {
+        const typed = value.value;
+        const choices = definition.values || (definition.type === 'boolean' ? ['true', 'false'] : undefined);
+        const picks = choices && op.value !== 'exists';
+        const next = picks ? document.createElement('select') : document.createElement('input');
+        next.dataset.value = '';
+        next.setAttribute('aria-label', value.getAttribute('aria-label'));
+        if (picks) {
+          next.multiple = LISTS.has(op.value);
+          const shown = labels.values[definition.type === 'boolean' ? '$boolean' : definition.name] || {};
+          for (const v of choices) next.add(new Option(shown[v] || v, v));
+          const chosen = typed.split(',').map((v) => v.trim());
+          for (const option of next.options) option.selected = chosen.includes(option.value);
+        } else {
+          next.value = typed;
+          next.placeholder = definition.type === 'integer' || definition.type === 'money' ? '0' : '';
+        }
+        next.addEventListener(picks ? 'change' : 'input', write);
+        value.replaceWith(next);
+        value = next;
+      };
       const refresh = () => {
         const definition = byName.get(field.value);
         const current = op.value;
-        op.replaceChildren(...definition.operators.map((name) => new Option(name, name)));
+        op.replaceChildren(...definition.operators.map((name) => new Option(labels.operators[name] || name, name)));
         if (definition.operators.includes(current)) op.value = current;
+        valueInput(definition);
         value.hidden = op.value === 'exists';
-        value.placeholder = definition.values ? definition.values.join(', ') : definition.type;
       };
+      value.value = condition.value === undefined ? '' : [].concat(condition.value).join(', ');
       refresh();
       if (condition.op) op.value = condition.op;
+      valueInput(byName.get(field.value));
       value.hidden = op.value === 'exists';
-      value.value = condition.value === undefined ? '' : [].concat(condition.value).join(', ');
       field.addEventListener('change', () => (refresh(), write()));
       op.addEventListener('change', () => (refresh(), write()));
-      value.addEventListener('input', write);
       row.querySelector('[data-remove-row]').addEventListener('click', () => (row.remove(), write()));
       rows.append(row);
     }
@@ -96,7 +120,8 @@
       const op = row.querySelector('[data-op]').value;
       if (op === 'exists') return { field, op };
       const type = byName.get(field).type;
-      const text = row.querySelector('[data-value]').value;
+      const input = row.querySelector('[data-value]');
+      const text = input.multiple ? [...input.selectedOptions].map((o) => o.value).join(',') : input.value;
       const one = (raw) => {
         const s = raw.trim();
         if ((type === 'integer' || type === 'money') && s !== '' && !Number.isNaN(Number(s))) return Number(s);

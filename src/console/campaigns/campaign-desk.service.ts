@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Principal } from '../../auth/role';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignApprovals } from '../../campaigns/campaign-approvals.service';
@@ -11,6 +13,7 @@ import { Clock } from '../../common/clock';
 import { PageQuery } from '../../common/pagination';
 import { CHANNELS, TEMPLATE_CHANNEL } from '../../dispatch/contact-task.entity';
 import { SegmentsService } from '../../segments/segments.service';
+import { sendsChart } from './campaign-timeseries.rules';
 import { TemplatesService } from '../../templates/templates.service';
 import {
   campaignActions,
@@ -48,7 +51,26 @@ export class CampaignDeskService {
     private readonly previews: CampaignPreview,
     private readonly approvals: CampaignApprovals,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
+
+  /**
+   * The campaign's attempts hour by hour: sent (the provider took it), delivered (or a call
+   * completed), failed (refused, undelivered, unanswered) — the "over time" beside the funnel.
+   */
+  async sendsOverTime(campaignId: string, zone: string) {
+    const rows: { hour: Date; sent: number; delivered: number; failed: number }[] = await this.db.query(
+      `SELECT date_trunc('hour', a.attempted_at) AS hour,
+              count(*) FILTER (WHERE a.status NOT IN ('failed', 'canceled', 'pending', 'sending'))::int AS sent,
+              count(*) FILTER (WHERE a.status IN ('delivered', 'completed'))::int AS delivered,
+              count(*) FILTER (WHERE a.status IN ('failed', 'undelivered', 'busy', 'no_answer', 'canceled'))::int AS failed
+         FROM contact_tasks t JOIN contact_attempts a ON a.task_id = t.id
+        WHERE t.campaign_id = $1
+        GROUP BY 1 ORDER BY 1`,
+      [campaignId],
+    );
+    return sendsChart(rows, zone);
+  }
 
   /** A page of campaigns, each with the tasks it targeted and how many were sent. */
   async list(page: PageQuery, status?: CampaignStatus, nameContains?: string) {

@@ -9,6 +9,7 @@ import { CHANNELS } from '../../dispatch/contact-task.entity';
 import { CAMPAIGN_PURPOSES, STEP_CONDITIONS } from '../../campaigns/campaign.entity';
 import { RejectCampaignDto } from '../../campaigns/dto/reject-campaign.dto';
 import { ConsolePages } from '../console-page.decorator';
+import { CampaignTestSender } from '../../campaigns/campaign-test-send.service';
 import { ConsoleViews, pager } from '../console-views';
 import { choices, CENTRE_ZONE, planRows } from './campaign-console.rules';
 import { CampaignForm } from './campaign.form';
@@ -51,6 +52,7 @@ export class CampaignPagesController {
   constructor(
     private readonly desk: CampaignDeskService,
     private readonly views: ConsoleViews,
+    private readonly testSender: CampaignTestSender,
   ) {}
 
   @Get()
@@ -94,12 +96,13 @@ export class CampaignPagesController {
 
   @Get(':id')
   async campaign(@Req() request: Request, @Param('id', UuidPipe) id: string) {
-    const page = await this.desk.page(id);
+    const [page, sends] = await Promise.all([this.desk.page(id), this.desk.sendsOverTime(id, CENTRE_ZONE)]);
     const session = request.consoleSession!;
     return this.views.page(session, 'campaigns/campaign', {
       active: '/console/campaigns',
       zone: CENTRE_ZONE,
       ...page,
+      sends,
       // The buttons its author would only be refused: the service decides, the page does not offer.
       mayDecide: page.campaign.status === 'draft' && page.campaign.createdBy !== session.userId,
       editable: page.campaign.status === 'draft' && page.campaign.segmentId !== null,
@@ -148,6 +151,19 @@ export class CampaignPagesController {
   async reject(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() body: RejectCampaignDto) {
     await this.desk.reject(id, request.consoleSession!, body.reason);
     return see(`/console/campaigns/${id}`);
+  }
+
+  /** The first step to the staff seed list, before launch (CampaignTestSender, as POST /campaigns/:id/test-send); what went where. */
+  @Post(':id/test-send')
+  @HttpCode(200)
+  async testSend(@Req() request: Request, @Param('id', UuidPipe) id: string) {
+    const page = await this.desk.page(id);
+    const sent = await this.testSender.send(id);
+    return this.views.page(request.consoleSession!, 'campaigns/test-send', {
+      active: '/console/campaigns',
+      campaign: page.campaign,
+      sent,
+    });
   }
 
   /** The funnel fragment the campaign page's script polls while the campaign runs. */

@@ -4,6 +4,8 @@ import { CAMPAIGNS_MESSAGES } from '../campaigns/campaigns.messages';
 import { LAUNCH_MESSAGES } from '../campaigns/launch.messages';
 import { OPS_MESSAGES } from '../ops/ops.messages';
 import { WORK_ORDERS_MESSAGES } from '../work-orders/work-orders.messages';
+import { CUSTOMERS_MESSAGES } from '../customers/customers.messages';
+import { CODE_MESSAGES } from './codes.messages';
 import { COMMON_MESSAGES } from './common.messages';
 import { Messages } from './messages';
 
@@ -14,6 +16,8 @@ const FAMILIES: Record<Locale, Messages>[] = [
   CAMPAIGNS_MESSAGES,
   WORK_ORDERS_MESSAGES,
   LAUNCH_MESSAGES,
+  CODE_MESSAGES,
+  CUSTOMERS_MESSAGES,
 ];
 
 /** Every page family's text in one catalogue; a key defined twice is a mistake, caught at start-up. */

@@ -11,6 +11,7 @@ import { ValidationFailedError } from '../../common/domain-error';
 import { ConsoleSession } from '../../auth/console-sessions';
 import { discloseField } from '../../auth/personal-data.rules';
 import { ContactChannel, ContactPurpose, TaskReason, TaskStatus } from '../../dispatch/contact-task.entity';
+import { readCustomerLookup } from '../../customers/customer-lookup.rules';
 import { spreadsheetSafe } from './contact-log.rules';
 import { contactReasons, contactWhy, ReasonWords } from './contact-why.rules';
 import { ContactLogForm, windowOf } from './ops-filters.form';
@@ -161,7 +162,7 @@ export class ContactLogService {
       params.push(value);
       sql.push(clause(`$${params.length}`));
     };
-    if (form.customer) add((p) => `t.customer_id = ${p}`, await this.customerId(form.customer));
+    if (form.customer) add((p) => `t.customer_id = ANY (${p}::uuid[])`, await this.customerIds(form.customer));
     if (form.campaign) add((p) => `t.campaign_id = ${p}`, form.campaign);
     if (form.purpose) add((p) => `t.purpose = ${p}`, form.purpose);
     if (form.channel) add((p) => `t.channel = ${p}`, form.channel);
@@ -188,14 +189,22 @@ export class ContactLogService {
     );
   }
 
-  /** Ops know a customer by our id or by the core system's reference. */
-  private async customerId(customer: string): Promise<string> {
-    const [found] = await this.reads.query(
-      UUID.test(customer) ? `SELECT id FROM customers WHERE id = $1` : `SELECT id FROM customers WHERE external_ref = $1`,
-      [customer],
+  /**
+   * Ops know a customer by our id, the core system's reference, or the phone number they have
+   * in front of them, written as people write it (`138 1234 5678`, `+86-138…`: readCustomerLookup).
+   */
+  private async customerIds(customer: string): Promise<string[]> {
+    const phone = readCustomerLookup(customer)?.phone ?? null;
+    const found: { id: string }[] = await this.reads.query(
+      UUID.test(customer)
+        ? `SELECT id FROM customers WHERE id = $1`
+        : `SELECT id FROM customers WHERE external_ref = $1 OR phone = $2`,
+      UUID.test(customer) ? [customer] : [customer, phone],
     );
-    if (!found) throw new ValidationFailedError([{ field: 'customer', reason: 'no customer has this id or reference' }]);
-    return found.id;
+    if (!found.length) {
+      throw new ValidationFailedError([{ field: 'customer', reason: 'no customer has this id, reference or phone number' }]);
+    }
+    return found.map((row) => row.id);
   }
 }
 

@@ -48,6 +48,15 @@ type Phrase = (r: TaskReason, at: Time, day: Time) => Said;
 
 const s = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 const CHANNEL: Record<string, Said> = { sms: ['SMS', '短信'], email: ['e-mail', '邮件'], call: ['calls', '电话'] };
+/** Who recorded an opt-out, for a Chinese reader (the English sentence keeps the ledger's code, which ops search by). */
+const SOURCE_ZH: Record<string, string> = {
+  sms_keyword: '短信回复退订',
+  agent: '坐席记录',
+  email_one_click: '邮件退订链接',
+  api: '核心系统',
+  import: '批量导入',
+  provider: '运营商退订',
+};
 const channel = (value: unknown): Said => CHANNEL[s(value)] ?? [s(value), s(value)];
 const period = (r: TaskReason): Said =>
   r.windowHours !== undefined
@@ -89,7 +98,7 @@ const PHRASES: Record<WhyCode, Phrase> = {
     const marketing = r.scope === 'marketing';
     return [
       `opted out of ${marketing ? `marketing by ${en}` : en} (${s(r.source)}, ${day(r.since)[0]})`,
-      `已退订${marketing ? `${zh}营销` : zh}（${s(r.source)}，${day(r.since)[1]}）`,
+      `已退订${marketing ? `${zh}营销` : zh}（${SOURCE_ZH[s(r.source)] ?? s(r.source)}，${day(r.since)[1]}）`,
     ];
   },
   NO_CONSENT: (r) => [`no consent to marketing by ${channel(r.channel)[0]}`, `未同意接收${channel(r.channel)[1]}营销`],

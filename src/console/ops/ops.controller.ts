@@ -3,10 +3,12 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Discloses } from '../../auth/personal-data.interceptor';
 import { Roles } from '../../auth/roles.decorator';
+import { ValidationFailedError } from '../../common/domain-error';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { CHANNELS, PURPOSES, TASK_STATUSES } from '../../dispatch/contact-task.entity';
 import { ConsolePages } from '../console-page.decorator';
 import { ConsoleViews, pager } from '../console-views';
+import { sayProblems } from '../form-problems.rules';
 import { ContactLogService } from './contact-log.service';
 import { askView } from './eligibility-ask.form';
 import { CustomerTimelineService } from './customer-timeline.service';
@@ -35,15 +37,35 @@ export class OpsController {
 
   @Get('log')
   @Discloses('customer', 'list', { page: true })
-  async contactLog(@Req() request: Request, @Query() filter: ContactLogForm) {
+  async contactLog(@Req() request: Request, @Res({ passthrough: true }) response: Response, @Query() filter: ContactLogForm) {
     const session = request.consoleSession!;
-    const [page, campaigns] = await Promise.all([this.log.page(filter, session), this.log.campaigns()]);
+    const campaigns = await this.log.campaigns();
+    const options = { purposes: PURPOSES, channels: CHANNELS, statuses: TASK_STATUSES, zones: ZONES, campaigns };
+    let page: Awaited<ReturnType<ContactLogService['page']>>;
+    try {
+      page = await this.log.page(filter, session);
+    } catch (error) {
+      // A filter that names no customer, or a time the zone skips: said next to its field, the filters as typed.
+      if (!(error instanceof ValidationFailedError)) throw error;
+      response.status(400);
+      const problems = sayProblems(error.details, session.locale);
+      return this.views.page(session, 'ops/log', {
+        title: 'log',
+        active: '/console/ops/log',
+        filter,
+        options,
+        entries: [],
+        problems: Object.fromEntries(problems.map((p) => [p.field, p])),
+        // A problem with no field of its own on the form (a stale page cursor): above the form.
+        otherProblems: problems.filter((p) => !['customer', 'from', 'to'].includes(p.field)),
+      });
+    }
     const kept = queryOf(filter, ['before']);
     return this.views.page(session, 'ops/log', {
       title: 'log',
       active: '/console/ops/log',
       filter,
-      options: { purposes: PURPOSES, channels: CHANNELS, statuses: TASK_STATUSES, zones: ZONES, campaigns },
+      options,
       entries: page.items,
       older: page.next
         ? `/console/ops/log?${new URLSearchParams({ ...kept, before: page.next } as Record<string, string>)}`

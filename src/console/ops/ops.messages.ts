@@ -5,7 +5,7 @@ export const OPS_MESSAGES = messages(
   {
     'ops.log.title': 'Contact log',
     'ops.log.intro': 'Every contact Herald planned, newest change first, each with the reason it is where it is.',
-    'ops.log.customer': 'Customer (id or reference)',
+    'ops.log.customer': 'Customer (id, reference or phone)',
     'ops.log.campaign': 'Campaign',
     'ops.log.purpose': 'Purpose',
     'ops.log.channel': 'Channel',
@@ -102,7 +102,7 @@ export const OPS_MESSAGES = messages(
   {
     'ops.log.title': '联络日志',
     'ops.log.intro': 'Herald 计划的每一次联络，按最近变更排序，并说明其当前状态的原因。',
-    'ops.log.customer': '客户（ID 或编号）',
+    'ops.log.customer': '客户（ID、编号或手机号）',
     'ops.log.campaign': '活动',
     'ops.log.purpose': '目的',
     'ops.log.channel': '渠道',

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsTimeZone } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { ContactLogForm } from '../../console/ops/ops-filters.form';
 import { Locale, LOCALES } from '../../customers/customer.entity';
@@ -27,4 +27,15 @@ export class TimelineQuery extends PageQuery {
   @IsOptional()
   @IsIn(LOCALES)
   locale: Locale = 'en';
+}
+
+export class ReachabilityQuery {
+  @ApiPropertyOptional({
+    description: "The zone of the person asking: each instant is given in UTC, the customer's zone and this one",
+    default: 'Asia/Shanghai',
+    example: 'Europe/London',
+  })
+  @IsOptional()
+  @IsTimeZone()
+  zone: string = 'Asia/Shanghai';
 }
