@@ -233,7 +233,7 @@ describe('the agent desk shows the call as Twilio reports it', () => {
     await screenshot(page, 'agent-call-live');
   });
 
-  it('an unanswered call shows "No answer", and the stream is the agent’s only: another agent is refused it', async () => {
+  it('an unanswered call\'s stream says "No answer" and ends, and is the agent\'s only: another agent is refused it', async () => {
     const customer = await store.customer(t.db, { locale: 'en' });
     const { body } = await t.http
       .post('/transactions')
@@ -263,7 +263,12 @@ describe('the agent desk shows the call as Twilio reports it', () => {
       [customer.id],
     );
     await callStatus(attemptId, 'no-answer');
-    await page.locator('[data-call-state]', { hasText: 'No answer' }).waitFor();
+    // The stream the page reads, as the agent's browser session gets it: the state now, final, then the end.
+    const stream = await page.request.get(
+      `${taskPath}/call/events?call=${encodeURIComponent(new URL(page.url()).searchParams.get('called')!)}`,
+    );
+    expect(stream.headers()['content-type']).toContain('text/event-stream');
+    expect(await stream.text()).toBe('event: call\ndata: {"status":"no_answer","label":"No answer","final":true}\n\n');
 
     const other = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('agent'));
     const refused = await other.request.get(`${taskPath}/call/events`, { maxRedirects: 0 });

@@ -133,7 +133,8 @@ export class AgentController {
       response.write(`event: call\ndata: ${JSON.stringify({ status, label, final: FINAL_CALL_STATES.includes(status) })}\n\n`);
       if (FINAL_CALL_STATES.includes(status)) finish();
     };
-    request.on('close', finish);
+    // The response's close, not the request's: a request without a body may report 'close' as soon as it is read.
+    response.on('close', finish);
     // Listening first, then the state now: a callback between the two is not lost (a repeat is not sent twice).
     stop = await this.calls.watch(watched.customerId, (notice) => {
       if (notice.attemptId === attemptId) tell(notice.status);
