@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import {
   ApiBody,
   ApiConflictResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiPropertyOptional,
   ApiTags,
@@ -159,7 +158,7 @@ export class CampaignsController {
       'in every language its template has, marked [TEST], through the real channels — outside the customer book, the ' +
       'contact log and the caps. Audited.',
   })
-  @Answers(TEST_SEND, { description: 'each seed address and language: `to` masked, the provider\'s reference and status' })
+  @Answers(TEST_SEND, { description: "each seed address and language: `to` masked, the provider's reference and status" })
   @ApiConflictResponse({ description: 'CAMPAIGN_TEST_SEEDS_MISSING: no seed for the first step’s channel is set' })
   testSend(@Param('id', UuidPipe) id: string) {
     return this.testSender.send(id);

@@ -94,9 +94,7 @@ const REACHABILITY_ANSWER = defineSchema(
             channel: s.string(),
             allowed: s.boolean(),
             final: s.boolean(),
-            reasons: s.array(
-              s.object({ code: s.string(), params: s.map(), text: s.map(s.string()) }, { until: s.instant() }),
-            ),
+            reasons: s.array(s.object({ code: s.string(), params: s.map(), text: s.map(s.string()) }, { until: s.instant() })),
           },
           { nextAllowedAt: THREE_WAY_TIME },
         ),
