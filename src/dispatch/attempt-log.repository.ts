@@ -156,10 +156,12 @@ export class AttemptLog {
 
 /**
  * The statement behind `record` and `settle`, for the results in relation `results` (id, status,
- * provider_ref, error_code, detail) — composable into a larger statement. Returns (id, status,
- * first) for each attempt.
+ * provider_ref, error_code, detail, and with `knownAt` attempted_at) — composable into a larger
+ * statement. Returns (id, status, first) for each attempt. History is partitioned by month and
+ * attempt ids are random: a result that carries its attempt's instant is looked up in that
+ * month's partition only, not in every month kept (the dispatcher's own sends always can).
  */
-export function recordAttemptsFrom(results: string, settle: boolean): string {
+export function recordAttemptsFrom(results: string, settle: boolean, knownAt = false): string {
   return `UPDATE contact_attempts a
      SET status = attempt_status_next(a.status, r.status),
          provider_ref = coalesce(a.provider_ref, r.provider_ref),
@@ -169,7 +171,7 @@ export function recordAttemptsFrom(results: string, settle: boolean): string {
          settled_at = ${settle ? 'coalesce(a.settled_at, now())' : 'a.settled_at'},
          updated_at = now()
     FROM ${results} r
-   WHERE a.id = r.id
+   WHERE a.id = r.id${knownAt ? ' AND a.attempted_at = r.attempted_at' : ''}
   -- now() is the transaction's start: a settled_at equal to it was set by this statement.
   RETURNING a.id, a.status, ${settle ? 'a.settled_at = now()' : 'false'} AS first`;
 }

@@ -78,8 +78,8 @@ export class DispatchLedger {
                               $14::timestamptz[], $15::text[], $16::text[], $17::jsonb[])
                 AS s(attempt_id, status, provider_ref, error_code, detail, task_id, fate, due_at, reasons, try,
                      customer_id, channel, purpose, attempted_at, locale, event_type, event_data)),
-       results AS (SELECT attempt_id AS id, status, provider_ref, error_code, detail FROM sends),
-       recorded AS (${recordAttemptsFrom('results', true)}),
+       results AS (SELECT attempt_id AS id, status, provider_ref, error_code, detail, attempted_at FROM sends),
+       recorded AS (${recordAttemptsFrom('results', true, true)}),
        -- Only an attempt settled here for the first time moves its task, the profile and the plan.
        firsts AS (SELECT sends.*, recorded.status AS standing FROM sends JOIN recorded ON recorded.id = sends.attempt_id
                    WHERE recorded.first),

@@ -1,0 +1,77 @@
+import { Client } from 'pg';
+import { recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+/**
+ * Recording a send's outcome must read one month of the partitioned history, not every month
+ * kept: attempt ids are random, so without the attempt's instant each id is looked up in every
+ * partition's index — a cost that would grow with the retention window (two years: 25 lookups
+ * per send instead of one).
+ */
+describe("recording an attempt's outcome, in a history partitioned by month", () => {
+  let database: TestDatabase;
+  let db: Client;
+  const at = '2026-06-15T10:00:00Z';
+  let attemptId: string;
+
+  /** The partitions of contact_attempts the statement actually read, from its executed plan. */
+  async function partitionsRead(knownAt: boolean): Promise<string[]> {
+    await db.query('BEGIN');
+    try {
+      const [{ 'QUERY PLAN': plan }] = (
+        await db.query(
+          `EXPLAIN (ANALYZE, FORMAT JSON)
+           WITH results AS (SELECT $1::uuid AS id, 'sent'::text AS status, 'SM1'::text AS provider_ref, NULL::text AS error_code,
+                                   NULL::text AS detail, $2::timestamptz AS attempted_at)
+           ${recordAttemptsFrom('results', true, knownAt)}`,
+          [attemptId, at],
+        )
+      ).rows;
+      const read = new Set<string>();
+      const walk = (node: Record<string, unknown>) => {
+        const relation = node['Relation Name'];
+        // The partitions (contact_attempts_pYYYYMM, _default), not the parent the update is named by.
+        if (typeof relation === 'string' && relation.startsWith('contact_attempts_') && Number(node['Actual Loops']) > 0) {
+          read.add(relation);
+        }
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      };
+      walk(plan[0].Plan);
+      return [...read].sort();
+    } finally {
+      await db.query('ROLLBACK');
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+    // A year of months kept.
+    await db.query(
+      `SELECT history_ensure_month('contact_attempts', m::date)
+         FROM generate_series('2025-07-01'::date, '2026-07-01'::date, interval '1 month') AS m`,
+    );
+    const { rows } = await db.query(
+      `WITH c AS (INSERT INTO customers (external_ref, full_name, locale, timezone, country, currency)
+                  VALUES ('C-prune', 'Test', 'en', 'UTC', 'US', 'USD') RETURNING id)
+       INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, attempted_at)
+       SELECT id, 'service', 'sms', 'twilio', 'pending', $1 FROM c RETURNING id`,
+      [at],
+    );
+    attemptId = rows[0].id;
+  });
+
+  afterAll(async () => {
+    await db.end();
+    await database.drop();
+  });
+
+  it("reads only the attempt's month when the result carries its instant", async () => {
+    expect(await partitionsRead(true)).toEqual(['contact_attempts_p202606']);
+  });
+
+  it('reads every month otherwise (what knownAt saves)', async () => {
+    expect((await partitionsRead(false)).length).toBeGreaterThan(12);
+  });
+});
