@@ -28,6 +28,16 @@ describe('sayProblems', () => {
     ).toBe('选择“约定回电”时必须填写回电时间');
   });
 
+  it('says an outcome the call does not offer next to the outcome field', () => {
+    const problem = { field: 'code', reason: 'is not an outcome of this fraud call' };
+    expect(sayProblems([problem], 'en')[0]).toEqual({
+      field: 'code',
+      label: 'Outcome',
+      message: 'is not an outcome of this fraud call',
+    });
+    expect(sayProblems([problem], 'zh-CN')[0]).toMatchObject({ label: '通话结果', message: '不是本次欺诈核实通话可选的结果' });
+  });
+
   it('names unknown fields in words and unknown reasons as "not valid", never as the code', () => {
     const [said] = sayProblems([{ field: 'steps.0.channelPlan', reason: 'frobnicates the quux' }], 'en');
     expect(said.label).toBe('Steps, row 1: Channel plan');

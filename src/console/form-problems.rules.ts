@@ -122,6 +122,10 @@ const REASONS: [RegExp, (m: RegExpExecArray) => Said][] = [
   [/^is not a valid mobile number/, () => ['is not a mobile number', '不是有效的手机号']],
   [/^must be true with /, () => ['tick every identity check first', '请先完成全部身份核实']],
   [
+    /^is not an outcome of this (\w+) call/,
+    (m) => [`is not an outcome of this ${m[1]} call`, `不是本次${m[1] === 'fraud' ? '欺诈核实' : ''}通话可选的结果`],
+  ],
+  [
     /^(is not valid JSON|is not JSON)/,
     () => ['is not a rule the editor can read (check the brackets and quotes)', '规则格式有误（请检查括号和引号）'],
   ],

@@ -165,7 +165,7 @@ describe('the console in Chinese, page by page', () => {
     });
     const person = await t.consoleUser('agent', { locale: 'zh-CN', displayName: '测试坐席' });
     const [{ id }] = await t.db.query(`SELECT id FROM users WHERE username = $1`, [person.username]);
-    await t.db.query(`UPDATE agent_tasks SET taken_by = $1 WHERE id = $2`, [id, taskId]);
+    await t.db.query(`UPDATE work_orders SET assignee_id = $1, status = 'in_progress' WHERE id = $2`, [id, taskId]);
     const page = await signedIn(browser, t.config.publicBaseUrl, person);
     const untranslated: string[] = [];
     for (const path of [`/console/agent/tasks/${taskId}`, `/console/customers/${ids.customer}`]) {

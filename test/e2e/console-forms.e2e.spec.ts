@@ -81,8 +81,8 @@ describe('console forms keep their input', () => {
       // No developer text.
       expect(response.text).not.toContain('call_back_at, and only it');
       expect(response.text).not.toContain('required with call_back_at');
-      const [task] = await t.db.query(`SELECT status FROM agent_tasks WHERE id = $1`, [taskId]);
-      expect(task.status).toBe('open');
+      const [task] = await t.db.query(`SELECT closed_at AS "closedAt" FROM work_orders WHERE id = $1`, [taskId]);
+      expect(task.closedAt).toBeNull();
     });
 
     it('says it in Chinese to a Chinese agent', async () => {
