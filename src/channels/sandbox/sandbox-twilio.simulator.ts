@@ -42,6 +42,8 @@ export class SandboxTwilioSimulator implements OnModuleDestroy {
   private readonly settings: SandboxSettings;
   /** Messages whose made-up progress is running, with the timer of the next step. */
   private readonly playing = new Map<string, NodeJS.Timeout | undefined>();
+  /** A made-up step being written: a person's report waits for it, so that theirs lands last. */
+  private readonly stepping = new Map<string, Promise<unknown>>();
 
   constructor(
     config: AppConfig,
@@ -98,11 +100,15 @@ export class SandboxTwilioSimulator implements OnModuleDestroy {
     const play = (index: number) => {
       const step = async () => {
         this.playing.set(message.id, undefined);
+        const writing = this.report(message, steps[index]);
+        this.stepping.set(message.id, writing);
         try {
-          await this.report(message, steps[index]);
+          await writing;
         } catch (error) {
           this.playing.delete(message.id);
           return this.logger.error({ err: error }, 'sandbox progress stopped');
+        } finally {
+          this.stepping.delete(message.id);
         }
         // A person may have reported an outcome meanwhile; theirs is the last word.
         if (!this.playing.has(message.id)) return;
@@ -116,7 +122,10 @@ export class SandboxTwilioSimulator implements OnModuleDestroy {
 
   /** Records the status and posts its callback; resolves to the webhook's HTTP status, if it answered. */
   async report(message: SandboxMessage, simulated: SimulatedStatus, byHand = false): Promise<number | null> {
-    if (byHand) this.cancel(message.id);
+    if (byHand) {
+      this.cancel(message.id);
+      await this.stepping.get(message.id)?.catch(() => undefined);
+    }
     const errorCode = simulated.errorCode === undefined ? null : String(simulated.errorCode);
     await this.messages.setStatus(message.id, simulated.status, errorCode);
     const params =
