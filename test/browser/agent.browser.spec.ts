@@ -7,6 +7,7 @@ import { FraudCasesService } from '../../src/flows/fraud/fraud-cases.service';
 import { launchBrowser, screenshot, signedIn } from '../support/browser';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 // Monday 23 November 2026, 10:00 in Shanghai: calls are allowed.
 const NOW = new Date('2026-11-23T02:00:00Z');
@@ -33,17 +34,7 @@ describe('the agent console in a browser', () => {
     const { body } = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${integration}`)
-      .send({
-        reference: `TXN-${customer.externalRef}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction(`TXN-${customer.externalRef}`, customer.externalRef, NOW.toISOString()))
       .expect(200);
     await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
     return body.caseId;
@@ -191,17 +182,7 @@ describe('the agent desk shows the call as Twilio reports it', () => {
     const { body } = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${integration}`)
-      .send({
-        reference: `TXN-${customer.externalRef}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction(`TXN-${customer.externalRef}`, customer.externalRef, NOW.toISOString()))
       .expect(200);
     await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
     const agent = await t.consoleUser('agent', { phone: '+8613900000002' });
@@ -238,17 +219,7 @@ describe('the agent desk shows the call as Twilio reports it', () => {
     const { body } = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${integration}`)
-      .send({
-        reference: `TXN-${customer.externalRef}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction(`TXN-${customer.externalRef}`, customer.externalRef, NOW.toISOString()))
       .expect(200);
     await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
     const agent = await t.consoleUser('agent', { phone: '+8613900000003' });

@@ -5,6 +5,7 @@ import { agentTask } from '../support/agent-work';
 import { launchBrowser, signedIn } from '../support/browser';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 // Monday 23 November 2026, 10:00 in Shanghai.
 const NOW = new Date('2026-11-23T02:00:00Z');
@@ -61,17 +62,7 @@ describe('the console in Chinese, page by page', () => {
     const fraud = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${integration}`)
-      .send({
-        reference: 'TXN-ZH-1',
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction('TXN-ZH-1', customer.externalRef, NOW.toISOString()))
       .expect(200);
     ids.case = fraud.body.caseId;
     const manager = await t.keyFor('campaign_manager');

@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
 import { fillPath, RouteInfo, routesOf } from '../support/routes';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 const NOW = new Date('2026-11-23T02:00:00Z');
 const UNKNOWN = '00000000-0000-4000-8000-00000000dead';
@@ -239,16 +240,7 @@ describe('every route of the application', () => {
     const txn = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${keys.integration}`)
-      .send({
-        reference: 'TXN-MATRIX-1',
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction('TXN-MATRIX-1', customer.externalRef, NOW.toISOString()))
       .expect(200);
     fixtures.case = txn.body.caseId;
     fixtures.task = await agentTask(t.db, {
@@ -400,16 +392,7 @@ describe('object-level access: the IDOR cases', () => {
     const res = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${integration}`)
-      .send({
-        reference: `TXN-IDOR-${++serial}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction(`TXN-IDOR-${++serial}`, customer.externalRef, NOW.toISOString()))
       .expect(200);
     const taskId = await agentTask(t.db, {
       customerId: customer.id,

@@ -5,6 +5,7 @@ import { signedIn } from '../support/console-session';
 import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 // Monday 23 November 2026, 10:00 in Shanghai: calls are allowed.
 const NOW = new Date('2026-11-23T02:00:00Z');
@@ -44,17 +45,7 @@ describe('an agent acts only through the work in hand', () => {
     const res = await t.http
       .post('/transactions')
       .set(as(integration))
-      .send({
-        reference: `TXN-ACCESS-${++serial}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction(`TXN-ACCESS-${++serial}`, customer.externalRef, NOW.toISOString()))
       .expect(200);
     return res.body.caseId;
   }

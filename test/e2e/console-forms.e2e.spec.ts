@@ -3,6 +3,7 @@ import { agentTask } from '../support/agent-work';
 import { signedIn, signInAs, SignedIn } from '../support/console-session';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 // Monday 23 November 2026, 10:00 in Shanghai.
 const NOW = new Date('2026-11-23T02:00:00Z');
@@ -27,17 +28,7 @@ describe('console forms keep their input', () => {
     const res = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${await t.keyFor('integration')}`)
-      .send({
-        reference: `TXN-FORMS-${customer.externalRef}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction(`TXN-FORMS-${customer.externalRef}`, customer.externalRef, NOW.toISOString()))
       .expect(200);
     const taskId = await agentTask(t.db, {
       customerId: customer.id,

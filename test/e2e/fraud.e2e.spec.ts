@@ -6,6 +6,7 @@ import { FraudEscalationSweep } from '../../src/flows/fraud/fraud-escalation.swe
 import { FakeTwilio } from '../support/fake-twilio.server';
 import { store } from '../support/outbox.builders';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 const [URGENT] = LANES;
 // Monday 23 November 2026, 10:00 in Shanghai: fraud calls are allowed.
@@ -59,15 +60,7 @@ describe('fraud verification end to end', () => {
       .post('/transactions')
       .set(as(integration))
       .send({
-        reference: `TXN-${++serial}-${Date.now()}`,
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: clock.now().toISOString(),
+        ...suspiciousTransaction(`TXN-${++serial}-${Date.now()}`, customer.externalRef, clock.now().toISOString()),
         ...overrides,
       })
       .expect(200);

@@ -11,6 +11,7 @@ import { eventually } from '../support/eventually';
 import { store } from '../support/outbox.builders';
 import { fillPath, RouteInfo, routesOf } from '../support/routes';
 import { startTestApp, TestApp } from '../support/test-app';
+import { suspiciousTransaction } from '../support/fraud.builders';
 
 const NOW = new Date('2026-11-23T02:00:00Z');
 
@@ -72,17 +73,7 @@ describe('personal data by role, on every route', () => {
     const txn = await t.http
       .post('/transactions')
       .set('Authorization', `Bearer ${keys.integration}`)
-      .send({
-        reference: 'TXN-WALK-1',
-        customerRef: customer.externalRef,
-        amount: 6_000_000,
-        currency: 'CNY',
-        merchant: 'Luxury Watches Ltd',
-        country: 'CN',
-        city: 'Shanghai',
-        cardNotPresent: false,
-        at: NOW.toISOString(),
-      })
+      .send(suspiciousTransaction('TXN-WALK-1', customer.externalRef, NOW.toISOString()))
       .expect(200);
     ids.case = txn.body.caseId;
     ids.task = await agentTask(t.db, {
