@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { store } from '../support/outbox.builders';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /**
  * Migration 1764910000000 moves the agent desk's tasks into work orders and drops agent_tasks:
@@ -21,11 +21,8 @@ describe('agent tasks become work orders (migration 1764910000000)', () => {
     await database?.drop();
   });
 
-  const last = async () =>
-    Number((await db.query(`SELECT timestamp FROM schema_migrations ORDER BY timestamp DESC LIMIT 1`))[0].timestamp);
-
   it('moves open, taken, done and cancelled tasks with their state, and back down again', async () => {
-    while ((await last()) >= 1764910000000) await db.undoLastMigration({ transaction: 'each' });
+    await undoMigrationsFrom(db, 1764910000000);
     const customer = await store.customer(db);
     const other = await store.customer(db);
     const [{ id: agentId }] = await db.query(
@@ -104,7 +101,7 @@ describe('agent tasks become work orders (migration 1764910000000)', () => {
       ),
     ).rejects.toThrow(/work_orders_open_subject_key/);
 
-    while ((await last()) >= 1764910000000) await db.undoLastMigration({ transaction: 'each' });
+    await undoMigrationsFrom(db, 1764910000000);
     const back = await db.query(`SELECT id, status, taken_by AS "takenBy" FROM agent_tasks ORDER BY created_at, id`);
     expect(back).toHaveLength(6);
     expect(back.find((r: { id: string }) => r.id === taken)).toEqual({ id: taken, status: 'open', takenBy: agentId });

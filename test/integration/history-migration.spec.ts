@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { insertCustomer } from '../support/policy.builders';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /**
  * Migration 1764930000000 on a database that already has history: undone (back to plain tables,
@@ -24,8 +24,7 @@ describe('the partitioned history migration moves existing rows', () => {
 
   it('undoes to plain tables, and moves their rows into months when applied again', async () => {
     // Back to just before it (later migrations undone first).
-    const last = async () => Number((await db.query(`SELECT max(timestamp) AS at FROM schema_migrations`))[0].at as string);
-    while ((await last()) >= 1764930000000) await db.undoLastMigration({ transaction: 'each' });
+    await undoMigrationsFrom(db, 1764930000000);
     const [{ kind }] = await db.query(`SELECT relkind AS kind FROM pg_class WHERE relname = 'contact_attempts'`);
     expect(kind).toBe('r');
 

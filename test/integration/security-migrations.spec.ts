@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /** The security migrations (audit refusal codes, sign-in throttle) have real downs: down, then up again. */
 describe('the security migrations', () => {
@@ -23,9 +23,7 @@ describe('the security migrations', () => {
 
   it('revert to before them and apply again', async () => {
     expect([await throttleTable(), await codeColumn()]).toEqual([true, true]);
-    const last = async () =>
-      (await db.query(`SELECT timestamp FROM schema_migrations ORDER BY timestamp DESC LIMIT 1`))[0].timestamp as string;
-    while (Number(await last()) >= 1763701520000) await db.undoLastMigration({ transaction: 'each' });
+    await undoMigrationsFrom(db, 1763701520000);
     expect([await throttleTable(), await codeColumn()]).toEqual([false, false]);
     await db.runMigrations({ transaction: 'each' });
     expect([await throttleTable(), await codeColumn()]).toEqual([true, true]);

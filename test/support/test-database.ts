@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 export const TEMPLATE_DATABASE = 'herald_test_template';
 
@@ -31,4 +32,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: () =>
       withDatabase(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/** Undoes the applied migrations back to just before `timestamp` (later ones first), to test a migration's down and up. */
+export async function undoMigrationsFrom(db: DataSource, timestamp: number): Promise<void> {
+  const last = async () => Number((await db.query(`SELECT max(timestamp) AS at FROM schema_migrations`))[0].at as string);
+  while ((await last()) >= timestamp) await db.undoLastMigration({ transaction: 'each' });
 }
