@@ -57,23 +57,37 @@ export class Reconciler {
     this.settings = config.dispatch;
   }
 
+  /**
+   * One round: the provider is asked outside any transaction — a lookup takes a network round trip,
+   * and a transaction held open across them would hold back vacuum on the busiest tables — and
+   * what it said is written in one short one. The lock is the session's, so it goes with a
+   * connection or a process that dies.
+   */
   async reconcile(): Promise<ReconcileReport> {
     const now = this.clock.now();
-    return this.db.transaction(async (manager) => {
-      const [{ mine }]: { mine: boolean }[] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS mine', [
+    const session = this.db.createQueryRunner();
+    await session.connect();
+    try {
+      const [{ mine }]: { mine: boolean }[] = await session.query('SELECT pg_try_advisory_lock($1) AS mine', [
         RECONCILER_LOCK.toString(),
       ]);
       if (!mine) return { found: 0, absent: 0, unconfirmed: 0 };
-      const unknowns = await this.attempts.unknownBefore(
-        manager,
-        new Date(now.getTime() - this.settings.reconcileAfterMs),
-        ROUND,
-      );
-      const verdicts = (await inTurns(unknowns, LOOKUPS_AT_ONCE, (attempt) => this.lookUp(attempt))).filter(
-        (verdict): verdict is Verdict => verdict !== undefined,
-      );
-      return this.settle(manager, verdicts, now);
-    });
+      try {
+        const unknowns = await this.attempts.unknownBefore(
+          session.manager,
+          new Date(now.getTime() - this.settings.reconcileAfterMs),
+          ROUND,
+        );
+        const verdicts = (await inTurns(unknowns, LOOKUPS_AT_ONCE, (attempt) => this.lookUp(attempt))).filter(
+          (verdict): verdict is Verdict => verdict !== undefined,
+        );
+        return await session.manager.transaction((manager) => this.settle(manager, verdicts, now));
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK.toString()]);
+      }
+    } finally {
+      await session.release();
+    }
   }
 
   private async lookUp(attempt: UnknownAttempt): Promise<Verdict | undefined> {

@@ -119,6 +119,27 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
     for (const task of tasks) expect((await taskRow(task.id)).status).toBe('sent');
   });
 
+  it('two reconcilers at once: one asks Twilio and settles, the other stands aside', async () => {
+    const { customers, tasks } = await tasksFor([{ status: 502, after: 'create' }, { status: 500 }]);
+    await dispatcher.runBatch(BULK);
+    const lookupsBefore = twilio.requests.filter((r) => r.method === 'GET').length;
+
+    clock.set(new Date(MORNING.getTime() + 5_000));
+    const reconciler = t.app.get(Reconciler);
+    const reports = await Promise.all([reconciler.reconcile(), reconciler.reconcile()]);
+
+    expect(reports.map((r) => r.found + r.absent).sort()).toEqual([0, 2]);
+    expect(twilio.requests.filter((r) => r.method === 'GET').length - lookupsBefore).toBe(2);
+    expect((await taskRow(tasks[0].id)).status).toBe('sent');
+    expect((await taskRow(tasks[1].id)).status).toBe('pending');
+    expect(customers.map(createdFor)).toEqual([1, 0]);
+    // The lock went with the round, though its connection went back to the pool.
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`)).toEqual([{ n: 0 }]);
+    twilio.clearFailures();
+    await expect(dispatcher.runBatch(BULK)).resolves.toMatchObject({ claimed: 1, sent: 1 });
+    expect(customers.map(createdFor)).toEqual([1, 1]);
+  });
+
   it('an e-mail whose outcome is unknown counts as sent and is never sent again: SMTP cannot be asked', async () => {
     const customer = await store.customer(t.db);
     const task = await store.task(t.db, customer, { channel: 'email', status: 'unknown', attempts: 1 });
