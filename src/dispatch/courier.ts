@@ -9,6 +9,7 @@ import { AttemptResult } from './attempt-log.repository';
 import { AttemptStatus } from './contact-attempt';
 import { ContactChannel } from './contact-task.entity';
 import { SendPacer } from './send-pacer';
+import { SendWindow } from './send-window';
 
 /** Time for a bulk batch's first attempts to be opened between reserving slots and the first send. */
 const SLOT_LEAD_MS = 250;
@@ -41,7 +42,7 @@ export interface Parcel {
 /** When a parcel may go, and the paced senders it counts against. */
 export interface Slot {
   at: number;
-  senders: { sender: string; spacingMs: number }[];
+  senders: { sender: string; perSecond: number }[];
 }
 
 /** How a send ended, for the dispatcher to decide the task's fate. */
@@ -55,8 +56,8 @@ export interface Delivery extends AttemptResult {
  */
 @Injectable()
 export class Courier {
-  /** When this instance last let each paced sender send (epoch ms). */
-  private readonly lastFired = new Map<string, number>();
+  /** What this instance has let each paced sender send lately. */
+  private readonly windows = new Map<string, SendWindow>();
 
   constructor(
     private readonly sms: SmsChannel,
@@ -94,7 +95,7 @@ export class Courier {
       indexes.forEach((parcelIndex, k) => {
         const slot = slots[parcelIndex];
         slot.at = Math.max(slot.at, reserved[k].getTime());
-        slot.senders.push({ sender, spacingMs: 1000 / perSecond });
+        slot.senders.push({ sender, perSecond });
       });
     }
     return slots;
@@ -111,21 +112,24 @@ export class Courier {
 
   /**
    * Slots are spaced, but a busy event loop can wake several sends at once (a late batch, a
-   * render, a pause for garbage collection): each sender's sends leave at least 1/rate apart in
-   * real time, checked as they fire, so no second ever carries more than the limit.
+   * render, a pause for garbage collection): checked as they fire, no sender's sends ever number
+   * more than its limit in any second of real time.
    */
   private async holdForPace(slot: Slot): Promise<void> {
+    const windows = slot.senders.map(({ sender, perSecond }) => this.window(sender, perSecond));
     for (;;) {
-      const now = Date.now();
-      const wait = Math.max(
-        0,
-        ...slot.senders.map(({ sender, spacingMs }) => (this.lastFired.get(sender) ?? 0) + spacingMs - now),
-      );
-      if (wait <= 0) break;
-      await waitUntil(now + wait);
+      const at = Math.max(...windows.map((window) => window.nextAt));
+      if (at <= Date.now()) break;
+      await waitUntil(at);
     }
-    const fired = Date.now();
-    for (const { sender } of slot.senders) this.lastFired.set(sender, fired);
+    const departed = Date.now();
+    windows.forEach((window) => window.depart(departed));
+  }
+
+  private window(sender: string, perSecond: number): SendWindow {
+    let window = this.windows.get(sender);
+    if (!window || window.perSecond !== perSecond) this.windows.set(sender, (window = new SendWindow(perSecond)));
+    return window;
   }
 
   private async send({ attemptId, outgoing }: Parcel, timeoutMs: number): Promise<Delivery> {
