@@ -31,6 +31,8 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private presence: Presence | undefined;
   private reconciling: Promise<unknown> | undefined;
   private readonly retrying = new Map<Lane['name'], Promise<unknown>>();
+  /** When each lane's own loop last claimed (epoch ms): its claims take due retries first. */
+  private readonly claimedAt = new Map<Lane['name'], number>();
   private readonly wakers = new Map<Lane['name'], () => void>();
   /** A NOTIFY that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
   private readonly missedWakes = new Set<Lane['name']>();
@@ -83,6 +85,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private async drain(lane: Lane): Promise<void> {
     while (this.running) {
       try {
+        this.claimedAt.set(lane.name, Date.now());
         const batch = await this.dispatcher.start(lane);
         if (batch.claimed > 0) {
           void batch.finished.then((report) => this.logger.debug({ lane: lane.name, ...report }, 'batch done'));
@@ -129,9 +132,15 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     return (this.db.options as PostgresConnectionOptions).url;
   }
 
-  /** Due retries, claimed every poll whatever the lane's loop waits for: see `Dispatcher.retry`. */
+  /**
+   * Due retries, claimed every poll while the lane's loop waits (for room, or idle): see
+   * `Dispatcher.retry`. While that loop claims at least as often, its batches carry the retries
+   * ahead of fresh work; a claim of their own would be a batch of a few, each paying a whole
+   * batch's policy re-check.
+   */
   private retry(lane: Lane): void {
     if (!this.running || this.retrying.has(lane.name)) return;
+    if (Date.now() - (this.claimedAt.get(lane.name) ?? 0) < this.settings.pollMs) return;
     const claiming = this.dispatcher
       .retry(lane)
       // The lane's own loop reports a database that fails its claims.
