@@ -24,6 +24,7 @@ const NAVIGATION: { key: string; href: string; roles: Role[] }[] = [
   { key: 'nav.audit', href: '/console/ops/audit', roles: ['ops'] },
   // After each role's own first page: where a person lands after signing in stays theirs.
   { key: 'nav.customers', href: '/console/customers', roles: ['ops', 'campaign_manager'] },
+  { key: 'nav.imports', href: '/console/customers/imports', roles: ['ops', 'campaign_manager'] },
   { key: 'nav.workOrders', href: '/console/work-orders', roles: ['agent', 'ops', 'campaign_manager'] },
 ];
 

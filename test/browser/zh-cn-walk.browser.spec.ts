@@ -124,6 +124,7 @@ describe('the console in Chinese, page by page', () => {
       '/console/ops/audit',
       '/console/customers?q=CUST-WANG',
       `/console/customers/${ids.customer}`,
+      '/console/customers/imports',
       '/console/nowhere',
     ]);
   });

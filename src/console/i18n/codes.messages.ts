@@ -6,6 +6,7 @@ import { CARD_STATUSES, CardStatus, Locale, RISK_LEVELS, RiskLevel } from '../..
 import { FRAUD_CASE_STATUSES, FraudCaseStatus } from '../../flows/fraud/fraud-case.model';
 import { WORK_ORDER_KINDS, WORK_ORDER_STATUSES, WorkOrderKind, WorkOrderStatus } from '../../work-orders/work-order.rules';
 import { SEVERITIES, Severity } from '../../alerts/alert-rule.rules';
+import { ImportMode, ImportStatus } from '../../customers/import/customer-import.entity';
 import { Messages } from './messages';
 
 const DESK_KINDS = {
@@ -112,6 +113,16 @@ const VOCABULARIES = {
     CAP_US_CONVERSATION_LOCKOUT: ['Collection calls after a conversation (Reg F)', '通话后 7 天内不得催收外呼（Reg F）'],
     CAP_FRAUD_PER_EVENT: ['Alerts per fraud case in 72 h', '每起欺诈案件 72 小时内提醒'],
   } satisfies Record<CapCode, Said>,
+  importStatus: {
+    queued: ['Waiting', '等待中'],
+    running: ['Importing', '导入中'],
+    succeeded: ['Done', '已完成'],
+    failed: ['Failed', '失败'],
+  } satisfies Record<ImportStatus, Said>,
+  importMode: {
+    partial: ['Import the good rows, report the bad', '导入正确的行，列出错误的行'],
+    all_or_nothing: ['All or nothing: any bad row stops the import', '全部或全不：有一行错误即不导入'],
+  } satisfies Record<ImportMode, Said>,
 };
 
 export type Vocabulary = keyof typeof VOCABULARIES;
