@@ -60,6 +60,12 @@ describe('customer import in the console', () => {
     );
     await expect(chinese.locator('tr[data-rejection="2"]').innerText()).resolves.toContain('不是有效的手机号码');
     await expect(chinese.locator('tr[data-rejection="3"]').innerText()).resolves.toContain('必须是以下之一');
+    const csv = await chinese.request.get((await chinese.locator('[data-rejections-csv]').getAttribute('href'))!);
+    expect((await csv.body()).toString('utf8').split(/\r?\n/).filter(Boolean)).toEqual([
+      '\uFEFFrow,external_ref,column,problem',
+      '2,IMP-2,phone,不是有效的手机号码（不以 + 开头时按 CN 号码读取）',
+      '3,IMP-3,card_status,"必须是以下之一 active, not_activated, on_hold, blocked"',
+    ]);
   });
 
   it('is refused to agents, and to a post without the form’s token', async () => {

@@ -1,5 +1,10 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
 import { Request, Response } from 'express';
+import { CustomerImportRejection } from '../../customers/import/customer-import-rejection.entity';
+import { spreadsheetSafe } from '../ops/contact-log.rules';
 import { Roles } from '../../auth/roles.decorator';
 import { PageQuery } from '../../common/pagination';
 import { UuidPipe } from '../../common/uuid.pipe';
@@ -54,6 +59,24 @@ export class ImportPagesController {
     response.redirect(303, `/console/customers/imports/${job.id}`);
   }
 
+  /** The refused rows as a spreadsheet: row, reference, column, the problem in the reader's language (UTF-8 with a BOM, no formula). */
+  @Get(':id/rejections.csv')
+  async rejectionsCsv(@Req() request: Request, @Param('id', UuidPipe) id: string, @Res() response: Response) {
+    const locale = request.consoleSession!.locale;
+    await this.imports.get(id);
+    const rows = Readable.from(this.imports.allRejections(id)).map((rejection: CustomerImportRejection) => {
+      const said = sayRejection(rejection, locale);
+      const problem = said.quoted ? `${said.message} ${said.quoted}` : said.message;
+      return [rejection.rowNumber, rejection.externalRef, rejection.field, problem].map(spreadsheetSafe);
+    });
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="import-${id}-rejections.csv"`);
+    await pipeline(
+      rows.pipe(stringify({ header: true, bom: true, columns: ['row', 'external_ref', 'column', 'problem'] })),
+      response,
+    );
+  }
+
   @Get(':id')
   async import(@Req() request: Request, @Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
     const session = request.consoleSession!;
@@ -72,6 +95,7 @@ export class ImportPagesController {
         ...sayRejection(rejection, session.locale),
       })),
       pager: pager(rejections, `/console/customers/imports/${id}`),
+      csv: `/console/customers/imports/${id}/rejections.csv`,
     });
   }
 }
