@@ -42,6 +42,7 @@ export class CampaignLauncher {
   async launch(id: string): Promise<Campaign> {
     const campaign = await this.db.getRepository(Campaign).findOneBy({ id });
     if (!campaign) throw new NotFoundError('campaign', id);
+    // A launched or cancelled campaign is refused (409) before any check runs; the lock below asks again.
     nextStatus(campaign.status, 'launch');
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now);
