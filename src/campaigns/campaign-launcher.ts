@@ -34,11 +34,16 @@ export class CampaignLauncher {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The checks read the campaign without holding it (they take many queries); the launch itself is
+   * decided under the row's lock, where the approval is read again and the revision must be the one
+   * checked — so an edit or a rejection committed meanwhile is never outrun by the launch.
+   */
   async launch(id: string): Promise<Campaign> {
-    const repository = this.db.getRepository(Campaign);
-    const campaign = await repository.findOneBy({ id });
+    const campaign = await this.db.getRepository(Campaign).findOneBy({ id });
     if (!campaign) throw new NotFoundError('campaign', id);
-    const launched = nextStatus(campaign.status, 'launch');
+    // A launched or cancelled campaign is refused (409) before any check runs; the lock below asks again.
+    nextStatus(campaign.status, 'launch');
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now);
     const locales: { locale: Locale; customers: number }[] = await this.db.query(
@@ -69,16 +74,21 @@ export class CampaignLauncher {
     // A file edited since the draft was checked may need a value it does not give.
     await this.campaignTemplates.assertFits(campaign, pins);
     await this.assertAudienceHoldsCurrency(campaign, audience);
-    // Last: what is wrong with the campaign itself is worth knowing before asking a second manager.
-    this.approvals.assertMayLaunch(
-      campaign,
-      locales.reduce((sum, { customers }) => sum + customers, 0),
-    );
-    campaign.pinnedVersions = pins;
-    campaign.status = launched;
-    campaign.launchedAt = now;
-    await repository.save(campaign);
-    return campaign;
+    const audienceSize = locales.reduce((sum, { customers }) => sum + customers, 0);
+    return this.db.transaction(async (manager) => {
+      const repository = manager.getRepository(Campaign);
+      const held = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!held) throw new NotFoundError('campaign', id);
+      const launched = nextStatus(held.status, 'launch');
+      if (held.revision !== campaign.revision) {
+        throw new DomainError('CAMPAIGN_CHANGED', 'the campaign was edited while it was being launched', HttpStatus.CONFLICT, [
+          { field: 'revision', reason: `is ${held.revision}, the launch checked ${campaign.revision}` },
+        ]);
+      }
+      // Last: what is wrong with the campaign itself is worth knowing before asking a second manager.
+      this.approvals.assertMayLaunch(held, audienceSize);
+      return repository.save(repository.merge(held, { pinnedVersions: pins, status: launched, launchedAt: now }));
+    });
   }
 
   /** Refuses (422) an audience with customers holding another currency than the campaign's amounts. */

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { ContactChannel, ContactPurpose, StepCondition } from '../dispatch/contact-task.entity';
 import { CampaignStatus } from './campaign-lifecycle';
 
@@ -97,4 +97,8 @@ export class Campaign {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  /** Raised by every save: launch launches only the revision it checked (CampaignLauncher). */
+  @VersionColumn({ type: 'integer' })
+  revision: number;
 }

@@ -143,7 +143,8 @@ export class CampaignsController {
   @Answers(CAMPAIGN, {
     description:
       'launched; a marketing campaign, or one with an audience above CAMPAIGN_APPROVAL_AUDIENCE_ABOVE, without a second ' +
-      "manager's approval answers 409 CAMPAIGN_APPROVAL_REQUIRED",
+      "manager's approval answers 409 CAMPAIGN_APPROVAL_REQUIRED; a campaign edited while it was being launched 409 " +
+      'CAMPAIGN_CHANGED (the approval is read again, and the launch decided, under the campaign row’s lock)',
   })
   launch(@Param('id', UuidPipe) id: string) {
     return this.campaigns.launch(id);

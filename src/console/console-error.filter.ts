@@ -20,6 +20,7 @@ const EXPLAINED: Record<string, string> = {
   CAMPAIGN_APPROVAL_REQUIRED: 'launch.error.approvalRequired',
   CAMPAIGN_APPROVER_IS_AUTHOR: 'launch.error.approverIsAuthor',
   CAMPAIGN_NOT_DRAFT: 'launch.error.notDraft',
+  CAMPAIGN_CHANGED: 'launch.error.changed',
   CAMPAIGN_TEST_SEEDS_MISSING: 'launch.error.noSeeds',
 };
 

@@ -24,6 +24,7 @@ const NAVIGATION: { key: string; href: string; roles: Role[] }[] = [
   { key: 'nav.audit', href: '/console/ops/audit', roles: ['ops'] },
   // After each role's own first page: where a person lands after signing in stays theirs.
   { key: 'nav.customers', href: '/console/customers', roles: ['ops', 'campaign_manager'] },
+  { key: 'nav.imports', href: '/console/customers/imports', roles: ['ops', 'campaign_manager'] },
   { key: 'nav.workOrders', href: '/console/work-orders', roles: ['agent', 'ops', 'campaign_manager'] },
 ];
 
@@ -75,9 +76,13 @@ export class ConsoleViews {
       minor === null || minor === undefined ? '' : formatMoney(Number(minor), currency, options.data.root.locale),
     );
     /** An instant in a zone (the customer's, usually), with the zone named so nobody guesses. */
-    engine.registerHelper('when', (value: unknown, zone: unknown) => inZone(value, zone, 'yyyy-MM-dd HH:mm'));
+    engine.registerHelper('when', (value: unknown, zone: unknown, options: Handlebars.HelperOptions) =>
+      inZone(value, zone, 'yyyy-MM-dd HH:mm', options.data.root.locale),
+    );
     /** As `when`, to the second: where the order of events matters (a timeline). */
-    engine.registerHelper('instant', (value: unknown, zone: unknown) => inZone(value, zone, 'yyyy-MM-dd HH:mm:ss'));
+    engine.registerHelper('instant', (value: unknown, zone: unknown, options: Handlebars.HelperOptions) =>
+      inZone(value, zone, 'yyyy-MM-dd HH:mm:ss', options.data.root.locale),
+    );
 
     for (const file of viewFiles(VIEWS_DIR)) {
       const name = relative(VIEWS_DIR, file).replace(/\.hbs$/, '');
@@ -124,9 +129,10 @@ export function pager(page: Page<unknown>, path: string, query: Record<string, s
   };
 }
 
-function inZone(value: unknown, zone: unknown, format: string): string {
+function inZone(value: unknown, zone: unknown, format: string, locale: Locale): string {
   if (!value) return '';
   const at = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value));
   const local = at.setZone(typeof zone === 'string' ? zone : 'UTC');
-  return `${local.toFormat(format)} ${local.zoneName}`;
+  const named = codeKey('zone', local.zoneName);
+  return `${local.toFormat(format)} ${named ? translate(CONSOLE_MESSAGES, locale, named) : local.zoneName}`;
 }

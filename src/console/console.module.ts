@@ -17,6 +17,7 @@ import { SegmentPagesController } from './campaigns/segment-pages.controller';
 import { SegmentWorkshopService } from './campaigns/segment-workshop.service';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { Customer360Service } from './customers/customer-360.service';
+import { ImportPagesController } from './customers/import-pages.controller';
 import { CustomerPagesController } from './customers/customer-pages.controller';
 import { consoleHeaders } from './console-headers.middleware';
 import { ConsoleNotFoundHandler } from './console-not-found.handler';
@@ -40,6 +41,8 @@ const PAGES = [
   SegmentPagesController,
   CampaignPagesController,
   WorkOrdersPagesController,
+  // Before the customer pages: `imports` is not a customer's id.
+  ImportPagesController,
   CustomerPagesController,
 ];
 

@@ -88,7 +88,8 @@ export class WorkOrdersService {
         {
           kind: 'complaint',
           customerId,
-          summary: `Complaint: ${input.summary}`,
+          // As the person wrote it, in their language: the order's kind already says it is a complaint.
+          summary: input.summary,
           severity: input.severity,
           queue: customerCareQueue,
           slaMinutes: defaultSlaMinutes,

@@ -53,12 +53,12 @@ describe('the work-order console in a browser', () => {
     await screenshot(page, 'work-orders-agent');
     await page.getByRole('button', { name: 'Take the next order' }).click();
     await page.waitForURL(/\/console\/work-orders\/[0-9a-f-]{36}$/);
-    await page.locator('dd.status', { hasText: 'in_progress' }).waitFor();
+    await page.locator('dd.status', { hasText: 'In progress' }).waitFor();
     clock.advance(20 * 60_000);
     await page.getByLabel('Outcome').selectOption('resolved_with_customer');
     await page.getByLabel('Note').fill('called; the customer explained the new debt');
     await page.getByRole('button', { name: 'Resolve' }).click();
-    await page.locator('dd.status', { hasText: 'resolved' }).waitFor();
+    await page.locator('dd.status', { hasText: 'Resolved' }).waitFor();
     await page.locator('table.history tr', { hasText: 'called; the customer explained the new debt' }).waitFor();
 
     const lead = await signedIn(browser, t.config.publicBaseUrl, supervisor);

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/common/clock';
 import { Role } from '../../src/auth/role';
@@ -15,6 +17,11 @@ const NOW = new Date('2026-11-23T02:00:00Z');
  * UPPER_CASE (`QUIET_HOURS`), an API field name in camelCase (`daysPastDue`).
  */
 const CODE = /\b(?:[a-z]+(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b/g;
+
+/** A word in Latin letters: in a zh-CN page only names and references (the data) may be written so. */
+const ENGLISH = /[A-Za-z]{2,}/g;
+/** The product's name, and the language picker naming English in English (as each language names itself). */
+const NOT_ENGLISH_TEXT = new Set(['Herald', 'English']);
 
 /** The text a person reads on the page: what is rendered, minus code shown as code (template keys) and the URL bar. */
 async function readable(page: Page): Promise<string> {
@@ -124,6 +131,7 @@ describe('the console in Chinese, page by page', () => {
       '/console/ops/audit',
       '/console/customers?q=CUST-WANG',
       `/console/customers/${ids.customer}`,
+      '/console/customers/imports',
       '/console/nowhere',
     ]);
   });
@@ -141,6 +149,44 @@ describe('the console in Chinese, page by page', () => {
       `/console/customers/${ids.customer}`,
       '/console/ops/log',
     ]);
+  });
+
+  it('work orders, for the supervisor and the agent holding one: no English left', async () => {
+    const supervisor = await t.consoleUser('ops', { locale: 'zh-CN', displayName: '测试主管' });
+    const agent = await t.consoleUser('agent', { locale: 'zh-CN', displayName: '测试坐席' });
+    await t.db.query(`UPDATE work_orders SET assignee_id = $1, status = 'in_progress' WHERE id = $2`, [agent.id, ids.workOrder]);
+    const english: string[] = [];
+    for (const [person, paths] of [
+      [supervisor, ['/console/work-orders', '/console/work-orders?status=in_progress', `/console/work-orders/${ids.workOrder}`]],
+      [agent, ['/console/work-orders', `/console/work-orders/${ids.workOrder}`]],
+    ] as const) {
+      const page = await signedIn(browser, t.config.publicBaseUrl, person);
+      for (const path of paths) {
+        await page.goto(path);
+        const text = await readable(page);
+        for (const word of new Set(text.match(ENGLISH) ?? [])) if (!NOT_ENGLISH_TEXT.has(word)) english.push(`${path}: ${word}`);
+      }
+    }
+    expect(english).toEqual([]);
+  });
+
+  it('draws the Chinese with real glyphs, not a box per character (the CJK font reaches Chromium)', async () => {
+    const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('ops', { locale: 'zh-CN' }));
+    await page.goto('/console/work-orders');
+    // Two characters in the page's own font: missing, both are the same empty box, narrower than the 1 em a CJK glyph takes.
+    await page.evaluate(`(() => {
+      for (const [id, text] of [['glyph-a', '中'], ['glyph-b', '国']]) {
+        const span = document.createElement('span');
+        span.id = id;
+        span.style.fontSize = '40px';
+        span.textContent = text;
+        document.querySelector('h1').append(span);
+      }
+    })()`);
+    const [a, b] = await Promise.all([page.locator('#glyph-a').screenshot(), page.locator('#glyph-b').screenshot()]);
+    expect(a.equals(b)).toBe(false);
+    expect(await page.locator('#glyph-a').evaluate((span) => span.getBoundingClientRect().width)).toBeGreaterThanOrEqual(38);
+    await page.screenshot({ path: join(tmpdir(), 'herald-zh-cn-work-orders.png'), fullPage: true });
   });
 
   it('agents', async () => {

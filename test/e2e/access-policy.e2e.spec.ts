@@ -80,6 +80,11 @@ const MATRIX: Record<string, Call> = {
   'GET /console/campaigns/new': { allowed: 200 },
   'GET /console/customers': { query: { q: '138 1234 5678' }, allowed: 200 },
   'GET /console/customers/:id': { allowed: 200 },
+  'GET /console/customers/imports': { allowed: 200 },
+  'GET /console/customers/imports/:id': { params: { id: UNKNOWN }, allowed: 404 },
+  'GET /console/customers/imports/:id/rejections.csv': { params: { id: UNKNOWN }, allowed: 404 },
+  // A form's body is not a CSV file: refused as the API refuses it, past the guard.
+  'POST /console/customers/imports': { allowed: 415 },
   'GET /console/ops/audit': { allowed: 200 },
   'GET /console/ops/customers/:id': { allowed: 200 },
   'GET /console/ops/customers/:id/eligibility': { query: { purpose: 'collections', channel: 'call' }, allowed: 200 },

@@ -117,6 +117,39 @@ describe('campaign approval and the launch review', () => {
     });
   });
 
+  it('never launches a campaign edited or rejected at the same moment: one of the two requests wins, whole', async () => {
+    for (let round = 0; round < 24; round += 1) {
+      const id = await draft({
+        name: `race ${round}`,
+        purpose: 'marketing',
+        plan: [{ channel: 'sms', template: 'card-activation' }],
+      });
+      await t.http.post(`/campaigns/${id}/approve`).set(as(second.key)).expect(200);
+      // Half the rounds edit the draft (which withdraws its approval), half reject it, each a little later
+      // than the round before, so the withdrawal lands before, during and after the launch's checks.
+      const launch = t.http.post(`/campaigns/${id}/launch`).set(as(author.key));
+      const withdraw = new Promise((resolve) => setTimeout(resolve, round * 2)).then(() =>
+        round % 2 === 0
+          ? t.http.patch(`/campaigns/${id}`).set(as(author.key)).send({ description: 'edited during the launch' })
+          : t.http.post(`/campaigns/${id}/reject`).set(as(second.key)).send({ reason: 'not this week' }),
+      );
+      const [launched, withdrawn] = await Promise.all([launch, withdraw]);
+      const [row]: { status: string; description: string; approved_by: string | null }[] = await t.db.query(
+        `SELECT status, description, approved_by FROM campaigns WHERE id = $1`,
+        [id],
+      );
+      if (launched.status === 200) {
+        expect([withdrawn.status, withdrawn.body.error?.code]).toEqual([409, 'CAMPAIGN_NOT_DRAFT']);
+        expect(row).toMatchObject({ status: 'running', description: '', approved_by: second.id });
+      } else {
+        expect(withdrawn.status).toBe(200);
+        expect(launched.status).toBe(409);
+        expect(['CAMPAIGN_APPROVAL_REQUIRED', 'CAMPAIGN_CHANGED']).toContain(launched.body.error.code);
+        expect(row).toMatchObject({ status: 'draft', approved_by: null });
+      }
+    }
+  });
+
   it('needs one above the audience threshold whatever the purpose, and the schema refuses a self-approval', async () => {
     const third = await store.customer(t.db, {});
     refs = [...refs, third.externalRef];

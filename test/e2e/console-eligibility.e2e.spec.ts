@@ -120,7 +120,7 @@ describe('console: could we contact them at…?', () => {
 
     const then = await ask({ purpose: 'service', channel: 'sms', at: '2026-11-18T10:00', zone: 'Asia/Shanghai' }, opsZh);
     expect(then.text).toContain('<h2>可以联系</h2>');
-    expect(marked(then.text, 'data-history')).toBe('当时的记录（截至 2026-11-18 10:00 Asia/Shanghai）');
+    expect(marked(then.text, 'data-history')).toBe('当时的记录（截至 2026-11-18 10:00 北京时间）');
 
     const wrong = await ask({ purpose: '', channel: 'sms', at: '', zone: 'Asia/Shanghai' }, opsZh);
     expect(wrong.text).toContain('<li data-field="purpose"><strong>目的</strong>: 请从列表中选择</li>');

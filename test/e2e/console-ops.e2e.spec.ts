@@ -257,7 +257,7 @@ describe('console ops pages', () => {
     expect(text).toContain('Orders opened a day, and how their SLA went');
     expect(text).toMatch(/<rect class="bar-delivered"/);
     expect(text).toMatch(
-      /<tr><td>dashboard-desk<\/td><td>high<\/td><td>100 %<\/td><td>10 min \/ 10 min<\/td>\s*<td>30 min \/ 30 min<\/td>/,
+      /<tr><td><code>dashboard-desk<\/code><\/td><td>High<\/td><td>100 %<\/td><td>10 min \/ 10 min<\/td>\s*<td>30 min \/ 30 min<\/td>/,
     );
   });
 

@@ -1,32 +1,44 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import chromium from '@sparticuz/chromium';
 import { Browser, chromium as playwright, Page } from 'playwright-core';
 
 /**
- * CJK fonts a Debian machine may have (`apt-get install fonts-wqy-microhei`). This Chromium reads
- * fonts only from its own folders (/tmp/fonts among them), and ships none for Chinese: without one
- * the zh-CN pages work and test the same, but a screenshot shows boxes for every character.
+ * This Chromium ships no font for Chinese: the zh-CN pages work and test the same without one, but
+ * a screenshot shows a box for every character. A fontconfig file of our own (FONTCONFIG_FILE, for
+ * the browser's process only) adds Noto Sans SC from npm (@embedpdf/fonts-sc: OpenType files; the
+ * woff/woff2 of @fontsource are web fonts fontconfig cannot read) to the fonts Chromium unpacks in
+ * /tmp/fonts. The cache is kept between runs: scanning the fonts the first time takes seconds.
  */
-const CJK_FONTS = [
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-];
-
-function offerCjkFont(): void {
-  const font = CJK_FONTS.find((path) => existsSync(path));
-  if (!font) return;
-  mkdirSync('/tmp/fonts', { recursive: true });
-  const target = join('/tmp/fonts', basename(font));
-  if (!existsSync(target)) copyFileSync(font, target);
+function fontconfigFile(): string {
+  const cjk = join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+  const cache = join(tmpdir(), 'herald-fontconfig-cache');
+  mkdirSync(cache, { recursive: true });
+  const file = join(mkdtempSync(join(tmpdir(), 'herald-fonts-')), 'fonts.conf');
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>${join(tmpdir(), 'fonts')}</dir>
+  <dir>${cjk}</dir>
+  <cachedir>${cache}</cachedir>
+</fontconfig>
+`,
+  );
+  return file;
 }
 
 /** Headless Chromium from npm (no system packages), one per test file. */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = await chromium.executablePath();
-  offerCjkFont();
-  return playwright.launch({ executablePath, args: chromium.args, headless: true });
+  return playwright.launch({
+    executablePath,
+    args: chromium.args,
+    headless: true,
+    env: { ...process.env, FONTCONFIG_FILE: fontconfigFile() },
+  });
 }
 
 /** A fresh browser context (its own cookies) signed in as this person, on the page they land on. */

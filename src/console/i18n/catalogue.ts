@@ -5,6 +5,7 @@ import { LAUNCH_MESSAGES } from '../campaigns/launch.messages';
 import { OPS_MESSAGES } from '../ops/ops.messages';
 import { WORK_ORDERS_MESSAGES } from '../work-orders/work-orders.messages';
 import { CUSTOMERS_MESSAGES } from '../customers/customers.messages';
+import { IMPORTS_MESSAGES } from '../customers/imports.messages';
 import { CODE_MESSAGES } from './codes.messages';
 import { COMMON_MESSAGES } from './common.messages';
 import { Messages } from './messages';
@@ -18,6 +19,7 @@ const FAMILIES: Record<Locale, Messages>[] = [
   LAUNCH_MESSAGES,
   CODE_MESSAGES,
   CUSTOMERS_MESSAGES,
+  IMPORTS_MESSAGES,
 ];
 
 /** Every page family's text in one catalogue; a key defined twice is a mistake, caught at start-up. */

@@ -4,8 +4,16 @@ import { TaskStatus } from '../../dispatch/contact-task.entity';
 import { CapCode } from '../../compliance/rule-pack';
 import { CARD_STATUSES, CardStatus, Locale, RISK_LEVELS, RiskLevel } from '../../customers/customer.entity';
 import { FRAUD_CASE_STATUSES, FraudCaseStatus } from '../../flows/fraud/fraud-case.model';
-import { WORK_ORDER_KINDS, WORK_ORDER_STATUSES, WorkOrderKind, WorkOrderStatus } from '../../work-orders/work-order.rules';
+import {
+  WORK_ORDER_KINDS,
+  WORK_ORDER_STATUSES,
+  WorkOrderKind,
+  WorkOrderOutcome,
+  WorkOrderStatus,
+} from '../../work-orders/work-order.rules';
 import { SEVERITIES, Severity } from '../../alerts/alert-rule.rules';
+import { ImportMode, ImportStatus } from '../../customers/import/customer-import.entity';
+import { DueNotification } from '../../work-orders/staff-notifications.repository';
 import { Messages } from './messages';
 
 const DESK_KINDS = {
@@ -112,6 +120,55 @@ const VOCABULARIES = {
     CAP_US_CONVERSATION_LOCKOUT: ['Collection calls after a conversation (Reg F)', '通话后 7 天内不得催收外呼（Reg F）'],
     CAP_FRAUD_PER_EVENT: ['Alerts per fraud case in 72 h', '每起欺诈案件 72 小时内提醒'],
   } satisfies Record<CapCode, Said>,
+  woOutcome: {
+    resolved_with_customer: ['Resolved with the customer', '已与客户解决'],
+    no_action_needed: ['No action needed', '无需处理'],
+    payment_arranged: ['Payment arranged', '已安排还款'],
+    card_blocked: ['Card blocked', '已止付'],
+    fraud_confirmed: ['Fraud confirmed', '确认欺诈'],
+    complaint_upheld: ['Complaint upheld', '投诉成立'],
+    complaint_rejected: ['Complaint rejected', '投诉不成立'],
+    customer_unreachable: ['Customer unreachable', '联系不上客户'],
+    referred_to_collections: ['Referred to collections', '转催收'],
+    // Closed by the alert rule itself, never picked by a person.
+    condition_cleared: ['The alert’s condition cleared', '预警条件已消除'],
+  } satisfies Record<WorkOrderOutcome | 'condition_cleared', Said>,
+  /** The words of a work order's history (work_order_events.action). */
+  woAction: {
+    opened: ['Opened', '创建'],
+    claimed: ['Taken', '领取'],
+    released: ['Handed back', '退回队列'],
+    status_changed: ['Status changed', '状态变更'],
+    resolved: ['Resolved', '已解决'],
+    cancelled: ['Cancelled', '已取消'],
+    escalated: ['Escalated to the supervisor', '已升级给主管'],
+    notified: ['Staff notified', '已通知员工'],
+  } satisfies Record<string, Said>,
+  /** Why a member of staff was notified of a work order. */
+  notificationStage: {
+    opened: ['New order', '新工单'],
+    near_breach: ['About to breach its SLA', '即将超出时限'],
+    breached: ['SLA breached', '已超出时限'],
+  } satisfies Record<DueNotification['stage'], Said>,
+  /** Zones named in the reader's language; in English the IANA name says it. */
+  zone: {
+    'Asia/Shanghai': ['Asia/Shanghai', '北京时间'],
+    'Asia/Hong_Kong': ['Asia/Hong_Kong', '香港时间'],
+    'Asia/Singapore': ['Asia/Singapore', '新加坡时间'],
+    'Europe/London': ['Europe/London', '伦敦时间'],
+    'America/New_York': ['America/New_York', '纽约时间'],
+    UTC: ['UTC', '协调世界时'],
+  } satisfies Record<string, Said>,
+  importStatus: {
+    queued: ['Waiting', '等待中'],
+    running: ['Importing', '导入中'],
+    succeeded: ['Done', '已完成'],
+    failed: ['Failed', '失败'],
+  } satisfies Record<ImportStatus, Said>,
+  importMode: {
+    partial: ['Import the good rows, report the bad', '导入正确的行，列出错误的行'],
+    all_or_nothing: ['All or nothing: any bad row stops the import', '全部或全不：有一行错误即不导入'],
+  } satisfies Record<ImportMode, Said>,
 };
 
 export type Vocabulary = keyof typeof VOCABULARIES;

@@ -116,7 +116,7 @@ export class OpsController {
       zones: ZONES,
       ...(await this.dashboards.dashboard(query.zone)),
       // The work orders' SLA over the last 30 days, as the supervisors' page shows it (GET /work-orders/stats).
-      sla: slaFigures(await this.workOrders.stats({})),
+      sla: slaFigures(await this.workOrders.stats({}), session.locale),
     });
   }
 

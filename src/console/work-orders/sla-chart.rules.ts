@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Locale } from '../../customers/customer.entity';
 import { DailySla, SlaFigures } from '../../work-orders/work-orders.repository';
 
 const BAR = 18;
@@ -23,7 +24,7 @@ export interface SlaBar {
  * the busiest day), stacked from the bottom as resolved within SLA, late, and the rest (open and
  * not yet due, or cancelled). Pure: the page only draws what this returns.
  */
-export function slaChart(figures: readonly DailySla[], window: { from: Date; to: Date; zone: string }) {
+export function slaChart(figures: readonly DailySla[], window: { from: Date; to: Date; zone: string }, locale: Locale = 'en') {
   const byDay = new Map(figures.map((d) => [d.day, d]));
   const days = daysOf(window).map((day) => byDay.get(day) ?? { day, opened: 0, withinSla: 0, late: 0 });
   const most = Math.max(1, ...days.map((d) => d.opened));
@@ -47,7 +48,10 @@ export function slaChart(figures: readonly DailySla[], window: { from: Date; to:
       x: i * (BAR + GAP),
       label: day.day.slice(5),
       labelled: i % 7 === 0,
-      title: `${day.day}: ${day.opened} opened, ${day.withinSla} within SLA, ${day.late} late`,
+      title:
+        locale === 'zh-CN'
+          ? `${day.day}：新建 ${day.opened}，时限内完成 ${day.withinSla}，超时 ${day.late}`
+          : `${day.day}: ${day.opened} opened, ${day.withinSla} within SLA, ${day.late} late`,
       segments,
     };
   });
@@ -69,16 +73,21 @@ function daysOf({ from, to, zone }: { from: Date; to: Date; zone: string }): str
  * dashboard alike (the partial `sla-figures`): the chart over the window, and per queue and
  * severity the share within SLA and p50 / p90 of time to first action and to resolution.
  */
-export function slaFigures(stats: {
-  groups: readonly SlaFigures[];
-  daily: readonly DailySla[];
-  from: Date;
-  to: Date;
-  zone: string;
-}) {
+export function slaFigures(
+  stats: {
+    groups: readonly SlaFigures[];
+    daily: readonly DailySla[];
+    from: Date;
+    to: Date;
+    zone: string;
+  },
+  locale: Locale,
+) {
+  const minutes = (seconds: number | null) =>
+    seconds === null ? '—' : `${Math.round(seconds / 60)} ${locale === 'zh-CN' ? '分钟' : 'min'}`;
   return {
     zone: stats.zone,
-    chart: slaChart(stats.daily, stats),
+    chart: slaChart(stats.daily, stats, locale),
     stats: stats.groups.map((g) => ({
       ...g,
       withinSlaPercent: g.withinSlaShare === null ? '—' : `${Math.round(g.withinSlaShare * 100)} %`,
@@ -88,8 +97,4 @@ export function slaFigures(stats: {
       p90Resolution: minutes(g.p90ResolutionSeconds),
     })),
   };
-}
-
-function minutes(seconds: number | null): string {
-  return seconds === null ? '—' : `${Math.round(seconds / 60)} min`;
 }

@@ -46,7 +46,7 @@ export class WorkOrdersPagesController {
       statuses: WORK_ORDER_STATUSES,
       orders: page.items,
       pager: pager(page, '/console/work-orders', { queue: filter.queue, status: filter.status }),
-      sla: stats ? slaFigures(stats) : undefined,
+      sla: stats ? slaFigures(stats, session.locale) : undefined,
       notifications,
     });
   }

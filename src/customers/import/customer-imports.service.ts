@@ -76,6 +76,16 @@ export class CustomerImportsService implements OnApplicationBootstrap {
     return { items, total, limit: page.limit, offset: page.offset };
   }
 
+  /** Every rejection of an import, in the order of `rejections`, read a batch at a time (an export). */
+  async *allRejections(id: string): AsyncGenerator<CustomerImportRejection> {
+    const limit = 1000;
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.rejections(id, { limit, offset });
+      yield* page.items;
+      if (offset + limit >= page.total) return;
+    }
+  }
+
   /** Imports left running by a process that stopped are marked failed, so nobody waits on them. */
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();

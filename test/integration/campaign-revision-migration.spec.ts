@@ -1,0 +1,33 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+
+/** The campaign's revision (what launch compares under the row lock): down, then up again. */
+describe('the campaign revision migration', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  const revisionColumn = async () =>
+    (
+      await db.query(
+        `SELECT column_default, is_nullable FROM information_schema.columns WHERE table_name = 'campaigns' AND column_name = 'revision'`,
+      )
+    )[0];
+
+  it('reverts to before it and applies again', async () => {
+    expect(await revisionColumn()).toEqual({ column_default: '1', is_nullable: 'NO' });
+    await undoMigrationsFrom(db, 1765000000000);
+    expect(await revisionColumn()).toBeUndefined();
+    await db.runMigrations({ transaction: 'each' });
+    expect(await revisionColumn()).toEqual({ column_default: '1', is_nullable: 'NO' });
+  });
+});
