@@ -33,12 +33,12 @@ const APPEND_ONLY = (retention: boolean) => `
     IF TG_OP = 'DELETE' AND pg_trigger_depth() > 1 THEN RETURN OLD; END IF;
     IF TG_OP = 'UPDATE' AND current_setting('herald.erasing', true) = OLD.customer_id::text
        AND to_jsonb(NEW) - 'evidence' = to_jsonb(OLD) - 'evidence' THEN RETURN NEW; END IF;${
-       retention
-         ? `
+         retention
+           ? `
     IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'consent_events_default'
        AND OLD.at < nullif(current_setting('herald.consent_retention_before', true), '')::timestamptz THEN RETURN OLD; END IF;`
-         : ''
-     }
+           : ''
+       }
     RAISE EXCEPTION 'consent_events is append-only';
   END $$`;
 
@@ -83,7 +83,9 @@ export class PartitionedConsentLedger1765030000000 implements MigrationInterface
       `ALTER TABLE history_drops DROP CONSTRAINT history_drops_kind_check,
          ADD CONSTRAINT history_drops_kind_check CHECK (kind IN ('contact_history', 'inbound_messages', 'audit', 'sandbox'))`,
     );
-    await q.query(`CREATE TABLE consent_events_flat (LIKE consent_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)`);
+    await q.query(
+      `CREATE TABLE consent_events_flat (LIKE consent_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)`,
+    );
     await q.query(`INSERT INTO consent_events_flat OVERRIDING SYSTEM VALUE SELECT * FROM consent_events`);
     await q.query(`DROP TABLE consent_events`);
     await q.query(`ALTER TABLE consent_events_flat RENAME TO consent_events`);
