@@ -103,13 +103,13 @@ export class Reconciler {
   private async settle(manager: EntityManager, verdicts: Verdict[], now: Date): Promise<ReconcileReport> {
     const records = verdicts.flatMap((v) => ('candidates' in v ? v.candidates : []));
     // The attempt owning a record was opened just before the provider made it: within a day is ample.
-    const since = new Date(Math.min(...records.map((r) => r.createdAt.getTime())) - OWNER_MARGIN_MS);
+    const made = records.map((r) => r.createdAt.getTime());
     const taken = await this.attempts.knownRefs(
       manager,
       ['twilio', 'sandbox'],
       records.map((r) => r.providerRef),
-      since,
-      new Date(now.getTime() + OWNER_MARGIN_MS),
+      new Date(Math.min(...made) - OWNER_MARGIN_MS),
+      new Date(Math.max(...made) + OWNER_MARGIN_MS),
     );
     const results: AttemptResult[] = [];
     const tasks: TaskOutcome[] = [];

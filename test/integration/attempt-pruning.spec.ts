@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { attemptIdAt } from '../../src/dispatch/attempt-id';
-import { attemptIs, recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
+import { EntityManager } from 'typeorm';
+import { AttemptLog, attemptIs, recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -111,5 +112,24 @@ describe("recording an attempt's outcome, in a history partitioned by month", ()
         [attemptIdAt(new Date('2026-06-15T10:00:00Z')), attemptId],
       ),
     ).rejects.toThrow('contact_attempts_id_instant_check');
+  });
+
+  it("asks whether a provider's records already belong to attempts in the months around the records only (the reconciler)", async () => {
+    let read: string[] = [];
+    // The repository's own statement, run under EXPLAIN ANALYZE on the real database.
+    const explaining = {
+      query: async (sql: string, params: unknown[]) => {
+        read = await partitionsReadBy(sql, params);
+        return [];
+      },
+    } as unknown as EntityManager;
+    await new AttemptLog(undefined as never).knownRefs(
+      explaining,
+      ['twilio'],
+      ['SM-v7'],
+      new Date('2026-03-30T23:59:59Z'),
+      new Date('2026-04-02T00:00:00Z'),
+    );
+    expect(read).toEqual(['contact_attempts_p202603', 'contact_attempts_p202604']);
   });
 });
