@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { ConsentService } from '../compliance/consent.service';
 import { contactEvent, reportedContact } from '../events/contact.events';
 import { EventOutbox } from '../events/event-outbox.repository';
-import { AttemptLog } from '../dispatch/attempt-log.repository';
+import { AttemptLog, attemptIs } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
@@ -60,7 +60,7 @@ export class DeliveryReports {
         status: AttemptStatus;
       }[] = await manager.query(
         `SELECT customer_id, channel, purpose, attempted_at, task_id, campaign_id, provider_ref, status
-           FROM contact_attempts WHERE id = $1 FOR UPDATE`,
+           FROM contact_attempts WHERE ${attemptIs('$1')} FOR UPDATE`,
         [report.attemptId],
       );
       if (!attempt) return 'unknown-attempt';
@@ -68,11 +68,22 @@ export class DeliveryReports {
       // attempt is proof enough that this message is its own.
       if (attempt.provider_ref && attempt.provider_ref !== report.providerRef) return 'another-message';
       const standing = await this.attempts.record(
-        [{ attemptId: report.attemptId, status: report.status, providerRef: report.providerRef, errorCode: report.errorCode }],
+        [
+          {
+            attemptId: report.attemptId,
+            attemptedAt: attempt.attempted_at,
+            status: report.status,
+            providerRef: report.providerRef,
+            errorCode: report.errorCode,
+          },
+        ],
         manager,
       );
       if (report.connected) {
-        await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1', [report.attemptId]);
+        await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1 AND attempted_at = $2', [
+          report.attemptId,
+          attempt.attempted_at,
+        ]);
       }
       const status = standing.get(report.attemptId) ?? report.status;
       if (attempt.channel === 'call') {

@@ -6,6 +6,8 @@ import { AttemptRecord, AttemptStatus } from './contact-attempt';
 
 export interface AttemptResult {
   attemptId: string;
+  /** The attempt's instant, when the caller knows it: the write then reads that month only. */
+  attemptedAt?: Date;
   status: AttemptStatus;
   providerRef?: string;
   errorCode?: string;
@@ -25,6 +27,14 @@ export interface UnknownAttempt {
   attemptedAt: Date;
   /** Tries its task has made, this one included. */
   taskAttempts: number | null;
+}
+
+/**
+ * `id = <param>` where that id's attempt can be: the range attempt_since … attempt_until its id
+ * gives (migration 1765031000000), so the planner reads one or two months, not every month kept.
+ */
+export function attemptIs(param: string): string {
+  return `id = ${param} AND attempted_at >= attempt_since(${param}) AND attempted_at < attempt_until(${param})`;
 }
 
 /**
@@ -116,10 +126,12 @@ export class AttemptLog {
     manager: EntityManager,
   ): Promise<{ id: string; status: AttemptStatus; first: boolean }[]> {
     if (results.length === 0) return [];
+    const knownAt = results.every((r) => r.attemptedAt);
     return manager.query(
       `WITH results AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, provider_ref, error_code, detail)),
-       recorded AS (${recordAttemptsFrom('results', settle)})
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+                    AS r(id, status, provider_ref, error_code, detail, attempted_at)),
+       recorded AS (${recordAttemptsFrom('results', settle, knownAt)})
        SELECT id, status, first FROM recorded`,
       [
         results.map((r) => r.attemptId),
@@ -127,6 +139,7 @@ export class AttemptLog {
         results.map((r) => r.providerRef ?? null),
         results.map((r) => r.errorCode ?? null),
         results.map((r) => r.detail ?? null),
+        results.map((r) => r.attemptedAt ?? null),
       ],
     );
   }
@@ -143,12 +156,17 @@ export class AttemptLog {
     );
   }
 
-  /** Which of these provider references (Twilio SIDs) already belong to an attempt. */
-  async knownRefs(manager: EntityManager, providers: string[], refs: string[]): Promise<Set<string>> {
+  /**
+   * Which of these provider references (Twilio SIDs) already belong to an attempt made from
+   * `since` to `until`: the attempt owning a provider's record was made around the record's
+   * creation, so the caller bounds the months read by the records' instants.
+   */
+  async knownRefs(manager: EntityManager, providers: string[], refs: string[], since: Date, until: Date): Promise<Set<string>> {
     if (refs.length === 0) return new Set();
     const rows: { ref: string }[] = await manager.query(
-      `SELECT provider_ref AS ref FROM contact_attempts WHERE provider = ANY($1::text[]) AND provider_ref = ANY($2::text[])`,
-      [providers, refs],
+      `SELECT provider_ref AS ref FROM contact_attempts
+        WHERE provider = ANY($1::text[]) AND provider_ref = ANY($2::text[]) AND attempted_at >= $3 AND attempted_at < $4`,
+      [providers, refs, since, until],
     );
     return new Set(rows.map((row) => row.ref));
   }

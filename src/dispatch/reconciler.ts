@@ -18,6 +18,8 @@ const ROUND = 200;
 const LOOKUPS_AT_ONCE = 8;
 /** The provider's clock and ours may disagree by this much. */
 const CLOCK_SKEW_MS = 60_000;
+/** How far from a provider record's creation the attempt owning it may have been opened. */
+const OWNER_MARGIN_MS = 86_400_000;
 /** One reconciler at a time across instances: two would both find the same message "absent" or both claim it. */
 const RECONCILER_LOCK = 0x4865_7261_6c64_01n; // "Herald" 01
 
@@ -113,8 +115,16 @@ export class Reconciler {
 
   /** Each unknown attempt gets the earliest matching record no other attempt owns, or none: then it is absent. */
   private async settle(manager: EntityManager, verdicts: Verdict[], now: Date): Promise<ReconcileReport> {
-    const refs = verdicts.flatMap((v) => ('candidates' in v ? v.candidates.map((c) => c.providerRef) : []));
-    const taken = await this.attempts.knownRefs(manager, ['twilio', 'sandbox'], refs);
+    const records = verdicts.flatMap((v) => ('candidates' in v ? v.candidates : []));
+    // The attempt owning a record was opened just before the provider made it: within a day is ample.
+    const made = records.map((r) => r.createdAt.getTime());
+    const taken = await this.attempts.knownRefs(
+      manager,
+      ['twilio', 'sandbox'],
+      records.map((r) => r.providerRef),
+      new Date(Math.min(...made) - OWNER_MARGIN_MS),
+      new Date(Math.max(...made) + OWNER_MARGIN_MS),
+    );
     const results: AttemptResult[] = [];
     const tasks: TaskOutcome[] = [];
     const contacted: { attempt: UnknownAttempt; status: AttemptStatus }[] = [];
@@ -123,7 +133,12 @@ export class Reconciler {
       const { attempt } = verdict;
       if ('unknowable' in verdict) {
         report.unconfirmed++;
-        results.push({ attemptId: attempt.id, status: 'sent', detail: 'the provider cannot be asked: counted as sent' });
+        results.push({
+          attemptId: attempt.id,
+          attemptedAt: attempt.attemptedAt,
+          status: 'sent',
+          detail: 'the provider cannot be asked: counted as sent',
+        });
         if (attempt.taskId) tasks.push({ id: attempt.taskId, status: 'sent', reasons: [{ code: 'UNCONFIRMED' }] });
         contacted.push({ attempt, status: 'sent' });
         continue;
@@ -135,6 +150,7 @@ export class Reconciler {
         const status = match.status === 'pending' ? 'queued' : match.status;
         results.push({
           attemptId: attempt.id,
+          attemptedAt: attempt.attemptedAt,
           status,
           providerRef: match.providerRef,
           detail: "found in the provider's records",
@@ -152,6 +168,7 @@ export class Reconciler {
       report.absent++;
       results.push({
         attemptId: attempt.id,
+        attemptedAt: attempt.attemptedAt,
         status: 'failed',
         errorCode: 'NOT_AT_PROVIDER',
         detail: "not in the provider's records",

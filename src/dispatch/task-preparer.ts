@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { attemptIdAt } from './attempt-id';
 import { FollowUps } from './follow-ups';
 import { EligibilityService } from '../compliance/eligibility.service';
 import { AppConfig } from '../config/app-config';
@@ -93,7 +94,7 @@ export class TaskPreparer {
         await giveWay?.();
       }
       const customer = customers.get(task.customerId)!;
-      const attemptId = randomUUID();
+      const attemptId = attemptIdAt(now);
       try {
         const { outgoing, version } = await this.composer.compose(task, customer, attemptId);
         const rate = task.campaignId ? campaignRates.get(task.campaignId) : undefined;

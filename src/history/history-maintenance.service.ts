@@ -13,10 +13,15 @@ export const HISTORY_TABLES: Record<HistoryKind, string> = {
   inbound_messages: 'inbound_messages',
   audit: 'audit_events',
   sandbox: 'sandbox_messages',
+  consent_evidence: 'consent_events',
 };
 
 /** One instance at a time maintains the partitions; the others find the lock taken and skip. */
 const MAINTENANCE_LOCK = 'history-maintenance';
+
+/** Days whose attempts are counted again each run: reports that come days late move a status. */
+const SUMMARY_SETTLE_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 export interface DroppedMonth {
   kind: HistoryKind;
@@ -25,9 +30,14 @@ export interface DroppedMonth {
   ends: string;
   /** The planner's count of the partition's rows (an exact count would read the whole month). */
   rows: number;
+  /** Consent evidence: the month's entries still in force at the cutoff, kept in the default partition. */
+  carried: number;
+  /** The month taken out of the table, recorded and audited: what readers and writers wait for. */
   ms: number;
-  /** Of `ms`, the DETACH (a catalogue change); the rest is mostly the DROP giving the files back. */
+  /** Of `ms`, the DETACH (a catalogue change). */
   detachMs: number;
+  /** The DROP of the detached month afterwards, in its own transaction: its files given back to the file system. */
+  reclaimMs: number;
 }
 
 export interface MaintenanceReport {
@@ -37,10 +47,12 @@ export interface MaintenanceReport {
 }
 
 /**
- * The monthly partitions of the history tables (migration 1764930000000): months created ahead,
- * at start and daily, and months past their retention detached and dropped whole — never
- * deleted row by row. Before a month of attempts goes, its daily figures are kept in
- * contact_attempt_days; every drop is in history_drops and the audit log.
+ * The monthly partitions of the history tables (migrations 1764930000000, 1765030000000): months
+ * created ahead, at start and daily, and months past their retention detached and dropped whole —
+ * never deleted row by row. The attempts' daily figures are kept in contact_attempt_days day by
+ * day, so a month of attempts is dropped without reading it; a month of consent evidence first
+ * carries the entries still in force into the default partition. Every drop is in history_drops
+ * and the audit log.
  */
 @Injectable()
 export class HistoryMaintenance implements OnApplicationBootstrap {
@@ -82,6 +94,8 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
       if (!locked) return { ran: false, created: [], dropped: [] };
       try {
         const created = await this.ensureMonths(runner.manager);
+        await this.summariseDays(runner.manager);
+        await this.reclaimLeftovers(runner.manager);
         const dropped: DroppedMonth[] = [];
         for (const kind of HISTORY_KINDS) dropped.push(...(await this.applyRetention(runner.manager, kind)));
         await this.forgetInboundRefs(runner.manager);
@@ -123,44 +137,82 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
   async applyRetention(m: EntityManager, kind: HistoryKind): Promise<DroppedMonth[]> {
     const due = partitionsToDrop(await this.months(kind, m), this.clock.now(), this.settings.retentionMonths[kind]);
     const dropped: DroppedMonth[] = [];
-    for (const month of due) {
-      if (kind === 'contact_history') await this.summarise(m, month.partition);
-      dropped.push(await this.drop(m, kind, month));
-    }
+    for (const month of due) dropped.push(await this.drop(m, kind, month));
     return dropped;
   }
 
   /**
-   * The daily figures of a month of attempts, kept after it is dropped (the dashboard's trends
-   * beyond the window). Written again for a month already summarised, it replaces the figures.
+   * The attempts' daily figures (the dashboard's trends, kept after their month is dropped), from
+   * the day after the last one counted — or, counted again, the last SUMMARY_SETTLE_DAYS — up to
+   * today (UTC). A day's figures are replaced whole, so a status a late report moved is counted
+   * once, where it now stands. A bounded range: the planner reads the days' month only.
    */
-  async summarise(m: EntityManager, partition: string): Promise<void> {
-    await m.query(
-      `INSERT INTO contact_attempt_days (day, channel, purpose, status, attempts)
-       SELECT (attempted_at AT TIME ZONE 'UTC')::date, channel, purpose, status, count(*)
-         FROM ${quoteIdent(partition)} GROUP BY 1, 2, 3, 4
-       ON CONFLICT (day, channel, purpose, status) DO UPDATE SET attempts = EXCLUDED.attempts`,
+  async summariseDays(m: EntityManager): Promise<void> {
+    const today = new Date(Math.floor(this.clock.now().getTime() / DAY_MS) * DAY_MS);
+    const [{ last, oldest }]: { last: string | null; oldest: Date | null }[] = await m.query(
+      `SELECT (SELECT to_char(max(day), 'YYYY-MM-DD') FROM contact_attempt_days) AS last,
+              (SELECT min(attempted_at) FROM contact_attempts) AS oldest`,
     );
+    if (!oldest) return;
+    const settled = today.getTime() - SUMMARY_SETTLE_DAYS * DAY_MS;
+    const after = last ? Date.parse(`${last}T00:00:00Z`) + DAY_MS : Math.floor(oldest.getTime() / DAY_MS) * DAY_MS;
+    const from = new Date(Math.min(after, settled));
+    await m.transaction(async (t) => {
+      await t.query(`DELETE FROM contact_attempt_days WHERE day >= $1::date AND day < $2::date`, [isoDate(from), isoDate(today)]);
+      await t.query(
+        `INSERT INTO contact_attempt_days (day, channel, purpose, status, attempts)
+         SELECT (attempted_at AT TIME ZONE 'UTC')::date, channel, purpose, status, count(*)
+           FROM contact_attempts WHERE attempted_at >= $1 AND attempted_at < $2 GROUP BY 1, 2, 3, 4`,
+        [from, today],
+      );
+    });
   }
 
   /**
-   * Detaches and drops one month: two catalogue changes, whatever the month holds. The parent is
-   * locked for a moment (ACCESS EXCLUSIVE while detaching); a lock that does not come within 5 s
-   * gives up rather than queue every writer behind it, and the next run tries again.
+   * Takes one month out of its table (`retire`), then drops it (`reclaim`). Retiring is catalogue
+   * work, whatever the month holds, but for consent evidence's carried entries; dropping gives
+   * the month's files back to the file system, which takes as long as the file system does — in
+   * its own transaction, so nothing waits for it.
    */
   async drop(m: EntityManager, kind: HistoryKind, month: MonthPartition): Promise<DroppedMonth> {
-    const table = HISTORY_TABLES[kind];
     const started = performance.now();
-    let detachMs = 0;
-    const rows = await m.transaction(async (t) => {
+    const retired = await this.retire(m, kind, month);
+    const ms = Math.round(performance.now() - started);
+    const reclaiming = performance.now();
+    await this.reclaim(m, month.partition);
+    const dropped = {
+      kind,
+      partition: month.partition,
+      starts: new Date(month.starts).toISOString(),
+      ends: new Date(month.ends).toISOString(),
+      ...retired,
+      ms,
+      reclaimMs: Math.round(performance.now() - reclaiming),
+    };
+    this.logger.log(dropped, 'history month dropped');
+    return dropped;
+  }
+
+  /**
+   * Detaches one month, recorded in history_drops and the audit log, in one transaction. The
+   * parent is locked ACCESS EXCLUSIVE while detaching; a lock that does not come within 5 s gives
+   * up rather than queue every writer behind it, and the next run tries again.
+   */
+  private async retire(
+    m: EntityManager,
+    kind: HistoryKind,
+    month: MonthPartition,
+  ): Promise<{ rows: number; carried: number; detachMs: number }> {
+    const table = HISTORY_TABLES[kind];
+    return m.transaction(async (t) => {
       await t.query(`SET LOCAL lock_timeout = '5s'`);
       const [{ rows }] = await t.query(`SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class WHERE oid = $1::regclass`, [
         month.partition,
       ]);
       const detaching = performance.now();
       await t.query(`ALTER TABLE ${quoteIdent(table)} DETACH PARTITION ${quoteIdent(month.partition)}`);
-      detachMs = Math.round(performance.now() - detaching);
-      await t.query(`DROP TABLE ${quoteIdent(month.partition)}`);
+      const detachMs = Math.round(performance.now() - detaching);
+      const carried = kind === 'consent_evidence' ? await this.carryConsentInForce(t, month.partition) : 0;
       await t.query(`INSERT INTO history_drops (kind, partition, starts, ends, rows) VALUES ($1, $2, $3, $4, $5)`, [
         kind,
         month.partition,
@@ -173,19 +225,46 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
         `INSERT INTO audit_events (action, target, status, correlation_id, at) VALUES ('history.retention.drop', $1, 200, $2, $3)`,
         [`${table}:${month.partition}`, `retention:${kind}:${this.settings.retentionMonths[kind]}m`, this.clock.now()],
       );
-      return Number(rows);
+      return { rows: Number(rows), carried, detachMs };
     });
-    const dropped = {
-      kind,
-      partition: month.partition,
-      starts: new Date(month.starts).toISOString(),
-      ends: new Date(month.ends).toISOString(),
-      rows,
-      ms: Math.round(performance.now() - started),
-      detachMs,
-    };
-    this.logger.log(dropped, 'history month dropped');
-    return dropped;
+  }
+
+  /**
+   * The evidence of what a customer last said is kept while it is in force: of a detached month
+   * of the ledger, each customer's latest entry per channel and scope goes back into the ledger
+   * (its default partition, as no month holds its instant any more), and the entries carried
+   * earlier that it supersedes go — they were superseded before the cutoff, so past retention.
+   * Months go oldest first, so what stays is each one's latest entry before the cutoff: the
+   * state at the start of the window that every contact inside it relied on.
+   */
+  private async carryConsentInForce(t: EntityManager, partition: string): Promise<number> {
+    const cutoff = monthStart(this.clock.now(), -this.settings.retentionMonths.consent_evidence);
+    await t.query(`SELECT set_config('herald.consent_retention_before', $1, true)`, [cutoff.toISOString()]);
+    const latest = `SELECT DISTINCT ON (customer_id, channel, scope) * FROM ${quoteIdent(partition)}
+                     ORDER BY customer_id, channel, scope, at DESC, (state = 'revoked') DESC, id DESC`;
+    await t.query(
+      `DELETE FROM consent_events_default d USING (${latest}) l
+        WHERE d.customer_id = l.customer_id AND d.channel = l.channel AND d.scope = l.scope AND d.at < $1
+          AND (l.at, l.state = 'revoked', l.id) > (d.at, d.state = 'revoked', d.id)`,
+      [cutoff],
+    );
+    const [{ carried }] = await t.query(
+      `WITH kept AS (INSERT INTO consent_events OVERRIDING SYSTEM VALUE ${latest} RETURNING 1) SELECT count(*)::int AS carried FROM kept`,
+    );
+    return carried as number;
+  }
+
+  private async reclaim(m: EntityManager, partition: string): Promise<void> {
+    await m.query(`DROP TABLE IF EXISTS ${quoteIdent(partition)}`);
+  }
+
+  /** Months retired by a run that stopped before dropping them: recorded, detached, still on disk. */
+  private async reclaimLeftovers(m: EntityManager): Promise<void> {
+    const left: { partition: string }[] = await m.query(
+      `SELECT partition FROM history_drops
+        WHERE to_regclass(partition) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(partition))`,
+    );
+    for (const { partition } of left) await this.reclaim(m, partition);
   }
 
   /**

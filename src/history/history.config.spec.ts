@@ -17,7 +17,7 @@ describe('retention settings', () => {
       inbound_messages: 24,
       audit: 60,
       sandbox: 3,
-      consentEvidence: 84,
+      consent_evidence: 84,
     });
   });
 

@@ -17,7 +17,7 @@ export const CONSENT_EVIDENCE_LEGAL_MINIMUM_MONTHS = 60;
 export const CONTACT_HISTORY_MINIMUM_MONTHS = 2;
 
 /** The kinds of data retention drops by month, as history_drops.kind names them. */
-export const HISTORY_KINDS = ['contact_history', 'inbound_messages', 'audit', 'sandbox'] as const;
+export const HISTORY_KINDS = ['contact_history', 'inbound_messages', 'audit', 'sandbox', 'consent_evidence'] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
 export interface HistoryConfig {
@@ -26,7 +26,7 @@ export interface HistoryConfig {
   /** How many months of partitions exist ahead of the current one. */
   monthsAhead: number;
   /** Months each kind is kept; a month is dropped once all of it is older. */
-  retentionMonths: Record<HistoryKind, number> & { consentEvidence: number };
+  retentionMonths: Record<HistoryKind, number>;
 }
 
 export function readHistoryConfig(read: EnvReader): HistoryConfig {
@@ -52,7 +52,7 @@ export function readHistoryConfig(read: EnvReader): HistoryConfig {
       inbound_messages: read.int('RETENTION_INBOUND_MESSAGES_MONTHS', { default: 24, min: 1, max: 1200 }),
       audit: read.int('RETENTION_AUDIT_MONTHS', { default: 60, min: 1, max: 1200 }),
       sandbox: read.int('RETENTION_SANDBOX_MONTHS', { default: 3, min: 1, max: 1200 }),
-      consentEvidence,
+      consent_evidence: consentEvidence,
     },
   };
 }

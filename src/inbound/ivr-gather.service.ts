@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Customer } from '../customers/customer.entity';
+import { attemptIs } from '../dispatch/attempt-log.repository';
 import { FraudCasesService } from '../flows/fraud/fraud-cases.service';
 import { TemplatesService } from '../templates/templates.service';
 import { EMPTY_TWIML } from './system-reply';
@@ -35,7 +36,7 @@ export class IvrGatherService {
 
   async gathered(input: GatheredDigits): Promise<string> {
     const [attempt] = await this.db.query(
-      `SELECT customer_id AS "customerId", subject_ref AS "subjectRef", purpose FROM contact_attempts WHERE id = $1`,
+      `SELECT customer_id AS "customerId", subject_ref AS "subjectRef", purpose FROM contact_attempts WHERE ${attemptIs('$1')}`,
       [input.attemptId],
     );
     if (!attempt || attempt.purpose !== 'fraud' || !attempt.subjectRef) {

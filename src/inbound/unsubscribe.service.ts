@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/domain-error';
 import { ConsentService } from '../compliance/consent.service';
+import { attemptIs } from '../dispatch/attempt-log.repository';
 
 /**
  * RFC 8058 one-click unsubscribe from a marketing e-mail. The attempt id in the link is the
@@ -37,7 +38,7 @@ export class UnsubscribeService {
   /** 404 for a link Herald never sent: nothing to show, nothing to revoke. */
   async customerOf(attemptId: string): Promise<string> {
     const [attempt] = await this.db.query(
-      `SELECT customer_id AS "customerId" FROM contact_attempts WHERE id = $1 AND channel = 'email'`,
+      `SELECT customer_id AS "customerId" FROM contact_attempts WHERE ${attemptIs('$1')} AND channel = 'email'`,
       [attemptId],
     );
     if (!attempt) throw new NotFoundError('unsubscribe link', attemptId);

@@ -71,7 +71,7 @@ describe('the partitioned history', () => {
     expect(text).not.toContain('contact_attempts_default');
   });
 
-  it('drops the months past retention whole, keeps their daily figures, audits each drop, and leaves the caps their window', async () => {
+  it('drops the months past retention whole, keeps the daily figures, audits each drop, and leaves the caps their window', async () => {
     const maintenance = t.app.get(HistoryMaintenance);
     const report = await maintenance.run();
     expect(report.ran).toBe(true);
@@ -87,9 +87,12 @@ describe('the partitioned history', () => {
     const days: { day: string; attempts: number }[] = await t.db.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, attempts FROM contact_attempt_days ORDER BY day`,
     );
+    // Counted day by day before retention ran, so the dropped months' days are there without it reading them.
     expect(days).toEqual([
       { day: '2026-07-10', attempts: 1 },
       { day: '2026-08-10', attempts: 1 },
+      { day: '2026-09-10', attempts: 1 },
+      { day: '2026-11-10', attempts: 1 },
     ]);
     const audited: { target: string; correlationId: string }[] = await t.db.query(
       `SELECT target, correlation_id AS "correlationId" FROM audit_events WHERE action = 'history.retention.drop' ORDER BY target`,
@@ -102,6 +105,11 @@ describe('the partitioned history', () => {
     );
     const drops: { partition: string }[] = await t.db.query(`SELECT partition FROM history_drops WHERE kind = 'contact_history'`);
     expect(drops.map((d) => d.partition).sort()).toEqual(['contact_attempts_p202607', 'contact_attempts_p202608']);
+    // Detached, then dropped: no table of that name is left behind.
+    const [{ left }] = await t.db.query(
+      `SELECT count(*)::int AS left FROM pg_class WHERE relname IN ('contact_attempts_p202607', 'contact_attempts_p202608')`,
+    );
+    expect(left).toBe(0);
     const history = await t.app.get(ContactHistoryRepository).summarise([customer], clock.now());
     expect(history.get(customer)!.contacts.map((c) => new Date(c.at).toISOString())).toEqual(['2026-11-10T00:00:00.000Z']);
     // Run again, nothing more goes.
@@ -118,6 +126,22 @@ describe('the partitioned history', () => {
       await other.end();
     }
     expect((await t.app.get(HistoryMaintenance).run()).ran).toBe(true);
+  });
+
+  it('counts a day again when a late report moves a status, and a month goes without being read', async () => {
+    const [{ id }] = await t.db.query(
+      `SELECT id FROM contact_attempts WHERE customer_id = $1 AND attempted_at = '2026-11-10T00:00:00Z'`,
+      [customer],
+    );
+    await t.db.query(`UPDATE contact_attempts SET status = 'undelivered' WHERE id = $1`, [id]);
+    // Within the days counted again (the last seven).
+    clock.set(new Date('2026-11-16T06:00:00Z'));
+    await t.app.get(HistoryMaintenance).run();
+    const day: { status: string; attempts: number }[] = await t.db.query(
+      `SELECT status, attempts FROM contact_attempt_days WHERE day = '2026-11-10'`,
+    );
+    expect(day).toEqual([{ status: 'undelivered', attempts: 1 }]);
+    clock.set(new Date(NOW));
   });
 
   it('creates the next months as the clock moves on', async () => {

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/domain-error';
 import { UNCOUNTED_STATUSES } from '../../compliance/contact-history.repository';
+import { attemptIs } from '../../dispatch/attempt-log.repository';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
 
 /** How far back a disposition without an attempt id looks for the call it disposes. */
@@ -66,7 +67,7 @@ export class ConversationsRepository {
   ): Promise<CallRow> {
     const [call]: (CallRow & { customerId: string; channel: string })[] = await manager.query(
       `SELECT id, customer_id AS "customerId", channel, purpose, attempted_at AS "attemptedAt"
-         FROM contact_attempts WHERE id = $1 FOR UPDATE`,
+         FROM contact_attempts WHERE ${attemptIs('$1')} FOR UPDATE`,
       [input.attemptId],
     );
     const wrong =
