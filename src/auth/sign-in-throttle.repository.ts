@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sqlOne } from '../database/sql';
 
 export type ThrottleKind = 'account' | 'address';
 
@@ -33,7 +34,8 @@ export class SignInThrottleRepository {
 
   /** One more failure in a row (a first one after `forgetBefore` starts the count over); the new count. */
   async countFailure(target: ThrottleSubject, now: Date, forgetBefore: Date): Promise<number> {
-    const [{ failures }] = await this.db.query(
+    const { failures } = (await sqlOne<{ failures: number }>(
+      this.db,
       `INSERT INTO sign_in_failures AS s (kind, subject, failures, last_failed_at) VALUES ($1, $2, 1, $3)
        ON CONFLICT (kind, subject) DO UPDATE
           SET failures = CASE WHEN s.last_failed_at < $4 THEN 1 ELSE s.failures + 1 END,
@@ -41,7 +43,7 @@ export class SignInThrottleRepository {
               last_failed_at = $3
        RETURNING failures`,
       [target.kind, target.subject, now, forgetBefore],
-    );
+    ))!;
     return failures;
   }
 
