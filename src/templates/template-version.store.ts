@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { Locale } from '../customers/customer.entity';
 import { CompiledVariant } from './template.compiler';
 import { TemplateChannel, VariantId } from './template.model';
+import { sqlOne } from '../database/sql';
 
 export interface StoredVersion {
   locale: Locale;
@@ -41,7 +42,8 @@ export class TemplateVersionStore {
   }
 
   async source({ key, locale, channel }: VariantId, version: string): Promise<string | undefined> {
-    const [row] = await this.db.query(
+    const row = await sqlOne<{ source: string }>(
+      this.db,
       `SELECT source FROM template_versions WHERE key = $1 AND locale = $2 AND channel = $3 AND version = $4`,
       [key, locale, channel, version],
     );
