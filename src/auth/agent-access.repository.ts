@@ -4,9 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DESK_QUEUE } from '../work-orders/work-order.rules';
 import { CaseFacts, TaskFacts } from './agent-access.rules';
 import { sql, sqlOne } from '../database/sql';
+import { subjectRefSql } from '../common/subject-ref';
 
 /** A call back's booking: the disposition that promised it (its agent, its purpose). */
-const BOOKING_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
+const BOOKING_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = ${subjectRefSql('callback', 'd.id')}`;
 
 /**
  * Every piece of work for a person is a work order (src/work-orders owns the table): the agent

@@ -5,6 +5,7 @@ import { sql, sqlOne } from '../../database/sql';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
 import { DESK_QUEUE } from '../../work-orders/work-order.rules';
 import { DESK_ORDER } from '../../work-orders/work-orders.repository';
+import { subjectRefSql } from '../../common/subject-ref';
 
 /** A desk task (a work order on the desk's queue) as the desk shows it: `open` until it is closed. */
 export interface TaskRow {
@@ -46,7 +47,7 @@ export interface RecentReplyRow {
 const TASK_COLUMNS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref AS "subjectRef", t.template_key AS "templateKey",
   CASE WHEN t.closed_at IS NULL THEN 'open' ELSE 'done' END AS status, t.assignee_id AS "takenBy",
   coalesce(t.not_before, t.opened_at) AS "dueAt", d.purpose AS "callBackPurpose", t.attempts`;
-const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
+const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = ${subjectRefSql('callback', 'd.id')}`;
 
 /** What the agent's desk reads, and the click-to-call attempts it writes. */
 @Injectable()

@@ -24,6 +24,7 @@ import { TemplatesService } from '../../templates/templates.service';
 import { AgentDeskRepository, TaskRow } from './agent-desk.repository';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
 import { DispositionForm, dispositionFromForm, identityVerified } from './disposition.form';
+import { parseSubjectRef } from '../../common/subject-ref';
 
 export interface QueuedTask {
   id: string;
@@ -241,7 +242,8 @@ export class AgentDeskService {
   }
 
   private async caseIdFor(task: TaskRow, customerId: string): Promise<string | undefined> {
-    if (task.subjectRef && /^[0-9a-f-]{36}$/.test(task.subjectRef)) return task.subjectRef;
+    const subject = task.subjectRef ? parseSubjectRef(task.subjectRef) : undefined;
+    if (subject?.kind === 'fraud_case') return subject.caseId;
     const [open] = await this.fraud.answerable(customerId);
     return open?.id;
   }

@@ -18,6 +18,7 @@ import { detailMismatch, dispositionEffects, FRAUD_ANSWERS, identityProblem } fr
 import { ConversationRecorded, ConversationsRepository } from './conversations.repository';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
 import { sql, sqlOne } from '../../database/sql';
+import { subjectRef } from '../../common/subject-ref';
 
 /** The outcome columns of a customer, as `profile` reads them (the promise's date as text, its amount as numeric text). */
 interface OutcomesProfileRow {
@@ -188,7 +189,7 @@ export class CustomerOutcomesService {
           customerId,
           kind: 'call_back',
           priority: PURPOSE_PRIORITY[input.purpose], // a call back keeps its purpose's rank in the queue
-          subjectRef: `callback:${id}`,
+          subjectRef: subjectRef.callback(id),
           createdAt: now,
           dueAt: new Date(input.callBackAt),
         });

@@ -11,6 +11,7 @@ import { sqlOf, WorkOrdersRepository } from '../../work-orders/work-orders.repos
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { promiseStatus } from './promise.rules';
 import { PayerRow, RepaymentRepository } from './repayment.repository';
+import { subjectRef } from '../../common/subject-ref';
 
 export interface PaymentRecorded {
   paymentId: string;
@@ -100,7 +101,7 @@ export class PaymentsService {
       let cancelledTasks = 0;
       let cancelledAgentTasks = 0;
       if (minimumCovered && customer.due_date) {
-        const subjects = [`repay:${customer.id}:${customer.due_date}`, `collect:${customer.id}:${customer.due_date}`];
+        const subjects = [subjectRef.repay(customer.id, customer.due_date), subjectRef.collect(customer.id, customer.due_date)];
         cancelledTasks = await this.outbox.withdraw(m, { subjects }, { status: 'cancelled', reason: { code: 'PAID' } });
         cancelledAgentTasks = await this.workOrders.cancelTasks(m, subjects, { code: 'PAID' }, now);
       }

@@ -20,6 +20,7 @@ import {
 import { RepaymentConfig } from './repayment.config';
 import { RepaymentRepository } from './repayment.repository';
 import { sql } from '../../database/sql';
+import { subjectRefSql } from '../../common/subject-ref';
 
 export interface FlowJobOptions {
   /**
@@ -143,7 +144,7 @@ export class RepaymentJob {
       queued += await this.outbox.enqueueSelected(m, {
         columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'expires_at', 'priority'],
         onConflict: 'flow-step',
-        select: `SELECT c.id, 'service', $6, $7, 'repay:' || c.id || ':' || c.due_date, $8,
+        select: `SELECT c.id, 'service', $6, $7, ${subjectRefSql('repay', 'c.id', 'c.due_date')}, $8,
                   greatest($1::timestamptz, ${localInstant(localToday('$11'), hour)}),
                   -- A reminder is pointless once the due day is over.
                   (c.due_date + 1)::timestamp AT TIME ZONE c.timezone,
@@ -176,7 +177,7 @@ export class RepaymentJob {
     return this.outbox.enqueueSelected(m, {
       columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'priority'],
       onConflict: 'flow-step',
-      select: `SELECT c.id, 'collections', 'sms', $4, 'collect:' || c.id || ':' || c.due_date,
+      select: `SELECT c.id, 'collections', 'sms', $4, ${subjectRefSql('collect', 'c.id', 'c.due_date')},
                 $5::int + (c.days_past_due - $6::int) / $7::int,
                 greatest($1::timestamptz, ${localInstant(localToday('$10'), '$3')}), $8
            FROM customers c
@@ -204,7 +205,7 @@ export class RepaymentJob {
     const rows = await sql<{ id: string }>(
       m,
       `WITH ${deskTasksSql(`
-         SELECT c.id, $7::text, 'collect:' || c.id || ':' || c.due_date,
+         SELECT c.id, $7::text, ${subjectRefSql('collect', 'c.id', 'c.due_date')},
                 'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9::smallint,
                 greatest($1::timestamptz, ${localInstant(localToday('$11'), 'coalesce(best.hour, $6)')}), $1::timestamptz
            FROM customers c
@@ -247,7 +248,7 @@ export class RepaymentJob {
         columns: ['customer_id', 'purpose', 'channel', 'template_key', 'variables', 'subject_ref', 'step', 'due_at', 'priority'],
         onConflict: 'flow-step',
         select: `SELECT c.id, 'marketing', $3, 'card-activation', jsonb_build_object('link', jsonb_build_object('url', $4::text)),
-                  'activate:' || c.id || ':' || c.card_issued_on, $5,
+                  ${subjectRefSql('activate', 'c.id', 'c.card_issued_on')}, $5,
                   greatest($1::timestamptz, ${localInstant(localToday('$8'), '$2')}), $6
              FROM customers c
             WHERE c.card_status = 'not_activated' AND c.card_issued_on IS NOT NULL AND ${address} IS NOT NULL

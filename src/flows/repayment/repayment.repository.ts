@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sql, sqlOne } from '../../database/sql';
+import { subjectRefPatternSql } from '../../common/subject-ref';
 
 /** The paying customer, locked, with the cycle and promise a payment is weighed against (dates as text, money as numeric text). */
 export interface PayerRow {
@@ -152,7 +153,7 @@ export class RepaymentRepository {
     const rows = await sql<{ subject: string }>(
       m,
       `SELECT DISTINCT t.subject_ref AS subject FROM contact_tasks t JOIN customers c ON c.id = t.customer_id
-        WHERE t.subject_ref ~ '^activate:' AND t.status = 'pending' AND c.card_status <> 'not_activated'`,
+        WHERE t.subject_ref ~ ${subjectRefPatternSql('activate')} AND t.status = 'pending' AND c.card_status <> 'not_activated'`,
     );
     return rows.map((row) => row.subject);
   }
