@@ -11,7 +11,7 @@ import { SegmentFieldDto } from './dto/segment-field.dto';
 import { SampleCustomerDto, SegmentPreviewDto } from './dto/segment-preview.dto';
 import { UpdateSegmentDto } from './dto/update-segment.dto';
 import { maskName, maskPhone } from '../common/personal-data.mask';
-import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalog';
+import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalogue';
 import { CompiledSegment, compileSegmentRule } from './segment-rule.compiler';
 import { Segment } from './segment.entity';
 
