@@ -34,7 +34,7 @@ export interface UnknownAttempt {
  * started is ever in doubt.
  */
 @Injectable()
-export class AttemptLog {
+export class AttemptLogRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
