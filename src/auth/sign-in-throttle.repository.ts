@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 export type ThrottleKind = 'account' | 'address';
 
@@ -25,7 +25,8 @@ export class SignInThrottleRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async find(subjects: ThrottleSubject[]): Promise<SignInLock[]> {
-    return this.db.query(
+    return sql<SignInLock>(
+      this.db,
       `SELECT ${COLUMNS} FROM sign_in_failures s
         WHERE (s.kind, s.subject) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [subjects.map((s) => s.kind), subjects.map((s) => s.subject)],
@@ -57,16 +58,21 @@ export class SignInThrottleRepository {
 
   /** Forgets the count and any lock: a success, or an admin's unlock. True if there was something to forget. */
   async clear(targets: ThrottleSubject[]): Promise<boolean> {
-    const rows = await this.db.query(
+    const { n } = (await sqlOne<{ n: number }>(
+      this.db,
       `WITH cleared AS (
          DELETE FROM sign_in_failures WHERE (kind, subject) IN (SELECT * FROM unnest($1::text[], $2::text[])) RETURNING 1)
        SELECT count(*)::int AS n FROM cleared`,
       [targets.map((s) => s.kind), targets.map((s) => s.subject)],
-    );
-    return rows[0].n > 0;
+    ))!;
+    return n > 0;
   }
 
   async locked(now: Date): Promise<SignInLock[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM sign_in_failures WHERE locked_until > $1 ORDER BY locked_until DESC`, [now]);
+    return sql<SignInLock>(
+      this.db,
+      `SELECT ${COLUMNS} FROM sign_in_failures WHERE locked_until > $1 ORDER BY locked_until DESC`,
+      [now],
+    );
   }
 }
