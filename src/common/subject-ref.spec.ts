@@ -8,6 +8,7 @@ describe('subject references', () => {
     expect(subjectRef.collect(CUSTOMER, '2026-12-15')).toBe(`collect:${CUSTOMER}:2026-12-15`);
     expect(subjectRef.activate(CUSTOMER, '2026-11-30')).toBe(`activate:${CUSTOMER}:2026-11-30`);
     expect(subjectRef.callback('42')).toBe('callback:42');
+    expect(subjectRef.disposition('42')).toBe('disposition:42');
     expect(subjectRef.fraudCase(CUSTOMER)).toBe(CUSTOMER);
   });
 
@@ -28,11 +29,21 @@ describe('subject references', () => {
       cardIssuedOn: '2026-11-30',
     });
     expect(parseSubjectRef(subjectRef.callback(CUSTOMER))).toEqual({ kind: 'callback', dispositionId: CUSTOMER });
+    expect(parseSubjectRef(subjectRef.disposition('42'))).toEqual({ kind: 'disposition', dispositionId: '42' });
     expect(parseSubjectRef(CUSTOMER)).toEqual({ kind: 'fraud_case', caseId: CUSTOMER });
   });
 
   it('name nothing for a string Herald does not write', () => {
-    for (const ref of ['', 'repay:', `repay:${CUSTOMER}`, `remind:${CUSTOMER}:2026-12-15`, 'callback:', 'case-1', `${CUSTOMER}x`])
+    for (const ref of [
+      '',
+      'repay:',
+      `repay:${CUSTOMER}`,
+      `remind:${CUSTOMER}:2026-12-15`,
+      'callback:',
+      'disposition:',
+      'case-1',
+      `${CUSTOMER}x`,
+    ])
       expect(parseSubjectRef(ref)).toBeUndefined();
   });
 

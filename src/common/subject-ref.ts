@@ -2,7 +2,8 @@
  * What a contact task, an attempt or a work order is about (`subject_ref`), as one string the
  * database can key on: a flow's cycle for a customer (`repay:<customer>:<due date>`,
  * `collect:<customer>:<due date>`, `activate:<customer>:<card issue date>`), an agent's booked call
- * back (`callback:<disposition>`) or a fraud case (its id, bare). Built and read here only; the
+ * back (`callback:<disposition>`), a conversation an agent recorded without a call Herald placed
+ * (`disposition:<disposition>`) or a fraud case (its id, bare). Built and read here only; the
  * flows' steps are numbered per subject, and a unique index on (subject, step) keeps a rerun from
  * queueing twice.
  *
@@ -15,6 +16,7 @@ export type SubjectRef =
   | { kind: 'collect'; customerId: string; dueDate: string }
   | { kind: 'activate'; customerId: string; cardIssuedOn: string }
   | { kind: 'callback'; dispositionId: string }
+  | { kind: 'disposition'; dispositionId: string }
   | { kind: 'fraud_case'; caseId: string };
 
 /** The kinds written as `<kind>:…`; a fraud case's reference is its id alone. */
@@ -22,13 +24,14 @@ export type PrefixedSubjectKind = Exclude<SubjectRef['kind'], 'fraud_case'>;
 
 const CASE_ID = /^[0-9a-f-]{36}$/;
 const CYCLE = /^(repay|collect|activate):([0-9a-f-]{36}):(\d{4}-\d{2}-\d{2})$/;
-const CALLBACK = /^callback:(.+)$/;
+const DISPOSITION = /^(callback|disposition):(.+)$/;
 
 export const subjectRef = {
   repay: (customerId: string, dueDate: string) => `repay:${customerId}:${dueDate}`,
   collect: (customerId: string, dueDate: string) => `collect:${customerId}:${dueDate}`,
   activate: (customerId: string, cardIssuedOn: string) => `activate:${customerId}:${cardIssuedOn}`,
   callback: (dispositionId: string) => `callback:${dispositionId}`,
+  disposition: (dispositionId: string) => `disposition:${dispositionId}`,
   fraudCase: (caseId: string) => caseId,
 };
 
@@ -42,8 +45,8 @@ export function parseSubjectRef(ref: string): SubjectRef | undefined {
       ? { kind, customerId, cardIssuedOn: date }
       : { kind: kind as 'repay' | 'collect', customerId, dueDate: date };
   }
-  const callback = CALLBACK.exec(ref);
-  return callback ? { kind: 'callback', dispositionId: callback[1] } : undefined;
+  const disposition = DISPOSITION.exec(ref);
+  return disposition ? { kind: disposition[1] as 'callback' | 'disposition', dispositionId: disposition[2] } : undefined;
 }
 
 /**
