@@ -14,6 +14,7 @@ import { FraudCasesService } from './flows/fraud/fraud-cases.service';
 import { JobsService } from './jobs/jobs.service';
 import { exitOnStartFailure, startHerald, stopOnSignals } from './main';
 import { SegmentsService } from './segments/segments.service';
+import { sqlOne } from './database/sql';
 
 const DEMO_BOOK = 5_000;
 
@@ -44,7 +45,7 @@ async function demo(): Promise<void> {
   const users = herald.app.get(UsersService);
   const db = herald.app.get(DataSource);
   for (const user of DEMO_USERS) {
-    const [existing] = await db.query('SELECT id FROM users WHERE username = $1', [user.username]);
+    const existing = await sqlOne<{ id: string }>(db, 'SELECT id FROM users WHERE username = $1', [user.username]);
     if (existing) continue;
     const password = user.role === 'integration' ? undefined : DEMO_PASSWORD;
     const created = await users.create({
@@ -56,15 +57,15 @@ async function demo(): Promise<void> {
     });
     await users.issueKey(created.id, 'demo', user.key);
   }
-  const [admin] = await db.query(`SELECT id FROM users WHERE username = 'admin' AND password_hash IS NULL`);
+  const admin = await sqlOne<{ id: string }>(db, `SELECT id FROM users WHERE username = 'admin' AND password_hash IS NULL`);
   if (admin) await users.update(admin.id, { password: DEMO_PASSWORD });
-  const [{ count }] = await db.query('SELECT count(*)::int AS count FROM customers');
+  const { count } = (await sqlOne<{ count: number }>(db, 'SELECT count(*)::int AS count FROM customers'))!;
   if (count === 0) {
     const today = DateTime.now().setZone('Asia/Shanghai').toISODate()!;
     await seedCustomerBook(db, { customers: DEMO_BOOK, seed: 42, today });
   }
   // The book as it stands: the generated one, plus whatever was imported into the demo since.
-  const [{ count: book }] = await db.query('SELECT count(*)::int AS count FROM customers');
+  const { count: book } = (await sqlOne<{ count: number }>(db, 'SELECT count(*)::int AS count FROM customers'))!;
   await ensureDemoSegments(herald.app.get(SegmentsService), db);
   await ensureFraudCallWaiting(herald.app.get(FraudCasesService), db);
   const todaysJob = await runRepaymentJobNow(herald.app.get(JobsService));
@@ -99,7 +100,7 @@ async function runRepaymentJobNow(jobs: JobsService): Promise<string> {
 
 /** Segments a campaign manager would start from. */
 async function ensureDemoSegments(segments: SegmentsService, db: DataSource): Promise<void> {
-  const [{ id: ownerId }] = await db.query(`SELECT id FROM users WHERE username = 'demo-manager'`);
+  const { id: ownerId } = (await sqlOne<{ id: string }>(db, `SELECT id FROM users WHERE username = 'demo-manager'`))!;
   const wanted = [
     {
       name: 'Overdue 1–30 days, medium or high risk',
@@ -130,18 +131,19 @@ async function ensureDemoSegments(segments: SegmentsService, db: DataSource): Pr
     },
   ];
   for (const segment of wanted) {
-    const [exists] = await db.query('SELECT 1 FROM segments WHERE name = $1', [segment.name]);
+    const exists = await sqlOne(db, 'SELECT 1 FROM segments WHERE name = $1', [segment.name]);
     if (!exists) await segments.create(segment, ownerId);
   }
 }
 
 /** A suspicious purchase nobody answered, so the agent's queue has a fraud call in it. */
 async function ensureFraudCallWaiting(fraud: FraudCasesService, db: DataSource): Promise<void> {
-  const [exists] = await db.query(`SELECT 1 FROM card_transactions WHERE reference = 'DEMO-TXN-1'`);
+  const exists = await sqlOne(db, `SELECT 1 FROM card_transactions WHERE reference = 'DEMO-TXN-1'`);
   if (exists) return;
-  const [customer] = await db.query(
+  const customer = (await sqlOne<{ id: string; external_ref: string }>(
+    db,
     `SELECT id, external_ref FROM customers WHERE country = 'CN' AND phone IS NOT NULL AND card_status = 'active' ORDER BY external_ref LIMIT 1`,
-  );
+  ))!;
   const decision = await fraud.ingest({
     reference: 'DEMO-TXN-1',
     customerRef: customer.external_ref,
@@ -155,10 +157,11 @@ async function ensureFraudCallWaiting(fraud: FraudCasesService, db: DataSource):
   });
   if (decision.caseId) await fraud.ivrInput({ caseId: decision.caseId, customerId: customer.id }, '0', { demo: true });
   // A second customer answered "N" (not me) by SMS: the card is blocked, and the next-steps call waits on the desk.
-  const [second] = await db.query(
+  const second = (await sqlOne<{ id: string; external_ref: string }>(
+    db,
     `SELECT id, external_ref FROM customers WHERE country = 'CN' AND phone IS NOT NULL AND card_status = 'active'
       ORDER BY external_ref OFFSET 2 LIMIT 1`,
-  );
+  ))!;
   const confirmed = await fraud.ingest({
     reference: 'DEMO-TXN-2',
     customerRef: second.external_ref,

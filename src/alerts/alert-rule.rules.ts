@@ -1,4 +1,4 @@
-import { RecentEvent, SubjectProperty } from '../segments/segment-field.catalog';
+import { RecentEvent, SubjectProperty } from '../segments/segment-field.catalogue';
 import { parseSegmentRule, SegmentRule } from '../segments/segment-rule.parser';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;

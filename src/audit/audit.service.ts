@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CursorPage, decodeCursor, encodeCursor, PG_INSTANT } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditQueryDto } from './dto/audit-query.dto';
+import { sqlOne } from '../database/sql';
 
 /** An audited action that came by no HTTP request: a command-line run, say. */
 export interface AuditEntry {
@@ -63,7 +64,7 @@ export class AuditService {
 
   /** A row's cursor with the instant as PostgreSQL keeps it: a JavaScript Date would drop the microseconds. */
   private async cursorAt(id: string): Promise<string> {
-    const [{ at }] = await this.db.query(`SELECT at::text AS at FROM audit_events WHERE id = $1`, [id]);
+    const { at } = (await sqlOne<{ at: string }>(this.db, `SELECT at::text AS at FROM audit_events WHERE id = $1`, [id]))!;
     return encodeCursor([at, id]);
   }
 }

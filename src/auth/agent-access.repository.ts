@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DESK_QUEUE } from '../work-orders/work-order.rules';
 import { CaseFacts, TaskFacts } from './agent-access.rules';
+import { sql, sqlOne } from '../database/sql';
+import { subjectRefSql } from '../common/subject-ref';
 
 /** A call back's booking: the disposition that promised it (its agent, its purpose). */
-const BOOKING_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
+const BOOKING_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = ${subjectRefSql('callback', 'd.id')}`;
 
 /**
  * Every piece of work for a person is a work order (src/work-orders owns the table): the agent
@@ -43,7 +45,8 @@ export class AgentAccessRepository {
 
   /** The customer's open tasks, and the named task whatever its customer or state. */
   async tasksFor(customerId: string, taskId?: string, manager: EntityManager = this.db.manager): Promise<TaskFacts[]> {
-    return manager.query(
+    return sql<TaskFacts>(
+      manager,
       `SELECT ${TASK_FACTS} FROM work_orders t ${BOOKING_JOIN}
         WHERE (t.customer_id = $1 AND t.closed_at IS NULL) OR t.id = $2`,
       [customerId, taskId ?? null],
@@ -52,15 +55,14 @@ export class AgentAccessRepository {
 
   /** A task of the agent desk (its calls); a queue's order is worked on the work-order pages, not here. */
   async task(taskId: string, manager: EntityManager = this.db.manager): Promise<TaskFacts | undefined> {
-    const [task] = await manager.query(
+    return sqlOne<TaskFacts>(
+      manager,
       `SELECT ${TASK_FACTS} FROM work_orders t ${BOOKING_JOIN} WHERE t.id = $1 AND t.queue = $2`,
       [taskId, DESK_QUEUE],
     );
-    return task;
   }
 
   async fraudCase(caseId: string, manager: EntityManager = this.db.manager): Promise<CaseFacts | undefined> {
-    const [found] = await manager.query(`SELECT id, customer_id AS "customerId" FROM fraud_cases WHERE id = $1`, [caseId]);
-    return found;
+    return sqlOne<CaseFacts>(manager, `SELECT id, customer_id AS "customerId" FROM fraud_cases WHERE id = $1`, [caseId]);
   }
 }

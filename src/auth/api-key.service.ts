@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { hashApiKey } from './api-key.secret';
 import { Principal } from './role';
+import { sqlOne } from '../database/sql';
 
 /** The throttler's name for API-key misses in its storage. */
 const MISSES = 'api-key-misses';
@@ -52,7 +53,8 @@ export class ApiKeyService {
   }
 
   private async lookUp(key: string): Promise<Principal | undefined> {
-    const [row] = await this.db.query(
+    const row = await sqlOne<Principal & { keyId: string; touch: boolean }>(
+      this.db,
       `SELECT k.id AS "keyId", u.id AS "userId", u.username, u.role,
               k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' AS "touch"
          FROM api_keys k JOIN users u ON u.id = k.user_id

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Locale } from '../customers/customer.entity';
 import { Principal } from './role';
+import { sqlOne } from '../database/sql';
 
 /** A signed-in person as the console sees them. */
 export interface ConsoleSession extends Principal {
@@ -62,31 +63,33 @@ export class ConsoleSessions {
    * keys and never sign in to the console. SignInService checks the password and the throttle.
    */
   async findAccount(username: string): Promise<{ id: string; passwordHash: string | null } | undefined> {
-    const [user] = await this.db.query(
+    return sqlOne<{ id: string; passwordHash: string | null }>(
+      this.db,
       `SELECT id, password_hash AS "passwordHash" FROM users
         WHERE lower(username) = lower($1) AND NOT disabled AND role <> 'integration'`,
       [username],
     );
-    return user;
   }
 
   /** A new session for the person: the token for their cookie, and the session as `resume` will give it. */
   async open(userId: string): Promise<{ token: string; session: ConsoleSession }> {
     const token = newToken();
-    const [session] = await this.db.query(
+    const session = (await sqlOne<ConsoleSession>(
+      this.db,
       `WITH opened AS (
          INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
          VALUES ($1, $2, $3, $4, $4, $4::timestamptz + make_interval(mins => $5))
          RETURNING user_id, csrf_token)
        ${SESSION_OF('opened')}`,
       [hash(token), userId, newToken(), this.clock.now(), this.config.console.sessionIdleMinutes],
-    );
+    ))!;
     return { token, session };
   }
 
   /** The session's person, its expiry pushed on; nothing if it expired or the user was disabled. */
   async resume(token: string): Promise<ConsoleSession | undefined> {
-    const [row] = await this.db.query(
+    return sqlOne<ConsoleSession>(
+      this.db,
       `WITH renewed AS (
          UPDATE console_sessions s
             SET last_seen_at = $2, expires_at = $2::timestamptz + make_interval(mins => $3)
@@ -95,7 +98,6 @@ export class ConsoleSessions {
        ${SESSION_OF('renewed')}`,
       [hash(token), this.clock.now(), this.config.console.sessionIdleMinutes],
     );
-    return row;
   }
 
   async close(token: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql, sqlOne } from '../database/sql';
 
 export type ThrottleKind = 'account' | 'address';
 
@@ -24,7 +25,8 @@ export class SignInThrottleRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async find(subjects: ThrottleSubject[]): Promise<SignInLock[]> {
-    return this.db.query(
+    return sql<SignInLock>(
+      this.db,
       `SELECT ${COLUMNS} FROM sign_in_failures s
         WHERE (s.kind, s.subject) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [subjects.map((s) => s.kind), subjects.map((s) => s.subject)],
@@ -33,7 +35,8 @@ export class SignInThrottleRepository {
 
   /** One more failure in a row (a first one after `forgetBefore` starts the count over); the new count. */
   async countFailure(target: ThrottleSubject, now: Date, forgetBefore: Date): Promise<number> {
-    const [{ failures }] = await this.db.query(
+    const { failures } = (await sqlOne<{ failures: number }>(
+      this.db,
       `INSERT INTO sign_in_failures AS s (kind, subject, failures, last_failed_at) VALUES ($1, $2, 1, $3)
        ON CONFLICT (kind, subject) DO UPDATE
           SET failures = CASE WHEN s.last_failed_at < $4 THEN 1 ELSE s.failures + 1 END,
@@ -41,7 +44,7 @@ export class SignInThrottleRepository {
               last_failed_at = $3
        RETURNING failures`,
       [target.kind, target.subject, now, forgetBefore],
-    );
+    ))!;
     return failures;
   }
 
@@ -55,16 +58,21 @@ export class SignInThrottleRepository {
 
   /** Forgets the count and any lock: a success, or an admin's unlock. True if there was something to forget. */
   async clear(targets: ThrottleSubject[]): Promise<boolean> {
-    const rows = await this.db.query(
+    const { n } = (await sqlOne<{ n: number }>(
+      this.db,
       `WITH cleared AS (
          DELETE FROM sign_in_failures WHERE (kind, subject) IN (SELECT * FROM unnest($1::text[], $2::text[])) RETURNING 1)
        SELECT count(*)::int AS n FROM cleared`,
       [targets.map((s) => s.kind), targets.map((s) => s.subject)],
-    );
-    return rows[0].n > 0;
+    ))!;
+    return n > 0;
   }
 
   async locked(now: Date): Promise<SignInLock[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM sign_in_failures WHERE locked_until > $1 ORDER BY locked_until DESC`, [now]);
+    return sql<SignInLock>(
+      this.db,
+      `SELECT ${COLUMNS} FROM sign_in_failures WHERE locked_until > $1 ORDER BY locked_until DESC`,
+      [now],
+    );
   }
 }

@@ -10,6 +10,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { IssuedApiKeyDto } from './dto/create-api-key.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { User } from './user.entity';
+import { sqlOne } from '../database/sql';
 
 @Injectable()
 export class UsersService {
@@ -86,7 +87,7 @@ export class UsersService {
   async bootstrapAdmin(configuredKey?: string): Promise<string | undefined> {
     return this.db.transaction(async (manager) => {
       await manager.query('LOCK TABLE users IN EXCLUSIVE MODE');
-      const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM users');
+      const { count } = (await sqlOne<{ count: number }>(manager, 'SELECT count(*)::int AS count FROM users'))!;
       if (count > 0) return undefined;
       const admin = await manager.getRepository(User).save({ username: 'admin', displayName: 'Administrator', role: 'admin' });
       return (await this.issueKey(admin.id, 'bootstrap', configuredKey, manager)).key;

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Reachability, ReachabilityService } from '../compliance/reachability.service';
 import { AppConfig } from '../config/app-config';
@@ -8,6 +6,7 @@ import { channelRate } from '../dispatch/courier';
 import { Campaign } from './campaign.entity';
 import { CampaignAudience } from './campaign-audience';
 import { CampaignProgress, campaignProgress, FunnelStep } from './campaign-progress.rules';
+import { CampaignResultsRepository } from './campaign-results.repository';
 
 export type { FunnelStep } from './campaign-progress.rules';
 
@@ -32,7 +31,7 @@ export interface Forecast {
 @Injectable()
 export class CampaignResults {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly results: CampaignResultsRepository,
     private readonly audience: CampaignAudience,
     private readonly reachability: ReachabilityService,
     private readonly clock: Clock,
@@ -40,42 +39,8 @@ export class CampaignResults {
   ) {}
 
   async funnel(campaign: Campaign): Promise<Funnel> {
-    const rows: FunnelStep[] = await this.db.query(
-      `SELECT t.step, t.channel,
-              count(*)::int AS targeted,
-              count(*) FILTER (WHERE t.status IN ('pending', 'claimed', 'sending') AND t.reasons = '[]')::int AS waiting,
-              count(*) FILTER (WHERE t.status = 'pending' AND t.reasons <> '[]')::int AS deferred,
-              count(*) FILTER (WHERE t.status = 'suppressed')::int AS suppressed,
-              count(*) FILTER (WHERE t.status = 'skipped')::int AS skipped,
-              count(*) FILTER (WHERE t.status = 'expired')::int AS expired,
-              count(*) FILTER (WHERE t.status = 'cancelled')::int AS cancelled,
-              count(*) FILTER (WHERE a.reached_provider)::int AS sent,
-              count(*) FILTER (WHERE a.delivered)::int AS delivered,
-              count(*) FILTER (WHERE t.status = 'failed')::int AS failed,
-              count(*) FILTER (WHERE t.status = 'unknown')::int AS unknown,
-              count(*) FILTER (WHERE a.answered)::int AS answered,
-              count(*) FILTER (WHERE r.replied)::int AS replied
-         FROM contact_tasks t
-         LEFT JOIN LATERAL (
-           SELECT bool_or(status NOT IN ('pending', 'failed', 'unknown', 'canceled')) AS reached_provider,
-                  bool_or(status IN ('delivered', 'completed')) AS delivered,
-                  bool_or(connected) AS answered,
-                  min(attempted_at) AS first_at
-             FROM contact_attempts WHERE task_id = t.id) a ON true
-         LEFT JOIN LATERAL (
-           SELECT true AS replied FROM inbound_messages m
-            WHERE m.customer_id = t.customer_id AND m.received_at >= a.first_at LIMIT 1) r ON true
-        WHERE t.campaign_id = $1
-        GROUP BY t.step, t.channel
-        ORDER BY t.step`,
-      [campaign.id],
-    );
-    const reasons: { code: string; count: number }[] = await this.db.query(
-      `SELECT reasons -> 0 ->> 'code' AS code, count(*)::int AS count
-         FROM contact_tasks WHERE campaign_id = $1 AND reasons <> '[]'
-        GROUP BY 1 ORDER BY 2 DESC`,
-      [campaign.id],
-    );
+    const rows = await this.results.funnel(campaign.id);
+    const reasons = await this.results.holdReasons(campaign.id);
     return {
       campaignId: campaign.id,
       steps: rows,
@@ -87,14 +52,7 @@ export class CampaignResults {
   /** Tasks each campaign targeted and how many reached the provider, in one statement for a page of campaigns. */
   async counts(ids: string[]): Promise<Map<string, { targeted: number; sent: number }>> {
     if (ids.length === 0) return new Map();
-    const rows: { id: string; targeted: number; sent: number }[] = await this.db.query(
-      `SELECT t.campaign_id AS id, count(*)::int AS targeted,
-              count(*) FILTER (WHERE EXISTS (
-                SELECT 1 FROM contact_attempts a
-                 WHERE a.task_id = t.id AND a.status NOT IN ('pending', 'failed', 'unknown', 'canceled')))::int AS sent
-         FROM contact_tasks t WHERE t.campaign_id = ANY($1::uuid[]) GROUP BY t.campaign_id`,
-      [ids],
-    );
+    const rows = await this.results.counts(ids);
     return new Map(rows.map(({ id, targeted, sent }) => [id, { targeted, sent }]));
   }
 

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { Campaign } from './campaign.entity';
 import { CampaignLauncher } from './campaign-launcher';
+import { CampaignRunsRepository } from './campaign-runs.repository';
 
 const cronName = (campaignId: string) => `campaign:${campaignId}`;
 
@@ -27,6 +28,7 @@ export class CampaignScheduler implements OnApplicationBootstrap {
     private readonly outbox: OutboxRepository,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
+    private readonly runs: CampaignRunsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,15 +82,8 @@ export class CampaignScheduler implements OnApplicationBootstrap {
 
   /** Past its end a campaign is completed and what it still had waiting expires. */
   async completeEnded(now: Date): Promise<void> {
-    const ended: { id: string }[] = await this.db.query(
-      `WITH ended AS (
-         UPDATE campaigns SET status = 'completed', updated_at = now()
-          WHERE status IN ('scheduled', 'running') AND ends_at <= $1 RETURNING id)
-       SELECT id FROM ended`,
-      [now],
-    );
-    if (ended.length === 0) return;
-    const ids = ended.map((c) => c.id);
+    const ids = await this.runs.completeEnded(now);
+    if (ids.length === 0) return;
     await this.outbox.withdraw(this.db.manager, { campaigns: ids }, { status: 'expired', reason: { code: 'CAMPAIGN_ENDED' } });
     ids.forEach((id) => this.unregister(id));
   }

@@ -17,6 +17,8 @@ import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { LaunchReviewService } from './launch-review.service';
 import { RunMaterialiser } from './run-materialiser';
+import { CampaignRunsRepository } from './campaign-runs.repository';
+import { CampaignResultsRepository } from './campaign-results.repository';
 
 /** Campaigns: lifecycle, four-eyes approval, launch review, checks and pins, schedules, materialised runs, funnels. */
 @Module({
@@ -35,6 +37,8 @@ import { RunMaterialiser } from './run-materialiser';
     CampaignTemplates,
     CampaignResults,
     RunMaterialiser,
+    CampaignRunsRepository,
+    CampaignResultsRepository,
   ],
   exports: [CampaignsService, CampaignApprovals, LaunchReviewService, CampaignTemplates, CampaignPreview, CampaignTestSender],
 })

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { PURPOSE_PRIORITY } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { Campaign } from './campaign.entity';
+import { CampaignRunsRepository } from './campaign-runs.repository';
 import { campaignCurrency, messageVariables } from './campaign-variables.rules';
 
 export interface AudienceCondition {
@@ -22,6 +23,7 @@ export class RunMaterialiser {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
+    private readonly runs: CampaignRunsRepository,
   ) {}
 
   /** The placeholder number the audience condition must start at. */
@@ -40,19 +42,7 @@ export class RunMaterialiser {
    * rather than show them an amount in the wrong currency).
    */
   async materialise(campaign: Campaign, runKey: string, audience: AudienceCondition, now: Date): Promise<number> {
-    const [created] = await this.db.query(
-      `INSERT INTO campaign_runs (campaign_id, run_key) VALUES ($1, $2)
-       ON CONFLICT (campaign_id, run_key) DO NOTHING RETURNING id`,
-      [campaign.id, runKey],
-    );
-    const run: { id: string; completed_at: Date | null } =
-      created ??
-      (
-        await this.db.query(`SELECT id, completed_at FROM campaign_runs WHERE campaign_id = $1 AND run_key = $2`, [
-          campaign.id,
-          runKey,
-        ])
-      )[0];
+    const run = await this.runs.open(campaign.id, runKey);
     if (run.completed_at) return 0;
     const [first] = campaign.plan;
     const counts = await Promise.all(
@@ -94,11 +84,7 @@ export class RunMaterialiser {
       ),
     );
     const count = counts.reduce((sum, n) => sum + n, 0);
-    await this.db.query(
-      `UPDATE campaign_runs SET materialised = (SELECT count(*) FROM contact_tasks WHERE run_id = $1), completed_at = now()
-        WHERE id = $1`,
-      [run.id],
-    );
+    await this.runs.complete(run.id);
     return count;
   }
 }

@@ -1,22 +1,7 @@
 import { getSystemErrorName } from 'node:util';
 import twilio from 'twilio';
 import { ChannelError, ChannelErrorKind } from './channel.error';
-
-/** Twilio error codes (https://www.twilio.com/docs/api/errors) that say "not now" rather than "never". */
-const TWILIO_TRANSIENT_CODES = new Set([
-  14107, // SMS send rate limit exceeded
-  20429, // too many requests
-  21611, // this From number has too many queued messages
-  30001, // queue overflow
-  30003, // unreachable destination handset (switched off, out of coverage)
-  30008, // unknown error
-  30017, // carrier network congestion
-  30022, // US A2P 10DLC throughput exceeded
-]);
-
-const TWILIO_OPTED_OUT_CODES = new Set([
-  21610, // the recipient replied STOP to this sender
-]);
+import { TWILIO_OPTED_OUT_CODES, TWILIO_TRANSIENT_CODES } from './twilio-error-codes';
 
 /** Network failures that happen before a request is written: nothing can have been sent. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -12,6 +12,7 @@ import { Page, PageQuery } from '../common/pagination';
 import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
 import { RecordConsentDto } from './dto/record-consent.dto';
 import { Channel, ConsentLedgerState, ConsentValue } from './policy.types';
+import { sqlOne } from '../database/sql';
 
 export interface NewConsentEvent {
   customerId: string;
@@ -85,7 +86,9 @@ export class ConsentService {
    */
   async record(input: NewConsentEvent, manager?: EntityManager): Promise<RecordedConsent> {
     if (!manager) return this.db.transaction((m) => this.record(input, m));
-    const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [input.customerId]);
+    const customer = await sqlOne<{ id: string }>(manager, `SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [
+      input.customerId,
+    ]);
     if (!customer) throw new NotFoundError('customer', input.customerId);
     const [{ changed, ...row }] = await APPEND_LOCKED.run(manager, [
       input.customerId,
@@ -142,7 +145,7 @@ export class ConsentService {
 
   /** A customer's current consent and their ledger, newest first. */
   async overview(customerId: string, page: PageQuery): Promise<ConsentOverview> {
-    const [customer] = await this.db.query(`SELECT id FROM customers WHERE id = $1`, [customerId]);
+    const customer = await sqlOne<{ id: string }>(this.db, `SELECT id FROM customers WHERE id = $1`, [customerId]);
     if (!customer) throw new NotFoundError('customer', customerId);
     const [current, history] = await Promise.all([this.currentState([customerId]), this.history(customerId, page)]);
     return { customerId, current: current.get(customerId)!, history };

@@ -1,9 +1,9 @@
-import { addressRule, doNotContactRule, marketingConsentRule, optOutRule } from './consent.rule';
-import { inconvenientTimeRule, marketingMuteRule, muteRule, preferredWindowRule } from './customer-preference.rule';
-import { capCount, capRule } from './frequency-cap.rule';
-import { marketingDaysRule } from './marketing-days.rule';
+import { addressRule, doNotContactRule, marketingConsentRule, optOutRule } from './consent.rules';
+import { inconvenientTimeRule, marketingMuteRule, muteRule, preferredWindowRule } from './customer-preference.rules';
+import { capCount, capRule } from './frequency-cap.rules';
+import { marketingDaysRule } from './marketing-days.rules';
 import { Channel, ContactDecision, Purpose, Reason, ReasonParams } from './policy.types';
-import { quietHoursRule } from './quiet-hours.rule';
+import { quietHoursRule } from './quiet-hours.rules';
 import { CapCode, ChannelPlan } from './rule-pack';
 import { DecideContactInput, Evaluation, StandingRule, TimedRule, Violation } from './rule-evaluation';
 

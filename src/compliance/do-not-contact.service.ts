@@ -13,6 +13,7 @@ import { normaliseAddress } from './contact-address.normalizer';
 import { DoNotContactEntry, DoNotContactKind } from './do-not-contact-entry.entity';
 import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
 import { CONSENT_CHANGED_EVENTS, DO_NOT_CONTACT_ENTRIES } from '../events/consent.events';
+import { sql } from '../database/sql';
 
 export interface DoNotContactImport {
   /** Data lines read (a header line is not counted). */
@@ -181,7 +182,8 @@ export class DoNotContactService {
   async listedFor(customerIds: readonly string[], upTo?: Date): Promise<Map<string, Record<DoNotContactKind, boolean>>> {
     // Listed now: the partial index of entries not removed. Listed at `upTo`: added by then, not yet removed.
     const listed = upTo ? `d.added_at <= $2 AND (d.removed_at IS NULL OR d.removed_at > $2)` : 'd.removed_at IS NULL';
-    const rows: { id: string; phone: boolean; email: boolean }[] = await this.db.query(
+    const rows = await sql<{ id: string; phone: boolean; email: boolean }>(
+      this.db,
       `SELECT c.id,
               EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'phone' AND d.value = c.phone AND ${listed}) AS phone,
               EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'email' AND d.value = lower(c.email) AND ${listed}) AS email

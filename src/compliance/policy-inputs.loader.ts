@@ -6,6 +6,7 @@ import { ConsentService } from './consent.service';
 import { ContactHistoryRepository } from './contact-history.repository';
 import { DoNotContactService } from './do-not-contact.service';
 import { ConsentState, ContactHistory, CustomerSnapshot } from './policy.types';
+import { sql } from '../database/sql';
 
 export interface PolicyInputs {
   customer: CustomerSnapshot;
@@ -48,11 +49,12 @@ export class PolicyInputsLoader {
   }
 
   private snapshots(ids: string[]): Promise<CustomerSnapshot[]> {
-    return this.db.query(
+    return sql<CustomerSnapshot & { inconvenientTimes: LocalWindow[] }>(
+      this.db,
       `SELECT id, country, timezone, phone, email, contact_window AS "contactWindow", inconvenient_times AS "inconvenientTimes",
               mute_until AS "muteUntil", marketing_mute_until AS "marketingMuteUntil"
          FROM customers WHERE id = ANY ($1::uuid[])`,
       [ids],
-    ) as Promise<(CustomerSnapshot & { inconvenientTimes: LocalWindow[] })[]>;
+    );
   }
 }

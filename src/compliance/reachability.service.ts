@@ -4,7 +4,7 @@ import { READ_DATABASE } from '../database/database.module';
 import { AsOf, asOf } from './as-of.rules';
 import { UNCOUNTED_STATUSES } from './contact-history.repository';
 import { isoDate } from './holiday.calendar';
-import { isDayOff } from './marketing-days.rule';
+import { isDayOff } from './marketing-days.rules';
 import { Channel, CHANNELS, Purpose, PURPOSES } from './policy.types';
 import { CompiledCap, parseContactHours, RulePack } from './rule-pack';
 import { RulePacks } from './rule-packs';

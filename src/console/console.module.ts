@@ -8,6 +8,7 @@ import { FraudModule } from '../flows/fraud/fraud.module';
 import { OutcomesModule } from '../flows/outcomes/outcomes.module';
 import { SegmentsModule } from '../segments/segments.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { AgentDeskRepository } from './agent/agent-desk.repository';
 import { AgentDeskService } from './agent/agent-desk.service';
 import { CallStateHub } from './agent/call-state.hub';
 import { AgentController } from './agent/agent.controller';
@@ -64,6 +65,7 @@ const PAGES = [
   controllers: [ConsoleAssetsController, ...PAGES],
   providers: [
     ConsoleViews,
+    AgentDeskRepository,
     AgentDeskService,
     CallStateHub,
     ContactLogService,

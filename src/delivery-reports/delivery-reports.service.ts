@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { ConsentService } from '../compliance/consent.service';
 import { contactEvent, reportedContact } from '../events/contact.events';
 import { EventOutbox } from '../events/event-outbox.repository';
-import { AttemptLog, attemptIs } from '../dispatch/attempt-log.repository';
+import { AttemptLogRepository, attemptIs } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
@@ -38,7 +38,7 @@ export class DeliveryReports {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly attempts: AttemptLog,
+    private readonly attempts: AttemptLogRepository,
     private readonly outbox: OutboxRepository,
     private readonly profile: ProfileOutcomes,
     private readonly consent: ConsentService,

@@ -44,7 +44,7 @@ export function attemptIs(param: string): string {
  * started is ever in doubt.
  */
 @Injectable()
-export class AttemptLog {
+export class AttemptLogRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**

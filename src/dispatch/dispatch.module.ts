@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { TemplatesModule } from '../templates/templates.module';
-import { AttemptLog } from './attempt-log.repository';
+import { AttemptLogRepository } from './attempt-log.repository';
 import { Courier } from './courier';
 import { DispatchLedger } from './dispatch-ledger';
 import { DispatchLoop } from './dispatch.loop';
@@ -21,7 +21,7 @@ import { UrgentGate } from './urgent-gate';
   imports: [ChannelsModule, ComplianceModule, TemplatesModule],
   providers: [
     OutboxRepository,
-    AttemptLog,
+    AttemptLogRepository,
     ProfileOutcomes,
     SendPacer,
     Courier,
@@ -34,6 +34,6 @@ import { UrgentGate } from './urgent-gate';
     Reconciler,
     UrgentGate,
   ],
-  exports: [Dispatcher, OutboxRepository, AttemptLog, ProfileOutcomes, Reconciler, UrgentGate],
+  exports: [Dispatcher, OutboxRepository, AttemptLogRepository, ProfileOutcomes, Reconciler, UrgentGate],
 })
 export class DispatchModule {}

@@ -5,7 +5,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { GroupCommit } from '../database/group-commit';
-import { AttemptLog } from './attempt-log.repository';
+import { AttemptLogRepository } from './attempt-log.repository';
 import { AttemptRecord } from './contact-attempt';
 import { Courier, Slot, waitUntil } from './courier';
 import { DispatchConfig } from './dispatch.config';
@@ -70,7 +70,7 @@ export class Dispatcher {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly preparer: TaskPreparer,
-    private readonly attempts: AttemptLog,
+    private readonly attempts: AttemptLogRepository,
     private readonly courier: Courier,
     private readonly ledger: DispatchLedger,
     private readonly clock: Clock,

@@ -71,7 +71,10 @@ export interface TaskOutcome {
   attempt?: number;
 }
 
-/** A flow's own steps are unique per subject (a reminder cycle, a debt, a card issue): queued again, skipped. */
+/**
+ * A flow's own steps are unique per subject (a reminder cycle, a debt, a card issue): queued again, skipped.
+ * The prefixes stay literal: PostgreSQL infers the arbiter index from its predicate, written so in the migration.
+ */
 const FLOW_STEP_CONFLICT = `ON CONFLICT (subject_ref, step) WHERE subject_ref ~ '^(repay|collect|activate):' DO NOTHING`;
 
 /** A claim whose holder is gone (`$1`: now). */

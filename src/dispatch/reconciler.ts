@@ -6,7 +6,7 @@ import { ProviderRecord, SmsChannel } from '../channels/sms.channel';
 import { VoiceChannel } from '../channels/voice.channel';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { AttemptLog, AttemptResult, UnknownAttempt } from './attempt-log.repository';
+import { AttemptLogRepository, AttemptResult, UnknownAttempt } from './attempt-log.repository';
 import { AttemptStatus } from './contact-attempt';
 import { DispatchConfig } from './dispatch.config';
 import { OutboxRepository, TaskOutcome } from './outbox.repository';
@@ -47,7 +47,7 @@ export class Reconciler {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly attempts: AttemptLog,
+    private readonly attempts: AttemptLogRepository,
     private readonly outbox: OutboxRepository,
     private readonly profile: ProfileOutcomes,
     private readonly followUps: FollowUps,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sqlOne } from '../database/sql';
 
 /**
  * Paces each sender (an SMS number, the voice account, the mail server) at its configured rate
@@ -15,14 +16,15 @@ export class SendPacer {
   /** The instants at which `count` sends from `sender` may go, at `perSecond`. */
   async reserve(sender: string, count: number, perSecond: number, now: Date): Promise<Date[]> {
     const spacingMs = 1000 / perSecond;
-    const [{ first }] = await this.db.query(
+    const { first } = (await sqlOne<{ first: Date }>(
+      this.db,
       `INSERT INTO sender_pacing AS p (sender, next_slot_at)
        VALUES ($1, $2::timestamptz + make_interval(secs => $3::int * $4::float8 / 1000.0))
        ON CONFLICT (sender) DO UPDATE
           SET next_slot_at = greatest(p.next_slot_at, $2::timestamptz) + make_interval(secs => $3::int * $4::float8 / 1000.0)
        RETURNING next_slot_at - make_interval(secs => $3::int * $4::float8 / 1000.0) AS first`,
       [sender, now, count, spacingMs],
-    );
+    ))!;
     const start = new Date(first).getTime();
     return Array.from({ length: count }, (_, i) => new Date(start + i * spacingMs));
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CursorPage, CursorPageQuery, decodeCursor, encodeCursor } from '../common/pagination';
 import { EventType, NewEvent } from './event-types';
+import { sqlOne } from '../database/sql';
 
 /**
  * The events of the relation `events` (type, customer_id, occurred_at, data) that some
@@ -162,7 +163,11 @@ export class EventOutbox {
     if (query.status) add((p) => `d.status = ${p}`, query.status);
     if (query.subscriptionId) add((p) => `d.subscription_id = ${p}`, query.subscriptionId);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM event_deliveries d ${filter}`, params);
+    const { total } = (await sqlOne<{ total: number }>(
+      this.db,
+      `SELECT count(*)::int AS total FROM event_deliveries d ${filter}`,
+      params,
+    ))!;
     const after = decodeCursor(query, [/^\d{1,19}$/, /^[0-9a-f-]{36}$/]);
     if (after) {
       params.push(after[0], after[1]);

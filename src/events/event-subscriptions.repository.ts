@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventType } from './event-types';
+import { sql, sqlOne } from '../database/sql';
 
 export interface EventSubscription {
   id: string;
@@ -21,12 +22,12 @@ export class EventSubscriptionsRepository {
 
   /** A new subscription, or undefined when the name is taken. */
   async create(input: Omit<EventSubscription, 'id' | 'createdAt'> & { secret: string }): Promise<EventSubscription | undefined> {
-    const [row] = await this.db.query(
+    return sqlOne<EventSubscription>(
+      this.db,
       `INSERT INTO event_subscriptions (name, url, event_types, secret, created_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
       [input.name, input.url, input.eventTypes, input.secret, input.createdBy],
     );
-    return row;
   }
 
   /** The subscription a setting describes (CORE_NOTICE_URL): created, or brought up to date. */
@@ -40,17 +41,19 @@ export class EventSubscriptionsRepository {
 
   /** Every subscription, or those `owner` made. */
   list(owner?: string): Promise<EventSubscription[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM event_subscriptions WHERE ($1::uuid IS NULL OR created_by = $1) ORDER BY name`, [
-      owner ?? null,
-    ]);
+    return sql<EventSubscription>(
+      this.db,
+      `SELECT ${COLUMNS} FROM event_subscriptions WHERE ($1::uuid IS NULL OR created_by = $1) ORDER BY name`,
+      [owner ?? null],
+    );
   }
 
   async find(id: string, owner?: string): Promise<EventSubscription | undefined> {
-    const [row] = await this.db.query(
+    return sqlOne<EventSubscription>(
+      this.db,
       `SELECT ${COLUMNS} FROM event_subscriptions WHERE id = $1 AND ($2::uuid IS NULL OR created_by = $2)`,
       [id, owner ?? null],
     );
-    return row;
   }
 
   /** Removes it with its deliveries; false when there was none (or not the owner's). */

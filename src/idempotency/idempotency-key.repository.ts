@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RememberedRequest } from './idempotency.rules';
+import { sql, sqlOne } from '../database/sql';
 
 export interface KeyOf {
   principalId: string;
@@ -19,7 +20,8 @@ export class IdempotencyKeyRepository {
    * Of concurrent claims PostgreSQL lets one insert; the others wait for it and then find its row.
    */
   async claim(of: KeyOf, requestHash: string, now: Date, expiresAt: Date): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows = await sql(
+      this.db,
       `INSERT INTO idempotency_keys AS k (principal_id, key, request_hash, state, created_at, expires_at)
        VALUES ($1, $2, $3, 'running', $4, $5)
        ON CONFLICT (principal_id, key) DO UPDATE
@@ -34,12 +36,12 @@ export class IdempotencyKeyRepository {
 
   /** The request that holds the key, if any still does. */
   async find(of: KeyOf): Promise<RememberedRequest | undefined> {
-    const [row] = await this.db.query(
+    return sqlOne<RememberedRequest>(
+      this.db,
       `SELECT request_hash AS "requestHash", state, response_status AS "responseStatus", response_body AS "responseBody"
          FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
       [of.principalId, of.key],
     );
-    return row;
   }
 
   /** The request acted and answered: its answer is what the key replays until it expires. */

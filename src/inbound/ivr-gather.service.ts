@@ -7,6 +7,7 @@ import { attemptIs } from '../dispatch/attempt-log.repository';
 import { FraudCasesService } from '../flows/fraud/fraud-cases.service';
 import { TemplatesService } from '../templates/templates.service';
 import { EMPTY_TWIML } from './system-reply';
+import { sqlOne } from '../database/sql';
 
 const HANG_UP = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 const SPOKEN_CONFIRMATION = { yes: 'fraud-confirmed-genuine', no: 'fraud-confirmed-not-genuine' } as const;
@@ -35,7 +36,8 @@ export class IvrGatherService {
   ) {}
 
   async gathered(input: GatheredDigits): Promise<string> {
-    const [attempt] = await this.db.query(
+    const attempt = await sqlOne<{ customerId: string; subjectRef: string | null; purpose: string }>(
+      this.db,
       `SELECT customer_id AS "customerId", subject_ref AS "subjectRef", purpose FROM contact_attempts WHERE ${attemptIs('$1')}`,
       [input.attemptId],
     );
@@ -43,7 +45,7 @@ export class IvrGatherService {
       this.logger.warn({ attemptId: input.attemptId }, 'IVR digits for an unknown or non-fraud attempt');
       return EMPTY_TWIML;
     }
-    const caseId: string = attempt.subjectRef;
+    const caseId = attempt.subjectRef;
     const answer = input.digits === '1' ? 'yes' : input.digits === '2' ? 'no' : undefined;
     const outcome = await this.fraud.ivrInput({ caseId, customerId: attempt.customerId }, input.digits, {
       callSid: input.callSid,
@@ -72,10 +74,11 @@ export class IvrGatherService {
     );
     if (!answer || !outcome) return HANG_UP;
     const customer = await this.db.getRepository(Customer).findOneByOrFail({ id: attempt.customerId });
-    const [{ transactionId, reference }] = await this.db.query(
+    const { transactionId, reference } = (await sqlOne<{ transactionId: string; reference: string }>(
+      this.db,
       `SELECT transaction_id AS "transactionId", reference FROM fraud_cases WHERE id = $1`,
       [caseId],
-    );
+    ))!;
     const txn = await this.fraud.txnVariables(this.db.manager, transactionId, reference);
     const rendered = await this.templates.render({
       key: SPOKEN_CONFIRMATION[answer],

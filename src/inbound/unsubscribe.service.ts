@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/domain-error';
 import { ConsentService } from '../compliance/consent.service';
+import { sqlOne } from '../database/sql';
 import { attemptIs } from '../dispatch/attempt-log.repository';
 
 /**
@@ -19,7 +20,8 @@ export class UnsubscribeService {
   /** Whether this click changed anything; a repeated click records nothing. */
   async unsubscribe(attemptId: string): Promise<{ changed: boolean }> {
     const customerId = await this.customerOf(attemptId);
-    const [done] = await this.db.query(
+    const done = await sqlOne(
+      this.db,
       `SELECT 1 FROM consent_events WHERE customer_id = $1 AND source = 'email_one_click' AND evidence->>'attemptId' = $2`,
       [customerId, attemptId],
     );
@@ -37,7 +39,8 @@ export class UnsubscribeService {
 
   /** 404 for a link Herald never sent: nothing to show, nothing to revoke. */
   async customerOf(attemptId: string): Promise<string> {
-    const [attempt] = await this.db.query(
+    const attempt = await sqlOne<{ customerId: string }>(
+      this.db,
       `SELECT customer_id AS "customerId" FROM contact_attempts WHERE ${attemptIs('$1')} AND channel = 'email'`,
       [attemptId],
     );

@@ -16,6 +16,7 @@ import { startEmbeddedDatabase } from '../database/embedded-database';
 import { migrate } from '../database/migrate';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { RepaymentJob } from '../flows/repayment/repayment.job';
+import { RepaymentRepository } from '../flows/repayment/repayment.repository';
 import { JobName, JOBS, JobsService } from './jobs.service';
 import { EventOutbox } from '../events/event-outbox.repository';
 
@@ -43,7 +44,10 @@ async function main(): Promise<void> {
     const db = await new DataSource(dataSourceOptions(url)).initialize();
     try {
       const clock = new SystemClock();
-      const jobs = new JobsService(new RepaymentJob(db, new OutboxRepository(db), new EventOutbox(db), clock, config), clock);
+      const jobs = new JobsService(
+        new RepaymentJob(db, new RepaymentRepository(), new OutboxRepository(db), new EventOutbox(db), clock, config),
+        clock,
+      );
       const audit = new AuditService(db);
       const entry = {
         actorId: null,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from '../common/domain-error';
-import { COMPLAINT_PATTERN, SEGMENT_FIELDS } from './segment-field.catalog';
+import { COMPLAINT_PATTERN, SEGMENT_FIELDS } from './segment-field.catalogue';
 import { compileSegmentRule } from './segment-rule.compiler';
 import { SEGMENT_LIMITS } from './segment-rule.parser';
 

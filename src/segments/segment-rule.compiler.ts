@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationFailedError } from '../common/domain-error';
-import { COMPLAINT_PATTERN, FieldDefinition, FieldType, Operator, RecentEvent } from './segment-field.catalog';
+import { COMPLAINT_PATTERN, FieldDefinition, FieldType, Operator, RecentEvent } from './segment-field.catalogue';
 import { AttributesMatch, parseSegmentRule, Scalar, SegmentCondition, SegmentRule } from './segment-rule.parser';
 
 export interface CompiledSegment {

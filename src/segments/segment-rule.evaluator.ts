@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Customer } from '../customers/customer.entity';
-import { FieldDefinition, Operator } from './segment-field.catalog';
+import { FieldDefinition, Operator } from './segment-field.catalogue';
 import { AttributesMatch, JsonScalar, parseSegmentRule, Scalar, SegmentCondition, SegmentRule } from './segment-rule.parser';
 
 /** What a rule can read of a customer: the profile as the Customer entity carries it. */

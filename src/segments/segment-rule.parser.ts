@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DomainError } from '../common/domain-error';
-import { FieldDefinition, FieldType, Operator, operatorsFor, OPERATORS, SEGMENT_FIELDS } from './segment-field.catalog';
+import { FieldDefinition, FieldType, Operator, operatorsFor, OPERATORS, SEGMENT_FIELDS } from './segment-field.catalogue';
 
 /** Bounds that keep a rule cheap to validate, to compile and for PostgreSQL to plan. */
 export const SEGMENT_LIMITS = {

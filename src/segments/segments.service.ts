@@ -11,9 +11,10 @@ import { SegmentFieldDto } from './dto/segment-field.dto';
 import { SampleCustomerDto, SegmentPreviewDto } from './dto/segment-preview.dto';
 import { UpdateSegmentDto } from './dto/update-segment.dto';
 import { maskName, maskPhone } from '../common/personal-data.mask';
-import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalog';
+import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalogue';
 import { CompiledSegment, compileSegmentRule } from './segment-rule.compiler';
 import { Segment } from './segment.entity';
+import { sql } from '../database/sql';
 
 const SAMPLE_SIZE = 10;
 
@@ -90,11 +91,13 @@ export class SegmentsService {
     // One snapshot, so the sample and the counts describe the same book.
     return this.reads.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
-      const counts: { riskLevel: RiskLevel; count: number }[] = await manager.query(
+      const counts = await sql<{ riskLevel: RiskLevel; count: number }>(
+        manager,
         `SELECT c.risk_level AS "riskLevel", count(*)::int AS count FROM customers c WHERE ${where} GROUP BY c.risk_level`,
         params,
       );
-      const rows: (Omit<SampleCustomerDto, 'name'> & { fullName: string })[] = await manager.query(
+      const rows = await sql<Omit<SampleCustomerDto, 'name'> & { fullName: string }>(
+        manager,
         `SELECT c.id, c.external_ref AS "externalRef", c.full_name AS "fullName", c.phone, c.risk_level AS "riskLevel",
                 c.card_status AS "cardStatus", c.days_past_due AS "daysPastDue"
            FROM customers c WHERE ${where} LIMIT ${SAMPLE_SIZE}`,

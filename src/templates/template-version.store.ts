@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { Locale } from '../customers/customer.entity';
 import { CompiledVariant } from './template.compiler';
 import { TemplateChannel, VariantId } from './template.model';
+import { sql, sqlOne } from '../database/sql';
 
 export interface StoredVersion {
   locale: Locale;
@@ -41,7 +42,8 @@ export class TemplateVersionStore {
   }
 
   async source({ key, locale, channel }: VariantId, version: string): Promise<string | undefined> {
-    const [row] = await this.db.query(
+    const row = await sqlOne<{ source: string }>(
+      this.db,
       `SELECT source FROM template_versions WHERE key = $1 AND locale = $2 AND channel = $3 AND version = $4`,
       [key, locale, channel, version],
     );
@@ -49,7 +51,8 @@ export class TemplateVersionStore {
   }
 
   async history(key: string): Promise<StoredVersion[]> {
-    const rows: { locale: Locale; channel: TemplateChannel; version: string; first_seen: Date }[] = await this.db.query(
+    const rows = await sql<{ locale: Locale; channel: TemplateChannel; version: string; first_seen: Date }>(
+      this.db,
       `SELECT locale, channel, version, first_seen FROM template_versions WHERE key = $1 ORDER BY locale, channel, first_seen DESC, version`,
       [key],
     );

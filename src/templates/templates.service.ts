@@ -12,6 +12,7 @@ import { TemplateErrors, TemplateLibraryError } from './template.errors';
 import { TemplateLibrary } from './template.library';
 import { RenderRequest, RenderedMessage, TemplateChannel, TemplatePurpose, VariantId } from './template.model';
 import { StoredVersion, TemplateVersionStore } from './template-version.store';
+import { sqlOne } from '../database/sql';
 
 export interface TemplateSummary {
   key: string;
@@ -197,10 +198,12 @@ export class TemplatesService implements OnModuleInit {
       const column = this.db.driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
       return `, count(*) FILTER (WHERE c.${column} IS NULL)::int AS missing_${i}`;
     });
-    const [row] = await this.db.query(
+    // `audience` and a `missing_<i>` per nullable property.
+    const row = (await sqlOne<Record<string, number>>(
+      this.db,
       `SELECT count(*)::int AS audience${counts.join('')} FROM customers c WHERE ${audience.where}`,
       audience.params,
-    );
+    ))!;
     const missing: Record<string, number> = {};
     nullable.forEach((property, i) => {
       if (row[`missing_${i}`] > 0) missing[`customer.${property}`] = row[`missing_${i}`];

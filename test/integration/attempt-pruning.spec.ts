@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { attemptIdAt } from '../../src/dispatch/attempt-id';
 import { EntityManager } from 'typeorm';
-import { AttemptLog, attemptIs, recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
+import { AttemptLogRepository, attemptIs, recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -123,7 +123,7 @@ describe("recording an attempt's outcome, in a history partitioned by month", ()
         return [];
       },
     } as unknown as EntityManager;
-    await new AttemptLog(undefined as never).knownRefs(
+    await new AttemptLogRepository(undefined as never).knownRefs(
       explaining,
       ['twilio'],
       ['SM-v7'],

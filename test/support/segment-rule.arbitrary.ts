@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FieldDefinition, Operator, operatorsFor, SEGMENT_FIELDS } from '../../src/segments/segment-field.catalog';
+import { FieldDefinition, Operator, operatorsFor, SEGMENT_FIELDS } from '../../src/segments/segment-field.catalogue';
 import { ATTRIBUTE_KEYS, BOOK_TODAY, EDGE_ZONES, TIERS } from './segment-book';
 
 const TODAY_MS = Date.parse(`${BOOK_TODAY}T00:00:00Z`);

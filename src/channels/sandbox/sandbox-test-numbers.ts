@@ -1,5 +1,6 @@
 import { twilioErrorKind } from '../channel-error.classifier';
 import { ChannelError } from '../channel.error';
+import { TWILIO_ERROR } from '../twilio-error-codes';
 
 interface Refusal {
   code: number;
@@ -12,11 +13,31 @@ interface Refusal {
  * sandbox refuses them as Twilio would, so every failure path can be shown without an account.
  */
 const REFUSALS: Record<string, Refusal> = {
-  '+15005550001': { code: 21211, message: "The 'To' number is not a valid phone number.", channels: ['sms', 'call'] },
-  '+15005550002': { code: 21612, message: "The 'To' phone number is not currently reachable via SMS.", channels: ['sms'] },
-  '+15005550003': { code: 21408, message: 'Permission to send to this region has not been enabled.', channels: ['sms', 'call'] },
-  '+15005550004': { code: 21610, message: 'Attempt to send to unsubscribed recipient', channels: ['sms'] },
-  '+15005550009': { code: 21614, message: "'To' number is not a valid mobile number", channels: ['sms'] },
+  '+15005550001': {
+    code: TWILIO_ERROR.INVALID_TO_NUMBER,
+    message: "The 'To' number is not a valid phone number.",
+    channels: ['sms', 'call'],
+  },
+  '+15005550002': {
+    code: TWILIO_ERROR.NOT_REACHABLE_BY_SMS,
+    message: "The 'To' phone number is not currently reachable via SMS.",
+    channels: ['sms'],
+  },
+  '+15005550003': {
+    code: TWILIO_ERROR.REGION_NOT_ENABLED,
+    message: 'Permission to send to this region has not been enabled.',
+    channels: ['sms', 'call'],
+  },
+  '+15005550004': {
+    code: TWILIO_ERROR.UNSUBSCRIBED_RECIPIENT,
+    message: 'Attempt to send to unsubscribed recipient',
+    channels: ['sms'],
+  },
+  '+15005550009': {
+    code: TWILIO_ERROR.NOT_A_MOBILE_NUMBER,
+    message: "'To' number is not a valid mobile number",
+    channels: ['sms'],
+  },
 };
 
 export function sandboxRefusal(channel: 'sms' | 'call', to: string): ChannelError | undefined {

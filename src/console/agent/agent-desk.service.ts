@@ -19,12 +19,12 @@ import { ANSWERABLE, FraudCaseView } from '../../flows/fraud/fraud-case.model';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
 import { FraudCasesService } from '../../flows/fraud/fraud-cases.service';
 import { AgentQueueService } from '../../flows/fraud/agent-queue.service';
-import { DESK_QUEUE } from '../../work-orders/work-order.rules';
-import { DESK_ORDER } from '../../work-orders/work-orders.repository';
 import { CustomerOutcomesService, DispositionRecorded } from '../../flows/outcomes/customer-outcomes.service';
 import { TemplatesService } from '../../templates/templates.service';
+import { AgentDeskRepository, TaskRow } from './agent-desk.repository';
 import { dispositionsFor, instalmentOffer, taskPurpose, taskScript } from './agent-script.rules';
 import { DispositionForm, dispositionFromForm, identityVerified } from './disposition.form';
+import { parseSubjectRef } from '../../common/subject-ref';
 
 export interface QueuedTask {
   id: string;
@@ -37,24 +37,6 @@ export interface QueuedTask {
   mine: boolean;
 }
 
-interface TaskRow {
-  id: string;
-  customerId: string;
-  kind: string;
-  subjectRef: string | null;
-  templateKey: string | null;
-  status: string;
-  takenBy: string | null;
-  dueAt: Date;
-  callBackPurpose: ContactPurpose | null;
-}
-
-/** A desk task (a work order on the desk's queue) as the desk shows it: `open` until it is closed. */
-const TASK_COLUMNS = `t.id, t.customer_id AS "customerId", t.kind, t.subject_ref AS "subjectRef", t.template_key AS "templateKey",
-  CASE WHEN t.closed_at IS NULL THEN 'open' ELSE 'done' END AS status, t.assignee_id AS "takenBy",
-  coalesce(t.not_before, t.opened_at) AS "dueAt", d.purpose AS "callBackPurpose", t.attempts`;
-const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back' AND t.subject_ref = 'callback:' || d.id`;
-
 /**
  * The agent's desk: the queue, taking a task, everything the call needs in front of them (the
  * generated script, the checklist, the customer's context), click-to-call and the disposition.
@@ -64,6 +46,7 @@ const CALL_BACK_JOIN = `LEFT JOIN customer_dispositions d ON t.kind = 'call_back
 export class AgentDeskService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly desk: AgentDeskRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly templates: TemplatesService,
@@ -79,19 +62,8 @@ export class AgentDeskService {
 
   /** Open tasks due now that nobody else has taken; the agent's own taken tasks among them. Names masked, as in any list. */
   async queue(agent: ConsoleSession, page: PageQuery): Promise<Page<QueuedTask>> {
-    const agentId = agent.userId;
-    const scope = `t.queue = '${DESK_QUEUE}' AND t.closed_at IS NULL AND (t.assignee_id IS NULL OR t.assignee_id = $1)
-      AND coalesce(t.not_before, t.opened_at) <= $2`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.db.query(
-        `SELECT ${TASK_COLUMNS}, t.priority, c.full_name AS "customerName", c.timezone, t.assignee_id = $1 AS mine
-           FROM work_orders t JOIN customers c ON c.id = t.customer_id ${CALL_BACK_JOIN}
-          WHERE ${scope} ORDER BY ${DESK_ORDER} LIMIT $3 OFFSET $4`,
-        [agentId, this.clock.now(), page.limit, page.offset],
-      ),
-      this.db.query(`SELECT count(*)::int AS total FROM work_orders t WHERE ${scope}`, [agentId, this.clock.now()]),
-    ]);
-    const items = rows.map((row: TaskRow & QueuedTask) => ({
+    const { rows, total } = await this.desk.queue(agent.userId, this.clock.now(), page);
+    const items = rows.map((row) => ({
       ...row,
       customerName: discloseField('customer', 'fullName', 'list', agent.role, row.customerName),
       mine: row.mine === true,
@@ -168,10 +140,7 @@ export class AgentDeskService {
   async call(taskId: string, agent: ConsoleSession): Promise<{ providerRef: string }> {
     const task = await this.ownTask(taskId, agent);
     const purpose = taskPurpose(task.kind, task.callBackPurpose);
-    const [[customer], [user]] = await Promise.all([
-      this.db.query(`SELECT phone FROM customers WHERE id = $1`, [task.customerId]),
-      this.db.query(`SELECT phone FROM users WHERE id = $1`, [agent.userId]),
-    ]);
+    const { customer, user } = await this.desk.phones(task.customerId, agent.userId);
     if (!user?.phone) {
       throw new DomainError(
         'AGENT_PHONE_MISSING',
@@ -190,24 +159,19 @@ export class AgentDeskService {
       );
     }
     const provider = providerOf('call', this.config.channels);
-    const [{ id: attemptId }] = await this.db.query(
-      `INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, detail, subject_ref)
-       VALUES ($1, $2, 'call', $3, 'pending', $4, $5) RETURNING id`,
-      [task.customerId, purpose, provider, `click-to-call by ${agent.username}`, task.subjectRef],
-    );
+    const attemptId = await this.desk.logCall({
+      customerId: task.customerId,
+      purpose,
+      provider,
+      detail: `click-to-call by ${agent.username}`,
+      subjectRef: task.subjectRef,
+    });
     try {
       const placed = await this.voice.call({ attemptId, to: user.phone, twiml: bridgeTwiml(customer.phone) });
-      await this.db.query(`UPDATE contact_attempts SET provider_ref = $2, status = $3, updated_at = now() WHERE id = $1`, [
-        attemptId,
-        placed.providerRef,
-        placed.status,
-      ]);
+      await this.desk.callPlaced(attemptId, placed.providerRef, placed.status);
       return placed;
     } catch (error) {
-      await this.db.query(`UPDATE contact_attempts SET status = 'failed', detail = $2, updated_at = now() WHERE id = $1`, [
-        attemptId,
-        (error as Error).message,
-      ]);
+      await this.desk.callFailed(attemptId, (error as Error).message);
       throw error;
     }
   }
@@ -218,20 +182,13 @@ export class AgentDeskService {
    */
   async watchedCall(taskId: string, agent: ConsoleSession, providerRef?: string) {
     const task = await this.ownTask(taskId, agent);
-    const [call]: { attemptId: string; status: string }[] = await this.db.query(
-      `SELECT id AS "attemptId", status FROM contact_attempts
-        WHERE customer_id = $1 AND channel = 'call' AND ($2::text IS NULL OR provider_ref = $2)
-          AND ($2::text IS NOT NULL OR detail LIKE 'click-to-call%')
-        ORDER BY attempted_at DESC, id DESC LIMIT 1`,
-      [task.customerId, providerRef ?? null],
-    );
+    const call = await this.desk.watchedCall(task.customerId, providerRef ?? null);
     return { customerId: task.customerId, call };
   }
 
   /** The call's state now, as the database has it (the stream's first event, and after a lost notice). */
   async callStatus(attemptId: string): Promise<string | undefined> {
-    const [row] = await this.db.query(`SELECT status FROM contact_attempts WHERE id = $1`, [attemptId]);
-    return row?.status;
+    return (await this.desk.callStatus(attemptId))?.status;
   }
 
   /**
@@ -274,10 +231,8 @@ export class AgentDeskService {
   /** A task the agent may work (AgentAccessService), with what the desk shows of it. */
   private async ownTask(taskId: string, agent: ConsoleSession): Promise<TaskRow> {
     await this.access.assertTask(agent, taskId);
-    const [task]: TaskRow[] = await this.db.query(`SELECT ${TASK_COLUMNS} FROM work_orders t ${CALL_BACK_JOIN} WHERE t.id = $1`, [
-      taskId,
-    ]);
-    return task;
+    // The access check found the task.
+    return (await this.desk.task(taskId))!;
   }
 
   /** The fraud case the task is about; a call back names none, so the customer's oldest unanswered one. */
@@ -287,7 +242,8 @@ export class AgentDeskService {
   }
 
   private async caseIdFor(task: TaskRow, customerId: string): Promise<string | undefined> {
-    if (task.subjectRef && /^[0-9a-f-]{36}$/.test(task.subjectRef)) return task.subjectRef;
+    const subject = task.subjectRef ? parseSubjectRef(task.subjectRef) : undefined;
+    if (subject?.kind === 'fraud_case') return subject.caseId;
     const [open] = await this.fraud.answerable(customerId);
     return open?.id;
   }
@@ -309,15 +265,8 @@ export class AgentDeskService {
 
   private async context(customerId: string) {
     const [contacts, replies, profile] = await Promise.all([
-      this.db.query(
-        `SELECT attempted_at AS at, purpose, channel, status, template_key AS "templateKey", detail
-           FROM contact_attempts WHERE customer_id = $1 ORDER BY attempted_at DESC LIMIT 8`,
-        [customerId],
-      ),
-      this.db.query(
-        `SELECT received_at AS at, channel, body, intent FROM inbound_messages WHERE customer_id = $1 ORDER BY received_at DESC LIMIT 5`,
-        [customerId],
-      ),
+      this.desk.recentContacts(customerId),
+      this.desk.recentReplies(customerId),
       this.outcomes.profile(customerId),
     ]);
     return { contacts, replies, profile };

@@ -1,4 +1,4 @@
-import { SEGMENT_FIELDS } from '../../segments/segment-field.catalog';
+import { SEGMENT_FIELDS } from '../../segments/segment-field.catalogue';
 import { FIELD_LABELS, segmentLabels } from './segment-labels';
 
 describe('segment builder labels', () => {

@@ -1,4 +1,4 @@
-import { Operator } from '../../segments/segment-field.catalog';
+import { Operator } from '../../segments/segment-field.catalogue';
 import { Locale } from '../../customers/customer.entity';
 
 type Said = [en: string, zh: string];

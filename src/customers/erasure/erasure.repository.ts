@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PersonalFields } from './erasure.rules';
+import { sqlCount, sqlOne } from '../../database/sql';
 
 export interface ErasableCustomer extends PersonalFields {
   id: string;
@@ -22,12 +23,12 @@ const ERASED = '[erased]';
 export class ErasureRepository {
   /** The customer, locked until the transaction ends: an import or a PATCH waits for the erasure. */
   async lock(manager: EntityManager, customerId: string): Promise<ErasableCustomer | undefined> {
-    const [row] = await manager.query(
+    return sqlOne<ErasableCustomer>(
+      manager,
       `SELECT id, external_ref AS "externalRef", full_name AS "fullName", phone, email, erased_at AS "erasedAt"
          FROM customers WHERE id = $1 FOR UPDATE`,
       [customerId],
     );
-    return row;
   }
 
   async redactHistory(manager: EntityManager, customerId: string, values: string[], tokens: string[]): Promise<Redacted> {
@@ -112,10 +113,7 @@ export class ErasureRepository {
     // The ledger's trigger lets this transaction, and only it, rewrite this customer's evidence.
     await manager.query(`SELECT set_config('herald.erasing', $1, true)`, [customerId]);
     const redacted: Redacted = {};
-    for (const [table, sql, params] of statements) {
-      const [, rows] = await manager.query(sql, params);
-      redacted[table] = rows;
-    }
+    for (const [table, text, params] of statements) redacted[table] = await sqlCount(manager, text, params);
     return redacted;
   }
 

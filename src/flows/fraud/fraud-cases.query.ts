@@ -7,6 +7,7 @@ import { NotFoundError } from '../../common/domain-error';
 import { Page } from '../../common/pagination';
 import { FraudCaseQuery, FraudStatsQuery } from './dto/fraud-case-query.dto';
 import { FraudCaseView } from './fraud-case.model';
+import { sql, sqlOne } from '../../database/sql';
 
 const CASE_COLUMNS = `f.id, f.customer_id AS "customerId", f.transaction_id AS "transactionId", f.reference, f.status, f.reasons,
   f.timeline, f.opened_at AS "openedAt", f.escalated_at AS "escalatedAt", f.answered_at AS "answeredAt",
@@ -31,19 +32,21 @@ export class FraudCasesQuery {
   async list(query: FraudCaseQuery, scope?: ListScope): Promise<Page<FraudCaseView>> {
     const where = `($1::text IS NULL OR f.status = $1) AND ($2::uuid IS NULL OR ${HELD_CASE_SQL('f', '$2')})`;
     const filters = [query.status ?? null, scope?.heldBy ?? null];
-    const [items, [{ total }]] = await Promise.all([
-      this.db.query(
+    const [items, counted] = await Promise.all([
+      sql<FraudCaseView>(
+        this.db,
         `SELECT ${CASE_COLUMNS} FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id
           WHERE ${where} ORDER BY f.opened_at DESC, f.id LIMIT $3 OFFSET $4`,
         [...filters, query.limit, query.offset],
       ),
-      this.db.query(`SELECT count(*)::int AS total FROM fraud_cases f WHERE ${where}`, filters),
+      sqlOne<{ total: number }>(this.db, `SELECT count(*)::int AS total FROM fraud_cases f WHERE ${where}`, filters),
     ]);
-    return { items, total, limit: query.limit, offset: query.offset };
+    return { items, total: counted!.total, limit: query.limit, offset: query.offset };
   }
 
   async get(id: string): Promise<FraudCaseView> {
-    const [found] = await this.db.query(
+    const found = await sqlOne<FraudCaseView>(
+      this.db,
       `SELECT ${CASE_COLUMNS} FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id WHERE f.id = $1`,
       [id],
     );
@@ -52,7 +55,14 @@ export class FraudCasesQuery {
   }
 
   async stats(query: FraudStatsQuery): Promise<FraudStats> {
-    const [row] = await this.db.query(
+    const row = (await sqlOne<{
+      opened: number;
+      answered: number;
+      byStatus: Record<string, number>;
+      p50: number | null;
+      p90: number | null;
+    }>(
+      this.db,
       `WITH scope AS (
          SELECT status, extract(epoch FROM answered_at - opened_at) AS seconds FROM fraud_cases
           WHERE ($1::timestamptz IS NULL OR opened_at >= $1) AND ($2::timestamptz IS NULL OR opened_at < $2))
@@ -63,7 +73,7 @@ export class FraudCasesQuery {
               percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90
          FROM scope`,
       [query.from ?? null, query.to ?? null],
-    );
+    ))!;
     return {
       opened: row.opened,
       answered: row.answered,

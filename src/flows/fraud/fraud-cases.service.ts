@@ -9,13 +9,13 @@ import { DomainError, NotFoundError } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { NewEvent } from '../../events/event-types';
-import { RiskLevel } from '../../customers/customer.entity';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { UrgentGate } from '../../dispatch/urgent-gate';
 import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
+import { FraudCasesRepository } from './fraud-cases.repository';
 import { PostTransactionDto } from './dto/post-transaction.dto';
-import { ANSWERABLE, AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
+import { AnswerChannel, FraudCaseStatus, TxnVariables, VerificationAnswer } from './fraud-case.model';
 import { assessTransaction, FraudReason, TransactionFacts } from './fraud.rules';
 
 export interface TransactionDecision {
@@ -43,9 +43,6 @@ export interface AnswerOutcome {
   /** False when the case was already settled: a repeated answer changes nothing. */
   applied: boolean;
 }
-
-/** `ANSWERABLE` as SQL, on a `status` column (qualify it by prefixing the table's alias). */
-const ANSWERABLE_SQL = `status IN (${ANSWERABLE.map((status) => `'${status}'`).join(', ')})`;
 
 /** The outcome an answer leads to: the case, the card, the profile and the confirmation. */
 const ANSWERS = {
@@ -79,6 +76,7 @@ export class FraudCasesService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly cases: FraudCasesRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly outbox: OutboxRepository,
@@ -101,45 +99,26 @@ export class FraudCasesService {
 
   private async decide(dto: PostTransactionDto, now: Date): Promise<TransactionDecision> {
     return this.db.transaction(async (manager) => {
-      // The cardholder's row lock serialises their transactions: velocity sees every earlier one.
-      const [customer] = await manager.query(
-        `SELECT id, external_ref AS "externalRef", risk_level AS "riskLevel", country, timezone
-           FROM customers WHERE ${dto.customerId ? 'id = $1' : 'external_ref = $1'} FOR NO KEY UPDATE`,
-        [dto.customerId ?? dto.customerRef],
+      const customer = await this.cases.lockCustomer(
+        manager,
+        dto.customerId ? { id: dto.customerId } : { externalRef: dto.customerRef! },
       );
       if (!customer) throw new NotFoundError('customer', dto.customerId ?? dto.customerRef!);
-      // Kept, with what the rules and a new case need in the same round trip: the customer's
-      // recent transactions (the snapshot predates the insert, so the new one is not among them)
-      // and the references of their open cases, read after the lock.
-      const [kept] = await manager.query(
-        `WITH inserted AS (
-           INSERT INTO card_transactions (customer_id, reference, amount, currency, merchant, country, city, card_not_present, occurred_at, received_at)
-           VALUES ($1, $2, $3, $4, $5, upper($6), $7, $8, $9, $10)
-           ON CONFLICT (reference) DO NOTHING RETURNING id
-         )
-         SELECT (SELECT id FROM inserted) AS id,
-                (SELECT coalesce(json_agg(r), '[]') FROM (
-                   SELECT amount::float8 AS amount, country, city, card_not_present AS "cardNotPresent", occurred_at AS at
-                     FROM card_transactions
-                    WHERE customer_id = $1 AND occurred_at BETWEEN $9::timestamptz - make_interval(mins => $11) AND $9
-                 ) r) AS recent,
-                ARRAY(SELECT reference FROM fraud_cases WHERE customer_id = $1 AND ${ANSWERABLE_SQL}) AS taken`,
-        [
-          customer.id,
-          dto.reference,
-          dto.amount,
-          dto.currency,
-          dto.merchant,
-          dto.country,
-          dto.city ?? null,
-          dto.cardNotPresent,
-          dto.at,
-          now,
-          this.config.fraud.rules.velocityMinutes,
-        ],
-      );
+      const kept = await this.cases.keepTransaction(manager, {
+        customerId: customer.id,
+        reference: dto.reference,
+        amount: dto.amount,
+        currency: dto.currency,
+        merchant: dto.merchant,
+        country: dto.country,
+        city: dto.city ?? null,
+        cardNotPresent: dto.cardNotPresent,
+        at: dto.at,
+        receivedAt: now,
+        velocityMinutes: this.config.fraud.rules.velocityMinutes,
+      });
       if (!kept.id) return this.previousDecision(manager, dto.reference, customer.id);
-      const transactionId: string = kept.id;
+      const transactionId = kept.id;
       const txn: TransactionFacts = {
         amount: dto.amount,
         country: dto.country,
@@ -147,13 +126,13 @@ export class FraudCasesService {
         cardNotPresent: dto.cardNotPresent,
         at: new Date(dto.at),
       };
-      const recent: TransactionFacts[] = (kept.recent as (Omit<TransactionFacts, 'at'> & { at: string })[]).map((r) => ({
+      const recent: TransactionFacts[] = kept.recent.map((r) => ({
         ...r,
         at: new Date(r.at),
       }));
       const reasons = assessTransaction(
         txn,
-        { riskLevel: customer.riskLevel as RiskLevel, country: customer.country, timezone: customer.timezone },
+        { riskLevel: customer.riskLevel, country: customer.country, timezone: customer.timezone },
         recent,
         this.config.fraud.rules,
       );
@@ -198,35 +177,19 @@ export class FraudCasesService {
   ): Promise<AnswerOutcome> {
     const now = this.clock.now();
     const outcome = ANSWERS[answer];
-    const [settled] = await manager.query(
-      // (A data-modifying CTE, so the driver hands back rows as for a SELECT.)
-      `WITH settled AS (
-         UPDATE fraud_cases
-            SET status = $2, answered_at = $3, timeline = timeline || $4::jsonb
-          WHERE id = $1 AND customer_id = $5 AND ${ANSWERABLE_SQL}
-          RETURNING customer_id AS "customerId", transaction_id AS "transactionId", reference)
-       SELECT * FROM settled`,
-      [caseId, outcome.status, now, entry(now, `answered_${answer}`, { via, ...evidence }), customerId],
-    );
+    const settled = await this.cases.settle(manager, {
+      caseId,
+      customerId,
+      status: outcome.status,
+      at: now,
+      timeline: entry(now, `answered_${answer}`, { via, ...evidence }),
+    });
     if (!settled) {
-      const [current] = await manager.query(`SELECT status FROM fraud_cases WHERE id = $1 AND customer_id = $2`, [
-        caseId,
-        customerId,
-      ]);
+      const current = await this.cases.status(manager, caseId, customerId);
       if (!current) throw new NotFoundError('fraud case', caseId);
       return { caseId, status: current.status, applied: false };
     }
-    // A release waits for the customer's other unanswered cases; a block is final.
-    await manager.query(
-      `UPDATE customers c
-          SET card_status = CASE WHEN $2 = 'blocked' THEN 'blocked'
-                                 WHEN c.card_status = 'on_hold' AND NOT EXISTS (
-                                   SELECT 1 FROM fraud_cases f WHERE f.customer_id = c.id AND f.${ANSWERABLE_SQL}) THEN 'active'
-                                 ELSE c.card_status END,
-              last_verification_result = $3, last_verification_at = $4, updated_at = now()
-        WHERE c.id = $1`,
-      [settled.customerId, outcome.card, outcome.result, now],
-    );
+    await this.cases.setCard(manager, settled.customerId, { card: outcome.card, result: outcome.result, at: now });
     // The IVR call is moot once the customer has answered.
     await this.outbox.withdraw(
       manager,
@@ -258,10 +221,7 @@ export class FraudCasesService {
         createdAt: now,
       });
     }
-    const [ids] = await manager.query(
-      `SELECT c.external_ref AS "customerRef", t.reference AS "transactionRef" FROM customers c, card_transactions t WHERE c.id = $1 AND t.id = $2`,
-      [settled.customerId, settled.transactionId],
-    );
+    const ids = await this.cases.cardNoticeRefs(manager, settled.customerId, settled.transactionId);
     await this.events.record(manager, [
       fraudCaseEvent('fraud_case.closed', caseId, settled.customerId, outcome.status, now, { answer, via }),
       cardNotice(outcome.notice, caseId, settled.customerId, ids.customerRef, ids.transactionRef, now),
@@ -271,10 +231,7 @@ export class FraudCasesService {
 
   /** The customer asked for a person, or neither SMS nor IVR got an answer: a priority call for the fraud team. */
   async escalateToAgent(manager: EntityManager, caseId: string, customerId: string, now: Date, why: string): Promise<void> {
-    await manager.query(
-      `UPDATE fraud_cases SET status = 'escalated_agent', timeline = timeline || $2::jsonb WHERE id = $1 AND ${ANSWERABLE_SQL}`,
-      [caseId, entry(now, 'escalated_agent', { why })],
-    );
+    await this.cases.escalateToAgent(manager, caseId, entry(now, 'escalated_agent', { why }));
     await this.events.record(manager, [
       fraudCaseEvent('fraud_case.updated', caseId, customerId, 'escalated_agent', now, { why }),
     ]);
@@ -293,10 +250,7 @@ export class FraudCasesService {
     const { caseId, customerId } = ref;
     const now = this.clock.now();
     await this.db.transaction(async (manager) => {
-      const [open] = await manager.query(
-        `SELECT customer_id AS "customerId" FROM fraud_cases WHERE id = $1 AND customer_id = $2 AND ${ANSWERABLE_SQL} FOR UPDATE`,
-        [caseId, customerId],
-      );
+      const open = await this.cases.lockAnswerable(manager, caseId, customerId);
       if (open)
         await this.escalateToAgent(
           manager,
@@ -311,13 +265,8 @@ export class FraudCasesService {
 
   /** The customer's cases still waiting for an answer, oldest first: what a Y/N reply may mean. */
   async answerable(customerId: string): Promise<OpenCase[]> {
-    const rows = await this.db.query(
-      `SELECT f.id, f.reference, t.amount::float8 AS amount, t.currency, t.merchant, t.occurred_at AS at
-         FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id
-        WHERE f.customer_id = $1 AND f.${ANSWERABLE_SQL} ORDER BY f.opened_at`,
-      [customerId],
-    );
-    return rows.map((r: { id: string; reference: string; amount: number; currency: string; merchant: string; at: Date }) => ({
+    const rows = await this.cases.answerable(customerId);
+    return rows.map((r) => ({
       id: r.id,
       reference: r.reference,
       txn: { amount: r.amount, currency: r.currency, merchant: r.merchant, at: r.at.toISOString(), reference: r.reference },
@@ -325,11 +274,8 @@ export class FraudCasesService {
   }
 
   async txnVariables(manager: EntityManager, transactionId: string, reference: string): Promise<TxnVariables> {
-    const [t] = await manager.query(
-      `SELECT amount::float8 AS amount, currency, merchant, occurred_at AS at FROM card_transactions WHERE id = $1`,
-      [transactionId],
-    );
-    return { amount: t.amount, currency: t.currency, merchant: t.merchant, at: (t.at as Date).toISOString(), reference };
+    const t = await this.cases.transaction(manager, transactionId);
+    return { amount: t.amount, currency: t.currency, merchant: t.merchant, at: t.at.toISOString(), reference };
   }
 
   /** The case with a reference free among the customer's open ones (`taken`), the card on hold, the SMS queued. */
@@ -347,23 +293,14 @@ export class FraudCasesService {
     let reference: string;
     do reference = String(randomInt(1000, 10_000));
     while (taken.has(reference));
-    const [opened] = await manager.query(
-      `WITH opened AS (
-         INSERT INTO fraud_cases (customer_id, transaction_id, reference, reasons, timeline, opened_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) RETURNING id
-       ), held AS (
-         UPDATE customers SET card_status = 'on_hold', updated_at = now() WHERE id = $1 AND card_status IN ('active', 'on_hold')
-       )
-       SELECT id FROM opened`,
-      [
-        customerId,
-        transactionId,
-        reference,
-        JSON.stringify(reasons),
-        entry(now, 'opened', { reasons: reasons.map((r) => r.code) }),
-        now,
-      ],
-    );
+    const caseId = await this.cases.open(manager, {
+      customerId,
+      transactionId,
+      reference,
+      reasons,
+      timeline: entry(now, 'opened', { reasons: reasons.map((r) => r.code) }),
+      at: now,
+    });
     await this.outbox.enqueue(
       [
         {
@@ -372,21 +309,17 @@ export class FraudCasesService {
           channel: 'sms',
           templateKey: 'fraud-verification',
           variables: { txn: { ...txn, reference } },
-          subjectRef: opened.id,
+          subjectRef: caseId,
           dueAt: now,
         },
       ],
       manager,
     );
-    return opened.id;
+    return caseId;
   }
 
   private async previousDecision(manager: EntityManager, reference: string, customerId: string): Promise<TransactionDecision> {
-    const [previous] = await manager.query(
-      `SELECT t.id, t.customer_id AS "customerId", f.id AS "caseId", f.reasons
-         FROM card_transactions t LEFT JOIN fraud_cases f ON f.transaction_id = t.id WHERE t.reference = $1`,
-      [reference],
-    );
+    const previous = await this.cases.previousDecision(manager, reference);
     if (previous.customerId !== customerId) {
       throw new DomainError(
         'TRANSACTION_REFERENCE_TAKEN',

@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { fraudCaseEvent, FraudCasesService } from './fraud-cases.service';
+import { sql } from '../../database/sql';
 
 const BATCH = 500;
 
@@ -41,7 +42,8 @@ export class FraudEscalationSweep {
   async sweep(): Promise<{ toIvr: number; toAgent: number }> {
     const now = this.clock.now();
     const toIvr = await this.db.transaction(async (manager) => {
-      const due: { id: string; customerId: string; transactionId: string; reference: string }[] = await manager.query(
+      const due = await sql<{ id: string; customerId: string; transactionId: string; reference: string }>(
+        manager,
         `WITH due AS (
            SELECT id FROM fraud_cases
             WHERE status = 'open' AND opened_at <= $1::timestamptz - make_interval(mins => $2)
@@ -74,7 +76,8 @@ export class FraudEscalationSweep {
       return due.length;
     });
     const toAgent = await this.db.transaction(async (manager) => {
-      const due: { id: string; customerId: string }[] = await manager.query(
+      const due = await sql<{ id: string; customerId: string }>(
+        manager,
         `SELECT id, customer_id AS "customerId" FROM fraud_cases
           WHERE status = 'escalated_ivr' AND escalated_at <= $1::timestamptz - make_interval(mins => $2)
           ORDER BY escalated_at LIMIT $3 FOR UPDATE SKIP LOCKED`,

@@ -6,6 +6,7 @@ import { AgentQueueService } from './agent-queue.service';
 import { AgentTasksController } from './agent-tasks.controller';
 import { FraudCasesController } from './fraud-cases.controller';
 import { FraudCasesQuery } from './fraud-cases.query';
+import { FraudCasesRepository } from './fraud-cases.repository';
 import { FraudCasesService } from './fraud-cases.service';
 import { FraudEscalationSweep } from './fraud-escalation.sweep';
 import { TransactionsController } from './transactions.controller';
@@ -14,7 +15,7 @@ import { TransactionsController } from './transactions.controller';
 @Module({
   imports: [DispatchModule, AlertsModule, WorkOrdersModule],
   controllers: [TransactionsController, FraudCasesController, AgentTasksController],
-  providers: [FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentQueueService],
+  providers: [FraudCasesRepository, FraudCasesService, FraudCasesQuery, FraudEscalationSweep, AgentQueueService],
   // The desk's calls are work orders: whoever works them with fraud's flows gets their repository too.
   exports: [FraudCasesService, FraudCasesQuery, AgentQueueService, WorkOrdersModule],
 })

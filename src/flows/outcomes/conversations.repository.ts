@@ -4,6 +4,8 @@ import { DomainError } from '../../common/domain-error';
 import { UNCOUNTED_STATUSES } from '../../compliance/contact-history.repository';
 import { attemptIs } from '../../dispatch/attempt-log.repository';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
+import { sqlOne } from '../../database/sql';
+import { subjectRef } from '../../common/subject-ref';
 
 /** How far back a disposition without an attempt id looks for the call it disposes. */
 export const DISPOSED_CALL_LOOKBACK_HOURS = 24;
@@ -45,7 +47,8 @@ export class ConversationsRepository {
       await manager.query(`UPDATE contact_attempts SET conversation = true, updated_at = $2 WHERE id = $1`, [call.id, input.at]);
       return { attemptId: call.id, callAt: call.attemptedAt, recordedOn: 'call_attempt' };
     }
-    const [row]: { id: string }[] = await manager.query(
+    const row = (await sqlOne<{ id: string }>(
+      manager,
       `INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, connected, conversation, detail, subject_ref,
                                      attempted_at, updated_at)
        VALUES ($1, $2, 'call', 'agent', 'completed', true, true, $3, $4, $5, $5) RETURNING id`,
@@ -53,10 +56,10 @@ export class ConversationsRepository {
         input.customerId,
         input.purpose,
         'a conversation an agent recorded, on a call Herald did not place',
-        `disposition:${input.dispositionId}`,
+        subjectRef.disposition(input.dispositionId),
         input.at,
       ],
-    );
+    ))!;
     return { attemptId: row.id, callAt: input.at, recordedOn: 'agent_record' };
   }
 
@@ -65,7 +68,8 @@ export class ConversationsRepository {
     manager: EntityManager,
     input: { customerId: string; purpose: ContactPurpose; attemptId?: string },
   ): Promise<CallRow> {
-    const [call]: (CallRow & { customerId: string; channel: string })[] = await manager.query(
+    const call = await sqlOne<CallRow & { customerId: string; channel: string }>(
+      manager,
       `SELECT id, customer_id AS "customerId", channel, purpose, attempted_at AS "attemptedAt"
          FROM contact_attempts WHERE ${attemptIs('$1')} FOR UPDATE`,
       [input.attemptId],
@@ -81,14 +85,16 @@ export class ConversationsRepository {
         { field: 'attemptId', reason: wrong },
       ]);
     }
-    return call;
+    // No call is `wrong` too.
+    return call!;
   }
 
   private async latestCall(
     manager: EntityManager,
     input: { customerId: string; purpose: ContactPurpose; at: Date },
   ): Promise<CallRow | undefined> {
-    const [call]: CallRow[] = await manager.query(
+    const call = await sqlOne<CallRow>(
+      manager,
       `SELECT id, purpose, attempted_at AS "attemptedAt" FROM contact_attempts
         WHERE customer_id = $1 AND channel = 'call' AND purpose = $2 AND status <> ALL ($3::text[])
           AND attempted_at <= $4 AND attempted_at > $4 - make_interval(hours => $5)

@@ -17,6 +17,28 @@ import { AnswerOutcome, FraudCasesService } from '../fraud/fraud-cases.service';
 import { detailMismatch, dispositionEffects, FRAUD_ANSWERS, identityProblem } from './disposition.rules';
 import { ConversationRecorded, ConversationsRepository } from './conversations.repository';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
+import { sql, sqlOne } from '../../database/sql';
+import { subjectRef } from '../../common/subject-ref';
+
+/** The outcome columns of a customer, as `profile` reads them (the promise's date as text, its amount as numeric text). */
+interface OutcomesProfileRow {
+  last_contact_at: Date | null;
+  last_contact_channel: string | null;
+  last_contact_purpose: string | null;
+  last_contact_outcome: string | null;
+  last_outcomes: Record<string, unknown>;
+  last_disposition: string | null;
+  last_disposition_at: Date | null;
+  promise_to_pay_status: string | null;
+  promise_to_pay_on: string | null;
+  promise_to_pay_amount: string | null;
+  marketing_mute_until: Date | null;
+  last_verification_result: string | null;
+  last_verification_at: Date | null;
+  timezone: string;
+  last_work_order_outcome: string | null;
+  last_work_order_at: Date | null;
+}
 
 export interface OutcomeEntry {
   customerId: string;
@@ -113,9 +135,10 @@ export class CustomerOutcomesService {
     }
     return this.db.transaction(async (m) => {
       await this.access.assertCustomer(actor, customerId, { taskId: input.agentTaskId, caseId: input.caseId }, m);
-      const [customer] = await m.query(`SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
+      const customer = await sqlOne<{ id: string }>(m, `SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
       if (!customer) throw new NotFoundError('customer', customerId);
-      const [{ id }] = await m.query(
+      const { id } = (await sqlOne<{ id: string }>(
+        m,
         `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at, subject_ref, channel, identity_verified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [
@@ -130,8 +153,9 @@ export class CustomerOutcomesService {
           input.channel ?? null,
           input.identityVerified === true,
         ],
-      );
-      const [profile] = await m.query(
+      ))!;
+      const profile = (await sqlOne<{ marketing_mute_until: Date | null }>(
+        m,
         `WITH updated AS (
          UPDATE customers
             SET last_disposition = $2, last_disposition_at = $3,
@@ -143,7 +167,7 @@ export class CustomerOutcomesService {
         RETURNING marketing_mute_until)
          SELECT marketing_mute_until FROM updated`,
         [customerId, input.code, now, effects.marketingMuteUntil, effects.rightPartyContact],
-      );
+      ))!;
       await this.record(m, [{ customerId, purpose: input.purpose, channel: 'call', outcome: input.code, at: now }]);
       const call = input.attemptId
         ? await this.conversations.namedCall(m, { customerId, purpose: input.purpose, attemptId: input.attemptId })
@@ -165,7 +189,7 @@ export class CustomerOutcomesService {
           customerId,
           kind: 'call_back',
           priority: PURPOSE_PRIORITY[input.purpose], // a call back keeps its purpose's rank in the queue
-          subjectRef: `callback:${id}`,
+          subjectRef: subjectRef.callback(id),
           createdAt: now,
           dueAt: new Date(input.callBackAt),
         });
@@ -283,7 +307,8 @@ export class CustomerOutcomesService {
 
   /** The outcomes part of a profile, with the hours the customer answers calls (their local time). */
   async profile(customerId: string) {
-    const [row] = await this.db.query(
+    const row = await sqlOne<OutcomesProfileRow>(
+      this.db,
       `SELECT last_contact_at, last_contact_channel, last_contact_purpose, last_contact_outcome,
               last_outcomes, last_disposition, last_disposition_at, promise_to_pay_status,
               to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount, marketing_mute_until,
@@ -292,7 +317,8 @@ export class CustomerOutcomesService {
       [customerId],
     );
     if (!row) throw new NotFoundError('customer', customerId);
-    const hours: { hour: number; answered: number }[] = await this.db.query(
+    const hours = await sql<{ hour: number; answered: number }>(
+      this.db,
       `SELECT extract(hour FROM attempted_at AT TIME ZONE $2)::int AS hour, count(*)::int AS answered
          FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND connected
         GROUP BY 1 ORDER BY 1`,

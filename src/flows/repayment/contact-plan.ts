@@ -2,7 +2,7 @@ import { ContactChannel } from '../../dispatch/contact-task.entity';
 
 /**
  * What the flows queue and when. Steps number the contacts of one subject (`repay:<customer>:<due
- * date>`, `collect:…`, `activate:<customer>:<issue date>`); a unique index on (subject, step) makes
+ * date>`, `collect:…`, `activate:<customer>:<issue date>`: src/common/subject-ref.ts); a unique index on (subject, step) makes
  * every step happen at most once however often the job runs.
  */
 export interface ReminderStep {

@@ -10,6 +10,8 @@ import { EventOutbox } from '../../events/event-outbox.repository';
 import { sqlOf, WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { RecordPaymentDto } from './dto/record-payment.dto';
 import { promiseStatus } from './promise.rules';
+import { PayerRow, RepaymentRepository } from './repayment.repository';
+import { subjectRef } from '../../common/subject-ref';
 
 export interface PaymentRecorded {
   paymentId: string;
@@ -25,19 +27,6 @@ export interface PaymentRecorded {
   promiseStatus: string | null;
 }
 
-interface CustomerRow {
-  id: string;
-  timezone: string;
-  currency: string;
-  due_date: string | null;
-  paid_this_cycle: string;
-  minimum_due: string;
-  promise_to_pay_status: string | null;
-  promise_to_pay_on: string | null;
-  promise_to_pay_amount: string | null;
-  promise_to_pay_made_at: Date | null;
-}
-
 /**
  * Payment events from the core system. A payment that covers the cycle's minimum stops that
  * cycle at once: in the same transaction its pending reminders and collection contacts are
@@ -49,6 +38,7 @@ export class PaymentsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repayment: RepaymentRepository,
     private readonly outbox: OutboxRepository,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
@@ -70,12 +60,9 @@ export class PaymentsService {
     }
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
-      const [customer]: CustomerRow[] = await m.query(
-        `SELECT id, timezone, currency, to_char(due_date, 'YYYY-MM-DD') AS due_date, paid_this_cycle, minimum_due,
-                promise_to_pay_status, to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount,
-                promise_to_pay_made_at
-           FROM customers WHERE ${input.customerId ? 'id = $1::uuid' : 'external_ref = $1'} FOR UPDATE`,
-        [input.customerId ?? input.externalRef],
+      const customer = await this.repayment.lockPayer(
+        m,
+        input.customerId ? { id: input.customerId } : { externalRef: input.externalRef! },
       );
       if (!customer) {
         throw new DomainError(
@@ -93,35 +80,28 @@ export class PaymentsService {
           [{ field: 'currency', reason: `must be ${customer.currency}` }],
         );
       }
-      const [inserted]: { id: string }[] = await m.query(
-        `INSERT INTO payments (customer_id, reference, amount, currency, paid_at, cycle_due_date, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (reference) DO NOTHING RETURNING id`,
-        [customer.id, input.reference, input.amount, input.currency, input.paidAt, customer.due_date, now],
-      );
-      if (!inserted) return this.duplicate(m, customer, input);
+      const paymentId = await this.repayment.insertPayment(m, {
+        customerId: customer.id,
+        reference: input.reference,
+        amount: input.amount,
+        currency: input.currency,
+        paidAt: input.paidAt,
+        cycleDueDate: customer.due_date,
+        receivedAt: now,
+      });
+      if (!paymentId) return this.duplicate(m, customer, input);
 
       const paidThisCycle = Number(customer.paid_this_cycle) + input.amount;
       const minimumDue = Number(customer.minimum_due);
       const minimumCovered = paidThisCycle >= minimumDue;
       const promise = await this.promiseAfterPayment(m, customer, now);
-      await m.query(
-        `UPDATE customers
-            SET paid_this_cycle = $2,
-                days_past_due = CASE WHEN $3 THEN 0 ELSE days_past_due END,
-                promise_to_pay_status = $4,
-                last_outcomes = last_outcomes || jsonb_build_object('collections',
-                  jsonb_build_object('channel', NULL, 'outcome', CASE WHEN $3 THEN 'paid' ELSE 'part_paid' END, 'at', $5::timestamptz)),
-                updated_at = now()
-          WHERE id = $1`,
-        [customer.id, paidThisCycle, minimumCovered, promise, now],
-      );
+      await this.repayment.applyPayment(m, customer.id, { paidThisCycle, minimumCovered, promiseStatus: promise, at: now });
       // The alert rules reading what a payment changes, in the same transaction: an alert and its cause commit together.
       await this.alerts.onChange([customer.id], ['paidThisCycle', 'daysPastDue'], sqlOf(m));
       let cancelledTasks = 0;
       let cancelledAgentTasks = 0;
       if (minimumCovered && customer.due_date) {
-        const subjects = [`repay:${customer.id}:${customer.due_date}`, `collect:${customer.id}:${customer.due_date}`];
+        const subjects = [subjectRef.repay(customer.id, customer.due_date), subjectRef.collect(customer.id, customer.due_date)];
         cancelledTasks = await this.outbox.withdraw(m, { subjects }, { status: 'cancelled', reason: { code: 'PAID' } });
         cancelledAgentTasks = await this.workOrders.cancelTasks(m, subjects, { code: 'PAID' }, now);
       }
@@ -131,7 +111,7 @@ export class PaymentsService {
           customerId: customer.id,
           occurredAt: now,
           data: {
-            paymentId: inserted.id,
+            paymentId,
             customerId: customer.id,
             reference: input.reference,
             amount: input.amount,
@@ -143,7 +123,7 @@ export class PaymentsService {
         },
       ]);
       return {
-        paymentId: inserted.id,
+        paymentId,
         customerId: customer.id,
         duplicate: false,
         paidThisCycle,
@@ -157,12 +137,9 @@ export class PaymentsService {
   }
 
   /** An open promise is kept once what was paid since it was made reaches the amount. */
-  private async promiseAfterPayment(m: EntityManager, customer: CustomerRow, now: Date): Promise<string | null> {
+  private async promiseAfterPayment(m: EntityManager, customer: PayerRow, now: Date): Promise<string | null> {
     if (customer.promise_to_pay_status !== 'open') return customer.promise_to_pay_status;
-    const [{ paid }] = await m.query(
-      `SELECT coalesce(sum(amount), 0)::bigint AS paid FROM payments WHERE customer_id = $1 AND received_at >= $2`,
-      [customer.id, customer.promise_to_pay_made_at],
-    );
+    const paid = await this.repayment.paidSince(m, customer.id, customer.promise_to_pay_made_at);
     return promiseStatus(
       { promisedOn: customer.promise_to_pay_on!, amount: Number(customer.promise_to_pay_amount) },
       Number(paid),
@@ -173,10 +150,8 @@ export class PaymentsService {
   }
 
   /** The same reference again: the first booking stands; a different payment under it is a conflict. */
-  private async duplicate(m: EntityManager, customer: CustomerRow, input: RecordPaymentDto): Promise<PaymentRecorded> {
-    const [first] = await m.query(`SELECT id, customer_id, amount, currency FROM payments WHERE reference = $1`, [
-      input.reference,
-    ]);
+  private async duplicate(m: EntityManager, customer: PayerRow, input: RecordPaymentDto): Promise<PaymentRecorded> {
+    const first = (await this.repayment.paymentByReference(m, input.reference))!;
     if (first.customer_id !== customer.id || Number(first.amount) !== input.amount || first.currency !== input.currency) {
       throw new DomainError(
         'PAYMENT_REFERENCE_CONFLICT',

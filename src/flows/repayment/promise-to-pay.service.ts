@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { promiseHoldEnd } from './promise.rules';
+import { RepaymentRepository } from './repayment.repository';
 
 export interface PromiseToPay {
   customerId: string;
@@ -37,6 +38,7 @@ export class PromiseToPayService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repayment: RepaymentRepository,
     private readonly outbox: OutboxRepository,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
@@ -50,7 +52,7 @@ export class PromiseToPayService {
   async promise(input: PromiseToPay, manager?: EntityManager): Promise<PromiseTaken> {
     if (!manager) return this.db.transaction((m) => this.promise(input, m));
     const now = this.clock.now();
-    const [customer] = await manager.query(`SELECT id, timezone FROM customers WHERE id = $1 FOR UPDATE`, [input.customerId]);
+    const customer = await this.repayment.lockPromiser(manager, input.customerId);
     if (!customer) throw new NotFoundError('customer', input.customerId);
     const today = DateTime.fromJSDate(now, { zone: customer.timezone }).toISODate()!;
     const promised = DateTime.fromISO(input.promisedOn, { zone: customer.timezone });
@@ -63,15 +65,13 @@ export class PromiseToPayService {
       );
     }
     const holdUntil = promiseHoldEnd(input.promisedOn, this.graceDays, customer.timezone);
-    await manager.query(
-      `UPDATE customers
-          SET promise_to_pay_on = $2, promise_to_pay_amount = $3, promise_to_pay_status = 'open', promise_to_pay_made_at = $4,
-              last_outcomes = last_outcomes || jsonb_build_object('collections',
-                jsonb_build_object('channel', 'call', 'outcome', 'promise_to_pay', 'source', $5::text, 'at', $4::timestamptz)),
-              updated_at = now()
-        WHERE id = $1`,
-      [input.customerId, input.promisedOn, input.amount, now, input.source],
-    );
+    await this.repayment.takePromise(manager, {
+      customerId: input.customerId,
+      promisedOn: input.promisedOn,
+      amount: input.amount,
+      at: now,
+      source: input.source,
+    });
     const deferred = await this.outbox.holdUntil(manager, input.customerId, 'collections', holdUntil, {
       code: 'PROMISE_TO_PAY',
       until: holdUntil.toISOString(),

@@ -18,6 +18,9 @@ import {
   REMINDER_STEPS,
 } from './contact-plan';
 import { RepaymentConfig } from './repayment.config';
+import { RepaymentRepository } from './repayment.repository';
+import { sql } from '../../database/sql';
+import { subjectRefSql } from '../../common/subject-ref';
 
 export interface FlowJobOptions {
   /**
@@ -74,6 +77,7 @@ export class RepaymentJob {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repayment: RepaymentRepository,
     private readonly outbox: OutboxRepository,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
@@ -93,8 +97,7 @@ export class RepaymentJob {
     const now = this.clock.now();
     const day = options.localDate ?? null;
     return this.db.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [JOB_LOCK]);
-      if (!locked) {
+      if (!(await this.repayment.tryJobLock(m, JOB_LOCK))) {
         return {
           ran: false,
           reminders: 0,
@@ -120,21 +123,7 @@ export class RepaymentJob {
 
   /** Promises whose date and grace passed without the amount paid since: broken, on the profile. */
   private async breakLapsedPromises(m: EntityManager, now: Date): Promise<number> {
-    const rows: { id: string; promisedOn: string; amount: string }[] = await m.query(
-      `WITH broken AS (
-         UPDATE customers c
-            SET promise_to_pay_status = 'broken',
-                last_outcomes = c.last_outcomes || jsonb_build_object('collections',
-                  jsonb_build_object('channel', NULL, 'outcome', 'promise_broken', 'at', $1::timestamptz)),
-                updated_at = now()
-          WHERE c.promise_to_pay_status = 'open'
-            AND $1::timestamptz >= ((c.promise_to_pay_on + $2::int + 1)::timestamp AT TIME ZONE c.timezone)
-            AND (SELECT coalesce(sum(p.amount), 0) FROM payments p
-                  WHERE p.customer_id = c.id AND p.received_at >= c.promise_to_pay_made_at) < c.promise_to_pay_amount
-         RETURNING c.id, to_char(c.promise_to_pay_on, 'YYYY-MM-DD') AS "promisedOn", c.promise_to_pay_amount AS amount)
-       SELECT * FROM broken`,
-      [now, this.settings.promiseGraceDays],
-    );
+    const rows = await this.repayment.breakLapsedPromises(m, now, this.settings.promiseGraceDays);
     await this.events.record(
       m,
       rows.map((r) => ({
@@ -155,7 +144,7 @@ export class RepaymentJob {
       queued += await this.outbox.enqueueSelected(m, {
         columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'expires_at', 'priority'],
         onConflict: 'flow-step',
-        select: `SELECT c.id, 'service', $6, $7, 'repay:' || c.id || ':' || c.due_date, $8,
+        select: `SELECT c.id, 'service', $6, $7, ${subjectRefSql('repay', 'c.id', 'c.due_date')}, $8,
                   greatest($1::timestamptz, ${localInstant(localToday('$11'), hour)}),
                   -- A reminder is pointless once the due day is over.
                   (c.due_date + 1)::timestamp AT TIME ZONE c.timezone,
@@ -188,7 +177,7 @@ export class RepaymentJob {
     return this.outbox.enqueueSelected(m, {
       columns: ['customer_id', 'purpose', 'channel', 'template_key', 'subject_ref', 'step', 'due_at', 'priority'],
       onConflict: 'flow-step',
-      select: `SELECT c.id, 'collections', 'sms', $4, 'collect:' || c.id || ':' || c.due_date,
+      select: `SELECT c.id, 'collections', 'sms', $4, ${subjectRefSql('collect', 'c.id', 'c.due_date')},
                 $5::int + (c.days_past_due - $6::int) / $7::int,
                 greatest($1::timestamptz, ${localInstant(localToday('$10'), '$3')}), $8
            FROM customers c
@@ -213,9 +202,10 @@ export class RepaymentJob {
   private async queueLaterCollections(m: EntityManager, now: Date, day: string | null): Promise<number> {
     // Work orders on the agent desk (src/work-orders writes them): one per bucket and cycle, and
     // none while the customer's collection call for this cycle is still open.
-    const rows: unknown[] = await m.query(
+    const rows = await sql<{ id: string }>(
+      m,
       `WITH ${deskTasksSql(`
-         SELECT c.id, $7::text, 'collect:' || c.id || ':' || c.due_date,
+         SELECT c.id, $7::text, ${subjectRefSql('collect', 'c.id', 'c.due_date')},
                 'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9::smallint,
                 greatest($1::timestamptz, ${localInstant(localToday('$11'), 'coalesce(best.hour, $6)')}), $1::timestamptz
            FROM customers c
@@ -242,13 +232,9 @@ export class RepaymentJob {
 
   /** A card activated since its sequence was queued needs no more nudges. */
   private async cancelActivationsOfActiveCards(m: EntityManager): Promise<number> {
-    const activated: { subject: string }[] = await m.query(
-      `SELECT DISTINCT t.subject_ref AS subject FROM contact_tasks t JOIN customers c ON c.id = t.customer_id
-        WHERE t.subject_ref ~ '^activate:' AND t.status = 'pending' AND c.card_status <> 'not_activated'`,
-    );
     return this.outbox.withdraw(
       m,
-      { subjects: activated.map((row) => row.subject) },
+      { subjects: await this.repayment.activatedSubjects(m) },
       { status: 'cancelled', reason: { code: 'CARD_ACTIVATED' } },
     );
   }
@@ -262,7 +248,7 @@ export class RepaymentJob {
         columns: ['customer_id', 'purpose', 'channel', 'template_key', 'variables', 'subject_ref', 'step', 'due_at', 'priority'],
         onConflict: 'flow-step',
         select: `SELECT c.id, 'marketing', $3, 'card-activation', jsonb_build_object('link', jsonb_build_object('url', $4::text)),
-                  'activate:' || c.id || ':' || c.card_issued_on, $5,
+                  ${subjectRefSql('activate', 'c.id', 'c.card_issued_on')}, $5,
                   greatest($1::timestamptz, ${localInstant(localToday('$8'), '$2')}), $6
              FROM customers c
             WHERE c.card_status = 'not_activated' AND c.card_issued_on IS NOT NULL AND ${address} IS NOT NULL

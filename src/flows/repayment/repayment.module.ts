@@ -7,12 +7,13 @@ import { PaymentsService } from './payments.service';
 import { PromiseToPayController } from './promise-to-pay.controller';
 import { PromiseToPayService } from './promise-to-pay.service';
 import { RepaymentJob } from './repayment.job';
+import { RepaymentRepository } from './repayment.repository';
 
 /** Repayment reminders, collections, payments and promises to pay; the job also runs activation. */
 @Module({
   imports: [DispatchModule, AlertsModule, WorkOrdersModule],
   controllers: [PaymentsController, PromiseToPayController],
-  providers: [PaymentsService, PromiseToPayService, RepaymentJob],
+  providers: [RepaymentRepository, PaymentsService, PromiseToPayService, RepaymentJob],
   exports: [PromiseToPayService, RepaymentJob],
 })
 export class RepaymentModule {}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FieldType, Operator, OPERATORS } from '../segment-field.catalog';
+import { FieldType, Operator, OPERATORS } from '../segment-field.catalogue';
 
 /** One field a segment rule may use, and how. */
 export class SegmentFieldDto {
