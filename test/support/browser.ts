@@ -22,11 +22,17 @@ function offerCjkFont(): void {
   if (!existsSync(target)) copyFileSync(font, target);
 }
 
-/** Headless Chromium from npm (no system packages), one per test file. */
+/**
+ * Headless Chromium from npm (no system packages), one per test file. Not in one process, as this
+ * build is set for by default: there, every page's own requests (an EventSource's, a fetch's) go
+ * out with the first browser context's cookies, so a second signed-in person's live call stream
+ * was sent as the first person's — refused, and the page never heard its call's state.
+ */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = await chromium.executablePath();
   offerCjkFont();
-  return playwright.launch({ executablePath, args: chromium.args, headless: true });
+  const args = chromium.args.filter((arg) => arg !== '--single-process');
+  return playwright.launch({ executablePath, args, headless: true });
 }
 
 /** A fresh browser context (its own cookies) signed in as this person, on the page they land on. */
