@@ -35,6 +35,19 @@ describe('ruleReads', () => {
     expect(touches(['complaintReplies'], ['unansweredCalls'])).toBe(false);
   });
 
+  it('reads a bounced payment as its own event, and a score drop as the score, both time-driven', () => {
+    expect(
+      ruleReads({
+        all: [
+          { field: 'bouncedPaymentsLast30Days', op: 'gte', value: 2 },
+          { field: 'creditScoreDropLast30Days', op: 'gte', value: 50 },
+        ],
+      }),
+    ).toEqual({ properties: ['bouncedPayments', 'creditScore'], timeDriven: true });
+    expect(touches(['creditScore'], ['creditScore'])).toBe(true);
+    expect(touches(['bouncedPayments'], ['paidThisCycle'])).toBe(false);
+  });
+
   it('refuses what the segment compiler refuses, with its code', () => {
     expect(() => ruleReads({ field: 'password', op: 'eq', value: 'x' })).toThrow(
       expect.objectContaining({ code: 'SEGMENT_UNKNOWN_FIELD' }),

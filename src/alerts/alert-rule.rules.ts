@@ -38,6 +38,12 @@ export function ruleReads(rule: unknown): RuleReads {
           properties.add('minimumDue');
           return;
         }
+        if (source.kind === 'scoreDrop') {
+          // A change of score moves the customer in; the change ageing out of the window, the schedule.
+          properties.add('creditScore');
+          timeDriven = true;
+          return;
+        }
         if (source.kind === 'eventCount') {
           // Events age out of the window with no write: the scheduled run closes what they leave.
           properties.add(source.event);

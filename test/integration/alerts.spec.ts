@@ -7,6 +7,7 @@ import { generateCustomer } from '../../src/customers/book/customer-book.generat
 import { CustomerRow } from '../../src/customers/customer-row.validator';
 import { CustomersService } from '../../src/customers/customers.service';
 import { CustomerImportsService } from '../../src/customers/import/customer-imports.service';
+import { PaymentsService } from '../../src/flows/repayment/payments.service';
 import { csvHeader, toCsvLine } from '../../src/customers/import/import-file.format';
 import { Sql } from '../../src/work-orders/work-orders.repository';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -175,6 +176,95 @@ describe('alert rules (integration)', () => {
     await evaluator.runScheduled();
     await evaluator.runScheduled();
     expect(await episodes(rule.id, id)).toHaveLength(1);
+    clock.set(NOW);
+  });
+
+  /** A rule of the risk desk over the customers whose reference contains `tag`, closing on exit. */
+  const riskRule = (name: string, tag: string, condition: Record<string, unknown>) =>
+    rules.create(
+      {
+        name,
+        rule: { all: [condition, { field: 'externalRef', op: 'contains', value: tag }] },
+        severity: 'high',
+        queue: 'risk-desk',
+        slaMinutes: 240,
+        closeOnExit: true,
+        enabled: true,
+      },
+      owner,
+    );
+  const openOrClosed = async (ruleId: string, customerId: string) =>
+    (await episodes(ruleId, customerId)).map((e: { closedAt: Date | null; status: string }) => [e.closedAt !== null, e.status]);
+
+  it('fires once when a second payment in 30 days bounces, not on a third or a repeated report; closes as they age out', async () => {
+    clock.set(NOW);
+    const rule = await riskRule('payments keep bouncing', 'BP-', { field: 'bouncedPaymentsLast30Days', op: 'gte', value: 2 });
+    expect(rule).toMatchObject({ reads: ['bouncedPayments', 'externalRef'], scheduled: true });
+    await importCsv([given('BP-1', {}, 6)]);
+    const id = await idOf('BP-1');
+    const [{ currency, paid }] = await t.db.query(`SELECT currency, paid_this_cycle::int AS paid FROM customers WHERE id = $1`, [
+      id,
+    ]);
+    const payments = t.app.get(PaymentsService);
+    const bounce = async (reference: string) => {
+      await payments.record({ customerId: id, amount: 5000, currency, paidAt: NOW.toISOString(), reference });
+      return payments.recordReturn({ reference, returnedAt: clock.now().toISOString(), reason: 'insufficient funds' });
+    };
+
+    const first = await bounce('BP-1-a');
+    // Returned unpaid: it no longer counts as paid in its cycle.
+    expect(first).toMatchObject({ customerId: id, duplicate: false, paidThisCycle: paid });
+    expect(await episodes(rule.id, id)).toEqual([]);
+    clock.advance(3_600_000);
+    await bounce('BP-1-b');
+    expect(await openOrClosed(rule.id, id)).toEqual([[false, 'open']]);
+    // Still in: a third bounce, and the core system reporting the second again, fire nothing more.
+    await bounce('BP-1-c');
+    const again = await payments.recordReturn({ reference: 'BP-1-b', returnedAt: clock.now().toISOString() });
+    expect(again.duplicate).toBe(true);
+    expect(await episodes(rule.id, id)).toHaveLength(1);
+
+    // The bounces age out of the window: nothing is written, the schedule closes the episode.
+    clock.set(new Date(NOW.getTime() + 31 * 86_400_000));
+    await evaluator.runScheduled();
+    expect(await openOrClosed(rule.id, id)).toEqual([[true, 'resolved']]);
+    clock.set(NOW);
+  });
+
+  it('refuses the return of a payment never booked, naming the reference', async () => {
+    await expect(
+      t.app.get(PaymentsService).recordReturn({ reference: 'NEVER-BOOKED', returnedAt: NOW.toISOString() }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_UNKNOWN', details: [{ field: 'reference', reason: 'no such payment' }] });
+  });
+
+  it('fires once when the score falls 50 below its highest of 30 days, by import or PATCH, in steps or at once', async () => {
+    clock.set(NOW);
+    const rule = await riskRule('score dropped sharply', 'SD-', { field: 'creditScoreDropLast30Days', op: 'gte', value: 50 });
+    expect(rule).toMatchObject({ reads: ['creditScore', 'externalRef'], scheduled: true });
+    await importCsv([given('SD-1', { creditScore: 720 }, 7), given('SD-2', { creditScore: 800 }, 8)]);
+    const [stepwise, atOnce] = [await idOf('SD-1'), await idOf('SD-2')];
+
+    // SD-2 enters by import: 800 → 740.
+    clock.advance(86_400_000);
+    await importCsv([given('SD-2', { creditScore: 740 }, 8)]);
+    expect(await openOrClosed(rule.id, atOnce)).toEqual([[false, 'open']]);
+
+    // SD-1 falls in steps: 720 → 690 (30 below, out) by import, → 660 (60 below its highest, in) by PATCH.
+    await importCsv([given('SD-1', { creditScore: 690 }, 7)]);
+    expect(await episodes(rule.id, stepwise)).toEqual([]);
+    clock.advance(86_400_000);
+    await customers.update(stepwise, { creditScore: 660 });
+    expect(await openOrClosed(rule.id, stepwise)).toEqual([[false, 'open']]);
+    // Still in while it falls further or another field changes: no second alert.
+    await customers.update(stepwise, { creditScore: 650 });
+    await importCsv([given('SD-1', { creditScore: 650, city: 'Ningbo' }, 7)]);
+    expect(await episodes(rule.id, stepwise)).toHaveLength(1);
+
+    // A month on, the highest of the window is the score now: both leave, by schedule.
+    clock.set(new Date(NOW.getTime() + 40 * 86_400_000));
+    await evaluator.runScheduled();
+    expect(await openOrClosed(rule.id, stepwise)).toEqual([[true, 'resolved']]);
+    expect(await openOrClosed(rule.id, atOnce)).toEqual([[true, 'resolved']]);
     clock.set(NOW);
   });
 

@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { sqlOf, WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { RecordPaymentDto } from './dto/record-payment.dto';
+import { ReturnPaymentDto } from './dto/return-payment.dto';
 import { promiseStatus } from './promise.rules';
 
 export interface PaymentRecorded {
@@ -23,6 +24,15 @@ export interface PaymentRecorded {
   cancelledTasks: number;
   cancelledAgentTasks: number;
   promiseStatus: string | null;
+}
+
+export interface PaymentReturned {
+  paymentId: string;
+  customerId: string;
+  /** True when this payment's return was recorded before: nothing changed. */
+  duplicate: boolean;
+  returnedAt: Date;
+  paidThisCycle: number;
 }
 
 interface CustomerRow {
@@ -152,6 +162,53 @@ export class PaymentsService {
         cancelledTasks,
         cancelledAgentTasks,
         promiseStatus: promise,
+      };
+    });
+  }
+
+  /**
+   * A booked payment came back unpaid: it stays on record with when and why, and no longer counts
+   * as paid in the cycle it was booked against (if that is still the customer's cycle). Rules
+   * counting bounced payments, and those reading what was paid, are evaluated in the same
+   * transaction. Cancelled reminders and a days-past-due reset are not undone here: the core
+   * system's next file states them.
+   */
+  async recordReturn(input: ReturnPaymentDto): Promise<PaymentReturned> {
+    return this.db.transaction(async (m) => {
+      const [payment]: { id: string; customer_id: string; returned_at: Date | null }[] = await m.query(
+        `SELECT p.id, p.customer_id, p.returned_at FROM payments p WHERE p.reference = $1 FOR UPDATE`,
+        [input.reference],
+      );
+      if (!payment) {
+        throw new DomainError('PAYMENT_UNKNOWN', 'no payment was booked under that reference', HttpStatus.UNPROCESSABLE_ENTITY, [
+          { field: 'reference', reason: 'no such payment' },
+        ]);
+      }
+      const duplicate = payment.returned_at !== null;
+      if (!duplicate) {
+        await m.query(`UPDATE payments SET returned_at = $2, return_reason = $3 WHERE id = $1`, [
+          payment.id,
+          input.returnedAt,
+          input.reason ?? null,
+        ]);
+        await m.query(
+          `UPDATE customers c SET paid_this_cycle = greatest(c.paid_this_cycle - p.amount, 0), updated_at = $2
+             FROM payments p WHERE p.id = $1 AND c.id = p.customer_id AND p.cycle_due_date IS NOT DISTINCT FROM c.due_date`,
+          [payment.id, this.clock.now()],
+        );
+        await this.alerts.onChange([payment.customer_id], ['bouncedPayments', 'paidThisCycle'], sqlOf(m));
+      }
+      const [after] = await m.query(
+        `SELECT p.returned_at AS "returnedAt", c.paid_this_cycle AS "paidThisCycle"
+           FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.id = $1`,
+        [payment.id],
+      );
+      return {
+        paymentId: payment.id,
+        customerId: payment.customer_id,
+        duplicate,
+        returnedAt: after.returnedAt,
+        paidThisCycle: Number(after.paidThisCycle),
       };
     });
   }
