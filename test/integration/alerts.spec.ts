@@ -293,6 +293,38 @@ describe('alert rules (integration)', () => {
     }
   });
 
+  it('evaluates a rule on an import only for the customers whose fields it reads changed, and for new ones', async () => {
+    const rule = await riskRule('past due 30, imported', 'IM-', { field: 'daysPastDue', op: 'gte', value: 30 });
+    await importCsv([given('IM-1', { daysPastDue: 0, city: 'Xiamen' }, 9)]);
+    const id = await idOf('IM-1');
+    const repository = t.app.get(AlertEpisodesRepository);
+    const evaluate = jest.spyOn(repository, 'evaluate');
+    const calls = () =>
+      evaluate.mock.calls.map(([, called, scope]) => ({
+        reads: called.reads,
+        ids: scope === 'book' ? 'book' : scope.customerIds,
+      }));
+    try {
+      await importCsv([given('IM-1', { daysPastDue: 0, city: 'Fuzhou' }, 9)]);
+      expect(evaluate).not.toHaveBeenCalled();
+
+      await importCsv([given('IM-1', { daysPastDue: 40, city: 'Fuzhou' }, 9)]);
+      expect(calls().length).toBeGreaterThan(0);
+      for (const call of calls()) expect(call).toEqual({ reads: expect.arrayContaining(['daysPastDue']), ids: [id] });
+      expect(await openOrClosed(rule.id, id)).toEqual([[false, 'open']]);
+
+      // The same row again and a new customer: every rule looks at the newcomer only.
+      evaluate.mockClear();
+      await importCsv([given('IM-1', { daysPastDue: 40, city: 'Fuzhou' }, 9), given('IM-2', {}, 10)]);
+      const newcomer = await idOf('IM-2');
+      const enabled = (await t.db.query(`SELECT count(*)::int AS n FROM alert_rules WHERE enabled`))[0].n;
+      expect(calls()).toHaveLength(enabled);
+      for (const call of calls()) expect(call.ids).toEqual([newcomer]);
+    } finally {
+      evaluate.mockRestore();
+    }
+  });
+
   it('evaluates an import of 100,000 rows in a bounded number of statements: one per rule per batch', async () => {
     await rules.create(
       {
