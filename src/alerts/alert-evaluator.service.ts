@@ -7,8 +7,9 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Sql, sqlOf } from '../work-orders/work-orders.repository';
 import { AlertEpisodesRepository, EvaluationResult } from './alert-episodes.repository';
-import { touches } from './alert-rule.rules';
-import { AlertRulesRepository } from './alert-rules.repository';
+import { WrittenCustomers } from '../customers/import/customer-batch.writer';
+import { movedByImport, touches } from './alert-rule.rules';
+import { AlertRulesRepository, AlertRuleView } from './alert-rules.repository';
 
 const JOB_LOCK = 'herald:alerts-job';
 
@@ -39,25 +40,37 @@ export class AlertEvaluator {
   ) {}
 
   /**
-   * After a write to these customers: `changed` names the properties written (a PATCH), or is
-   * undefined when anything may have changed (an import batch, a payment, a transaction, a
-   * reply). With `sql`, the evaluation joins the caller's transaction (an import batch's);
+   * After a write to these customers: `changed` names the properties written (a PATCH, a
+   * payment, a reply), or is undefined when anything may have changed. With `sql`, the evaluation joins the caller's transaction (an import batch's);
    * otherwise it runs in one of its own.
    */
   async onChange(customerIds: readonly string[], changed?: readonly string[], sql?: Sql): Promise<EvaluationResult> {
     if (customerIds.length === 0) return { fired: 0, closed: 0 };
-    const run = async (execute: Sql) => {
-      const rules = (await this.rules.enabled()).filter((rule) => touches(rule.reads, changed));
-      const now = this.clock.now();
-      const total = { fired: 0, closed: 0 };
-      for (const rule of rules) {
-        const { fired, closed } = await this.episodes.evaluate(execute, rule, { customerIds }, now);
-        total.fired += fired;
-        total.closed += closed;
-      }
-      return total;
-    };
+    const run = (execute: Sql) => this.evaluateEach(execute, (rule) => (touches(rule.reads, changed) ? customerIds : []));
     return sql ? run(sql) : this.db.transaction((m) => run(sqlOf(m)));
+  }
+
+  /**
+   * After an import batch, in its transaction: each rule for the batch's customers whose written
+   * columns it reads, and for its new customers. A rule no row of the batch moved costs nothing.
+   */
+  async onImport(written: WrittenCustomers, sql: Sql): Promise<EvaluationResult> {
+    if (written.ids.length === 0) return { fired: 0, closed: 0 };
+    return this.evaluateEach(sql, (rule) => movedByImport(rule.reads, written));
+  }
+
+  /** Every enabled rule over the customers `scope` gives it (none: no statement), one statement each. */
+  private async evaluateEach(sql: Sql, scope: (rule: AlertRuleView) => readonly string[]): Promise<EvaluationResult> {
+    const now = this.clock.now();
+    const total = { fired: 0, closed: 0 };
+    for (const rule of await this.rules.enabled()) {
+      const customerIds = scope(rule);
+      if (customerIds.length === 0) continue;
+      const { fired, closed } = await this.episodes.evaluate(sql, rule, { customerIds }, now);
+      total.fired += fired;
+      total.closed += closed;
+    }
+    return total;
   }
 
   @Cron(CronExpression.EVERY_HOUR)

@@ -1,4 +1,5 @@
-import { ruleReads, touches } from './alert-rule.rules';
+import { CUSTOMER_IMPORT_COLUMNS, NEW_CUSTOMER } from '../customers/import/customer-batch.writer';
+import { movedByImport, ruleReads, touches } from './alert-rule.rules';
 
 describe('ruleReads', () => {
   it('lists each property a rule reads once, through all, any and not', () => {
@@ -33,6 +34,32 @@ describe('ruleReads', () => {
     ).toEqual({ properties: ['complaintReplies', 'unansweredCalls'], timeDriven: true });
     expect(touches(['complaintReplies'], ['freeTextReplies', 'complaintReplies'])).toBe(true);
     expect(touches(['complaintReplies'], ['unansweredCalls'])).toBe(false);
+  });
+
+  it('reads a bounced payment as its own event, and a score drop as the score, both time-driven', () => {
+    expect(
+      ruleReads({
+        all: [
+          { field: 'bouncedPaymentsLast30Days', op: 'gte', value: 2 },
+          { field: 'creditScoreDropLast30Days', op: 'gte', value: 50 },
+        ],
+      }),
+    ).toEqual({ properties: ['bouncedPayments', 'creditScore'], timeDriven: true });
+    expect(touches(['creditScore'], ['creditScore'])).toBe(true);
+    expect(touches(['bouncedPayments'], ['paidThisCycle'])).toBe(false);
+  });
+
+  it('looks at the customers of an import batch whose written columns the rule reads, and at every new one', () => {
+    const bit = (column: string) => 2 ** CUSTOMER_IMPORT_COLUMNS.indexOf(column as (typeof CUSTOMER_IMPORT_COLUMNS)[number]);
+    const written = {
+      ids: ['balance', 'past-due', 'score-and-balance', 'new'],
+      changed: [bit('statement_balance'), bit('days_past_due'), bit('credit_score') + bit('statement_balance'), NEW_CUSTOMER],
+    };
+    expect(movedByImport(['daysPastDue'], written)).toEqual(['past-due', 'new']);
+    expect(movedByImport(['creditScore', 'riskLevel'], written)).toEqual(['score-and-balance', 'new']);
+    expect(movedByImport(['paidThisCycle', 'minimumDue'], written)).toEqual(['new']);
+    expect(movedByImport(['statementBalance'], written)).toEqual(['balance', 'score-and-balance', 'new']);
+    expect(movedByImport(['lastCardActivityAt'], { ids: ['x'], changed: [bit('last_card_activity_at')] })).toEqual(['x']);
   });
 
   it('refuses what the segment compiler refuses, with its code', () => {

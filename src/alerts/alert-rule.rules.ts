@@ -1,3 +1,4 @@
+import { CUSTOMER_IMPORT_COLUMNS, NEW_CUSTOMER, WrittenCustomers } from '../customers/import/customer-batch.writer';
 import { RecentEvent, SubjectProperty } from '../segments/segment-field.catalogue';
 import { parseSegmentRule, SegmentRule } from '../segments/segment-rule.parser';
 
@@ -38,6 +39,12 @@ export function ruleReads(rule: unknown): RuleReads {
           properties.add('minimumDue');
           return;
         }
+        if (source.kind === 'scoreDrop') {
+          // A change of score moves the customer in; the change ageing out of the window, the schedule.
+          properties.add('creditScore');
+          timeDriven = true;
+          return;
+        }
         if (source.kind === 'eventCount') {
           // Events age out of the window with no write: the scheduled run closes what they leave.
           properties.add(source.event);
@@ -60,4 +67,18 @@ export function ruleReads(rule: unknown): RuleReads {
 export function touches(reads: readonly string[], changed: readonly string[] | undefined): boolean {
   if (changed === undefined) return true;
   return changed.some((property) => reads.includes(property));
+}
+
+/** Each imported column's property name (`days_past_due` → `daysPastDue`), in column order. */
+const IMPORT_PROPERTIES = CUSTOMER_IMPORT_COLUMNS.map((column) =>
+  column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+);
+
+/**
+ * The customers of an import batch a rule must look at: those whose written columns it reads
+ * (nobody else can have moved in or out of it by this batch), and every new customer.
+ */
+export function movedByImport(reads: readonly string[], written: WrittenCustomers): string[] {
+  const mask = IMPORT_PROPERTIES.reduce((bits, property, i) => (reads.includes(property) ? bits | (1 << i) : bits), 0);
+  return written.ids.filter((_, k) => written.changed[k] === NEW_CUSTOMER || (written.changed[k] & mask) !== 0);
 }

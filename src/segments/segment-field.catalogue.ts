@@ -67,10 +67,10 @@ interface MinimumDuePaidSource {
 /**
  * The customer's recent events a rule may count, each derived by the compiler from its event
  * table (a correlated count over the window ending now): the customer's free-text replies (an
- * SMS that is no keyword), those of them that read as a complaint (COMPLAINT_WORDS), and calls
- * that went unanswered (no answer, busy).
+ * SMS that is no keyword), those of them that read as a complaint (COMPLAINT_WORDS), calls that
+ * went unanswered (no answer, busy), and payments the core system reported returned unpaid.
  */
-export const RECENT_EVENTS = ['freeTextReplies', 'complaintReplies', 'unansweredCalls'] as const;
+export const RECENT_EVENTS = ['freeTextReplies', 'complaintReplies', 'unansweredCalls', 'bouncedPayments'] as const;
 export type RecentEvent = (typeof RECENT_EVENTS)[number];
 
 /** A count of one kind of the customer's events in the last `days` days (a sliding window, so time-driven). */
@@ -115,7 +115,17 @@ export const COMPLAINT_WORDS = [
 /** COMPLAINT_WORDS as one POSIX regular expression (none of them holds a metacharacter). */
 export const COMPLAINT_PATTERN = COMPLAINT_WORDS.join('|');
 
-export type FieldSource = ColumnSource | DaysSource | MinimumDuePaidSource | EventCountSource;
+/**
+ * How far the credit score is now below its highest of the last `days` days (0 if it is at its
+ * highest, or empty): derived from the score's changes (credit_score_changes, kept by a trigger
+ * on every writer) and the score now.
+ */
+interface ScoreDropSource {
+  kind: 'scoreDrop';
+  days: number;
+}
+
+export type FieldSource = ColumnSource | DaysSource | MinimumDuePaidSource | EventCountSource | ScoreDropSource;
 
 export interface FieldDefinition {
   name: string;
@@ -404,6 +414,16 @@ definitions.push(
   recent('freeTextRepliesLast30Days', 'freeTextReplies', 30, 'SMS replies that were no keyword, in the last 30 days'),
   recent('complaintRepliesLast30Days', 'complaintReplies', 30, 'of those, replies that read as a complaint, last 30 days'),
   recent('unansweredCallsLast7Days', 'unansweredCalls', 7, 'calls not answered (no answer, busy) in the last 7 days'),
+  recent('bouncedPaymentsLast30Days', 'bouncedPayments', 30, 'payments returned unpaid (bounced) in the last 30 days'),
+  {
+    name: 'creditScoreDropLast30Days',
+    type: 'integer',
+    nullable: false,
+    source: { kind: 'scoreDrop', days: 30 },
+    min: 0,
+    max: 1_000_000,
+    description: 'highest score of the last 30 days − score now (0 when at its highest or empty)',
+  },
 );
 
 /** The whitelist. A Map, so a hostile name such as `__proto__` or `constructor` finds nothing. */

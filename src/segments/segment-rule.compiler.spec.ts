@@ -263,4 +263,18 @@ describe('recent events', () => {
     expect(params).toEqual([now.toISOString(), 7, 2, 5]);
     expect(refusal({ field: 'unansweredCallsLast7Days', op: 'gte', value: -1 })).toMatchObject({ code: 'SEGMENT_BAD_VALUE' });
   });
+
+  it('counts payments returned unpaid over thirty days', () => {
+    const { where, params } = compile({ field: 'bouncedPaymentsLast30Days', op: 'gte', value: 2 });
+    expect(where).toContain('FROM payments p');
+    expect(where).toContain('p.returned_at > $1::timestamptz - make_interval(days => $2::integer)');
+    expect(params).toEqual([now.toISOString(), 30, 2]);
+  });
+
+  it('reads how far the score is below its highest of the last thirty days', () => {
+    const { where, params } = compile({ field: 'creditScoreDropLast30Days', op: 'gte', value: 50 });
+    expect(where).toContain('greatest(max(h.score_before), c.credit_score) - c.credit_score');
+    expect(where).toContain('h.changed_at > $1::timestamptz - make_interval(days => $2::integer)');
+    expect(params).toEqual([now.toISOString(), 30, 50]);
+  });
 });

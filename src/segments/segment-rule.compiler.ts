@@ -78,6 +78,7 @@ class SqlBuilder {
       return `(c.paid_this_cycle >= c.minimum_due) ${COMPARISON[op as 'eq' | 'ne']} ${this.bind(value, 'boolean')}`;
     }
     if (source.kind === 'eventCount') return this.test(field, op as Exclude<Operator, 'exists'>, this.eventCount(source), value);
+    if (source.kind === 'scoreDrop') return this.test(field, op as Exclude<Operator, 'exists'>, this.scoreDrop(source), value);
     const column = `c.${source.column}`;
     if (op === 'exists') return field.type === 'tags' ? `cardinality(${column}) > 0` : `${column} IS NOT NULL`;
 
@@ -146,7 +147,20 @@ class SqlBuilder {
         return `(SELECT count(*)::int FROM contact_attempts a
                   WHERE a.customer_id = c.id AND a.channel = 'call' AND a.status IN ('no_answer', 'busy')
                     AND a.attempted_at > ${since})`;
+      case 'bouncedPayments':
+        return `(SELECT count(*)::int FROM payments p
+                  WHERE p.customer_id = c.id AND p.returned_at IS NOT NULL AND p.returned_at > ${since})`;
     }
+  }
+
+  /**
+   * How far the score is below its highest in the window ending now: the scores held in the
+   * window are the score now and the score before each change in it. Never NULL.
+   */
+  private scoreDrop(source: { days: number }): string {
+    const since = `${this.nowPlaceholder()} - make_interval(days => ${this.bind(source.days, 'integer')})`;
+    return `(SELECT coalesce(greatest(max(h.score_before), c.credit_score) - c.credit_score, 0) FROM credit_score_changes h
+              WHERE h.customer_id = c.id AND h.changed_at > ${since})`;
   }
 
   /** Calendar days between the customer's local today and the base date, in their own zone. */

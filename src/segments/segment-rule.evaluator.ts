@@ -40,7 +40,10 @@ export type SegmentSubject = Pick<
   | 'lastVerificationResult'
   | 'createdAt'
 > & {
-  /** Counts of the customer's recent events by field (freeTextRepliesLast30Days …); absent: none. */
+  /**
+   * What the SQL derives from event tables and the score's history, by field
+   * (freeTextRepliesLast30Days, creditScoreDropLast30Days …); absent: none, 0.
+   */
   recentEvents?: Partial<Record<string, number>>;
 };
 
@@ -98,8 +101,8 @@ function holds({ field, op, value }: SegmentCondition, customer: SegmentSubject,
 function read(field: FieldDefinition, customer: SegmentSubject, today: (zone: string) => number): unknown {
   const source = field.source;
   if (source.kind === 'minimumDuePaid') return Number(customer.paidThisCycle) >= Number(customer.minimumDue);
-  // The SQL counts the event tables; a subject in memory carries its counts, or has had no such event.
-  if (source.kind === 'eventCount') return customer.recentEvents?.[field.name] ?? 0;
+  // The SQL counts the event tables and reads the score's history; a subject in memory carries the figures, or has none.
+  if (source.kind === 'eventCount' || source.kind === 'scoreDrop') return customer.recentEvents?.[field.name] ?? 0;
   const raw = customer[source.property as keyof SegmentSubject] ?? null;
   if (raw === null) return null;
   if (source.kind === 'days') {

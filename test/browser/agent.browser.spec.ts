@@ -214,6 +214,41 @@ describe('the agent desk shows the call as Twilio reports it', () => {
     await screenshot(page, 'agent-call-live');
   });
 
+  /** An agent's page on a fraud task it took and called: the page and the call's attempt. */
+  async function calling(phone: string) {
+    const customer = await store.customer(t.db, { locale: 'en' });
+    const { body } = await t.http
+      .post('/transactions')
+      .set('Authorization', `Bearer ${integration}`)
+      .send(suspiciousTransaction(`TXN-${customer.externalRef}`, customer.externalRef, NOW.toISOString()))
+      .expect(200);
+    await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
+    const page = await signedIn(browser, t.config.publicBaseUrl, await t.consoleUser('agent', { phone }));
+    await page.getByRole('button', { name: 'Take the next task' }).click();
+    await page.waitForURL(/\/console\/agent\/tasks\//);
+    await page.getByRole('button', { name: 'Call the customer' }).click();
+    await page.locator('[data-call-events]').waitFor();
+    const [{ id: attemptId }] = await t.db.query(
+      `SELECT id FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND detail LIKE 'click-to-call%'`,
+      [customer.id],
+    );
+    return { page, attemptId };
+  }
+
+  it("two agents' pages open at once in the same browser each get their own call's states", async () => {
+    const first = await calling('+8613900000004');
+    const second = await calling('+8613900000005');
+    await callStatus(second.attemptId, 'ringing');
+    await second.page.locator('[data-call-state]', { hasText: 'Ringing' }).waitFor();
+    await callStatus(first.attemptId, 'in-progress');
+    await first.page.locator('[data-call-state]', { hasText: 'In progress' }).waitFor();
+    await callStatus(second.attemptId, 'in-progress');
+    await second.page.locator('[data-call-state]', { hasText: 'In progress' }).waitFor();
+    await callStatus(first.attemptId, 'completed');
+    await first.page.locator('[data-call-state]', { hasText: 'Completed' }).waitFor();
+    expect(await second.page.locator('[data-call-state]').textContent()).toBe('In progress');
+  });
+
   it('an unanswered call\'s stream says "No answer" and ends, and is the agent\'s only: another agent is refused it', async () => {
     const customer = await store.customer(t.db, { locale: 'en' });
     const { body } = await t.http
@@ -234,6 +269,7 @@ describe('the agent desk shows the call as Twilio reports it', () => {
       [customer.id],
     );
     await callStatus(attemptId, 'no-answer');
+    await page.locator('[data-call-state]', { hasText: 'No answer' }).waitFor();
     // The stream the page reads, as the agent's browser session gets it: the state now, final, then the end.
     const stream = await page.request.get(
       `${taskPath}/call/events?call=${encodeURIComponent(new URL(page.url()).searchParams.get('called')!)}`,

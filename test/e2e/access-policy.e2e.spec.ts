@@ -180,6 +180,7 @@ const MATRIX: Record<string, Call> = {
   'POST /event-subscriptions': { body: {}, allowed: 400 },
   'POST /event-subscriptions/:id/unpark': { params: { id: UNKNOWN }, allowed: 404 },
   'POST /payments': { body: {}, allowed: 400 },
+  'POST /payments/returns': { body: {}, allowed: 400 },
   'POST /policy/reachability': { body: {}, allowed: 400 },
   'POST /sandbox/messages/:id/status': { params: { id: UNKNOWN }, body: {}, allowed: 400 },
   'POST /sandbox/replies': { body: {}, allowed: 400 },

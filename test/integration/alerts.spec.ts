@@ -7,6 +7,7 @@ import { generateCustomer } from '../../src/customers/book/customer-book.generat
 import { CustomerRow } from '../../src/customers/customer-row.validator';
 import { CustomersService } from '../../src/customers/customers.service';
 import { CustomerImportsService } from '../../src/customers/import/customer-imports.service';
+import { PaymentsService } from '../../src/flows/repayment/payments.service';
 import { csvHeader, toCsvLine } from '../../src/customers/import/import-file.format';
 import { Sql } from '../../src/work-orders/work-orders.repository';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -178,6 +179,95 @@ describe('alert rules (integration)', () => {
     clock.set(NOW);
   });
 
+  /** A rule of the risk desk over the customers whose reference contains `tag`, closing on exit. */
+  const riskRule = (name: string, tag: string, condition: Record<string, unknown>) =>
+    rules.create(
+      {
+        name,
+        rule: { all: [condition, { field: 'externalRef', op: 'contains', value: tag }] },
+        severity: 'high',
+        queue: 'risk-desk',
+        slaMinutes: 240,
+        closeOnExit: true,
+        enabled: true,
+      },
+      owner,
+    );
+  const openOrClosed = async (ruleId: string, customerId: string) =>
+    (await episodes(ruleId, customerId)).map((e: { closedAt: Date | null; status: string }) => [e.closedAt !== null, e.status]);
+
+  it('fires once when a second payment in 30 days bounces, not on a third or a repeated report; closes as they age out', async () => {
+    clock.set(NOW);
+    const rule = await riskRule('payments keep bouncing', 'BP-', { field: 'bouncedPaymentsLast30Days', op: 'gte', value: 2 });
+    expect(rule).toMatchObject({ reads: ['bouncedPayments', 'externalRef'], scheduled: true });
+    await importCsv([given('BP-1', {}, 6)]);
+    const id = await idOf('BP-1');
+    const [{ currency, paid }] = await t.db.query(`SELECT currency, paid_this_cycle::int AS paid FROM customers WHERE id = $1`, [
+      id,
+    ]);
+    const payments = t.app.get(PaymentsService);
+    const bounce = async (reference: string) => {
+      await payments.record({ customerId: id, amount: 5000, currency, paidAt: NOW.toISOString(), reference });
+      return payments.recordReturn({ reference, returnedAt: clock.now().toISOString(), reason: 'insufficient funds' });
+    };
+
+    const first = await bounce('BP-1-a');
+    // Returned unpaid: it no longer counts as paid in its cycle.
+    expect(first).toMatchObject({ customerId: id, duplicate: false, paidThisCycle: paid });
+    expect(await episodes(rule.id, id)).toEqual([]);
+    clock.advance(3_600_000);
+    await bounce('BP-1-b');
+    expect(await openOrClosed(rule.id, id)).toEqual([[false, 'open']]);
+    // Still in: a third bounce, and the core system reporting the second again, fire nothing more.
+    await bounce('BP-1-c');
+    const again = await payments.recordReturn({ reference: 'BP-1-b', returnedAt: clock.now().toISOString() });
+    expect(again.duplicate).toBe(true);
+    expect(await episodes(rule.id, id)).toHaveLength(1);
+
+    // The bounces age out of the window: nothing is written, the schedule closes the episode.
+    clock.set(new Date(NOW.getTime() + 31 * 86_400_000));
+    await evaluator.runScheduled();
+    expect(await openOrClosed(rule.id, id)).toEqual([[true, 'resolved']]);
+    clock.set(NOW);
+  });
+
+  it('refuses the return of a payment never booked, naming the reference', async () => {
+    await expect(
+      t.app.get(PaymentsService).recordReturn({ reference: 'NEVER-BOOKED', returnedAt: NOW.toISOString() }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_UNKNOWN', details: [{ field: 'reference', reason: 'no such payment' }] });
+  });
+
+  it('fires once when the score falls 50 below its highest of 30 days, by import or PATCH, in steps or at once', async () => {
+    clock.set(NOW);
+    const rule = await riskRule('score dropped sharply', 'SD-', { field: 'creditScoreDropLast30Days', op: 'gte', value: 50 });
+    expect(rule).toMatchObject({ reads: ['creditScore', 'externalRef'], scheduled: true });
+    await importCsv([given('SD-1', { creditScore: 720 }, 7), given('SD-2', { creditScore: 800 }, 8)]);
+    const [stepwise, atOnce] = [await idOf('SD-1'), await idOf('SD-2')];
+
+    // SD-2 enters by import: 800 → 740.
+    clock.advance(86_400_000);
+    await importCsv([given('SD-2', { creditScore: 740 }, 8)]);
+    expect(await openOrClosed(rule.id, atOnce)).toEqual([[false, 'open']]);
+
+    // SD-1 falls in steps: 720 → 690 (30 below, out) by import, → 660 (60 below its highest, in) by PATCH.
+    await importCsv([given('SD-1', { creditScore: 690 }, 7)]);
+    expect(await episodes(rule.id, stepwise)).toEqual([]);
+    clock.advance(86_400_000);
+    await customers.update(stepwise, { creditScore: 660 });
+    expect(await openOrClosed(rule.id, stepwise)).toEqual([[false, 'open']]);
+    // Still in while it falls further or another field changes: no second alert.
+    await customers.update(stepwise, { creditScore: 650 });
+    await importCsv([given('SD-1', { creditScore: 650, city: 'Ningbo' }, 7)]);
+    expect(await episodes(rule.id, stepwise)).toHaveLength(1);
+
+    // A month on, the highest of the window is the score now: both leave, by schedule.
+    clock.set(new Date(NOW.getTime() + 40 * 86_400_000));
+    await evaluator.runScheduled();
+    expect(await openOrClosed(rule.id, stepwise)).toEqual([[true, 'resolved']]);
+    expect(await openOrClosed(rule.id, atOnce)).toEqual([[true, 'resolved']]);
+    clock.set(NOW);
+  });
+
   it('fires once when evaluations of the same customer race', async () => {
     await importCsv([given('EP-RACE', { daysPastDue: 0 }, 5)]);
     const id = await idOf('EP-RACE');
@@ -198,6 +288,38 @@ describe('alert rules (integration)', () => {
       expect(evaluate).not.toHaveBeenCalled();
       await customers.update(id, { daysPastDue: 3 });
       expect(evaluate.mock.calls.map(([, rule]) => rule.name)).toEqual(['30 days past due']);
+    } finally {
+      evaluate.mockRestore();
+    }
+  });
+
+  it('evaluates a rule on an import only for the customers whose fields it reads changed, and for new ones', async () => {
+    const rule = await riskRule('past due 30, imported', 'IM-', { field: 'daysPastDue', op: 'gte', value: 30 });
+    await importCsv([given('IM-1', { daysPastDue: 0, city: 'Xiamen' }, 9)]);
+    const id = await idOf('IM-1');
+    const repository = t.app.get(AlertEpisodesRepository);
+    const evaluate = jest.spyOn(repository, 'evaluate');
+    const calls = () =>
+      evaluate.mock.calls.map(([, called, scope]) => ({
+        reads: called.reads,
+        ids: scope === 'book' ? 'book' : scope.customerIds,
+      }));
+    try {
+      await importCsv([given('IM-1', { daysPastDue: 0, city: 'Fuzhou' }, 9)]);
+      expect(evaluate).not.toHaveBeenCalled();
+
+      await importCsv([given('IM-1', { daysPastDue: 40, city: 'Fuzhou' }, 9)]);
+      expect(calls().length).toBeGreaterThan(0);
+      for (const call of calls()) expect(call).toEqual({ reads: expect.arrayContaining(['daysPastDue']), ids: [id] });
+      expect(await openOrClosed(rule.id, id)).toEqual([[false, 'open']]);
+
+      // The same row again and a new customer: every rule looks at the newcomer only.
+      evaluate.mockClear();
+      await importCsv([given('IM-1', { daysPastDue: 40, city: 'Fuzhou' }, 9), given('IM-2', {}, 10)]);
+      const newcomer = await idOf('IM-2');
+      const enabled = (await t.db.query(`SELECT count(*)::int AS n FROM alert_rules WHERE enabled`))[0].n;
+      expect(calls()).toHaveLength(enabled);
+      for (const call of calls()) expect(call.ids).toEqual([newcomer]);
     } finally {
       evaluate.mockRestore();
     }

@@ -30,12 +30,18 @@ function fontconfigFile(): string {
   return file;
 }
 
-/** Headless Chromium from npm (no system packages), one per test file. */
+/**
+ * Headless Chromium from npm (no system packages), one per test file. Not in one process, as this
+ * build is set for by default: there, every page's own requests (an EventSource's, a fetch's) go
+ * out with the first browser context's cookies, so a second signed-in person's live call stream
+ * was sent as the first person's — refused, and the page never heard its call's state.
+ */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = await chromium.executablePath();
+  const args = chromium.args.filter((arg) => arg !== '--single-process');
   return playwright.launch({
     executablePath,
-    args: chromium.args,
+    args,
     headless: true,
     env: { ...process.env, FONTCONFIG_FILE: fontconfigFile() },
   });

@@ -54,6 +54,9 @@ const INTEGER: Record<string, [number, number]> = {
   freeTextRepliesLast30Days: [0, 2],
   complaintRepliesLast30Days: [0, 2],
   unansweredCallsLast7Days: [0, 2],
+  bouncedPaymentsLast30Days: [0, 2],
+  // Nor any score history: the drop is 0 for everyone.
+  creditScoreDropLast30Days: [0, 2],
 };
 
 const money = fc.oneof(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 0, max: 30_000_000 }));

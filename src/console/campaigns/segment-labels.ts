@@ -27,6 +27,8 @@ export const FIELD_LABELS: Record<string, Said> = {
   freeTextRepliesLast30Days: ['Free-text replies, last 30 days', '近 30 天自由文本回复数'],
   complaintRepliesLast30Days: ['Complaint replies, last 30 days', '近 30 天投诉回复数'],
   unansweredCallsLast7Days: ['Unanswered calls, last 7 days', '近 7 天未接来电数'],
+  bouncedPaymentsLast30Days: ['Bounced payments, last 30 days', '近 30 天退票还款笔数'],
+  creditScoreDropLast30Days: ['Credit score drop, last 30 days', '近 30 天信用评分降幅'],
   cardIssuedOn: ['Card issued on', '发卡日期'],
   lastCardActivityAt: ['Last card activity', '最近用卡时间'],
   tags: ['Tags', '标签'],

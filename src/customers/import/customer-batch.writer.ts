@@ -22,6 +22,9 @@ export const CUSTOMER_IMPORT_COLUMNS = [
   'last_card_activity_at', 'tags', 'attributes',
 ] as const; // prettier-ignore
 
+/** Every imported column's bit (see CHANGED_COLUMNS): a new customer's row, and only theirs (an update keeps its external_ref). */
+export const NEW_CUSTOMER = 2 ** CUSTOMER_IMPORT_COLUMNS.length - 1;
+
 /** A batch's two COPY streams, in the order of their lines. */
 const PROFILE_COLUMNS = `id, ${CUSTOMER_IMPORT_COLUMNS.join(', ')}, created_at, updated_at`;
 const CONSENT_COLUMNS = 'customer_id, channel, scope, state, source, evidence, at';
@@ -46,6 +49,14 @@ const STAGING_TABLES = [
   )`,
 ];
 
+/**
+ * Which imported columns a written row changed, as bits (bit i: CUSTOMER_IMPORT_COLUMNS[i]),
+ * comparing the row before the upsert (`c`) with the file's (`b`).
+ */
+const CHANGED_COLUMNS = CUSTOMER_IMPORT_COLUMNS.map(
+  (column, i) => `(CASE WHEN c.${column} IS DISTINCT FROM b.${column} THEN ${2 ** i} ELSE 0 END)`,
+).join(' + ');
+
 const assignments = CUSTOMER_IMPORT_COLUMNS.slice(1)
   .map((column) => `${column} = EXCLUDED.${column}`)
   .join(', ');
@@ -59,7 +70,9 @@ const incoming = CUSTOMER_IMPORT_COLUMNS.slice(1)
 /**
  * A batch that meets customers already in the book: one statement. `batch`: the staged rows, the
  * last one of a customer that appears twice (ON CONFLICT may touch a row only once; ids grow in
- * file order). `written`: the upsert, skipping profiles whose imported fields are unchanged; a
+ * file order). `changes`: the existing customers whose imported fields the batch changes, and
+ * which (CHANGED_COLUMNS), read before the upsert writes them — the alert rules look only at the
+ * customers whose fields they read. `written`: the upsert, skipping profiles whose imported fields are unchanged; a
  * new customer keeps the id it was staged with. `targets`: each kept row's staged id with its
  * customer's id — from the upsert's RETURNING, or looked up for the unchanged ones. The consent
  * rows follow, in file order: a new customer has no history to compare with, an existing one gets
@@ -68,6 +81,11 @@ const incoming = CUSTOMER_IMPORT_COLUMNS.slice(1)
 const UPSERT_WITH_CONSENT = `
   WITH batch AS (
     SELECT DISTINCT ON (external_ref) * FROM pg_temp.${STAGED_PROFILES} ORDER BY external_ref, id DESC
+  ),
+  changes AS (
+    SELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(changed), '{}') AS changed
+      FROM (SELECT c.id, ${CHANGED_COLUMNS} AS changed FROM batch b JOIN customers c ON c.external_ref = b.external_ref) m
+     WHERE changed <> 0
   ),
   written AS (
     INSERT INTO customers AS c (${PROFILE_COLUMNS})
@@ -97,7 +115,9 @@ const UPSERT_WITH_CONSENT = `
   ),
   ${CONSENT_CHANGED_EVENTS('consent')}
   SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
-         coalesce(array_agg(id), '{}') AS ids FROM written`;
+         coalesce(array_agg(id) FILTER (WHERE inserted), '{}') AS "insertedIds",
+         (SELECT ids FROM changes) AS "changedIds", (SELECT changed FROM changes) AS changed
+    FROM written`;
 
 /**
  * consent.changed for the entries the fast path COPY'd: its customers are new, so every entry they
@@ -113,6 +133,13 @@ const NEW_CUSTOMERS_CONSENT_EVENTS = `
 export interface BatchResult {
   inserted: number;
   updated: number;
+}
+
+/** The customers a batch inserted or changed (unchanged ones are left out), and what it changed of each. */
+export interface WrittenCustomers {
+  ids: string[];
+  /** Per id, the imported columns written with a new value as bits (bit i: CUSTOMER_IMPORT_COLUMNS[i]); NEW_CUSTOMER for a new one. */
+  changed: number[];
 }
 
 /** Where a consent row came from: stored in the ledger's evidence with the row's number. */
@@ -131,10 +158,10 @@ export interface WriterOptions {
   /** Stamps each batch's rows (created_at, updated_at, the consent entries' time) when its first row is added. */
   clock: Clock;
   /**
-   * Runs in each batch's transaction, on its connection, with the ids of the customers the batch
-   * inserted or changed (unchanged ones are left out): the alert rules' set-based evaluation.
+   * Runs in each batch's transaction, on its connection, with the customers the batch inserted or
+   * changed and what it changed of each: the alert rules' set-based evaluation.
    */
-  afterBatch?: (client: PoolClient, customerIds: string[]) => Promise<void>;
+  afterBatch?: (client: PoolClient, written: WrittenCustomers) => Promise<void>;
 }
 
 /**
@@ -312,7 +339,7 @@ export class CustomerBatchWriter {
         await copy(client, `COPY customers (${PROFILE_COLUMNS}) FROM STDIN`, batch.profiles);
         await copy(client, `COPY consent_events (${CONSENT_COLUMNS}) FROM STDIN`, batch.consent);
         if (batch.consent.length > 0) await client.query(NEW_CUSTOMERS_CONSENT_EVENTS, [batch.ids]);
-        await this.options.afterBatch?.(client, batch.ids);
+        await this.options.afterBatch?.(client, { ids: batch.ids, changed: batch.ids.map(() => NEW_CUSTOMER) });
         await this.end(client);
         return { inserted: batch.rows, updated: 0 };
       } catch (error) {
@@ -325,9 +352,14 @@ export class CustomerBatchWriter {
     await client.query(`TRUNCATE pg_temp.${STAGED_PROFILES}, pg_temp.${STAGED_CONSENT}`);
     await copy(client, `COPY pg_temp.${STAGED_PROFILES} FROM STDIN`, batch.profiles);
     await copy(client, `COPY pg_temp.${STAGED_CONSENT} FROM STDIN`, batch.consent);
-    const { rows } = await client.query<BatchResult & { ids: string[] }>(UPSERT_WITH_CONSENT);
-    const { ids, ...result } = rows[0];
-    await this.options.afterBatch?.(client, ids);
+    const { rows } = await client.query<BatchResult & { insertedIds: string[]; changedIds: string[]; changed: number[] }>(
+      UPSERT_WITH_CONSENT,
+    );
+    const { insertedIds, changedIds, changed, ...result } = rows[0];
+    await this.options.afterBatch?.(client, {
+      ids: [...insertedIds, ...changedIds],
+      changed: [...insertedIds.map(() => NEW_CUSTOMER), ...changed],
+    });
     await this.end(client);
     return result;
   }

@@ -54,9 +54,9 @@ export class CustomerImportRunner {
         singleTransaction: allOrNothing,
         evidence: { importId: job.id },
         clock: this.clock,
-        // Set-based: one statement per alert rule per batch, in the batch's transaction.
-        afterBatch: async (client, ids) => {
-          await this.alerts.onChange(ids, undefined, async (text, params) => (await client.query(text, params)).rows);
+        // Set-based: at most one statement per alert rule per batch, in the batch's transaction.
+        afterBatch: async (client, written) => {
+          await this.alerts.onImport(written, async (text, params) => (await client.query(text, params)).rows);
         },
       });
       checkpoints = new Checkpoints(job.id, source, reader, writer, this.recorder, allOrNothing);

@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { sqlOf, WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { RecordPaymentDto } from './dto/record-payment.dto';
+import { ReturnPaymentDto } from './dto/return-payment.dto';
 import { promiseStatus } from './promise.rules';
 import { PayerRow, RepaymentRepository } from './repayment.repository';
 import { subjectRef } from '../../common/subject-ref';
@@ -25,6 +26,15 @@ export interface PaymentRecorded {
   cancelledTasks: number;
   cancelledAgentTasks: number;
   promiseStatus: string | null;
+}
+
+export interface PaymentReturned {
+  paymentId: string;
+  customerId: string;
+  /** True when this payment's return was recorded before: nothing changed. */
+  duplicate: boolean;
+  returnedAt: Date;
+  paidThisCycle: number;
 }
 
 /**
@@ -132,6 +142,37 @@ export class PaymentsService {
         cancelledTasks,
         cancelledAgentTasks,
         promiseStatus: promise,
+      };
+    });
+  }
+
+  /**
+   * A booked payment came back unpaid: it stays on record with when and why, and no longer counts
+   * as paid in the cycle it was booked against (if that is still the customer's cycle). Rules
+   * counting bounced payments, and those reading what was paid, are evaluated in the same
+   * transaction. Cancelled reminders and a days-past-due reset are not undone here: the core
+   * system's next file states them.
+   */
+  async recordReturn(input: ReturnPaymentDto): Promise<PaymentReturned> {
+    return this.db.transaction(async (m) => {
+      const payment = await this.repayment.lockPaymentByReference(m, input.reference);
+      if (!payment) {
+        throw new DomainError('PAYMENT_UNKNOWN', 'no payment was booked under that reference', HttpStatus.UNPROCESSABLE_ENTITY, [
+          { field: 'reference', reason: 'no such payment' },
+        ]);
+      }
+      const duplicate = payment.returned_at !== null;
+      if (!duplicate) {
+        await this.repayment.returnPayment(m, payment.id, input.returnedAt, input.reason ?? null, this.clock.now());
+        await this.alerts.onChange([payment.customer_id], ['bouncedPayments', 'paidThisCycle'], sqlOf(m));
+      }
+      const after = await this.repayment.returnedPayment(m, payment.id);
+      return {
+        paymentId: payment.id,
+        customerId: payment.customer_id,
+        duplicate,
+        returnedAt: after.returnedAt,
+        paidThisCycle: Number(after.paidThisCycle),
       };
     });
   }

@@ -99,6 +99,35 @@ export class RepaymentRepository {
     return sqlOne<PaymentRow>(m, `SELECT id, customer_id, amount, currency FROM payments WHERE reference = $1`, [reference]);
   }
 
+  /** A booked payment, locked, and whether its return was recorded already. */
+  lockPaymentByReference(
+    m: EntityManager,
+    reference: string,
+  ): Promise<{ id: string; customer_id: string; returned_at: Date | null } | undefined> {
+    return sqlOne(m, `SELECT id, customer_id, returned_at FROM payments WHERE reference = $1 FOR UPDATE`, [reference]);
+  }
+
+  /** The payment came back: on record with when and why, no longer paid in the cycle it was booked against (if still current). */
+  async returnPayment(m: EntityManager, paymentId: string, returnedAt: string, reason: string | null, now: Date): Promise<void> {
+    await sql(m, `UPDATE payments SET returned_at = $2, return_reason = $3 WHERE id = $1`, [paymentId, returnedAt, reason]);
+    await sql(
+      m,
+      `UPDATE customers c SET paid_this_cycle = greatest(c.paid_this_cycle - p.amount, 0), updated_at = $2
+         FROM payments p WHERE p.id = $1 AND c.id = p.customer_id AND p.cycle_due_date IS NOT DISTINCT FROM c.due_date`,
+      [paymentId, now],
+    );
+  }
+
+  async returnedPayment(m: EntityManager, paymentId: string): Promise<{ returnedAt: Date; paidThisCycle: string }> {
+    const row = await sqlOne<{ returnedAt: Date; paidThisCycle: string }>(
+      m,
+      `SELECT p.returned_at AS "returnedAt", c.paid_this_cycle AS "paidThisCycle"
+         FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.id = $1`,
+      [paymentId],
+    );
+    return row!;
+  }
+
   /** The promising customer, locked: a promise replaces the one before it. */
   lockPromiser(m: EntityManager, customerId: string): Promise<{ id: string; timezone: string } | undefined> {
     return sqlOne<{ id: string; timezone: string }>(m, `SELECT id, timezone FROM customers WHERE id = $1 FOR UPDATE`, [

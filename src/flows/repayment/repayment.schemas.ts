@@ -16,6 +16,17 @@ export const PAYMENT_RECORDED = defineSchema(
   }),
 );
 
+export const PAYMENT_RETURNED = defineSchema(
+  'PaymentReturned',
+  s.object({
+    paymentId: s.uuid(),
+    customerId: s.uuid(),
+    duplicate: s.boolean(),
+    returnedAt: s.instant(),
+    paidThisCycle: s.int(),
+  }),
+);
+
 export const PROMISE_TAKEN = defineSchema(
   'PromiseTaken',
   s.object({
