@@ -36,8 +36,9 @@ export class CampaignApprovals {
     this.threshold = config.campaigns.approvalAudienceAbove;
   }
 
-  approve(id: string, by: Principal): Promise<Campaign> {
-    return this.decide(id, by, 'approved', null);
+  /** `revision`, when given, is the one the approver read: an edit since is not approved unseen. */
+  approve(id: string, by: Principal, revision?: number): Promise<Campaign> {
+    return this.decide(id, by, 'approved', null, revision);
   }
 
   reject(id: string, by: Principal, reason: string): Promise<Campaign> {
@@ -59,7 +60,13 @@ export class CampaignApprovals {
     assertApproved(approvalReasons(campaign.purpose, audience, this.threshold), campaign.approvedBy, audience, this.threshold);
   }
 
-  private decide(id: string, by: Principal, decision: 'approved' | 'rejected', reason: string | null): Promise<Campaign> {
+  private decide(
+    id: string,
+    by: Principal,
+    decision: 'approved' | 'rejected',
+    reason: string | null,
+    revision?: number,
+  ): Promise<Campaign> {
     return this.db.transaction(async (manager) => {
       const repository = manager.getRepository(Campaign);
       const campaign = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -70,6 +77,11 @@ export class CampaignApprovals {
         ]);
       }
       assertNotAuthor(campaign.createdBy, by.userId);
+      if (revision !== undefined && revision !== campaign.revision) {
+        throw new DomainError('CAMPAIGN_CHANGED', 'the campaign was edited since it was read', HttpStatus.CONFLICT, [
+          { field: 'revision', reason: `is ${campaign.revision}, the approval read ${revision}` },
+        ]);
+      }
       await this.decisions.record(manager, id, { decision, decidedBy: by.userId, reason, at: this.clock.now() });
       return repository.findOneByOrFail({ id });
     });

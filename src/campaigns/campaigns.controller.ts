@@ -17,6 +17,7 @@ import { CampaignTestSender } from './campaign-test-send.service';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign-lifecycle';
 import { CampaignsService } from './campaigns.service';
 import { CREATE_CAMPAIGN_EXAMPLES, CreateCampaignDto } from './dto/create-campaign.dto';
+import { ApproveCampaignDto } from './dto/approve-campaign.dto';
 import { RejectCampaignDto } from './dto/reject-campaign.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -121,10 +122,11 @@ export class CampaignsController {
   @Answers(CAMPAIGN, {
     description:
       'the draft, approved by the caller; its author answers 403 CAMPAIGN_APPROVER_IS_AUTHOR, a launched campaign 409 ' +
-      'CAMPAIGN_NOT_DRAFT. An edit clears the approval.',
+      'CAMPAIGN_NOT_DRAFT, a campaign edited since the `revision` the approver read 409 CAMPAIGN_CHANGED. An edit ' +
+      'clears the approval.',
   })
-  approve(@Param('id', UuidPipe) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.approvals.approve(id, principal);
+  approve(@Param('id', UuidPipe) id: string, @Body() body: ApproveCampaignDto, @CurrentPrincipal() principal: Principal) {
+    return this.approvals.approve(id, principal, body.revision);
   }
 
   @Post(':id/reject')

@@ -117,6 +117,32 @@ describe('campaign approval and the launch review', () => {
     });
   });
 
+  it('approves only the revision the approver read: an edit made meanwhile is not approved unseen', async () => {
+    const id = await draft({ name: 'offer', purpose: 'marketing', plan: [{ channel: 'sms', template: 'card-activation' }] });
+    const read = await t.http.get(`/campaigns/${id}`).set(as(second.key)).expect(200);
+    await t.http
+      .patch(`/campaigns/${id}`)
+      .set(as(author.key))
+      .send({ description: 'edited while it was being read' })
+      .expect(200);
+
+    const stale = await t.http
+      .post(`/campaigns/${id}/approve`)
+      .set(as(second.key))
+      .send({ revision: read.body.revision })
+      .expect(409);
+    expect(stale.body.error).toMatchObject({
+      code: 'CAMPAIGN_CHANGED',
+      details: [expect.objectContaining({ field: 'revision' })],
+    });
+    const bad = await t.http.post(`/campaigns/${id}/approve`).set(as(second.key)).send({ revision: 'latest' }).expect(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'revision' })]);
+    const now = await t.http.get(`/campaigns/${id}`).set(as(second.key)).expect(200);
+    expect(now.body.revision).toBeGreaterThan(read.body.revision);
+    await t.http.post(`/campaigns/${id}/approve`).set(as(second.key)).send({ revision: now.body.revision }).expect(200);
+    await t.http.post(`/campaigns/${id}/launch`).set(as(author.key)).expect(200);
+  });
+
   it('never launches a campaign edited or rejected at the same moment: one of the two requests wins, whole', async () => {
     for (let round = 0; round < 24; round += 1) {
       const id = await draft({

@@ -161,8 +161,8 @@ export class CampaignDeskService {
     });
   }
 
-  approve(id: string, by: Principal): Promise<Campaign> {
-    return this.approvals.approve(id, by);
+  approve(id: string, by: Principal, revision?: number): Promise<Campaign> {
+    return this.approvals.approve(id, by, revision);
   }
 
   reject(id: string, by: Principal, reason: string): Promise<Campaign> {

@@ -7,6 +7,7 @@ import { PageQuery } from '../../common/pagination';
 import { UuidPipe } from '../../common/uuid.pipe';
 import { CHANNELS } from '../../dispatch/contact-task.entity';
 import { CAMPAIGN_PURPOSES, STEP_CONDITIONS } from '../../campaigns/campaign.entity';
+import { ApproveCampaignDto } from '../../campaigns/dto/approve-campaign.dto';
 import { RejectCampaignDto } from '../../campaigns/dto/reject-campaign.dto';
 import { ConsolePages } from '../console-page.decorator';
 import { CampaignTestSender } from '../../campaigns/campaign-test-send.service';
@@ -141,8 +142,8 @@ export class CampaignPagesController {
 
   @Post(':id/approve')
   @Redirect()
-  async approve(@Req() request: Request, @Param('id', UuidPipe) id: string) {
-    await this.desk.approve(id, request.consoleSession!);
+  async approve(@Req() request: Request, @Param('id', UuidPipe) id: string, @Body() body: ApproveCampaignDto) {
+    await this.desk.approve(id, request.consoleSession!, body.revision);
     return see(`/console/campaigns/${id}`);
   }
 
