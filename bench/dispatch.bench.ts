@@ -93,9 +93,11 @@ async function paced(url: string, twilio: FakeTwilio): Promise<{ ratePerSec: num
     const db = instance.get(DataSource);
     await queueAlerts(db, 'paced', PACED_LIMIT * PACED_SECONDS);
     await db.query('DELETE FROM sender_pacing');
-    const from = twilio.requests.length;
+    // The 200,000 messages of the runs before, kept in this process, would make the local Twilio's
+    // collector pause, and a pause bunches the requests it stamps: Twilio's clock, not Herald's pace.
+    twilio.forget();
     await drain(instance);
-    const times = twilio.requests.slice(from).map((r) => r.at.getTime());
+    const times = twilio.requests.map((r) => r.at.getTime());
     const perSecond = new Map<number, number>();
     for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
     const seconds = [...perSecond.entries()].sort(([a], [b]) => a - b).map(([, n]) => n);
