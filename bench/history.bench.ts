@@ -3,7 +3,8 @@
  * own database with a generated book:
  *  1. a cap check (the contact history the policy counts, ContactHistoryRepository.summarise,
  *     one customer a call) with one month of attempts, then with twelve: its p99 should not move,
- *     as the check reads only the months its window names (partition pruning);
+ *     as the check reads only the months its window names (partition pruning); each measured
+ *     twice, the warm pass the figure, the first pass's p99 printed beside it;
  *  2. retention applied to a month of attempts, the same run: the oldest month by DELETE, the
  *     next one by detaching its partition (HistoryMaintenance.drop: out of the table, recorded,
  *     audited), then dropping the detached table — its files given back to the file system, in a
@@ -67,11 +68,16 @@ async function loadMonth(db: DataSource, month: Date): Promise<number> {
   return ms;
 }
 
-/** CHECKS cap checks, one customer each (spread over the book), one after another; their p99 in ms. */
+/**
+ * CHECKS cap checks, one customer each (spread over the book), one after another, twice: the first
+ * pass meets whatever the loading left in memory (the benchmark loads the months newest first, so
+ * after eleven older months the two the check reads are the coldest — a live database has them the
+ * hottest), the second the same customers warm. Both passes' p99 in ms; the warm one is the figure.
+ */
 async function capChecks(
   histories: ContactHistoryRepository,
   db: DataSource,
-): Promise<{ p99: number; median: number; contacts: number }> {
+): Promise<{ p99: number; median: number; coldP99: number; contacts: number }> {
   const ids: string[] = (
     await db.query(`SELECT id FROM bench_book WHERE n % $1 = 0 ORDER BY n LIMIT $2`, [
       Math.max(1, Math.floor(CUSTOMERS / (CHECKS + 50))),
@@ -79,15 +85,20 @@ async function capChecks(
     ])
   ).map((row: { id: string }) => row.id);
   for (const id of ids.slice(0, 50)) await histories.summarise([id], NOW); // warm the connection and the plan cache
-  const times: number[] = [];
-  let contacts = 0;
-  for (const id of ids.slice(50)) {
-    const [history, ms] = await timed(() => histories.summarise([id], NOW));
-    contacts += history.get(id)!.contacts.length;
-    times.push(ms);
-  }
+  const pass = async () => {
+    const times: number[] = [];
+    let contacts = 0;
+    for (const id of ids.slice(50)) {
+      const [history, ms] = await timed(() => histories.summarise([id], NOW));
+      contacts += history.get(id)!.contacts.length;
+      times.push(ms);
+    }
+    return { times, contacts };
+  };
+  const cold = await pass();
+  const { times, contacts } = await pass();
   const sorted = [...times].sort((a, b) => a - b);
-  return { p99: p99(times), median: sorted[Math.floor(sorted.length / 2)], contacts };
+  return { p99: p99(times), median: sorted[Math.floor(sorted.length / 2)], coldP99: p99(cold.times), contacts };
 }
 
 async function main(): Promise<void> {
@@ -115,7 +126,8 @@ async function main(): Promise<void> {
     await loadMonth(db, months[0]);
     const oneMonth = await capChecks(histories, db);
     console.log(
-      `cap check, 1 month of history: p99 ${round(oneMonth.p99)} ms, median ${round(oneMonth.median)} ms (${oneMonth.contacts} contacts counted)`,
+      `cap check, 1 month of history: p99 ${round(oneMonth.p99)} ms, median ${round(oneMonth.median)} ms (${oneMonth.contacts} contacts counted; ` +
+        `first pass p99 ${round(oneMonth.coldP99)} ms)`,
     );
 
     for (const month of months.slice(1)) await loadMonth(db, month);
@@ -123,7 +135,8 @@ async function main(): Promise<void> {
     const twelveMonths = await capChecks(histories, db);
     console.log(
       `cap check, ${MONTHS} months of history (${rows} attempts): p99 ${round(twelveMonths.p99)} ms, median ${round(twelveMonths.median)} ms ` +
-        `(${twelveMonths.contacts} contacts counted) — ${(twelveMonths.p99 / oneMonth.p99).toFixed(2)}× the one-month p99`,
+        `(${twelveMonths.contacts} contacts counted; first pass p99 ${round(twelveMonths.coldP99)} ms) — ` +
+        `${(twelveMonths.p99 / oneMonth.p99).toFixed(2)}× the one-month p99`,
     );
     const plan: { 'QUERY PLAN': string }[] = await db.query(
       `EXPLAIN SELECT * FROM contact_attempts WHERE customer_id = (SELECT id FROM bench_book WHERE n = 1) AND attempted_at > $1`,
@@ -182,6 +195,8 @@ async function main(): Promise<void> {
       JSON.stringify({
         capCheckP99MsAt12Months: round(twelveMonths.p99),
         capCheckP99MsAt1Month: round(oneMonth.p99),
+        capCheckFirstPassP99MsAt12Months: round(twelveMonths.coldP99),
+        capCheckFirstPassP99MsAt1Month: round(oneMonth.coldP99),
         retentionDropMs: dropped.ms,
         retentionReclaimMs: dropped.reclaimMs,
         retentionDeleteMs: Math.round(deleteMs),
