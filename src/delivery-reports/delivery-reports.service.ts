@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { ConsentService } from '../compliance/consent.service';
 import { contactEvent, reportedContact } from '../events/contact.events';
 import { EventOutbox } from '../events/event-outbox.repository';
-import { AttemptLogRepository, attemptIs } from '../dispatch/attempt-log.repository';
+import { AttemptLogRepository, attemptIs, nearInstant } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
 import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
@@ -80,10 +80,10 @@ export class DeliveryReports {
         manager,
       );
       if (report.connected) {
-        await manager.query('UPDATE contact_attempts SET connected = true WHERE id = $1 AND attempted_at = $2', [
-          report.attemptId,
-          attempt.attempted_at,
-        ]);
+        await manager.query(
+          `UPDATE contact_attempts SET connected = true WHERE id = $1 AND ${nearInstant('attempted_at', '$2::timestamptz')}`,
+          [report.attemptId, attempt.attempted_at],
+        );
       }
       const status = standing.get(report.attemptId) ?? report.status;
       if (attempt.channel === 'call') {

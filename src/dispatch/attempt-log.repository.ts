@@ -177,7 +177,9 @@ export class AttemptLogRepository {
  * provider_ref, error_code, detail, and with `knownAt` attempted_at) — composable into a larger
  * statement. Returns (id, status, first) for each attempt. History is partitioned by month and
  * attempt ids are random: a result that carries its attempt's instant is looked up in that
- * month's partition only, not in every month kept (the dispatcher's own sends always can).
+ * month's partition only, not in every month kept (the dispatcher's own sends always can). The
+ * instant may have come back through JavaScript, which keeps milliseconds of PostgreSQL's
+ * microseconds: matched within one.
  */
 export function recordAttemptsFrom(results: string, settle: boolean, knownAt = false): string {
   return `UPDATE contact_attempts a
@@ -189,7 +191,12 @@ export function recordAttemptsFrom(results: string, settle: boolean, knownAt = f
          settled_at = ${settle ? 'coalesce(a.settled_at, now())' : 'a.settled_at'},
          updated_at = now()
     FROM ${results} r
-   WHERE a.id = r.id${knownAt ? ' AND a.attempted_at = r.attempted_at' : ''}
+   WHERE a.id = r.id${knownAt ? ` AND ${nearInstant('a.attempted_at', 'r.attempted_at')}` : ''}
   -- now() is the transaction's start: a settled_at equal to it was set by this statement.
   RETURNING a.id, a.status, ${settle ? 'a.settled_at = now()' : 'false'} AS first`;
+}
+
+/** `column` at `instant` as JavaScript has it: PostgreSQL's microseconds cut to milliseconds. */
+export function nearInstant(column: string, instant: string): string {
+  return `${column} BETWEEN ${instant} - interval '1 millisecond' AND ${instant} + interval '1 millisecond'`;
 }

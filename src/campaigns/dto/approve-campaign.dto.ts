@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional } from 'class-validator';
 
 export class ApproveCampaignDto {
   @ApiPropertyOptional({
@@ -8,12 +8,10 @@ export class ApproveCampaignDto {
       'The revision the approver read (the campaign’s `revision`): an edit made since answers 409 CAMPAIGN_CHANGED ' +
       'instead of approving what the approver has not seen',
     example: 3,
-    minimum: 0,
   })
   @IsOptional()
   // A console form posts it as text.
   @Type(() => Number)
   @IsInt({ message: 'revision must be a whole number' })
-  @Min(0)
   revision?: number;
 }
