@@ -1,12 +1,10 @@
 /**
  * `npm run bench:events` — outbound events while a 100,000-SMS send drains: every SMS the
  * provider takes is a `contact.sent` event for a subscriber on loopback (a plain HTTP server
- * answering 204, in a process of its own). The dispatcher drains the outbox through the sandbox
- * channel as fast as it can; the courier delivers at the same time. Measured: events delivered per second (first to last
+ * answering 204, in a process of its own). The dispatcher drains the outbox through the sandbox channel as fast as it can;
+ * the courier delivers at the same time. Measured: events delivered per second (first to last
  * received) and the lag of each event (received − occurredAt, the commit of its send), p50/p99.
- * BENCH_DELIVERED=true: the sandbox also reports each message delivered through Herald's signed
- * status webhook and the subscriber takes `contact.delivered` too — two events per SMS, as a data
- * warehouse following every contact's outcome would. Last line: JSON.
+ * Last line: JSON.
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
@@ -15,7 +13,6 @@ import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
-import { freePort } from '../src/database/embedded-database';
 import { loadConfig } from '../src/config/app-config';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { PURPOSE_PRIORITY } from '../src/dispatch/contact-task.entity';
@@ -25,7 +22,6 @@ import { EventSubscriptionsRepository } from '../src/events/event-subscriptions.
 import { benchDatabase, timed } from './support/bench-database';
 
 const SMS = Number(process.env.BENCH_SMS ?? 100_000);
-const DELIVERED = process.env.BENCH_DELIVERED === 'true';
 const [URGENT] = LANES;
 const FRAUD_VARIABLES = {
   txn: { amount: 880000, currency: 'CNY', merchant: 'JD.com', at: '2026-11-23T01:58:00Z', reference: '4821' },
@@ -88,30 +84,26 @@ async function main(): Promise<void> {
     await seeder.destroy();
 
     // The system clock: an event's occurredAt is when its send was recorded, so the lag is real.
-    // With BENCH_DELIVERED the sandbox reports each message delivered through Herald's own signed
-    // status webhook, and the subscriber takes contact.delivered too: two events per SMS.
-    const port = await freePort();
     instance = await createApp(
       loadConfig({
         LOG_LEVEL: 'warn',
         DISPATCH_ENABLED: 'false',
         DISPATCH_BATCH_SIZE: '1000',
         DISPATCH_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '512',
-        SANDBOX_AUTO_CALLBACKS: String(DELIVERED),
-        SANDBOX_CALLBACK_DELAY_MS: '100',
+        SANDBOX_AUTO_CALLBACKS: 'false',
         SMS_PER_SECOND: '0',
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        PUBLIC_BASE_URL: 'http://herald.bench',
         EVENTS_POLL_MS: '20',
         EVENTS_BATCH_SIZE: process.env.BENCH_EVENTS_BATCH ?? '500',
       }),
       database.url,
     );
-    await instance.listen(port, '127.0.0.1');
+    await instance.init();
     const db = instance.get(DataSource);
     await instance.get(EventSubscriptionsRepository).create({
       name: 'bench',
       url: subscriber.url,
-      eventTypes: DELIVERED ? ['contact.sent', 'contact.delivered'] : ['contact.sent'],
+      eventTypes: ['contact.sent'],
       secret: 'bench-secret-0123456789',
       createdBy: null,
     });
@@ -144,21 +136,13 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
       noted = await subscriber.arrived();
     }
-    // Delivery reports follow their sends: until no more come.
-    for (let before = -1; DELIVERED && noted.arrivals.length !== before && Date.now() < deadline;) {
-      before = noted.arrivals.length;
-      await new Promise((r) => setTimeout(r, 2_000));
-      noted = await subscriber.arrived();
-    }
 
     const received = noted.arrivals.length;
     const span = (noted.arrivals.reduce((a, b) => Math.max(a, b)) - noted.arrivals.reduce((a, b) => Math.min(a, b))) / 1000;
     const lags = [...noted.lags].sort((a, b) => a - b);
     const eventsPerSec = Math.round((received - 1) / span);
     const smsPerSec = Math.round(sent / (drainMs / 1000));
-    console.log(
-      `${sent} SMS sent at ${smsPerSec}/s; ${received} events (${DELIVERED ? 'contact.sent and contact.delivered' : 'contact.sent'}) received at ${eventsPerSec}/s`,
-    );
+    console.log(`${sent} SMS sent at ${smsPerSec}/s; ${received} contact.sent events received at ${eventsPerSec}/s`);
     console.log(
       `lag (received − occurredAt): p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms, max ${lags[lags.length - 1]} ms`,
     );
