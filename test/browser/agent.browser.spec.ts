@@ -250,24 +250,8 @@ describe('the agent desk shows the call as Twilio reports it', () => {
   });
 
   it('an unanswered call\'s stream says "No answer" and ends, and is the agent\'s only: another agent is refused it', async () => {
-    const customer = await store.customer(t.db, { locale: 'en' });
-    const { body } = await t.http
-      .post('/transactions')
-      .set('Authorization', `Bearer ${integration}`)
-      .send(suspiciousTransaction(`TXN-${customer.externalRef}`, customer.externalRef, NOW.toISOString()))
-      .expect(200);
-    await t.app.get(FraudCasesService).ivrInput({ caseId: body.caseId, customerId: customer.id }, '0', {});
-    const agent = await t.consoleUser('agent', { phone: '+8613900000003' });
-    const page = await signedIn(browser, t.config.publicBaseUrl, agent);
-    await page.getByRole('button', { name: 'Take the next task' }).click();
-    await page.waitForURL(/\/console\/agent\/tasks\//);
+    const { page, attemptId } = await calling('+8613900000003');
     const taskPath = new URL(page.url()).pathname;
-    await page.getByRole('button', { name: 'Call the customer' }).click();
-    await page.locator('[data-call-events]').waitFor();
-    const [{ id: attemptId }] = await t.db.query(
-      `SELECT id FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND detail LIKE 'click-to-call%'`,
-      [customer.id],
-    );
     await callStatus(attemptId, 'no-answer');
     await page.locator('[data-call-state]', { hasText: 'No answer' }).waitFor();
     // The stream the page reads, as the agent's browser session gets it: the state now, final, then the end.

@@ -1,19 +1,12 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /** The campaign's revision (what launch compares under the row lock): down, then up again. */
 describe('the campaign revision migration', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   const revisionColumn = async () =>

@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../../src/common/clock';
 import { ConsentService } from '../../src/compliance/consent.service';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { HistoryMaintenance } from '../../src/history/history-maintenance.service';
 import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
 
 type Db = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
@@ -140,16 +139,10 @@ describe('consent evidence retention by month', () => {
 
 /** Migration 1765030000000 on a ledger that already has entries: undone, given entries, applied again. */
 describe('the partitioned consent ledger migration moves existing entries', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   it('moves each entry into its month with its id, and the ledger’s rules come along', async () => {

@@ -1,20 +1,13 @@
 import { seedCustomerBook } from '../../src/customers/book/customer-book.writer';
 import { generateCustomer } from '../../src/customers/book/customer-book.generator';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/test-database';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 
 describe('seedCustomerBook (integration)', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   const counts = async () =>

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { store } from '../support/outbox.builders';
-import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /**
  * Migration 1764910000000 moves the agent desk's tasks into work orders and drops agent_tasks:
@@ -9,16 +8,10 @@ import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support
  * task per customer and case are cancelled with a reason; down puts them back.
  */
 describe('agent tasks become work orders (migration 1764910000000)', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   it('moves open, taken, done and cancelled tasks with their state, and back down again', async () => {

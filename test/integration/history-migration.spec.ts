@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { insertCustomer } from '../support/policy.builders';
-import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /**
  * Migration 1764930000000 on a database that already has history: undone (back to plain tables,
@@ -10,16 +9,10 @@ import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support
  * de-duplication references come with them, and the identity goes on after the last id.
  */
 describe('the partitioned history migration moves existing rows', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   it('undoes to plain tables, and moves their rows into months when applied again', async () => {

@@ -1,20 +1,13 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { store } from '../support/outbox.builders';
-import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /** Migration 1765010000000 (returned payments, the credit score's history): its trigger, then down and up again. */
 describe('the bounced-payments and score-history migration', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   const exists = async (sql: string) => (await db.query(sql)).length > 0;

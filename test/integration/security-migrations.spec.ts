@@ -1,19 +1,12 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { createTestDatabase, TestDatabase, undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
 
 /** The security migrations (audit refusal codes, sign-in throttle) have real downs: down, then up again. */
 describe('the security migrations', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
 
   const exists = async (sql: string) => (await db.query(sql)).length > 0;

@@ -1,21 +1,14 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { SendPacer } from '../../src/dispatch/send-pacer';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/test-database';
 
 describe('SendPacer (GCRA slots in PostgreSQL)', () => {
-  let database: TestDatabase;
   let db: DataSource;
   let pacer: SendPacer;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+  ownDatabase((opened) => {
+    db = opened;
     pacer = new SendPacer(db);
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
   });
 
   const now = new Date('2026-11-23T02:00:00.000Z');

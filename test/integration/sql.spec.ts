@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { sql, sqlCount, sqlOne } from '../../src/database/sql';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/test-database';
 
 /**
  * The typed query helper returns rows for every command: TypeORM's own `.query()` hands back a
@@ -9,17 +8,11 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
  * transaction's manager (seeing its uncommitted writes) and on a query runner.
  */
 describe('sql, sqlOne and sqlCount', () => {
-  let database: TestDatabase;
   let db: DataSource;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+  ownDatabase(async (opened) => {
+    db = opened;
     await db.query(`CREATE TABLE sql_helper_probe (id int PRIMARY KEY, label text NOT NULL)`);
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
   });
 
   it('returns the rows of a SELECT, an INSERT … RETURNING and an UPDATE … RETURNING alike', async () => {

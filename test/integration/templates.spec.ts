@@ -4,27 +4,20 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { templateVersion } from '../../src/templates/template.compiler';
 import { TemplateVersionStore } from '../../src/templates/template-version.store';
 import { TemplatesService } from '../../src/templates/templates.service';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/test-database';
 
 const SHIPPED = join(__dirname, '..', '..', 'scripts-templates');
 
 describe('TemplatesService on PostgreSQL', () => {
-  let database: TestDatabase;
   let db: DataSource;
   let dir: string;
   const clock = new ManualClock(new Date('2025-11-21T01:00:00Z'));
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
+  ownDatabase((opened) => {
+    db = opened;
   });
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'herald-templates-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
