@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
+import { subjectRefPatternSql } from '../common/subject-ref';
 import {
   DESK_QUEUE,
   deskSeverity,
@@ -473,7 +474,7 @@ export class WorkOrdersRepository {
     await manager.query(
       `UPDATE work_orders t SET not_before = greatest(t.not_before, $2), updated_at = $3,
               due_by = greatest(t.due_by, ${deskDueBy('$2::timestamptz', 't.kind')})
-        WHERE t.customer_id = $1 AND t.subject_ref LIKE 'collect:%' AND t.queue = $4 AND t.closed_at IS NULL`,
+        WHERE t.customer_id = $1 AND t.subject_ref ~ ${subjectRefPatternSql('collect')} AND t.queue = $4 AND t.closed_at IS NULL`,
       [customerId, until, now, DESK_QUEUE],
     );
   }
