@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
+import { undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 /** The campaign's revision (what launch compares under the row lock): down, then up again. */
 describe('the campaign revision migration', () => {

@@ -4,7 +4,8 @@ import { ConsentService } from '../../src/compliance/consent.service';
 import { HistoryMaintenance } from '../../src/history/history-maintenance.service';
 import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
-import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
+import { undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 type Db = { query(sql: string, params?: unknown[]): Promise<unknown> };
 

@@ -1,6 +1,6 @@
 import { seedCustomerBook } from '../../src/customers/book/customer-book.writer';
 import { generateCustomer } from '../../src/customers/book/customer-book.generator';
-import { ownDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 import { DataSource } from 'typeorm';
 
 describe('seedCustomerBook (integration)', () => {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { store } from '../support/outbox.builders';
-import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
+import { undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 /**
  * Migration 1764910000000 moves the agent desk's tasks into work orders and drops agent_tasks:

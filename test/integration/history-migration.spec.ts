@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { insertCustomer } from '../support/policy.builders';
-import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
+import { undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 /**
  * Migration 1764930000000 on a database that already has history: undone (back to plain tables,

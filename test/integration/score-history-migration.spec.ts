@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { store } from '../support/outbox.builders';
-import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
+import { undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 /** Migration 1765010000000 (returned payments, the credit score's history): its trigger, then down and up again. */
 describe('the bounced-payments and score-history migration', () => {

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { ownDatabase, undoMigrationsFrom } from '../support/test-database';
+import { undoMigrationsFrom } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 /** The security migrations (audit refusal codes, sign-in throttle) have real downs: down, then up again. */
 describe('the security migrations', () => {

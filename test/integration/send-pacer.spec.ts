@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SendPacer } from '../../src/dispatch/send-pacer';
-import { ownDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 describe('SendPacer (GCRA slots in PostgreSQL)', () => {
   let db: DataSource;

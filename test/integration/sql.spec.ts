@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { sql, sqlCount, sqlOne } from '../../src/database/sql';
-import { ownDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 /**
  * The typed query helper returns rows for every command: TypeORM's own `.query()` hands back a

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { templateVersion } from '../../src/templates/template.compiler';
 import { TemplateVersionStore } from '../../src/templates/template-version.store';
 import { TemplatesService } from '../../src/templates/templates.service';
-import { ownDatabase } from '../support/test-database';
+import { ownDatabase } from '../support/own-database';
 
 const SHIPPED = join(__dirname, '..', '..', 'scripts-templates');
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 
 export const TEMPLATE_DATABASE = 'herald_test_template';
 
@@ -33,24 +32,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: () =>
       withDatabase(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
-}
-
-/**
- * A database of the test file's own for all its tests: cloned and opened before them (`opened`
- * gets its data source, to keep and to prepare), closed and dropped after them.
- */
-export function ownDatabase(opened: (db: DataSource) => void | Promise<void>): void {
-  let database: TestDatabase | undefined;
-  let db: DataSource | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
-    await opened(db);
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
 }
 
 /** Undoes the applied migrations back to just before `timestamp` (later ones first), to test a migration's down and up. */
