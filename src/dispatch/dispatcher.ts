@@ -128,14 +128,11 @@ export class Dispatcher {
 
   private async begin(lane: Lane, retriesOnly: boolean): Promise<Batch> {
     const now = this.clock.now();
-    const tasks = await this.outbox.claim(
-      this.worker,
-      lane,
-      this.settings.batchSize,
-      now,
-      this.settings.leaseSeconds,
+    // Claims come at least every poll: a retry due before the next one is claimed now and held.
+    const tasks = await this.outbox.claim(this.worker, lane, this.settings.batchSize, now, this.settings.leaseSeconds, {
       retriesOnly,
-    );
+      retryLeadMs: this.settings.pollMs,
+    });
     if (tasks.length === 0) return NOTHING_CLAIMED;
     tasks.forEach((task) => this.held.add(task.id));
     const urgent = lane.name === 'urgent';
@@ -146,7 +143,9 @@ export class Dispatcher {
       await this.outbox.settle(settled);
       settled.forEach((outcome) => this.held.delete(outcome.id));
       const slots = await this.courier.schedule(ready.map((r) => r.parcel));
-      const sends = ready.map((r, i) => this.sendInTurn(lane, r, slots[i], giveWay));
+      // Due times are business time (the injected clock); the wait is real time.
+      const dueIn = (task: Ready['task']) => Date.now() + task.dueAt.getTime() - now.getTime();
+      const sends = ready.map((r, i) => this.sendInTurn(lane, r, slots[i], dueIn(r.task), giveWay));
       const finished = Promise.all(sends).then((sent) => ({
         claimed: tasks.length,
         settled: settled.length,
@@ -182,8 +181,14 @@ export class Dispatcher {
     await Promise.all(this.underway);
   }
 
-  /** Waits for the send's slot and a free sender, then sends; true if it reached a provider. */
-  private async sendInTurn(lane: Lane, ready: Ready, slot: Slot, giveWay?: () => Promise<void>): Promise<boolean> {
+  /** Waits for the send's due time, its slot and a free sender, then sends; true if it reached a provider. */
+  private async sendInTurn(
+    lane: Lane,
+    ready: Ready,
+    slot: Slot,
+    dueAt: number,
+    giveWay?: () => Promise<void>,
+  ): Promise<boolean> {
     this.queued[lane.name]++;
     let waiting = true;
     const started = () => {
@@ -193,7 +198,7 @@ export class Dispatcher {
       this.roomWaiters.splice(0).forEach((wake) => wake());
     };
     try {
-      await Promise.race([waitUntil(slot.at - OPEN_LEAD_MS), this.stop$]);
+      await Promise.race([waitUntil(Math.max(slot.at - OPEN_LEAD_MS, dueAt)), this.stop$]);
       // Urgent work, and a retry that has already waited out its backoff, go before work waiting.
       return await this.pool.run(
         () => {

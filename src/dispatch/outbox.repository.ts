@@ -19,6 +19,7 @@ export type ClaimedTask = Pick<
   | 'variables'
   | 'priority'
   | 'attempts'
+  | 'dueAt'
   | 'expiresAt'
   | 'condition'
   | 'previousTaskId'
@@ -26,7 +27,7 @@ export type ClaimedTask = Pick<
 
 const CLAIMED_COLUMNS = `t.id, t.customer_id AS "customerId", t.campaign_id AS "campaignId", t.step,
   t.subject_ref AS "subjectRef", t.purpose, t.channel, t.template_key AS "templateKey",
-  t.template_version AS "templateVersion", t.variables, t.priority, t.attempts, t.expires_at AS "expiresAt",
+  t.template_version AS "templateVersion", t.variables, t.priority, t.attempts, t.due_at AS "dueAt", t.expires_at AS "expiresAt",
   t.condition, t.previous_task_id AS "previousTaskId"`;
 
 /** A contact to queue. Priority follows the purpose unless given; it is due now unless `dueAt` says otherwise. */
@@ -130,6 +131,8 @@ export class OutboxRepository {
   /**
    * Due pending tasks of a lane, most urgent first; never a task of a campaign that is not running.
    * A retry goes before fresh work: it fires at its backoff time, not behind a campaign's backlog.
+   * Retries due within `retryLeadMs` are claimed too, for the caller to hold until their time:
+   * prepared ahead, they go at their backoff time rather than a claim and a preparation after it.
    * With `retriesOnly`, only retries are claimed.
    */
   async claim(
@@ -138,17 +141,17 @@ export class OutboxRepository {
     limit: number,
     now: Date,
     leaseSeconds: number,
-    retriesOnly = false,
+    { retriesOnly = false, retryLeadMs = 0 } = {},
   ): Promise<ClaimedTask[]> {
-    const due = (which: string) => `
+    const due = (which: string, until: string) => `
       SELECT t.id FROM contact_tasks t
-       WHERE t.status = 'pending' AND ${which} AND t.due_at <= $1 AND t.priority BETWEEN $5 AND $6
+       WHERE t.status = 'pending' AND ${which} AND t.due_at <= ${until} AND t.priority BETWEEN $5 AND $6
          AND (t.campaign_id IS NULL
               OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
        ORDER BY t.priority DESC, t.due_at`;
     return this.db.query(
-      `WITH retries AS (${due('t.attempts > 0')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
-       fresh AS (${due('t.attempts = 0')} LIMIT CASE WHEN $7 THEN 0 ELSE $2 - (SELECT count(*) FROM retries) END
+      `WITH retries AS (${due('t.attempts > 0', '$8')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
+       fresh AS (${due('t.attempts = 0', '$1')} LIMIT CASE WHEN $7 THEN 0 ELSE $2 - (SELECT count(*) FROM retries) END
                  FOR UPDATE OF t SKIP LOCKED),
        claimed AS (
          UPDATE contact_tasks t
@@ -156,7 +159,7 @@ export class OutboxRepository {
            FROM (SELECT id FROM retries UNION ALL SELECT id FROM fresh) due WHERE t.id = due.id
          RETURNING ${CLAIMED_COLUMNS})
        SELECT * FROM claimed`,
-      [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority, retriesOnly],
+      [now, limit, worker, leaseSeconds, lane.minPriority, lane.maxPriority, retriesOnly, new Date(now.getTime() + retryLeadMs)],
     );
   }
 

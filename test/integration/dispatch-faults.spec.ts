@@ -1,4 +1,5 @@
 import { ManualClock } from '../../src/common/clock';
+import { AppConfig } from '../../src/config/app-config';
 import { Customer } from '../../src/customers/customer.entity';
 import { Dispatcher } from '../../src/dispatch/dispatcher';
 import { LANES, OutboxRepository } from '../../src/dispatch/outbox.repository';
@@ -203,6 +204,24 @@ describe('dispatch under faults, through the twilio SDK to a local Twilio', () =
       await t.db.query(`UPDATE contact_tasks SET status = 'cancelled' WHERE id = ANY($1)`, [
         backlog.tasks.map((task) => task.id),
       ]);
+    }
+  });
+
+  it('claims a retry due before the next poll ahead of its time and sends it no earlier than that time', async () => {
+    const customers = await Promise.all([store.customer(t.db), store.customer(t.db)]);
+    const pollMs = t.app.get(AppConfig).dispatch.pollMs;
+    const soon = await store.task(t.db, customers[0], { attempts: 1, dueAt: new Date(MORNING.getTime() + 300) });
+    const later = await store.task(t.db, customers[1], { attempts: 1, dueAt: new Date(MORNING.getTime() + pollMs + 300) });
+    try {
+      const claimedAt = Date.now();
+      const batch = await dispatcher.retry(BULK);
+      await expect(batch.finished).resolves.toMatchObject({ claimed: 1, sent: 1 });
+      const [request] = twilio.requests.filter((r) => r.method === 'POST' && r.params.To === customers[0].phone);
+      expect(request.at.getTime()).toBeGreaterThanOrEqual(claimedAt + 300);
+      expect(await taskRow(soon.id)).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(await taskRow(later.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    } finally {
+      await t.db.query(`UPDATE contact_tasks SET status = 'cancelled' WHERE id = $1`, [later.id]);
     }
   });
 
