@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { Sql, sqlOf } from '../work-orders/work-orders.repository';
+import { Sql, sqlOf } from '../database/sql';
 import { AlertEpisodesRepository, EvaluationResult } from './alert-episodes.repository';
 import { WrittenCustomers } from '../customers/import/customer-batch.writer';
 import { movedByImport, touches } from './alert-rule.rules';

@@ -42,3 +42,15 @@ export async function sqlOne<Row extends object>(
 export async function sqlCount(on: SqlRunner, text: string, params: readonly unknown[] = []): Promise<number> {
   return (await run(on, text, params)).affected;
 }
+
+/**
+ * One statement on a connection the caller holds, typed like `sql`: a transaction's manager
+ * (`sqlOf`), or a pg client's wrapped (an import's batch). Lets a statement join whichever
+ * transaction its caller is in.
+ */
+export type Sql = <Row extends object>(text: string, params?: unknown[]) => Promise<Row[]>;
+
+export const sqlOf =
+  (manager: EntityManager): Sql =>
+  (text, params) =>
+    sql(manager, text, params);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlertEvaluator } from '../alerts/alert-evaluator.service';
-import { sqlOf } from '../work-orders/work-orders.repository';
+import { sqlOf } from '../database/sql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { twilioErrorKind } from '../channels/channel-error.classifier';
