@@ -24,6 +24,7 @@ import { consoleHeaders } from './console-headers.middleware';
 import { ConsoleNotFoundHandler } from './console-not-found.handler';
 import { ConsoleViews } from './console-views';
 import { ContactLogService } from './ops/contact-log.service';
+import { ContactLogRepository } from './ops/contact-log.repository';
 import { CustomerTimelineService } from './ops/customer-timeline.service';
 import { OpsAuditService } from './ops/ops-audit.service';
 import { OpsDashboardService } from './ops/ops-dashboard.service';
@@ -69,6 +70,7 @@ const PAGES = [
     AgentDeskService,
     CallStateHub,
     ContactLogService,
+    ContactLogRepository,
     CustomerTimelineService,
     OpsDashboardService,
     OpsAuditService,
