@@ -1,3 +1,4 @@
+import { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /** Where a statement runs: the pool, a transaction's manager, or a query runner. */
@@ -45,7 +46,7 @@ export async function sqlCount(on: SqlRunner, text: string, params: readonly unk
 
 /**
  * One statement on a connection the caller holds, typed like `sql`: a transaction's manager
- * (`sqlOf`), or a pg client's wrapped (an import's batch). Lets a statement join whichever
+ * (`sqlOf`), or an import batch's pg client (`sqlOfClient`). Lets a statement join whichever
  * transaction its caller is in.
  */
 export type Sql = <Row extends object>(text: string, params?: unknown[]) => Promise<Row[]>;
@@ -54,3 +55,8 @@ export const sqlOf =
   (manager: EntityManager): Sql =>
   (text, params) =>
     sql(manager, text, params);
+
+export const sqlOfClient =
+  (client: PoolClient): Sql =>
+  async (text, params) =>
+    (await client.query(text, params)).rows;
