@@ -34,6 +34,23 @@ export default tseslint.config(
       'import-x/no-cycle': 'error',
     },
   },
+  // Raw SQL in src runs through src/database/sql.ts (sql, sqlOne, sqlCount, sqlOf), a row interface
+  // per query: TypeORM's `.query()` answers `any`, and `[rows, count]` for an UPDATE or a DELETE.
+  // A pg client's own `query` (an import's COPY and BEGIN, a LISTEN) is the driver's, not TypeORM's.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/database/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='query']:not([callee.object.name='client']):not([callee.object.property.name='listener'])",
+          message: 'Run SQL through sql/sqlOne/sqlCount from src/database/sql.ts with a row interface: .query() answers any.',
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // The console's scripts run in the browser, as classic scripts.
   { files: ['src/console/assets/*.js'], languageOptions: { globals: globals.browser, sourceType: 'script' } },

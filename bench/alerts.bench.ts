@@ -25,7 +25,7 @@ import { CustomerImportsService } from '../src/customers/import/customer-imports
 import { ImportJobRecorder } from '../src/customers/import/import-job.recorder';
 import { csvHeader, toCsvLine } from '../src/customers/import/import-file.format';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { sqlOf } from '../src/work-orders/work-orders.repository';
+import { sqlOf } from '../src/database/sql';
 import { alertEvaluator } from './support/alert-evaluator';
 import { benchDatabase, timed } from './support/bench-database';
 

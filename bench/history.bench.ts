@@ -25,6 +25,7 @@ import { RulePacks } from '../src/compliance/rule-packs';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { HistoryMaintenance } from '../src/history/history-maintenance.service';
+import { HistoryPartitionsRepository } from '../src/history/history-partitions.repository';
 import { monthStart } from '../src/history/history.rules';
 import { benchDatabase, timed } from './support/bench-database';
 
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig({ RETENTION_CONTACT_HISTORY_MONTHS: String(Math.max(2, MONTHS - 2)) });
     const histories = new ContactHistoryRepository(db, new RulePacks(config));
-    const maintenance = new HistoryMaintenance(db, new ManualClock(NOW), config);
+    const maintenance = new HistoryMaintenance(db, new HistoryPartitionsRepository(), new ManualClock(NOW), config);
     console.log(
       `bench:history — ${PER_MONTH} attempts a month, ${MONTHS} months, ${CUSTOMERS} customers, ${CHECKS} cap checks a phase; ` +
         `cap window ${Math.round(histories.lookbackMs / 86_400_000)} days`,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { compileSegmentRule } from '../segments/segment-rule.compiler';
-import { alertOrdersSql, Sql } from '../work-orders/work-orders.repository';
+import { Sql, sqlOne } from '../database/sql';
+import { alertOrdersSql } from '../work-orders/work-orders.repository';
 import { AlertRuleView } from './alert-rules.repository';
 
 /** Which customers an evaluation looks at: these ids (a change), or the whole book (the schedule). */
@@ -70,7 +72,16 @@ export class AlertEpisodesRepository {
     if (scope !== 'book' && scope.customerIds.length === 0) return { fired: 0, closed: 0 };
     const { text, params } = evaluationSql(rule, scope, now);
     const own = [rule.id, now, rule.severity, rule.queue, rule.slaMinutes, rule.closeOnExit, rule.name];
-    const [row] = await sql(text, scope === 'book' ? [...own, ...params] : [...own, scope.customerIds, ...params]);
+    const [row] = await sql<EvaluationResult>(
+      text,
+      scope === 'book' ? [...own, ...params] : [...own, scope.customerIds, ...params],
+    );
     return row;
+  }
+
+  /** The scheduled job's lock for this transaction; false when another instance holds it. */
+  async tryJobLock(m: EntityManager, key: string): Promise<boolean> {
+    const row = await sqlOne<{ locked: boolean }>(m, `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [key]);
+    return row!.locked;
   }
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { Sql, sqlOf } from '../work-orders/work-orders.repository';
+import { Sql, sqlOf } from '../database/sql';
 import { AlertEpisodesRepository, EvaluationResult } from './alert-episodes.repository';
 import { WrittenCustomers } from '../customers/import/customer-batch.writer';
 import { movedByImport, touches } from './alert-rule.rules';
@@ -104,8 +104,8 @@ export class AlertEvaluator {
   async runScheduled(): Promise<AlertRunReport> {
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [JOB_LOCK]);
-      if (!locked) return { ran: false, rules: 0, fired: 0, closed: 0, at: now.toISOString() };
+      if (!(await this.episodes.tryJobLock(m, JOB_LOCK)))
+        return { ran: false, rules: 0, fired: 0, closed: 0, at: now.toISOString() };
       const rules = (await this.rules.enabled()).filter((rule) => rule.scheduled);
       const report = { ran: true, rules: rules.length, fired: 0, closed: 0, at: now.toISOString() };
       for (const rule of rules) {

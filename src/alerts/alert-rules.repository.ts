@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
+import { sql, sqlOne } from '../database/sql';
 import { Severity } from './alert-rule.rules';
 
 export interface AlertRuleView {
@@ -33,46 +34,53 @@ export class AlertRulesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async insert(rule: AlertRuleFields, ownerId: string | null, now: Date): Promise<AlertRuleView> {
-    const [row] = await this.db.query(
+    const row = await sqlOne<AlertRuleView>(
+      this.db,
       `INSERT INTO alert_rules (name, description, rule, reads, scheduled, severity, queue, sla_minutes, close_on_exit, enabled,
                                 owner_id, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${COLUMNS}`,
       [...fieldValues(rule), ownerId, now],
     );
-    return row;
+    return row!;
   }
 
   async update(id: string, rule: AlertRuleFields, now: Date): Promise<AlertRuleView | undefined> {
-    const [row] = await this.db.query(
+    return sqlOne<AlertRuleView>(
+      this.db,
       `UPDATE alert_rules SET name = $2, description = $3, rule = $4, reads = $5, scheduled = $6, severity = $7, queue = $8,
               sla_minutes = $9, close_on_exit = $10, enabled = $11, updated_at = $12
         WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, ...fieldValues(rule), now],
     );
-    return row;
   }
 
   async get(id: string): Promise<AlertRuleView | undefined> {
-    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM alert_rules WHERE id = $1`, [id]);
-    return row;
+    return sqlOne<AlertRuleView>(this.db, `SELECT ${COLUMNS} FROM alert_rules WHERE id = $1`, [id]);
   }
 
   async list(page: PageQuery): Promise<Page<AlertRuleView>> {
     const [items, [{ total }]] = await Promise.all([
-      this.db.query(`SELECT ${COLUMNS} FROM alert_rules ORDER BY name LIMIT $1 OFFSET $2`, [page.limit, page.offset]),
-      this.db.query(`SELECT count(*)::int AS total FROM alert_rules`),
+      sql<AlertRuleView>(this.db, `SELECT ${COLUMNS} FROM alert_rules ORDER BY name LIMIT $1 OFFSET $2`, [
+        page.limit,
+        page.offset,
+      ]),
+      sql<{ total: number }>(this.db, `SELECT count(*)::int AS total FROM alert_rules`),
     ]);
     return { items, total, limit: page.limit, offset: page.offset };
   }
 
   /** The enabled rules (evaluation picks among them by what changed, or by `scheduled`). */
   async enabled(): Promise<AlertRuleView[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM alert_rules WHERE enabled ORDER BY created_at, id`);
+    return sql<AlertRuleView>(this.db, `SELECT ${COLUMNS} FROM alert_rules WHERE enabled ORDER BY created_at, id`);
   }
 
   /** How many customers a condition over `customers c` selects now. */
   async count(where: string, params: unknown[]): Promise<number> {
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM customers c WHERE ${where}`, params);
+    const [{ count }] = await sql<{ count: number }>(
+      this.db,
+      `SELECT count(*)::int AS count FROM customers c WHERE ${where}`,
+      params,
+    );
     return count;
   }
 }

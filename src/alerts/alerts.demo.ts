@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
 import { WorkQueuesService } from '../work-orders/work-queues.service';
-import { sqlOf, WorkOrdersRepository } from '../work-orders/work-orders.repository';
+import { sql, sqlOf, sqlOne } from '../database/sql';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository';
 import { PURPOSE_PRIORITY } from '../dispatch/contact-task.entity';
 import { AlertEpisodesRepository } from './alert-episodes.repository';
 import { AlertRulesService } from './alert-rules.service';
@@ -50,7 +51,8 @@ const DEMO_RULES: Omit<CreateAlertRuleDto, 'closeOnExit' | 'enabled'>[] = [
  * alert's, a customer's free-text reply's and an agent-recorded complaint's. Idempotent.
  */
 export async function ensureDemoRiskDesk(app: INestApplication, db: DataSource): Promise<string> {
-  const [{ manager, agent, ops }] = await db.query(
+  const [{ manager, agent, ops }] = await sql<{ manager: string; agent: string; ops: string }>(
+    db,
     `SELECT (SELECT id FROM users WHERE username = 'demo-manager') AS manager,
             (SELECT id FROM users WHERE username = 'demo-agent') AS agent,
             (SELECT id FROM users WHERE username = 'demo-ops') AS ops`,
@@ -63,17 +65,18 @@ export async function ensureDemoRiskDesk(app: INestApplication, db: DataSource):
   const episodes = app.get(AlertEpisodesRepository);
   const now = app.get(Clock).now();
   for (const rule of DEMO_RULES) {
-    const [exists] = await db.query('SELECT 1 FROM alert_rules WHERE name = $1', [rule.name]);
+    const exists = await sqlOne<object>(db, 'SELECT 1 FROM alert_rules WHERE name = $1', [rule.name]);
     if (exists) continue;
     const saved = await rules.create({ ...rule, closeOnExit: true, enabled: true }, manager);
     await db.transaction((m) => episodes.evaluate(sqlOf(m), saved, 'book', now));
   }
   const orders = app.get(WorkOrdersService);
-  const [customer] = await db.query(
+  const [customer] = await sql<{ id: string }>(
+    db,
     `SELECT id FROM customers WHERE phone IS NOT NULL AND country = 'CN' ORDER BY external_ref OFFSET 1 LIMIT 1`,
   );
   await orders.openForReply(customer.id, 'DEMO-SMS-1', '上个月的年费为什么扣了两次？请尽快回电。');
-  const [complaint] = await db.query(`SELECT 1 FROM work_orders WHERE kind = 'complaint'`);
+  const complaint = await sqlOne<object>(db, `SELECT 1 FROM work_orders WHERE kind = 'complaint'`);
   if (!complaint) {
     await orders.recordComplaint(
       customer.id,
@@ -82,15 +85,17 @@ export async function ensureDemoRiskDesk(app: INestApplication, db: DataSource):
     );
   }
   // A call back the demo agent booked with a customer in collections: on the desk, due in an hour.
-  const [booked] = await db.query(`SELECT 1 FROM work_orders WHERE kind = 'call_back'`);
+  const booked = await sqlOne<object>(db, `SELECT 1 FROM work_orders WHERE kind = 'call_back'`);
   if (!booked) {
-    const [debtor] = await db.query(
+    const debtor = await sqlOne<{ id: string }>(
+      db,
       `SELECT id FROM customers WHERE phone IS NOT NULL AND days_past_due > 0 ORDER BY external_ref LIMIT 1`,
     );
     if (debtor) {
       const callBackAt = new Date(now.getTime() + 3_600_000);
       await db.transaction(async (m) => {
-        const [{ id }] = await m.query(
+        const [{ id }] = await sql<{ id: string }>(
+          m,
           `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, agent_id, at, note)
            VALUES ($1, 'call_back_at', 'collections', $2, $3, $4, 'asked to be called after work') RETURNING id`,
           [debtor.id, callBackAt, agent, now],
@@ -106,7 +111,8 @@ export async function ensureDemoRiskDesk(app: INestApplication, db: DataSource):
       });
     }
   }
-  const counts: { kind: string; n: number }[] = await db.query(
+  const counts = await sql<{ kind: string; n: number }>(
+    db,
     `SELECT kind, count(*)::int AS n FROM work_orders WHERE closed_at IS NULL GROUP BY kind ORDER BY kind`,
   );
   return (

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { NextFunction, Request, Response } from 'express';
 import { Observable, tap } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { sql } from '../database/sql';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -58,7 +59,8 @@ export class AuditMiddleware implements NestMiddleware {
     if (!note || !(STATE_CHANGING.has(request.method) || note.read || status === 401 || status === 403)) return;
     const target = note.target ?? (Object.keys(request.params ?? {}).length ? Object.values(request.params).join('/') : null);
     try {
-      await this.db.query(
+      await sql(
+        this.db,
         `INSERT INTO audit_events (actor_id, actor_role, action, target, status, code, correlation_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [

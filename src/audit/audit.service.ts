@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { CursorPage, decodeCursor, encodeCursor, PG_INSTANT } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditQueryDto } from './dto/audit-query.dto';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 /** An audited action that came by no HTTP request: a command-line run, say. */
 export interface AuditEntry {
@@ -25,7 +25,8 @@ export class AuditService {
 
   /** Writes what the audit middleware writes for a request. */
   async record(entry: AuditEntry): Promise<void> {
-    await this.db.query(
+    await sql(
+      this.db,
       `INSERT INTO audit_events (actor_id, actor_role, action, target, status, correlation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
       [entry.actorId, entry.actorRole, entry.action, entry.target, entry.status, entry.correlationId],
     );

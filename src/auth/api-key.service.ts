@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { hashApiKey } from './api-key.secret';
 import { Principal } from './role';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 /** The throttler's name for API-key misses in its storage. */
 const MISSES = 'api-key-misses';
@@ -63,7 +63,7 @@ export class ApiKeyService {
     );
     if (!row) return undefined;
     // Last use is for people auditing keys; minute precision spares a write on every request.
-    if (row.touch) await this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.keyId]);
+    if (row.touch) await sql(this.db, 'UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.keyId]);
     return { userId: row.userId, username: row.username, role: row.role };
   }
 }

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Locale } from '../customers/customer.entity';
 import { Principal } from './role';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 /** A signed-in person as the console sees them. */
 export interface ConsoleSession extends Principal {
@@ -101,6 +101,6 @@ export class ConsoleSessions {
   }
 
   async close(token: string): Promise<void> {
-    await this.db.query(`DELETE FROM console_sessions WHERE token_hash = $1 OR expires_at < $2`, [hash(token), this.clock.now()]);
+    await sql(this.db, `DELETE FROM console_sessions WHERE token_hash = $1 OR expires_at < $2`, [hash(token), this.clock.now()]);
   }
 }

@@ -50,10 +50,11 @@ export class SignInThrottleRepository {
 
   /** Locks until `until`, never shortening a lock already longer (two instances counting at once). */
   async lock(target: ThrottleSubject, until: Date): Promise<void> {
-    await this.db.query(
-      `UPDATE sign_in_failures SET locked_until = greatest(locked_until, $3) WHERE kind = $1 AND subject = $2`,
-      [target.kind, target.subject, until],
-    );
+    await sql(this.db, `UPDATE sign_in_failures SET locked_until = greatest(locked_until, $3) WHERE kind = $1 AND subject = $2`, [
+      target.kind,
+      target.subject,
+      until,
+    ]);
   }
 
   /** Forgets the count and any lock: a success, or an admin's unlock. True if there was something to forget. */

@@ -10,7 +10,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { IssuedApiKeyDto } from './dto/create-api-key.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { User } from './user.entity';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 @Injectable()
 export class UsersService {
@@ -52,7 +52,7 @@ export class UsersService {
       const user = await users.findOneBy({ id });
       if (!user) throw new NotFoundError('user', id);
       await users.save(Object.assign(user, changes, passwordHash ? { passwordHash } : {}));
-      if (passwordHash || changes.disabled) await manager.query(`DELETE FROM console_sessions WHERE user_id = $1`, [id]);
+      if (passwordHash || changes.disabled) await sql(manager, `DELETE FROM console_sessions WHERE user_id = $1`, [id]);
       const { passwordHash: _hidden, ...saved } = user;
       return saved as User;
     });
@@ -86,7 +86,7 @@ export class UsersService {
    */
   async bootstrapAdmin(configuredKey?: string): Promise<string | undefined> {
     return this.db.transaction(async (manager) => {
-      await manager.query('LOCK TABLE users IN EXCLUSIVE MODE');
+      await sql(manager, 'LOCK TABLE users IN EXCLUSIVE MODE');
       const { count } = (await sqlOne<{ count: number }>(manager, 'SELECT count(*)::int AS count FROM users'))!;
       if (count > 0) return undefined;
       const admin = await manager.getRepository(User).save({ username: 'admin', displayName: 'Administrator', role: 'admin' });

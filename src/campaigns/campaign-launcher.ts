@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError } from '../common/domain-error';
-import { Locale } from '../customers/customer.entity';
 import { TemplatesService } from '../templates/templates.service';
 import { TEMPLATE_CHANNEL } from '../dispatch/contact-task.entity';
 import { Campaign } from './campaign.entity';
 import { CampaignApprovals } from './campaign-approvals.service';
 import { nextStatus } from './campaign-lifecycle';
 import { CampaignAudience } from './campaign-audience';
+import { CampaignAudienceRepository } from './campaign-audience.repository';
+import { CampaignRunsRepository } from './campaign-runs.repository';
 import { CampaignTemplates, pinKey } from './campaign-templates';
 import { moneyValues } from './campaign-variables.rules';
 import { AudienceCondition, RunMaterialiser } from './run-materialiser';
@@ -27,6 +28,8 @@ export class CampaignLauncher {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audience: CampaignAudience,
+    private readonly audienceFigures: CampaignAudienceRepository,
+    private readonly runs: CampaignRunsRepository,
     private readonly templates: TemplatesService,
     private readonly campaignTemplates: CampaignTemplates,
     private readonly materialiser: RunMaterialiser,
@@ -46,10 +49,7 @@ export class CampaignLauncher {
     nextStatus(campaign.status, 'launch');
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now);
-    const locales: { locale: Locale; customers: number }[] = await this.db.query(
-      `SELECT locale, count(*)::int AS customers FROM customers c WHERE ${audience.where} GROUP BY locale`,
-      audience.params,
-    );
+    const locales = await this.audienceFigures.locales(audience);
     if (locales.length === 0) {
       throw new DomainError('CAMPAIGN_AUDIENCE_EMPTY', 'the audience has no customers', HttpStatus.UNPROCESSABLE_ENTITY, [
         { field: 'audience', reason: 'selects no customer' },
@@ -95,14 +95,7 @@ export class CampaignLauncher {
   private async assertAudienceHoldsCurrency(campaign: Campaign, audience: AudienceCondition): Promise<void> {
     const [money] = moneyValues(campaign.variables);
     if (!money) return;
-    const currencyParam = audience.params.length + 1;
-    const [row]: { total: number; other: number; currencies: string[] }[] = await this.db.query(
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE c.currency <> $${currencyParam})::int AS other,
-              coalesce(array_agg(DISTINCT c.currency) FILTER (WHERE c.currency <> $${currencyParam}), '{}') AS currencies
-         FROM customers c WHERE ${audience.where}`,
-      [...audience.params, money.currency],
-    );
+    const row = await this.audienceFigures.currencies(audience, money.currency);
     if (row.other > 0) {
       throw new DomainError(
         'CAMPAIGN_AUDIENCE_CURRENCY',
@@ -126,9 +119,7 @@ export class CampaignLauncher {
     const now = this.clock.now();
     const audience = await this.audience.condition(campaign, now, RunMaterialiser.FIRST_AUDIENCE_PARAM);
     const created = await this.materialiser.materialise(campaign, runKey, audience, now);
-    await this.db.query(`UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'scheduled'`, [
-      campaign.id,
-    ]);
+    await this.runs.markRunning(campaign.id);
     return created;
   }
 }

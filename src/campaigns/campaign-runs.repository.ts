@@ -41,6 +41,13 @@ export class CampaignRunsRepository {
     );
   }
 
+  /** A scheduled campaign whose first run started is running. */
+  async markRunning(campaignId: string): Promise<void> {
+    await sql(this.db, `UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'scheduled'`, [
+      campaignId,
+    ]);
+  }
+
   /** Campaigns past their end, completed now: their ids. */
   async completeEnded(now: Date): Promise<string[]> {
     const ended = await sql<{ id: string }>(

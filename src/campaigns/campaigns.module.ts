@@ -7,6 +7,7 @@ import { SegmentsModule } from '../segments/segments.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { CampaignApprovals } from './campaign-approvals.service';
 import { CampaignAudience } from './campaign-audience';
+import { CampaignAudienceRepository } from './campaign-audience.repository';
 import { CampaignDecisionsRepository } from './campaign-decisions.repository';
 import { CampaignLauncher } from './campaign-launcher';
 import { CampaignPreview } from './campaign-preview';
@@ -30,6 +31,7 @@ import { CampaignResultsRepository } from './campaign-results.repository';
     CampaignDecisionsRepository,
     LaunchReviewService,
     CampaignAudience,
+    CampaignAudienceRepository,
     CampaignLauncher,
     CampaignPreview,
     CampaignTestSender,

@@ -12,7 +12,7 @@ import { Page, PageQuery } from '../common/pagination';
 import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
 import { RecordConsentDto } from './dto/record-consent.dto';
 import { Channel, ConsentLedgerState, ConsentValue } from './policy.types';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 export interface NewConsentEvent {
   customerId: string;
@@ -167,15 +167,22 @@ export class ConsentService {
     if (customerIds.length === 0) return states;
     const bound = upTo ?? (await this.latestInstants(customerIds));
     if (Array.isArray(bound) && bound.length === 0) return states;
-    const rows: { customerId: string; channel: Channel; scope: ConsentScope; state: ConsentValue; source: string; at: Date }[] =
-      await this.db.query(
-        `SELECT DISTINCT ON (customer_id, channel, scope)
+    const rows = await sql<{
+      customerId: string;
+      channel: Channel;
+      scope: ConsentScope;
+      state: ConsentValue;
+      source: string;
+      at: Date;
+    }>(
+      this.db,
+      `SELECT DISTINCT ON (customer_id, channel, scope)
                 customer_id AS "customerId", channel, scope, state, source, at
            FROM consent_events
           WHERE customer_id = ANY ($1::uuid[]) AND ${upTo ? 'at <= $2' : 'at = ANY ($2::timestamptz[])'}
           ORDER BY customer_id, channel, scope, ${LATEST_FIRST}`,
-        [customerIds, bound],
-      );
+      [customerIds, bound],
+    );
     for (const { customerId, channel, scope, state, source, at } of rows) {
       states.get(customerId)![channel][scope] = { state, source, at };
     }
@@ -184,7 +191,8 @@ export class ConsentService {
 
   /** The instants of these customers' latest entries, as text (a Date would lose the microseconds). */
   private async latestInstants(customerIds: readonly string[]): Promise<string[]> {
-    const rows: { at: string }[] = await this.db.query(
+    const rows = await sql<{ at: string }>(
+      this.db,
       `SELECT DISTINCT ('epoch'::timestamptz + (v / 2) * interval '1 microsecond')::text AS at
          FROM customer_consent_now n
          CROSS JOIN LATERAL unnest(ARRAY[n.sms_all, n.sms_marketing, n.email_all, n.email_marketing, n.call_all, n.call_marketing]) AS v

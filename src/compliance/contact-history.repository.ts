@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Channel, ContactHistory, ContactRecord, Purpose } from './policy.types';
 import { RulePacks } from './rule-packs';
+import { sql } from '../database/sql';
 
 /** Attempts that never left Herald or the provider reached nobody: they count toward no cap. */
 export const UNCOUNTED_STATUSES = ['failed', 'canceled'];
@@ -31,7 +32,7 @@ export class ContactHistoryRepository {
       customerIds.map((id) => [id, { since, contacts: [] }]),
     );
     if (customerIds.length === 0) return histories;
-    const rows: {
+    const rows = await sql<{
       customerId: string;
       at: string;
       purpose: Purpose;
@@ -39,7 +40,8 @@ export class ContactHistoryRepository {
       connected: boolean;
       conversation: boolean;
       subjectRef: string | null;
-    }[] = await this.db.query(
+    }>(
+      this.db,
       `SELECT customer_id AS "customerId", (extract(epoch FROM attempted_at) * 1000)::bigint AS at,
               purpose, channel, connected, conversation, subject_ref AS "subjectRef"
          FROM contact_attempts

@@ -47,7 +47,8 @@ export class DoNotContactService {
         const entry = await repository.save(
           repository.create({ ...address, reason: input.reason ?? null, addedBy: actorId, addedAt: this.clock.now() }),
         );
-        await manager.query(
+        await sql(
+          manager,
           `WITH listed AS (SELECT $1::text AS kind, $2::text AS value, $3::timestamptz AS added_at),
              entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
              ${CONSENT_CHANGED_EVENTS('entries')}

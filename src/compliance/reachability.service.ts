@@ -9,6 +9,7 @@ import { Channel, CHANNELS, Purpose, PURPOSES } from './policy.types';
 import { CompiledCap, parseContactHours, RulePack } from './rule-pack';
 import { RulePacks } from './rule-packs';
 import { DAY, HOUR } from './zone-timeline';
+import { sql } from '../database/sql';
 
 export const REACHABILITY_BUCKETS = [
   'reachableNow',
@@ -197,7 +198,7 @@ export class ReachabilityService {
          WHERE e.customer_id IN (SELECT id FROM audience) AND e.scope = ANY (${b.add(scopes, '::text[]')})${upTo('e.at')}
          GROUP BY e.customer_id`;
 
-    const sql = `
+    const text = `
       WITH mapping AS (
         SELECT * FROM unnest(${countries}, ${countryPacks}) AS m (country, pack)
       ),
@@ -269,8 +270,8 @@ export class ReachabilityService {
 
     // An analytical statement: room to hash the audience's history and consent in memory.
     const combinations = await this.db.transaction(async (manager) => {
-      await manager.query(`SET LOCAL work_mem = '128MB'`);
-      return manager.query(sql, b.values) as Promise<(Record<Channel, number> & { count: number })[]>;
+      await sql(manager, `SET LOCAL work_mem = '128MB'`);
+      return sql<Record<Channel, number> & { count: number }>(manager, text, b.values);
     });
     const channels = Object.fromEntries(
       CHANNELS.map((channel) => [channel, Object.fromEntries(REACHABILITY_BUCKETS.map((name) => [name, 0]))]),

@@ -24,6 +24,9 @@ import { consoleHeaders } from './console-headers.middleware';
 import { ConsoleNotFoundHandler } from './console-not-found.handler';
 import { ConsoleViews } from './console-views';
 import { ContactLogService } from './ops/contact-log.service';
+import { ContactLogRepository } from './ops/contact-log.repository';
+import { OpsDashboardRepository } from './ops/ops-dashboard.repository';
+import { Customer360Repository } from './customers/customer-360.repository';
 import { CustomerTimelineService } from './ops/customer-timeline.service';
 import { OpsAuditService } from './ops/ops-audit.service';
 import { OpsDashboardService } from './ops/ops-dashboard.service';
@@ -69,13 +72,16 @@ const PAGES = [
     AgentDeskService,
     CallStateHub,
     ContactLogService,
+    ContactLogRepository,
     CustomerTimelineService,
     OpsDashboardService,
+    OpsDashboardRepository,
     OpsAuditService,
     SegmentWorkshopService,
     CampaignDeskService,
     ConsoleNotFoundHandler,
     Customer360Service,
+    Customer360Repository,
   ],
   // The API's contact log, timeline and reachability (src/contact-log) read through the very same services.
   exports: [ContactLogService, CustomerTimelineService, Customer360Service],

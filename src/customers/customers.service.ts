@@ -15,7 +15,7 @@ import { CreateCustomerDto } from './dto/create-customer.dto';
 import { SearchCustomersDto } from './dto/search-customers.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { normalisePhone } from './phone-number.normalizer';
-import { sqlOf } from '../work-orders/work-orders.repository';
+import { sqlOf } from '../database/sql';
 
 @Injectable()
 export class CustomersService {

@@ -1,3 +1,4 @@
+import { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /** Where a statement runs: the pool, a transaction's manager, or a query runner. */
@@ -42,3 +43,20 @@ export async function sqlOne<Row extends object>(
 export async function sqlCount(on: SqlRunner, text: string, params: readonly unknown[] = []): Promise<number> {
   return (await run(on, text, params)).affected;
 }
+
+/**
+ * One statement on a connection the caller holds, typed like `sql`: a transaction's manager
+ * (`sqlOf`), or an import batch's pg client (`sqlOfClient`). Lets a statement join whichever
+ * transaction its caller is in.
+ */
+export type Sql = <Row extends object>(text: string, params?: unknown[]) => Promise<Row[]>;
+
+export const sqlOf =
+  (manager: EntityManager): Sql =>
+  (text, params) =>
+    sql(manager, text, params);
+
+export const sqlOfClient =
+  (client: PoolClient): Sql =>
+  async (text, params) =>
+    (await client.query(text, params)).rows;

@@ -1,3 +1,4 @@
+import { sql, SqlRunner } from '../database/sql';
 import { AttemptStatus } from '../dispatch/contact-attempt';
 
 /**
@@ -12,6 +13,11 @@ export interface CallStateNotice {
   attemptId: string;
   customerId: string;
   status: AttemptStatus;
+}
+
+/** Tells the watchers, when the caller's transaction commits (NOTIFY is transactional). */
+export async function notifyCallState(on: SqlRunner, notice: CallStateNotice): Promise<void> {
+  await sql(on, `SELECT pg_notify($1, $2)`, [CALL_STATE_CHANNEL, JSON.stringify(notice)]);
 }
 
 /** After these Twilio says nothing more about the call. */

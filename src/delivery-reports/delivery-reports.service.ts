@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlertEvaluator } from '../alerts/alert-evaluator.service';
-import { sqlOf } from '../work-orders/work-orders.repository';
+import { sqlOf } from '../database/sql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { twilioErrorKind } from '../channels/channel-error.classifier';
@@ -8,12 +8,11 @@ import { Clock } from '../common/clock';
 import { ConsentService } from '../compliance/consent.service';
 import { contactEvent, reportedContact } from '../events/contact.events';
 import { EventOutbox } from '../events/event-outbox.repository';
-import { AttemptLogRepository, attemptIs, nearInstant } from '../dispatch/attempt-log.repository';
+import { AttemptLogRepository } from '../dispatch/attempt-log.repository';
 import { AttemptStatus } from '../dispatch/contact-attempt';
-import { ContactChannel, ContactPurpose } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
 import { ProfileOutcomes } from '../dispatch/profile-outcomes';
-import { CALL_STATE_CHANNEL, CallStateNotice } from './call-state';
+import { CallStateNotice, notifyCallState } from './call-state';
 
 export interface DeliveryReport {
   attemptId: string;
@@ -49,20 +48,7 @@ export class DeliveryReports {
 
   async apply(report: DeliveryReport): Promise<'applied' | 'unknown-attempt' | 'another-message'> {
     const applied = await this.db.transaction(async (manager) => {
-      const [attempt]: {
-        customer_id: string;
-        channel: ContactChannel;
-        purpose: ContactPurpose;
-        attempted_at: Date;
-        task_id: string | null;
-        campaign_id: string | null;
-        provider_ref: string | null;
-        status: AttemptStatus;
-      }[] = await manager.query(
-        `SELECT customer_id, channel, purpose, attempted_at, task_id, campaign_id, provider_ref, status
-           FROM contact_attempts WHERE ${attemptIs('$1')} FOR UPDATE`,
-        [report.attemptId],
-      );
+      const attempt = await this.attempts.lockForReport(manager, report.attemptId);
       if (!attempt) return 'unknown-attempt';
       // Without a SID yet (the provider's answer was lost), the signed callback URL naming the
       // attempt is proof enough that this message is its own.
@@ -80,16 +66,13 @@ export class DeliveryReports {
         manager,
       );
       if (report.connected) {
-        await manager.query(
-          `UPDATE contact_attempts SET connected = true WHERE id = $1 AND ${nearInstant('attempted_at', '$2::timestamptz')}`,
-          [report.attemptId, attempt.attempted_at],
-        );
+        await this.attempts.markConnected(manager, report.attemptId, attempt.attempted_at);
       }
       const status = standing.get(report.attemptId) ?? report.status;
       if (attempt.channel === 'call') {
         // The agent desk shows the call's state live; NOTIFY is delivered when this transaction commits, not before.
         const notice: CallStateNotice = { attemptId: report.attemptId, customerId: attempt.customer_id, status };
-        await manager.query(`SELECT pg_notify($1, $2)`, [CALL_STATE_CHANNEL, JSON.stringify(notice)]);
+        await notifyCallState(manager, notice);
         // Rules counting unanswered calls, in the report's transaction: the alert and its cause commit together.
         if ((status === 'no_answer' || status === 'busy') && status !== attempt.status) {
           await this.alerts.onChange([attempt.customer_id], ['unansweredCalls'], sqlOf(manager));

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
 import { AttemptRecord, AttemptStatus } from './contact-attempt';
+import { sql, sqlOne } from '../database/sql';
 
 export interface AttemptResult {
   attemptId: string;
@@ -54,7 +55,8 @@ export class AttemptLogRepository {
    */
   async open(worker: string, attempts: AttemptRecord[], leaseUntil: Date): Promise<Set<string>> {
     if (attempts.length === 0) return new Set();
-    const opened: { id: string }[] = await this.db.query(
+    const opened = await sql<{ id: string }>(
+      this.db,
       `WITH held AS (
          UPDATE contact_tasks t
             SET status = 'sending', attempts = t.attempts + 1, lease_until = $14, updated_at = now()
@@ -120,14 +122,11 @@ export class AttemptLogRepository {
     };
   }
 
-  private async write(
-    results: AttemptResult[],
-    settle: boolean,
-    manager: EntityManager,
-  ): Promise<{ id: string; status: AttemptStatus; first: boolean }[]> {
+  private async write(results: AttemptResult[], settle: boolean, manager: EntityManager): Promise<RecordedAttemptRow[]> {
     if (results.length === 0) return [];
     const knownAt = results.every((r) => r.attemptedAt);
-    return manager.query(
+    return sql<RecordedAttemptRow>(
+      manager,
       `WITH results AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
                     AS r(id, status, provider_ref, error_code, detail, attempted_at)),
@@ -144,9 +143,29 @@ export class AttemptLogRepository {
     );
   }
 
+  /** The attempt a delivery report names, locked until the report's transaction ends; undefined when there is none. */
+  lockForReport(manager: EntityManager, attemptId: string): Promise<ReportedAttemptRow | undefined> {
+    return sqlOne<ReportedAttemptRow>(
+      manager,
+      `SELECT customer_id, channel, purpose, attempted_at, task_id, campaign_id, provider_ref, status
+           FROM contact_attempts WHERE ${attemptIs('$1')} FOR UPDATE`,
+      [attemptId],
+    );
+  }
+
+  /** The call reached a person (a report said so). `attemptedAt` as read back through JavaScript (nearInstant). */
+  async markConnected(manager: EntityManager, attemptId: string, attemptedAt: Date): Promise<void> {
+    await sql(
+      manager,
+      `UPDATE contact_attempts SET connected = true WHERE id = $1 AND ${nearInstant('attempted_at', '$2::timestamptz')}`,
+      [attemptId, attemptedAt],
+    );
+  }
+
   /** Unknown attempts made before `before` (the provider's records have had time to settle), oldest first. */
   async unknownBefore(manager: EntityManager, before: Date, limit: number): Promise<UnknownAttempt[]> {
-    return manager.query(
+    return sql<UnknownAttempt>(
+      manager,
       `SELECT a.id, a.task_id AS "taskId", a.customer_id AS "customerId", a.purpose, a.channel, a.provider, a.recipient,
               a.content_hash AS "contentHash", a.attempted_at AS "attemptedAt", t.attempts AS "taskAttempts"
          FROM contact_attempts a LEFT JOIN contact_tasks t ON t.id = a.task_id
@@ -163,13 +182,33 @@ export class AttemptLogRepository {
    */
   async knownRefs(manager: EntityManager, providers: string[], refs: string[], since: Date, until: Date): Promise<Set<string>> {
     if (refs.length === 0) return new Set();
-    const rows: { ref: string }[] = await manager.query(
+    const rows = await sql<{ ref: string }>(
+      manager,
       `SELECT provider_ref AS ref FROM contact_attempts
         WHERE provider = ANY($1::text[]) AND provider_ref = ANY($2::text[]) AND attempted_at >= $3 AND attempted_at < $4`,
       [providers, refs, since, until],
     );
     return new Set(rows.map((row) => row.ref));
   }
+}
+
+/** An attempt as a delivery report finds it. */
+export interface ReportedAttemptRow {
+  customer_id: string;
+  channel: ContactChannel;
+  purpose: ContactPurpose;
+  attempted_at: Date;
+  task_id: string | null;
+  campaign_id: string | null;
+  provider_ref: string | null;
+  status: AttemptStatus;
+}
+
+/** An attempt as `recordAttemptsFrom` left it: its status now, and whether this write settled it first. */
+interface RecordedAttemptRow {
+  id: string;
+  status: AttemptStatus;
+  first: boolean;
 }
 
 /**

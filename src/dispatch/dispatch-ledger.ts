@@ -15,6 +15,7 @@ import { nextStepsFrom } from './follow-ups';
 import { ClaimedTask, insertTasks, settleTasksFrom, TaskOutcome } from './outbox.repository';
 import { contactedFrom } from './profile-outcomes';
 import { nextRetryAt } from './retry.policy';
+import { sql } from '../database/sql';
 
 export interface Sent {
   task: ClaimedTask;
@@ -71,7 +72,8 @@ export class DispatchLedger {
   private async write(manager: EntityManager, sends: Sent[], now: Date): Promise<Set<string>> {
     const fates = sends.map((sent) => this.fateOf(sent, now));
     const told = sends.map((sent, i) => toldSubscribers(sent, fates[i], now));
-    const rows: { id: string }[] = await manager.query(
+    const rows = await sql<{ id: string }>(
+      manager,
       `WITH sends AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],
                               $8::timestamptz[], $9::jsonb[], $10::int[], $11::uuid[], $12::text[], $13::text[],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ClaimedTask, OutboxRepository, TaskQuery } from './outbox.repository';
+import { sql } from '../database/sql';
 
 /**
  * A campaign's later steps: created when the previous step was sent, due `afterHours` later, and
@@ -25,7 +26,8 @@ export class FollowUps {
   async unmet(manager: EntityManager, tasks: ClaimedTask[]): Promise<Set<string>> {
     const conditional = tasks.filter((t) => t.previousTaskId && t.condition && t.condition !== 'always');
     if (conditional.length === 0) return new Set();
-    const rows: { id: string }[] = await manager.query(
+    const rows = await sql<{ id: string }>(
+      manager,
       `SELECT x.id
          FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS x(id, previous_task_id, condition)
          LEFT JOIN LATERAL (

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactChannel, ContactPurpose, ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
 import { PRESENT_DISPATCHERS, presenceKey } from './presence';
+import { sql } from '../database/sql';
 
 /** Columns of a claimed task, as the dispatcher needs them. */
 export type ClaimedTask = Pick<
@@ -149,7 +150,8 @@ export class OutboxRepository {
          AND (t.campaign_id IS NULL
               OR EXISTS (SELECT 1 FROM campaigns k WHERE k.id = t.campaign_id AND k.status = 'running'))
        ORDER BY t.priority DESC, t.due_at`;
-    return this.db.query(
+    return sql<ClaimedTask>(
+      this.db,
       `WITH retries AS (${due('t.attempts > 0', '$8')} LIMIT $2 FOR UPDATE OF t SKIP LOCKED),
        fresh AS (${due('t.attempts = 0', '$1')} LIMIT CASE WHEN $7 THEN 0 ELSE $2 - (SELECT count(*) FROM retries) END
                  FOR UPDATE OF t SKIP LOCKED),
@@ -170,7 +172,8 @@ export class OutboxRepository {
    */
   async enqueue(tasks: NewTask[], manager: EntityManager = this.db.manager): Promise<string[]> {
     if (tasks.length === 0) return [];
-    const rows: { id: string }[] = await manager.query(
+    const rows = await sql<{ id: string }>(
+      manager,
       `INSERT INTO contact_tasks (customer_id, purpose, channel, template_key, variables, subject_ref, due_at, expires_at, priority)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[],
                             $8::timestamptz[], $9::smallint[])
@@ -197,7 +200,8 @@ export class OutboxRepository {
    * skipped. Returns how many were queued.
    */
   async enqueueSelected(manager: EntityManager, query: TaskQuery): Promise<number> {
-    const [{ queued }]: { queued: number }[] = await manager.query(
+    const [{ queued }] = await sql<{ queued: number }>(
+      manager,
       `WITH queued AS (${insertTasks(query)})
        SELECT count(*)::int AS queued FROM queued`,
       query.params,
@@ -218,7 +222,8 @@ export class OutboxRepository {
   ): Promise<number> {
     const statuses = outcome.claimed ? ['pending', 'claimed'] : ['pending'];
     const { where, params } = selects(selection, 3);
-    const [{ withdrawn }]: { withdrawn: number }[] = await manager.query(
+    const [{ withdrawn }] = await sql<{ withdrawn: number }>(
+      manager,
       `WITH withdrawn AS (
          UPDATE contact_tasks t
             SET status = $1, lease_until = NULL, claimed_by = NULL, updated_at = now(),
@@ -242,7 +247,8 @@ export class OutboxRepository {
     until: Date,
     reason: TaskReason,
   ): Promise<number> {
-    const [{ held }]: { held: number }[] = await manager.query(
+    const [{ held }] = await sql<{ held: number }>(
+      manager,
       `WITH held AS (
          UPDATE contact_tasks
             SET due_at = greatest(due_at, $3), updated_at = now(), reasons = reasons || $4::jsonb
@@ -260,7 +266,8 @@ export class OutboxRepository {
    */
   async renewLeases(worker: string, taskIds: string[], until: Date): Promise<void> {
     if (taskIds.length === 0) return;
-    await this.db.query(
+    await sql(
+      this.db,
       `UPDATE contact_tasks SET lease_until = $3
         WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status IN ('claimed', 'sending')`,
       [worker, taskIds, until],
@@ -270,7 +277,8 @@ export class OutboxRepository {
   /** Hands claimed tasks that were never sent back to the queue, as they were. */
   async release(worker: string, taskIds: string[]): Promise<void> {
     if (taskIds.length === 0) return;
-    await this.db.query(
+    await sql(
+      this.db,
       `UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
         WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status = 'claimed'`,
       [worker, taskIds],
@@ -285,7 +293,8 @@ export class OutboxRepository {
    */
   async settle(outcomes: TaskOutcome[], manager: EntityManager = this.db.manager): Promise<void> {
     if (outcomes.length === 0) return;
-    await manager.query(
+    await sql(
+      manager,
       `WITH outcomes AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[], $5::int[]) AS o(id, status, due_at, reasons, attempt))
        ${settleTasksFrom('outcomes')}`,
@@ -309,7 +318,8 @@ export class OutboxRepository {
     outcomes: TaskOutcome[],
   ): Promise<{ task: ClaimedTask; locale: string; status: TaskStatus }[]> {
     if (outcomes.length === 0) return [];
-    const rows: (ClaimedTask & { locale: string; status: TaskStatus })[] = await manager.query(
+    const rows = await sql<ClaimedTask & { locale: string; status: TaskStatus }>(
+      manager,
       `WITH resolved AS (
          UPDATE contact_tasks t
             SET status = o.status, due_at = coalesce(o.due_at, t.due_at), reasons = t.reasons || o.reasons,
@@ -338,7 +348,8 @@ export class OutboxRepository {
     const reason: TaskReason = failed
       ? { code: 'PROVIDER_REFUSED', providerStatus: report.status, providerCode: report.providerCode }
       : { code: 'SETTLED_BY_PROVIDER_REPORT' };
-    await manager.query(
+    await sql(
+      manager,
       `UPDATE contact_tasks SET status = $2, reasons = reasons || $3::jsonb, lease_until = NULL, claimed_by = NULL, updated_at = now()
         WHERE id = $1 AND status IN ('sending', 'unknown')`,
       [taskId, failed ? 'failed' : 'sent', JSON.stringify([reason])],
@@ -355,14 +366,16 @@ export class OutboxRepository {
   async reapExpiredLeases(now: Date, inHand: string[] = []): Promise<{ requeued: number; unknown: number }> {
     return this.db.transaction(async (manager) => {
       // (A data-modifying CTE, so the driver hands back rows for every statement alike.)
-      const requeued: { id: string }[] = await manager.query(
+      const requeued = await sql<{ id: string }>(
+        manager,
         `WITH requeued AS (
            UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
             WHERE status = 'claimed' AND ${VANISHED} AND id <> ALL($2::uuid[]) RETURNING id)
          SELECT id FROM requeued`,
         [now, inHand],
       );
-      const lost: { id: string }[] = await manager.query(
+      const lost = await sql<{ id: string }>(
+        manager,
         `WITH lost AS (
            UPDATE contact_tasks
               SET status = 'unknown', lease_until = NULL, claimed_by = NULL, updated_at = now(),
@@ -372,7 +385,8 @@ export class OutboxRepository {
         [now, inHand],
       );
       if (lost.length) {
-        await manager.query(
+        await sql(
+          manager,
           `UPDATE contact_attempts
               SET status = 'unknown', updated_at = now(),
                   detail = 'the dispatcher stopped between the provider call and recording its answer'

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
+import { sql } from '../database/sql';
 
 export interface ContactMade {
   customerId: string;
@@ -19,7 +20,8 @@ export interface ContactMade {
 export class ProfileOutcomes {
   async contacted(manager: EntityManager, contacts: ContactMade[]): Promise<void> {
     if (contacts.length === 0) return;
-    await manager.query(
+    await sql(
+      manager,
       `WITH made AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
                 AS m(customer_id, channel, purpose, outcome, at))
@@ -39,7 +41,8 @@ export class ProfileOutcomes {
    * the last of its purpose — where that contact is still the latest one.
    */
   async outcome(manager: EntityManager, contact: ContactMade, rightParty: boolean): Promise<void> {
-    await manager.query(
+    await sql(
+      manager,
       `UPDATE customers
           SET last_contact_outcome = CASE WHEN last_contact_at <= $2 THEN $3 ELSE last_contact_outcome END,
               last_outcomes = CASE WHEN (last_outcomes -> $5 ->> 'at')::timestamptz <= $2

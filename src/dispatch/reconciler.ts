@@ -12,6 +12,7 @@ import { DispatchConfig } from './dispatch.config';
 import { OutboxRepository, TaskOutcome } from './outbox.repository';
 import { ProfileOutcomes } from './profile-outcomes';
 import { contentHash } from './task-preparer';
+import { sql } from '../database/sql';
 
 /** Unknown attempts looked up per round, and lookups at once. */
 const ROUND = 200;
@@ -70,7 +71,7 @@ export class Reconciler {
     const session = this.db.createQueryRunner();
     await session.connect();
     try {
-      const [{ mine }]: { mine: boolean }[] = await session.query('SELECT pg_try_advisory_lock($1) AS mine', [
+      const [{ mine }] = await sql<{ mine: boolean }>(session, 'SELECT pg_try_advisory_lock($1) AS mine', [
         RECONCILER_LOCK.toString(),
       ]);
       if (!mine) return { found: 0, absent: 0, unconfirmed: 0 };
@@ -85,7 +86,7 @@ export class Reconciler {
         );
         return await session.manager.transaction((manager) => this.settle(manager, verdicts, now));
       } finally {
-        await session.query('SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK.toString()]);
+        await sql(session, 'SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK.toString()]);
       }
     } finally {
       await session.release();

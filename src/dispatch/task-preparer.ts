@@ -12,6 +12,7 @@ import { TaskReason } from './contact-task.entity';
 import { Parcel, providerOf } from './courier';
 import { MessageComposer } from './message-composer';
 import { ClaimedTask, TaskOutcome } from './outbox.repository';
+import { sql } from '../database/sql';
 
 const YIELD_EVERY = 50;
 
@@ -136,7 +137,8 @@ export class TaskPreparer {
   private async campaignRates(tasks: ClaimedTask[]): Promise<Map<string, number>> {
     const ids = [...new Set(tasks.map((t) => t.campaignId).filter((id): id is string => id !== null))];
     if (ids.length === 0) return new Map();
-    const rows: { id: string; rate: string }[] = await this.db.query(
+    const rows = await sql<{ id: string; rate: string }>(
+      this.db,
       `SELECT id, send_rate_per_second AS rate FROM campaigns WHERE id = ANY($1) AND send_rate_per_second IS NOT NULL`,
       [ids],
     );

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CursorPage, CursorPageQuery, decodeCursor, encodeCursor } from '../common/pagination';
 import { EventType, NewEvent } from './event-types';
-import { sqlOne } from '../database/sql';
+import { sql, sqlCount, sqlOne } from '../database/sql';
 
 /**
  * The events of the relation `events` (type, customer_id, occurred_at, data) that some
@@ -68,7 +68,8 @@ export class EventOutbox {
 
   async record(manager: EntityManager, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await manager.query(
+    await sql(
+      manager,
       `WITH told AS (
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::jsonb[]) AS e(type, customer_id, occurred_at, data)),
        e AS (${EVENTS_FROM('told')})
@@ -88,7 +89,8 @@ export class EventOutbox {
    * it wait: that is what keeps the order.
    */
   async claim(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.db.query(
+    return sql<ClaimedDelivery>(
+      this.db,
       `WITH due AS (
          -- Oldest first along the pending index, stopping at $2 heads: a round costs its batch,
          -- not the length of the queue. A head is a delivery with no older pending one of its
@@ -118,7 +120,8 @@ export class EventOutbox {
   /** The round's successes in one statement: a round trip per round, not per event. */
   async delivered(deliveries: ClaimedDelivery[], now: Date): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.db.query(
+    await sql(
+      this.db,
       `UPDATE event_deliveries d SET status = 'delivered', finished_at = $3, last_error = NULL
          FROM unnest($1::uuid[], $2::uuid[]) AS r(subscription_id, event_id)
         WHERE d.subscription_id = r.subscription_id AND d.event_id = r.event_id AND d.status = 'pending'`,
@@ -136,20 +139,21 @@ export class EventOutbox {
   }
 
   private async finish(delivery: ClaimedDelivery, set: string, params: unknown[]): Promise<void> {
-    await this.db.query(
-      `UPDATE event_deliveries SET ${set} WHERE subscription_id = $1 AND event_id = $2 AND status = 'pending'`,
-      [delivery.subscriptionId, delivery.eventId, ...params],
-    );
+    await sql(this.db, `UPDATE event_deliveries SET ${set} WHERE subscription_id = $1 AND event_id = $2 AND status = 'pending'`, [
+      delivery.subscriptionId,
+      delivery.eventId,
+      ...params,
+    ]);
   }
 
   /** Parked deliveries of a subscription due again now, with a new window; how many. */
   async unpark(subscriptionId: string, now: Date): Promise<number> {
-    const [, count]: [unknown, number] = await this.db.query(
+    return sqlCount(
+      this.db,
       `UPDATE event_deliveries SET status = 'pending', finished_at = NULL, attempts = 0, created_at = $2, next_attempt_at = $2
         WHERE subscription_id = $1 AND status = 'parked'`,
       [subscriptionId, now],
     );
-    return count;
   }
 
   /** Deliveries newest first, by status; paged by cursor (the event's seq). */
@@ -174,7 +178,8 @@ export class EventOutbox {
       where.push(`(d.seq, d.subscription_id) < ($${params.length - 1}::bigint, $${params.length}::uuid)`);
     }
     params.push(query.limit + 1, after ? 0 : query.offset);
-    const rows: (DeliveryRow & { seq: string })[] = await this.db.query(
+    const rows = await sql<DeliveryRow & { seq: string }>(
+      this.db,
       `SELECT d.subscription_id AS "subscriptionId", s.name AS "subscriptionName", d.event_id AS "eventId", e.type,
               e.customer_id AS "customerId", e.occurred_at AS "occurredAt", d.status, d.attempts,
               d.next_attempt_at AS "nextAttemptAt", d.last_error AS "lastError", d.finished_at AS "finishedAt", d.seq

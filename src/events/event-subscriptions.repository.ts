@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventType } from './event-types';
-import { sql, sqlOne } from '../database/sql';
+import { sql, sqlCount, sqlOne } from '../database/sql';
 
 export interface EventSubscription {
   id: string;
@@ -32,7 +32,8 @@ export class EventSubscriptionsRepository {
 
   /** The subscription a setting describes (CORE_NOTICE_URL): created, or brought up to date. */
   async upsert(input: { name: string; url: string; eventTypes: EventType[]; secret: string }): Promise<void> {
-    await this.db.query(
+    await sql(
+      this.db,
       `INSERT INTO event_subscriptions (name, url, event_types, secret) VALUES ($1, $2, $3, $4)
        ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, event_types = EXCLUDED.event_types, secret = EXCLUDED.secret`,
       [input.name, input.url, input.eventTypes, input.secret],
@@ -58,7 +59,8 @@ export class EventSubscriptionsRepository {
 
   /** Removes it with its deliveries; false when there was none (or not the owner's). */
   async remove(id: string, owner?: string): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.db.query(
+    const count = await sqlCount(
+      this.db,
       `DELETE FROM event_subscriptions WHERE id = $1 AND ($2::uuid IS NULL OR created_by = $2)`,
       [id, owner ?? null],
     );

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { HISTORY_KINDS, HistoryConfig, HistoryKind } from './history.config';
+import { HistoryPartitionsRepository } from './history-partitions.repository';
 import { MonthPartition, monthsToEnsure, monthStart, partitionsToDrop } from './history.rules';
 
 /** Which partitioned table holds each kind of history. */
@@ -61,6 +62,7 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly partitions: HistoryPartitionsRepository,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -90,8 +92,7 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [MAINTENANCE_LOCK]);
-      if (!locked) return { ran: false, created: [], dropped: [] };
+      if (!(await this.partitions.tryLock(runner, MAINTENANCE_LOCK))) return { ran: false, created: [], dropped: [] };
       try {
         const created = await this.ensureMonths(runner.manager);
         await this.summariseDays(runner.manager);
@@ -101,7 +102,7 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
         await this.forgetInboundRefs(runner.manager);
         return { ran: true, created, dropped };
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [MAINTENANCE_LOCK]);
+        await this.partitions.unlock(runner, MAINTENANCE_LOCK);
       }
     } finally {
       await runner.release();
@@ -114,9 +115,8 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
     for (const table of Object.values(HISTORY_TABLES)) {
       for (const month of monthsToEnsure(this.clock.now(), this.settings.monthsAhead)) {
         const made = await m.transaction(async (t) => {
-          await t.query(`SET LOCAL lock_timeout = '5s'`);
-          const [{ made }] = await t.query(`SELECT history_ensure_month($1, $2::date) AS made`, [table, isoDate(month)]);
-          return made as boolean;
+          await this.partitions.shortLockTimeout(t);
+          return this.partitions.ensureMonth(t, table, isoDate(month));
         });
         if (made) created.push(`${table}_p${isoDate(month).slice(0, 7).replace('-', '')}`);
       }
@@ -125,12 +125,8 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
   }
 
   /** The monthly partitions of a kind's table, oldest first. */
-  async months(kind: HistoryKind, m: EntityManager = this.db.manager): Promise<MonthPartition[]> {
-    const rows: { partition: string; starts: Date; ends: Date }[] = await m.query(
-      `SELECT partition, starts, ends FROM history_months($1)`,
-      [HISTORY_TABLES[kind]],
-    );
-    return rows;
+  months(kind: HistoryKind, m: EntityManager = this.db.manager): Promise<MonthPartition[]> {
+    return this.partitions.months(m, HISTORY_TABLES[kind]);
   }
 
   /** Drops the months of `kind` wholly older than its retention. */
@@ -149,23 +145,12 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
    */
   async summariseDays(m: EntityManager): Promise<void> {
     const today = new Date(Math.floor(this.clock.now().getTime() / DAY_MS) * DAY_MS);
-    const [{ last, oldest }]: { last: string | null; oldest: Date | null }[] = await m.query(
-      `SELECT (SELECT to_char(max(day), 'YYYY-MM-DD') FROM contact_attempt_days) AS last,
-              (SELECT min(attempted_at) FROM contact_attempts) AS oldest`,
-    );
+    const { last, oldest } = await this.partitions.summarySpan(m);
     if (!oldest) return;
     const settled = today.getTime() - SUMMARY_SETTLE_DAYS * DAY_MS;
     const after = last ? Date.parse(`${last}T00:00:00Z`) + DAY_MS : Math.floor(oldest.getTime() / DAY_MS) * DAY_MS;
     const from = new Date(Math.min(after, settled));
-    await m.transaction(async (t) => {
-      await t.query(`DELETE FROM contact_attempt_days WHERE day >= $1::date AND day < $2::date`, [isoDate(from), isoDate(today)]);
-      await t.query(
-        `INSERT INTO contact_attempt_days (day, channel, purpose, status, attempts)
-         SELECT (attempted_at AT TIME ZONE 'UTC')::date, channel, purpose, status, count(*)
-           FROM contact_attempts WHERE attempted_at >= $1 AND attempted_at < $2 GROUP BY 1, 2, 3, 4`,
-        [from, today],
-      );
-    });
+    await m.transaction((t) => this.partitions.resummarise(t, { from: isoDate(from), to: isoDate(today) }, { from, to: today }));
   }
 
   /**
@@ -205,26 +190,21 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
   ): Promise<{ rows: number; carried: number; detachMs: number }> {
     const table = HISTORY_TABLES[kind];
     return m.transaction(async (t) => {
-      await t.query(`SET LOCAL lock_timeout = '5s'`);
-      const [{ rows }] = await t.query(`SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class WHERE oid = $1::regclass`, [
-        month.partition,
-      ]);
+      await this.partitions.shortLockTimeout(t);
+      const rows = await this.partitions.estimatedRows(t, month.partition);
       const detaching = performance.now();
-      await t.query(`ALTER TABLE ${quoteIdent(table)} DETACH PARTITION ${quoteIdent(month.partition)}`);
+      await this.partitions.detach(t, table, month.partition);
       const detachMs = Math.round(performance.now() - detaching);
       const carried = kind === 'consent_evidence' ? await this.carryConsentInForce(t, month.partition) : 0;
-      await t.query(`INSERT INTO history_drops (kind, partition, starts, ends, rows) VALUES ($1, $2, $3, $4, $5)`, [
+      // What went, by which rule.
+      await this.partitions.recordDrop(t, {
         kind,
-        month.partition,
-        month.starts,
-        month.ends,
+        table,
+        month,
         rows,
-      ]);
-      // In the audit log beside the people's actions: what went, by which rule (no actor: Herald itself).
-      await t.query(
-        `INSERT INTO audit_events (action, target, status, correlation_id, at) VALUES ('history.retention.drop', $1, 200, $2, $3)`,
-        [`${table}:${month.partition}`, `retention:${kind}:${this.settings.retentionMonths[kind]}m`, this.clock.now()],
-      );
+        rule: `retention:${kind}:${this.settings.retentionMonths[kind]}m`,
+        at: this.clock.now(),
+      });
       return { rows: Number(rows), carried, detachMs };
     });
   }
@@ -239,32 +219,16 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
    */
   private async carryConsentInForce(t: EntityManager, partition: string): Promise<number> {
     const cutoff = monthStart(this.clock.now(), -this.settings.retentionMonths.consent_evidence);
-    await t.query(`SELECT set_config('herald.consent_retention_before', $1, true)`, [cutoff.toISOString()]);
-    const latest = `SELECT DISTINCT ON (customer_id, channel, scope) * FROM ${quoteIdent(partition)}
-                     ORDER BY customer_id, channel, scope, at DESC, (state = 'revoked') DESC, id DESC`;
-    await t.query(
-      `DELETE FROM consent_events_default d USING (${latest}) l
-        WHERE d.customer_id = l.customer_id AND d.channel = l.channel AND d.scope = l.scope AND d.at < $1
-          AND (l.at, l.state = 'revoked', l.id) > (d.at, d.state = 'revoked', d.id)`,
-      [cutoff],
-    );
-    const [{ carried }] = await t.query(
-      `WITH kept AS (INSERT INTO consent_events OVERRIDING SYSTEM VALUE ${latest} RETURNING 1) SELECT count(*)::int AS carried FROM kept`,
-    );
-    return carried as number;
+    return this.partitions.carryConsentInForce(t, partition, cutoff);
   }
 
   private async reclaim(m: EntityManager, partition: string): Promise<void> {
-    await m.query(`DROP TABLE IF EXISTS ${quoteIdent(partition)}`);
+    await this.partitions.dropTable(m, partition);
   }
 
   /** Months retired by a run that stopped before dropping them: recorded, detached, still on disk. */
   private async reclaimLeftovers(m: EntityManager): Promise<void> {
-    const left: { partition: string }[] = await m.query(
-      `SELECT partition FROM history_drops
-        WHERE to_regclass(partition) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(partition))`,
-    );
-    for (const { partition } of left) await this.reclaim(m, partition);
+    for (const partition of await this.partitions.leftovers(m)) await this.reclaim(m, partition);
   }
 
   /**
@@ -274,15 +238,10 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
    */
   private async forgetInboundRefs(m: EntityManager): Promise<void> {
     const cutoff = monthStart(this.clock.now(), -this.settings.retentionMonths.inbound_messages);
-    await m.query(`DELETE FROM inbound_message_refs WHERE received_at < $1`, [cutoff]);
+    await this.partitions.forgetInboundRefs(m, cutoff);
   }
 }
 
 function isoDate(at: Date): string {
   return at.toISOString().slice(0, 10);
-}
-
-/** Partition names come from the catalogue (`<table>_pYYYYMM`); quoted all the same. */
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HistoryMaintenance } from './history-maintenance.service';
+import { HistoryPartitionsRepository } from './history-partitions.repository';
 
 /** The partitioned history: months ahead, retention by month (docs/scaling.md). */
-@Module({ providers: [HistoryMaintenance], exports: [HistoryMaintenance] })
+@Module({ providers: [HistoryMaintenance, HistoryPartitionsRepository], exports: [HistoryMaintenance] })
 export class HistoryModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RememberedRequest } from './idempotency.rules';
-import { sql, sqlOne } from '../database/sql';
+import { sql, sqlCount, sqlOne } from '../database/sql';
 
 export interface KeyOf {
   principalId: string;
@@ -46,7 +46,8 @@ export class IdempotencyKeyRepository {
 
   /** The request acted and answered: its answer is what the key replays until it expires. */
   async complete(of: KeyOf, status: number, body: unknown): Promise<void> {
-    await this.db.query(
+    await sql(
+      this.db,
       `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::json
         WHERE principal_id = $1 AND key = $2 AND state = 'running'`,
       [of.principalId, of.key, status, JSON.stringify(body ?? null)],
@@ -55,7 +56,7 @@ export class IdempotencyKeyRepository {
 
   /** The request failed (its transaction rolled back): the key is free for a retry. */
   async release(of: KeyOf): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND state = 'running'`, [
+    await sql(this.db, `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND state = 'running'`, [
       of.principalId,
       of.key,
     ]);
@@ -63,7 +64,6 @@ export class IdempotencyKeyRepository {
 
   /** Forgets keys whose 24 h are over; how many. */
   async deleteExpired(now: Date): Promise<number> {
-    const [, count]: [unknown, number] = await this.db.query(`DELETE FROM idempotency_keys WHERE expires_at <= $1`, [now]);
-    return count;
+    return sqlCount(this.db, `DELETE FROM idempotency_keys WHERE expires_at <= $1`, [now]);
   }
 }

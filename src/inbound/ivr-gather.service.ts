@@ -7,7 +7,7 @@ import { attemptIs } from '../dispatch/attempt-log.repository';
 import { FraudCasesService } from '../flows/fraud/fraud-cases.service';
 import { TemplatesService } from '../templates/templates.service';
 import { EMPTY_TWIML } from './system-reply';
-import { sqlOne } from '../database/sql';
+import { sql, sqlOne } from '../database/sql';
 
 const HANG_UP = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 const SPOKEN_CONFIRMATION = { yes: 'fraud-confirmed-genuine', no: 'fraud-confirmed-not-genuine' } as const;
@@ -53,7 +53,8 @@ export class IvrGatherService {
     });
     // The digits of one gather are kept once (Twilio may post them again): claimed by their
     // reference in inbound_message_refs, stored only if the claim is new.
-    await this.db.query(
+    await sql(
+      this.db,
       `WITH claimed AS (
          INSERT INTO inbound_message_refs (provider, provider_ref, received_at) VALUES ('twilio', $2, $9::timestamptz)
          ON CONFLICT (provider, provider_ref) DO NOTHING RETURNING provider_ref)

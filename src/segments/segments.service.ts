@@ -90,7 +90,7 @@ export class SegmentsService {
     const { where, params } = compileSegmentRule(rule, { now: at });
     // One snapshot, so the sample and the counts describe the same book.
     return this.reads.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
+      await sql(manager, 'SET TRANSACTION READ ONLY');
       const counts = await sql<{ riskLevel: RiskLevel; count: number }>(
         manager,
         `SELECT c.risk_level AS "riskLevel", count(*)::int AS count FROM customers c WHERE ${where} GROUP BY c.risk_level`,

@@ -25,7 +25,8 @@ export class TemplateVersionStore {
   /** Records the versions loaded now in one statement; a version seen before keeps its first_seen. */
   async record(variants: CompiledVariant[]): Promise<void> {
     const column = (pick: (variant: CompiledVariant) => string) => variants.map(pick);
-    await this.db.query(
+    await sql(
+      this.db,
       `INSERT INTO template_versions (key, locale, channel, version, source, first_seen)
        SELECT v.key, v.locale, v.channel, v.version, v.source, $6
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v (key, locale, channel, version, source)

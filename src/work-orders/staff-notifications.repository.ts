@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql, sqlOne } from '../database/sql';
 
 /** One message for one person about one order at one stage, ready to send. */
 export interface DueNotification {
@@ -29,6 +30,13 @@ export interface ConsoleNotification {
   createdAt: Date;
 }
 
+/** How many notifications a sweep wrote, by stage. */
+export interface QueuedCounts {
+  opened: number;
+  nearBreach: number;
+  escalated: number;
+}
+
 /** A person's channel: their setting, else the console (every member of staff signs in there). */
 const CHANNEL_JOIN = `LEFT JOIN staff_notification_settings s ON s.user_id = u.id`;
 const CHANNEL = `coalesce(s.channel, 'console')`;
@@ -51,8 +59,9 @@ export class StaffNotificationsRepository {
    * the queue's supervisor for orders past due — each escalation once, on the order's record.
    * Returns how many notifications were written.
    */
-  async queue(now: Date, nearShare: number): Promise<{ opened: number; nearBreach: number; escalated: number }> {
-    const [row] = await this.db.query(
+  async queue(now: Date, nearShare: number): Promise<QueuedCounts> {
+    const row = await sqlOne<QueuedCounts>(
+      this.db,
       `WITH opened AS (
          INSERT INTO staff_notifications (work_order_id, user_id, stage, channel, status, due_at, sent_at, created_at)
          SELECT w.id, u.id, 'opened', ${CHANNEL}, ${STATUS}, $1, ${SENT_AT('$1')}, $1
@@ -93,12 +102,13 @@ export class StaffNotificationsRepository {
               (SELECT count(*) FROM breached)::int AS escalated`,
       [now, nearShare],
     );
-    return row;
+    return row!;
   }
 
   /** Takes up to `limit` e-mails and SMS due by now for sending (marked `sending`: never taken twice). */
   async take(now: Date, limit: number): Promise<DueNotification[]> {
-    return this.db.query(
+    return sql<DueNotification>(
+      this.db,
       `WITH taken AS (
          UPDATE staff_notifications n SET status = 'sending'
           WHERE n.id IN (SELECT id FROM staff_notifications WHERE status = 'pending' AND due_at <= $1
@@ -114,7 +124,8 @@ export class StaffNotificationsRepository {
 
   /** Records the send's result, and a sent one on the order's history. */
   async settle(notification: DueNotification, result: { error?: string }, now: Date): Promise<void> {
-    await this.db.query(
+    await sql(
+      this.db,
       `WITH settled AS (
          UPDATE staff_notifications SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN $3::timestamptz END, error = $4
           WHERE id = $1 RETURNING work_order_id, user_id, stage, channel)
@@ -127,7 +138,8 @@ export class StaffNotificationsRepository {
 
   /** A person's notifications in the console, newest first. */
   async forUser(userId: string, limit: number): Promise<ConsoleNotification[]> {
-    return this.db.query(
+    return sql<ConsoleNotification>(
+      this.db,
       `SELECT n.id, n.work_order_id AS "workOrderId", n.stage, n.channel, n.status, w.summary, w.severity,
               w.due_by AS "dueBy", n.created_at AS "createdAt"
          FROM staff_notifications n JOIN work_orders w ON w.id = n.work_order_id

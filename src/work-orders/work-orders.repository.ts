@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { subjectRefPatternSql } from '../common/subject-ref';
+import { sql, sqlOne } from '../database/sql';
 import {
   DESK_QUEUE,
   deskSeverity,
@@ -13,14 +14,6 @@ import {
   WorkOrderKind,
   WorkOrderStatus,
 } from './work-order.rules';
-
-/** Runs one statement and gives its rows: a TypeORM manager's `query`, or a pg client's wrapped. */
-export type Sql = (text: string, params?: unknown[]) => Promise<any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export const sqlOf =
-  (manager: EntityManager): Sql =>
-  (text, params) =>
-    manager.query(text, params);
 
 /** Higher first when an agent asks for the next order. */
 const SEVERITY_RANK = `CASE w.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
@@ -54,6 +47,11 @@ export interface WorkOrderView {
   note: string | null;
   /** Past due-by while open, or closed after it. */
   breached: boolean;
+}
+
+/** A page's count, beside its rows. */
+interface TotalRow {
+  total: number;
 }
 
 export interface WorkOrderEventView {
@@ -98,6 +96,11 @@ export interface SlaFigures {
   p90ResolutionSeconds: number | null;
   openNow: number;
   breachedNow: number;
+}
+
+/** A stats row as read: the percentiles as PostgreSQL gives them (float8), and how many orders' SLA is decided. */
+interface SlaFiguresRow extends Omit<SlaFigures, 'withinSlaShare'> {
+  decided: number;
 }
 
 /** One day (in the reporting zone) of the orders opened on it. */
@@ -222,7 +225,8 @@ export class WorkOrdersRepository {
 
   /** Opens an order outside an alert; undefined when its source opened one already. */
   async open(manager: EntityManager, order: NewWorkOrder, now: Date): Promise<string | undefined> {
-    const [row] = await manager.query(
+    const row = await sqlOne<{ id: string }>(
+      manager,
       `WITH opened AS (
          INSERT INTO work_orders (kind, customer_id, source_ref, summary, severity, queue, opened_at, due_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7::timestamptz + make_interval(mins => $8), $7)
@@ -256,7 +260,8 @@ export class WorkOrdersRepository {
    */
   async createTask(manager: EntityManager, task: NewDeskTask): Promise<void> {
     const followUp = task.kind === 'fraud_confirmed';
-    await manager.query(
+    await sql(
+      manager,
       `WITH queued AS (
          INSERT INTO work_orders (kind, customer_id, priority, subject_ref, not_before, opened_at, updated_at,
                                   summary, severity, queue, due_by)
@@ -292,11 +297,12 @@ export class WorkOrdersRepository {
       AND ($2::uuid IS NULL OR t.assignee_id = $2 OR (t.closed_at IS NULL AND t.assignee_id IS NULL))`;
     const filters = [status, heldBy ?? null];
     const [items, [{ total }]] = await Promise.all([
-      this.db.query(
+      sql<AgentTaskView>(
+        this.db,
         `SELECT ${TASK_VIEW} FROM work_orders t WHERE ${where} ORDER BY t.priority DESC, t.opened_at, t.id LIMIT $3 OFFSET $4`,
         [...filters, page.limit, page.offset],
       ),
-      this.db.query(`SELECT count(*)::int AS total FROM work_orders t WHERE ${where}`, filters),
+      sql<TotalRow>(this.db, `SELECT count(*)::int AS total FROM work_orders t WHERE ${where}`, filters),
     ]);
     return { items, total, limit: page.limit, offset: page.offset };
   }
@@ -307,7 +313,8 @@ export class WorkOrdersRepository {
    * line in the history. `FOR UPDATE SKIP LOCKED`: two agents asking at once get two different orders.
    */
   private async claim(agentId: string, now: Date, scope: string, order: string): Promise<string | undefined> {
-    const [row] = await this.db.query(
+    const row = await sqlOne<{ id: string }>(
+      this.db,
       `WITH next AS (
          SELECT t.id FROM work_orders t
           WHERE t.status = 'open' AND t.assignee_id IS NULL AND ${scope}
@@ -337,13 +344,13 @@ export class WorkOrdersRepository {
   }
 
   private async task(id: string): Promise<AgentTaskView | undefined> {
-    const [row] = await this.db.query(`SELECT ${TASK_VIEW} FROM work_orders t WHERE t.id = $1`, [id]);
-    return row;
+    return sqlOne<AgentTaskView>(this.db, `SELECT ${TASK_VIEW} FROM work_orders t WHERE t.id = $1`, [id]);
   }
 
   /** Takes an open desk task nobody else holds (its holder taking it again changes nothing); nothing otherwise. */
   async takeTask(taskId: string, agentId: string, now: Date): Promise<AgentTaskView | undefined> {
-    const [taken] = await this.db.query(
+    return sqlOne<AgentTaskView>(
+      this.db,
       `WITH before AS (
          SELECT id, assignee_id FROM work_orders
           WHERE id = $1 AND queue = $4 AND closed_at IS NULL AND (assignee_id IS NULL OR assignee_id = $2) FOR UPDATE),
@@ -357,12 +364,12 @@ export class WorkOrdersRepository {
        SELECT ${TASK_VIEW} FROM taken t`,
       [taskId, agentId, now, DESK_QUEUE],
     );
-    return taken;
   }
 
   /** Hands an open desk task the agent holds back to the queue, free for anyone; nothing otherwise. */
   async releaseTask(taskId: string, agentId: string, now: Date): Promise<AgentTaskView | undefined> {
-    const [released] = await this.db.query(
+    return sqlOne<AgentTaskView>(
+      this.db,
       `WITH released AS (
          UPDATE work_orders SET status = 'open', assignee_id = NULL, updated_at = $3
           WHERE id = $1 AND queue = $4 AND closed_at IS NULL AND assignee_id = $2 RETURNING *),
@@ -372,7 +379,6 @@ export class WorkOrdersRepository {
        SELECT ${TASK_VIEW} FROM released t`,
       [taskId, agentId, now, DESK_QUEUE],
     );
-    return released;
   }
 
   /**
@@ -384,7 +390,8 @@ export class WorkOrdersRepository {
     manager: EntityManager,
     close: { taskId: string; customerId: string; agentId: string; dispositionId: string; outcome: string; now: Date },
   ): Promise<boolean> {
-    const [closed] = await manager.query(
+    const closed = await sqlOne<{ id: string }>(
+      manager,
       `WITH closed AS (
          UPDATE work_orders SET status = 'resolved', outcome = $5, closed_at = $6, disposition_id = $4, updated_at = $6,
                 assignee_id = $3, first_action_at = coalesce(first_action_at, $6)
@@ -401,11 +408,11 @@ export class WorkOrdersRepository {
 
   /** What deciding a disposition's effect on a desk task needs (deskTaskAfter); undefined when it is no desk task. */
   async deskTask(manager: EntityManager, id: string): Promise<DeskTaskFacts | undefined> {
-    const [row] = await manager.query(
+    return sqlOne<DeskTaskFacts>(
+      manager,
       `SELECT kind, subject_ref AS "subjectRef", attempts FROM work_orders WHERE id = $1 AND queue = $2`,
       [id, DESK_QUEUE],
     );
-    return row;
   }
 
   /**
@@ -416,7 +423,8 @@ export class WorkOrdersRepository {
     manager: EntityManager,
     keep: { taskId: string; customerId: string; agentId: string; dispositionId: string; outcome: string; now: Date },
   ): Promise<boolean> {
-    const [kept] = await manager.query(
+    const kept = await sqlOne<{ work_order_id: string }>(
+      manager,
       `WITH kept AS (
          UPDATE work_orders SET status = 'in_progress', assignee_id = $3, disposition_id = $4, updated_at = $6,
                 first_action_at = coalesce(first_action_at, $6)
@@ -439,7 +447,8 @@ export class WorkOrdersRepository {
     manager: EntityManager,
     retry: { taskId: string; customerId: string; agentId: string; dispositionId: string; nextTry: Date; now: Date },
   ): Promise<boolean> {
-    const [row] = await manager.query(
+    const row = await sqlOne<{ work_order_id: string }>(
+      manager,
       `WITH retried AS (
          UPDATE work_orders t SET status = 'open', assignee_id = NULL, not_before = $5, attempts = t.attempts + 1,
                 due_by = greatest(t.due_by, ${deskDueBy('$5::timestamptz', 't.kind')}),
@@ -456,7 +465,8 @@ export class WorkOrdersRepository {
 
   /** Cancels the open desk tasks about these subjects (a payment made the call moot), with why; how many. */
   async cancelTasks(manager: EntityManager, subjects: string[], reason: Record<string, unknown>, now: Date): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows = await sql<{ work_order_id: string }>(
+      manager,
       `WITH cancelled AS (
          UPDATE work_orders SET status = 'cancelled', closed_at = $3, updated_at = $3, reasons = reasons || jsonb_build_array($2::jsonb)
           WHERE subject_ref = ANY($1) AND queue = $4 AND closed_at IS NULL
@@ -471,7 +481,8 @@ export class WorkOrdersRepository {
 
   /** Holds the customer's open collection calls until `until` (a promise to pay's grace), their due-by with them. */
   async deferCollectionTasks(manager: EntityManager, customerId: string, until: Date, now: Date): Promise<void> {
-    await manager.query(
+    await sql(
+      manager,
       `UPDATE work_orders t SET not_before = greatest(t.not_before, $2), updated_at = $3,
               due_by = greatest(t.due_by, ${deskDueBy('$2::timestamptz', 't.kind')})
         WHERE t.customer_id = $1 AND t.subject_ref ~ ${subjectRefPatternSql('collect')} AND t.queue = $4 AND t.closed_at IS NULL`,
@@ -497,37 +508,45 @@ export class WorkOrdersRepository {
       agentId ?? null,
     ];
     const [items, [{ total }]] = await Promise.all([
-      this.db.query(
+      sql<WorkOrderView>(
+        this.db,
         `SELECT ${columns('$1')} FROM work_orders w WHERE ${where}
           ORDER BY w.closed_at IS NOT NULL, w.due_by, w.id LIMIT $8 OFFSET $9`,
         [...params, page.limit, page.offset],
       ),
-      this.db.query(`SELECT count(*)::int AS total FROM work_orders w WHERE ${where}`, params),
+      sql<TotalRow>(this.db, `SELECT count(*)::int AS total FROM work_orders w WHERE ${where}`, params),
     ]);
     return { items, total, limit: page.limit, offset: page.offset };
   }
 
   async get(id: string, now: Date, manager: EntityManager = this.db.manager): Promise<WorkOrderView | undefined> {
-    const [row] = await manager.query(`SELECT ${columns('$2')} FROM work_orders w WHERE w.id = $1`, [id, now]);
-    return row;
+    return sqlOne<WorkOrderView>(manager, `SELECT ${columns('$2')} FROM work_orders w WHERE w.id = $1`, [id, now]);
   }
 
   /** The order, locked until the transaction ends: the rules decide on what cannot change under them. */
   async lock(manager: EntityManager, id: string, now: Date): Promise<WorkOrderView | undefined> {
-    const [row] = await manager.query(`SELECT ${columns('$2')} FROM work_orders w WHERE w.id = $1 FOR UPDATE`, [id, now]);
-    return row;
+    return sqlOne<WorkOrderView>(manager, `SELECT ${columns('$2')} FROM work_orders w WHERE w.id = $1 FOR UPDATE`, [id, now]);
   }
 
   async history(id: string): Promise<WorkOrderEventView[]> {
-    return this.db.query(
+    return sql<WorkOrderEventView>(
+      this.db,
       `SELECT at, actor_id AS "actorId", action, status, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY at, id`,
       [id],
     );
   }
 
+  /** Whether the customer an order would be opened for exists. */
+  async customerExists(manager: EntityManager, customerId: string): Promise<boolean> {
+    return Boolean(await sqlOne<object>(manager, `SELECT 1 FROM customers WHERE id = $1`, [customerId]));
+  }
+
   /** Whether the agent is staff of the queue (an agent works only its queues' orders). */
   async isMember(manager: EntityManager, queue: string, userId: string): Promise<boolean> {
-    const [row] = await manager.query(`SELECT 1 FROM work_queue_members WHERE queue = $1 AND user_id = $2`, [queue, userId]);
+    const row = await sqlOne<object>(manager, `SELECT 1 FROM work_queue_members WHERE queue = $1 AND user_id = $2`, [
+      queue,
+      userId,
+    ]);
     return Boolean(row);
   }
 
@@ -549,7 +568,8 @@ export class WorkOrdersRepository {
     },
   ): Promise<void> {
     const closing = change.status === 'resolved' || change.status === 'cancelled';
-    await manager.query(
+    await sql(
+      manager,
       `WITH changed AS (
          UPDATE work_orders SET status = $2, assignee_id = $3, updated_at = $4,
                 first_action_at = coalesce(first_action_at, $4),
@@ -574,12 +594,13 @@ export class WorkOrdersRepository {
 
   /** A note on the record without a change of status. */
   async note(manager: EntityManager, id: string, actorId: string, note: string, status: string, now: Date): Promise<void> {
-    await manager.query(
+    await sql(
+      manager,
       `INSERT INTO work_order_events (work_order_id, at, actor_id, action, status, detail)
        VALUES ($1, $2, $3, 'note', $4, jsonb_build_object('note', $5::text))`,
       [id, now, actorId, status, note],
     );
-    await manager.query(`UPDATE work_orders SET first_action_at = coalesce(first_action_at, $2), updated_at = $2 WHERE id = $1`, [
+    await sql(manager, `UPDATE work_orders SET first_action_at = coalesce(first_action_at, $2), updated_at = $2 WHERE id = $1`, [
       id,
       now,
     ]);
@@ -600,7 +621,7 @@ export class WorkOrdersRepository {
 
   /** The outcome of the follow-up, on the customer's profile (read back by GET /customers/:id/outcomes). */
   async writeOutcomeToProfile(manager: EntityManager, customerId: string, outcome: string, now: Date): Promise<void> {
-    await manager.query(`UPDATE customers SET last_work_order_outcome = $2, last_work_order_at = $3 WHERE id = $1`, [
+    await sql(manager, `UPDATE customers SET last_work_order_outcome = $2, last_work_order_at = $3 WHERE id = $1`, [
       customerId,
       outcome,
       now,
@@ -616,7 +637,8 @@ export class WorkOrdersRepository {
    * counts, share within SLA, percentiles of time to first action and to resolution (seconds).
    */
   async stats(now: Date, from: Date, to: Date): Promise<SlaFigures[]> {
-    const rows = await this.db.query(
+    const rows = await sql<SlaFiguresRow>(
+      this.db,
       `SELECT w.queue, w.severity,
               count(*) FILTER (WHERE w.opened_at >= $2 AND w.opened_at < $3)::int AS opened,
               count(*) FILTER (WHERE w.status = 'resolved')::int AS resolved,
@@ -638,7 +660,7 @@ export class WorkOrdersRepository {
         ORDER BY w.queue, w.severity`,
       [now, from, to],
     );
-    return rows.map(({ decided, ...row }: SlaFigures & { decided: number }) => ({
+    return rows.map(({ decided, ...row }) => ({
       ...row,
       withinSlaShare: decided ? row.resolvedWithinSla / decided : null,
       p50FirstActionSeconds: seconds(row.p50FirstActionSeconds),
@@ -651,7 +673,8 @@ export class WorkOrdersRepository {
 
 /** Day by day in `zone`, the orders opened in [from, to): how many, and how their SLA went. */
 async function dailySla(db: DataSource, now: Date, from: Date, to: Date, zone: string): Promise<DailySla[]> {
-  return db.query(
+  return sql<DailySla>(
+    db,
     `SELECT to_char((w.opened_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, count(*)::int AS opened,
             count(*) FILTER (WHERE w.status = 'resolved' AND w.closed_at <= w.due_by)::int AS "withinSla",
             count(*) FILTER (WHERE (w.status = 'resolved' AND w.closed_at > w.due_by)

@@ -81,8 +81,7 @@ export class WorkOrdersService {
   async recordComplaint(customerId: string, input: RecordComplaintDto, principal: Principal) {
     const { customerCareQueue, defaultSlaMinutes } = this.config.workOrders;
     const id = await this.db.transaction(async (m) => {
-      const [customer] = await m.query(`SELECT 1 FROM customers WHERE id = $1`, [customerId]);
-      if (!customer) throw new NotFoundError('customer', customerId);
+      if (!(await this.orders.customerExists(m, customerId))) throw new NotFoundError('customer', customerId);
       return this.orders.open(
         m,
         {

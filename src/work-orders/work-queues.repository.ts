@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from '../database/sql';
 
 export interface WorkQueueView {
   name: string;
@@ -23,16 +24,17 @@ export class WorkQueuesRepository {
   /** Sets a queue's supervisor and staff as given, in one transaction. */
   async put(queue: WorkQueueView): Promise<WorkQueueView> {
     return this.db.transaction(async (m) => {
-      await m.query(
+      await sql(
+        m,
         `INSERT INTO work_queues (name, supervisor_id) VALUES ($1, $2)
          ON CONFLICT (name) DO UPDATE SET supervisor_id = EXCLUDED.supervisor_id`,
         [queue.name, queue.supervisorId],
       );
-      await m.query(`DELETE FROM work_queue_members WHERE queue = $1 AND NOT (user_id = ANY($2::uuid[]))`, [
+      await sql(m, `DELETE FROM work_queue_members WHERE queue = $1 AND NOT (user_id = ANY($2::uuid[]))`, [
         queue.name,
         queue.memberIds,
       ]);
-      await m.query(`INSERT INTO work_queue_members (queue, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [
+      await sql(m, `INSERT INTO work_queue_members (queue, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [
         queue.name,
         queue.memberIds,
       ]);
@@ -41,7 +43,8 @@ export class WorkQueuesRepository {
   }
 
   async list(): Promise<WorkQueueView[]> {
-    return this.db.query(
+    return sql<WorkQueueView>(
+      this.db,
       `SELECT q.name, q.supervisor_id AS "supervisorId",
               coalesce(array_agg(m.user_id ORDER BY m.user_id) FILTER (WHERE m.user_id IS NOT NULL), '{}') AS "memberIds"
          FROM work_queues q LEFT JOIN work_queue_members m ON m.queue = q.name
@@ -51,12 +54,13 @@ export class WorkQueuesRepository {
 
   /** Which of these ids are users (the rest are named back as problems). */
   async existingUsers(ids: string[]): Promise<Set<string>> {
-    const rows: { id: string }[] = await this.db.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows = await sql<{ id: string }>(this.db, `SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
     return new Set(rows.map((r) => r.id));
   }
 
   async putSetting(setting: NotificationSetting): Promise<NotificationSetting> {
-    await this.db.query(
+    await sql(
+      this.db,
       `INSERT INTO staff_notification_settings (user_id, channel, email, phone) VALUES ($1, $2, $3, $4)
        ON CONFLICT (user_id) DO UPDATE SET channel = EXCLUDED.channel, email = EXCLUDED.email, phone = EXCLUDED.phone`,
       [setting.userId, setting.channel, setting.email, setting.phone],

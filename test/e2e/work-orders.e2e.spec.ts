@@ -101,11 +101,18 @@ describe('risk alerts to work orders, end to end', () => {
     };
     const dry = await t.http.post('/alert-rules/dry-run').set(as(manager)).send({ rule }).expect(200);
     expect(dry.body.wouldFire).toBe(0);
-    await t.http
+    const saved = await t.http
       .post('/alert-rules')
       .set(as(manager))
       .send({ name: 'Past due 30, medium or high risk', rule, severity: 'high', queue: 'risk-desk', slaMinutes: 240 })
       .expect(201);
+    // An edit answers the rule as saved, not the driver's [rows, count] of an UPDATE.
+    const edited = await t.http
+      .patch(`/alert-rules/${saved.body.id}`)
+      .set(as(manager))
+      .send({ description: 'collections watch list' })
+      .expect(200);
+    expect(edited.body).toMatchObject({ id: saved.body.id, description: 'collections watch list', severity: 'high' });
 
     // The core system reports 45 days past due: the customer enters the rule, a work order opens.
     await t.http.patch(`/customers/${customer.id}`).set(as(ops)).send({ daysPastDue: 45 }).expect(200);

@@ -9,7 +9,7 @@ import { CustomersService } from '../../src/customers/customers.service';
 import { CustomerImportsService } from '../../src/customers/import/customer-imports.service';
 import { PaymentsService } from '../../src/flows/repayment/payments.service';
 import { csvHeader, toCsvLine } from '../../src/customers/import/import-file.format';
-import { Sql } from '../../src/work-orders/work-orders.repository';
+import { Sql } from '../../src/database/sql';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const TODAY = '2026-12-01';

@@ -7,6 +7,7 @@ import { NotFoundError } from '../../common/domain-error';
 import { Page } from '../../common/pagination';
 import { SandboxQuery } from '../dto/sandbox-query.dto';
 import { SandboxMessage, SandboxStatus } from './sandbox-message.entity';
+import { sql } from '../../database/sql';
 
 export type NewSandboxMessage = Omit<SandboxMessage, 'id' | 'createdAt' | 'updatedAt'>;
 
@@ -90,7 +91,7 @@ export class SandboxMessageRepository implements OnModuleDestroy {
 
   async setStatus(id: string, status: SandboxStatus, errorCode: string | null = null): Promise<void> {
     await this.flush();
-    await this.db.query('UPDATE sandbox_messages SET status = $2, error_code = $3, updated_at = $4 WHERE id = $1', [
+    await sql(this.db, 'UPDATE sandbox_messages SET status = $2, error_code = $3, updated_at = $4 WHERE id = $1', [
       id,
       status,
       errorCode,
@@ -121,7 +122,8 @@ export class SandboxMessageRepository implements OnModuleDestroy {
       created_at: m.createdAt,
       updated_at: m.updatedAt,
     }));
-    await this.db.query(
+    await sql(
+      this.db,
       `INSERT INTO sandbox_messages (id, channel, direction, provider_ref, attempt_id, to_address, from_address, subject,
                                      body, html, headers, machine_detection, status, error_code, created_at, updated_at)
        SELECT id, channel, direction, provider_ref, attempt_id, to_address, from_address, subject,

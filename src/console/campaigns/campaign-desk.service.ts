@@ -34,6 +34,7 @@ import {
   variableRows,
 } from './campaign-console.rules';
 import { CampaignForm } from './campaign.form';
+import { sql } from '../../database/sql';
 
 /** Enough for every choice in a form's drop-down; the lists are a centre's, not a book's. */
 const ALL = { limit: 500, offset: 0 };
@@ -59,7 +60,8 @@ export class CampaignDeskService {
    * completed), failed (refused, undelivered, unanswered) — the "over time" beside the funnel.
    */
   async sendsOverTime(campaignId: string, zone: string) {
-    const rows: { hour: Date; sent: number; delivered: number; failed: number }[] = await this.db.query(
+    const rows = await sql<{ hour: Date; sent: number; delivered: number; failed: number }>(
+      this.db,
       `SELECT date_trunc('hour', a.attempted_at) AS hour,
               count(*) FILTER (WHERE a.status NOT IN ('failed', 'canceled', 'pending', 'sending'))::int AS sent,
               count(*) FILTER (WHERE a.status IN ('delivered', 'completed'))::int AS delivered,

@@ -11,39 +11,13 @@ import { CHANNELS } from '../../compliance/policy.types';
 import { Customer } from '../../customers/customer.entity';
 import { CustomersService } from '../../customers/customers.service';
 import { SearchCustomersDto } from '../../customers/dto/search-customers.dto';
-import { ANSWERABLE } from '../../flows/fraud/fraud-case.model';
+import { Customer360Repository } from './customer-360.repository';
 import { reachabilityAnswer, ReachabilityAnswer } from './reachability-answer.rules';
 
 /** How many of the ledger's latest entries the page shows (the timeline has them all). */
 const LEDGER_ROWS = 20;
 /** A search box finds a handful of people, not a list to page through. */
 const SEARCH_ROWS = 20;
-
-export interface OpenFraudCase {
-  id: string;
-  reference: string;
-  status: string;
-  openedAt: Date;
-  merchant: string;
-  amount: number;
-  currency: string;
-}
-
-export interface OpenAgentTask {
-  id: string;
-  kind: string;
-  dueAt: Date | null;
-  takenBy: string | null;
-}
-
-export interface OpenWorkOrder {
-  id: string;
-  kind: string;
-  summary: string;
-  severity: string;
-  status: string;
-  dueBy: Date;
-}
 
 /**
  * The customer 360: who they are (masked as a list shows them, per role), their card and
@@ -58,6 +32,7 @@ export class Customer360Service {
     private readonly customers: CustomersService,
     private readonly eligibility: EligibilityService,
     private readonly consent: ConsentService,
+    private readonly open: Customer360Repository,
   ) {}
 
   /** One search box (phone as written, name, reference, card's last four); an agent finds only the customers of its tasks. */
@@ -73,7 +48,7 @@ export class Customer360Service {
 
   /** "Can we contact them now?", the policy's answer in words; fraud decisions are for their open case (or a new one). */
   async reachability(customerId: string, viewerZone: string): Promise<ReachabilityAnswer> {
-    const [openCase] = await this.openFraudCases(customerId);
+    const [openCase] = await this.open.fraudCases(customerId);
     const overview = await this.eligibility.overview(customerId, {
       // With no case open, a fraud alert would be for a new one: no earlier case's alerts count against it.
       fraudEventRef: openCase?.id ?? 'new-fraud-case',
@@ -85,9 +60,9 @@ export class Customer360Service {
     const customer = await this.db.getRepository(Customer).findOneBy({ id: customerId });
     if (!customer) throw new NotFoundError('customer', customerId);
     const [fraudCases, tasks, workOrders, consent, reachability] = await Promise.all([
-      this.openFraudCases(customerId),
-      this.openTasks(customerId),
-      this.openWorkOrders(customerId),
+      this.open.fraudCases(customerId),
+      this.open.tasks(customerId),
+      this.open.workOrders(customerId),
       this.consent.overview(customerId, { limit: LEDGER_ROWS, offset: 0 }),
       this.reachability(customerId, viewerZone),
     ]);
@@ -100,35 +75,5 @@ export class Customer360Service {
       ledger: consent.history,
       reachability,
     };
-  }
-
-  private openFraudCases(customerId: string): Promise<OpenFraudCase[]> {
-    return this.db.query(
-      `SELECT f.id, f.reference, f.status, f.opened_at AS "openedAt", t.merchant, t.amount::float8 AS amount, t.currency
-         FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id
-        WHERE f.customer_id = $1 AND f.status = ANY ($2::text[])
-        ORDER BY f.opened_at DESC`,
-      [customerId, ANSWERABLE],
-    );
-  }
-
-  /** The desk's calls for this customer: work orders on the agent-desk queue. */
-  private openTasks(customerId: string): Promise<OpenAgentTask[]> {
-    return this.db.query(
-      `SELECT w.id, w.kind, w.not_before AS "dueAt", u.username AS "takenBy"
-         FROM work_orders w LEFT JOIN users u ON u.id = w.assignee_id
-        WHERE w.customer_id = $1 AND w.queue = 'agent-desk' AND w.closed_at IS NULL
-        ORDER BY w.priority DESC, w.not_before NULLS FIRST`,
-      [customerId],
-    );
-  }
-
-  private openWorkOrders(customerId: string): Promise<OpenWorkOrder[]> {
-    return this.db.query(
-      `SELECT id, kind, summary, severity, status, due_by AS "dueBy"
-         FROM work_orders WHERE customer_id = $1 AND queue <> 'agent-desk' AND closed_at IS NULL
-        ORDER BY due_by`,
-      [customerId],
-    );
   }
 }

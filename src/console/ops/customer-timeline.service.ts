@@ -9,6 +9,7 @@ import { CHANNELS } from '../../compliance/policy.types';
 import { CustomerOutcomesService } from '../../flows/outcomes/customer-outcomes.service';
 import { ContactLogService, Viewer } from './contact-log.service';
 import { ReasonWords } from './contact-why.rules';
+import { sql, sqlOne } from '../../database/sql';
 
 /** One thing that happened with a customer; `kind` picks its label and how the view shows it. */
 export interface TimelineEvent {
@@ -49,14 +50,16 @@ export class CustomerTimelineService {
 
   /** The customer as a list shows them (masked): ops read a profile in clear only through GET /customers/:id. */
   async timeline(customerId: string, page: PageQuery, viewer: Viewer) {
-    const [customer] = await this.db.query(
+    const customer = await sqlOne<TimelineCustomer>(
+      this.db,
       `SELECT id, external_ref AS "externalRef", full_name AS "fullName", phone, timezone, country, locale, currency
          FROM customers WHERE id = $1`,
       [customerId],
     );
     if (!customer) throw new NotFoundError('customer', customerId);
     const depth = page.offset + page.limit;
-    const source = <R>(select: string, toEvent: (row: R) => TimelineEvent) => this.source(select, toEvent, customerId, depth);
+    const source = <R extends object>(select: string, toEvent: (row: R) => TimelineEvent) =>
+      this.source(select, toEvent, customerId, depth);
     const [contacts, consent, profile, ...sources] = await Promise.all([
       this.contacts.forCustomer(customerId, depth, viewer),
       this.consent.overview(customerId, { limit: depth, offset: 0 }),
@@ -154,13 +157,14 @@ export class CustomerTimelineService {
   }
 
   /** One source's newest `depth` events, and how many it has in all, in one query. */
-  private async source<R>(
+  private async source<R extends object>(
     select: string,
     toEvent: (row: R) => TimelineEvent,
     customerId: string,
     depth: number,
   ): Promise<{ items: TimelineEvent[]; total: number }> {
-    const rows: (R & { total: number })[] = await this.db.query(
+    const rows = await sql<R & { total: number }>(
+      this.db,
       `SELECT *, count(*) OVER ()::int AS total FROM (${select}) s ORDER BY at DESC LIMIT $2`,
       [customerId, depth],
     );

@@ -5,6 +5,7 @@ import { AuditService } from '../../audit/audit.service';
 import { AuditQueryDto } from '../../audit/dto/audit-query.dto';
 import { ValidationFailedError } from '../../common/domain-error';
 import { AuditLogForm, windowOf } from './ops-filters.form';
+import { sql, sqlOne } from '../../database/sql';
 
 /** The audit log as ops search it: by username, action and a time window in their zone. */
 @Injectable()
@@ -28,16 +29,18 @@ export class OpsAuditService {
     const ids = [...new Set(page.items.map((e) => e.actorId).filter((id): id is string => id !== null))];
     const names = new Map<string, string>(
       ids.length
-        ? (await this.db.query(`SELECT id, username FROM users WHERE id = ANY($1::uuid[])`, [ids])).map(
-            (u: { id: string; username: string }) => [u.id, u.username],
-          )
+        ? (
+            await sql<{ id: string; username: string }>(this.db, `SELECT id, username FROM users WHERE id = ANY($1::uuid[])`, [
+              ids,
+            ])
+          ).map((u) => [u.id, u.username])
         : [],
     );
     return { ...page, items: page.items.map((e) => ({ ...e, actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : null })) };
   }
 
   private async userId(username: string): Promise<string> {
-    const [user] = await this.db.query(`SELECT id FROM users WHERE username = $1`, [username]);
+    const user = await sqlOne<{ id: string }>(this.db, `SELECT id FROM users WHERE username = $1`, [username]);
     if (!user) throw new ValidationFailedError([{ field: 'actor', reason: 'no user has this username' }]);
     return user.id;
   }

@@ -1,14 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { READ_DATABASE } from '../../database/database.module';
-import { CUSTOMER_REVOCATION_SOURCES } from '../../compliance/consent-event.entity';
 import { FraudCasesQuery } from '../../flows/fraud/fraud-cases.query';
+import { OpsDashboardRepository } from './ops-dashboard.repository';
 import { BAR_WIDTH, CHART_HEIGHT, humanDuration, optOutRates, volumesByHour } from './ops-dashboard.rules';
 
 const DAY_MS = 86_400_000;
-/** What "reached the customer" means for the opt-out rate: the provider took it. */
-const NOT_SENT = `('pending', 'failed', 'canceled')`;
 
 /**
  * Volumes by channel and hour, fraud time-to-answer and the opt-out rate: the revocations customers
@@ -17,8 +13,7 @@ const NOT_SENT = `('pending', 'failed', 'canceled')`;
 @Injectable()
 export class OpsDashboardService {
   constructor(
-    /** A report: it may lag a little (a replica if there is one). */
-    @Inject(READ_DATABASE) private readonly db: DataSource,
+    private readonly figures: OpsDashboardRepository,
     private readonly clock: Clock,
     private readonly fraudCases: FraudCasesQuery,
   ) {}
@@ -28,21 +23,9 @@ export class OpsDashboardService {
     const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 23 * 3_600_000);
     const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
     const [hours, revoked, sent, fraud] = await Promise.all([
-      this.db.query(
-        `SELECT floor(extract(epoch FROM attempted_at) / 3600)::int AS hour, channel, count(*)::int AS count
-           FROM contact_attempts WHERE attempted_at >= $1 AND attempted_at <= $2 GROUP BY 1, 2`,
-        [hourStart, now],
-      ),
-      this.db.query(
-        `SELECT channel, count(*)::int AS count FROM consent_events
-          WHERE state = 'revoked' AND source = ANY($3) AND at >= $1 AND at <= $2 GROUP BY channel`,
-        [weekAgo, now, CUSTOMER_REVOCATION_SOURCES],
-      ),
-      this.db.query(
-        `SELECT channel, count(*)::int AS count FROM contact_attempts
-          WHERE attempted_at >= $1 AND attempted_at <= $2 AND status NOT IN ${NOT_SENT} GROUP BY channel`,
-        [weekAgo, now],
-      ),
+      this.figures.attemptsByHour(hourStart, now),
+      this.figures.customerRevocations(weekAgo, now),
+      this.figures.sent(weekAgo, now),
       this.fraudCases.stats({ from: weekAgo.toISOString(), to: now.toISOString() }),
     ]);
     const bars = volumesByHour(hours, now, zone);

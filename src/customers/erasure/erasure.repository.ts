@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PersonalFields } from './erasure.rules';
-import { sqlCount, sqlOne } from '../../database/sql';
+import { sql, sqlCount, sqlOne } from '../../database/sql';
 
 export interface ErasableCustomer extends PersonalFields {
   id: string;
@@ -111,7 +111,7 @@ export class ErasureRepository {
       ],
     ];
     // The ledger's trigger lets this transaction, and only it, rewrite this customer's evidence.
-    await manager.query(`SELECT set_config('herald.erasing', $1, true)`, [customerId]);
+    await sql(manager, `SELECT set_config('herald.erasing', $1, true)`, [customerId]);
     const redacted: Redacted = {};
     for (const [table, text, params] of statements) redacted[table] = await sqlCount(manager, text, params);
     return redacted;
@@ -119,7 +119,8 @@ export class ErasureRepository {
 
   /** The profile: addresses and free fields gone, the name and reference replaced by tokens. */
   async eraseProfile(manager: EntityManager, customerId: string, tokens: { name: string; ref: string }, at: Date): Promise<void> {
-    await manager.query(
+    await sql(
+      manager,
       `UPDATE customers
           SET full_name = $2, external_ref = $3, phone = NULL, email = NULL, city = NULL, card_last4 = NULL,
               tags = '{}', attributes = '{}', contact_window = NULL, inconvenient_times = '[]',
@@ -133,7 +134,8 @@ export class ErasureRepository {
     manager: EntityManager,
     erasure: { customerId: string; erasedBy: string; reason: string; redacted: Redacted; erasedAt: Date },
   ): Promise<void> {
-    await manager.query(
+    await sql(
+      manager,
       `INSERT INTO customer_erasures (customer_id, erased_by, reason, redacted, erased_at) VALUES ($1, $2, $3, $4, $5)`,
       [erasure.customerId, erasure.erasedBy, erasure.reason, JSON.stringify(erasure.redacted), erasure.erasedAt],
     );

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AlertEvaluator } from '../../alerts/alert-evaluator.service';
 import { Clock } from '../../common/clock';
+import { sqlOfClient } from '../../database/sql';
 import { DomainError, FieldProblem } from '../../common/domain-error';
 import { CustomerRow, validateCustomerRow } from '../customer-row.validator';
 import { BatchResult, CustomerBatchWriter } from './customer-batch.writer';
@@ -56,7 +57,7 @@ export class CustomerImportRunner {
         clock: this.clock,
         // Set-based: at most one statement per alert rule per batch, in the batch's transaction.
         afterBatch: async (client, written) => {
-          await this.alerts.onImport(written, async (text, params) => (await client.query(text, params)).rows);
+          await this.alerts.onImport(written, sqlOfClient(client));
         },
       });
       checkpoints = new Checkpoints(job.id, source, reader, writer, this.recorder, allOrNothing);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { CustomerImport } from './customer-import.entity';
+import { sql } from '../../database/sql';
 
 /** One reason a row was refused, as the rejection report stores it. */
 export interface Rejection {
@@ -36,7 +37,8 @@ export class ImportJobRecorder {
 
   async rejections(importId: string, rejections: Rejection[]): Promise<void> {
     if (!rejections.length) return;
-    await this.db.query(
+    await sql(
+      this.db,
       `INSERT INTO customer_import_rejections (import_id, row_number, field, reason, external_ref)
        SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[])
        ON CONFLICT DO NOTHING`,

@@ -1,5 +1,5 @@
 import { AlertEvaluator } from '../../alerts/alert-evaluator.service';
-import { sqlOf } from '../../work-orders/work-orders.repository';
+import { sqlOf } from '../../database/sql';
 import { randomInt } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';

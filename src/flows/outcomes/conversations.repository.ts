@@ -4,7 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { UNCOUNTED_STATUSES } from '../../compliance/contact-history.repository';
 import { attemptIs } from '../../dispatch/attempt-log.repository';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
-import { sqlOne } from '../../database/sql';
+import { sql, sqlOne } from '../../database/sql';
 import { subjectRef } from '../../common/subject-ref';
 
 /** How far back a disposition without an attempt id looks for the call it disposes. */
@@ -44,7 +44,7 @@ export class ConversationsRepository {
   ): Promise<ConversationRecorded> {
     const call = input.call ?? (await this.latestCall(manager, input));
     if (call) {
-      await manager.query(`UPDATE contact_attempts SET conversation = true, updated_at = $2 WHERE id = $1`, [call.id, input.at]);
+      await sql(manager, `UPDATE contact_attempts SET conversation = true, updated_at = $2 WHERE id = $1`, [call.id, input.at]);
       return { attemptId: call.id, callAt: call.attemptedAt, recordedOn: 'call_attempt' };
     }
     const row = (await sqlOne<{ id: string }>(

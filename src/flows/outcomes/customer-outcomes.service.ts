@@ -83,7 +83,8 @@ export class CustomerOutcomesService {
    */
   async record(manager: EntityManager, entries: OutcomeEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await manager.query(
+    await sql(
+      manager,
       `WITH latest AS (
          SELECT DISTINCT ON (customer_id, purpose) *
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS e(customer_id, purpose, channel, outcome, at)
