@@ -144,8 +144,11 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
   /**
    * The attempts' daily figures (the dashboard's trends, kept after their month is dropped), from
    * the day after the last one counted — or, counted again, the last SUMMARY_SETTLE_DAYS — up to
-   * today (UTC). A day's figures are replaced whole, so a status a late report moved is counted
-   * once, where it now stands. A bounded range: the planner reads the days' month only.
+   * today (UTC), and the older days a late change marked (contact_attempt_days_stale, migration
+   * 1765040100000: a status moved, or an attempt recorded, days after its instant). A day's
+   * figures are replaced whole, so a status a late report moved is counted once, where it now
+   * stands. Bounded ranges: the planner reads the days' months only. A marked day older than the
+   * oldest attempt kept is past retention: its figures stay as they were.
    */
   async summariseDays(m: EntityManager): Promise<void> {
     const today = new Date(Math.floor(this.clock.now().getTime() / DAY_MS) * DAY_MS);
@@ -157,14 +160,29 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
     const settled = today.getTime() - SUMMARY_SETTLE_DAYS * DAY_MS;
     const after = last ? Date.parse(`${last}T00:00:00Z`) + DAY_MS : Math.floor(oldest.getTime() / DAY_MS) * DAY_MS;
     const from = new Date(Math.min(after, settled));
+    const kept = Math.floor(oldest.getTime() / DAY_MS) * DAY_MS;
     await m.transaction(async (t) => {
-      await t.query(`DELETE FROM contact_attempt_days WHERE day >= $1::date AND day < $2::date`, [isoDate(from), isoDate(today)]);
-      await t.query(
-        `INSERT INTO contact_attempt_days (day, channel, purpose, status, attempts)
-         SELECT (attempted_at AT TIME ZONE 'UTC')::date, channel, purpose, status, count(*)
-           FROM contact_attempts WHERE attempted_at >= $1 AND attempted_at < $2 GROUP BY 1, 2, 3, 4`,
-        [from, today],
+      // Taken in this transaction: a change marking one of these days meanwhile waits for it, and marks the day again.
+      const [marked]: [{ day: string }[], number] = await t.query(
+        `DELETE FROM contact_attempt_days_stale RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
       );
+      const ranges: [Date, Date][] = [[from, today]];
+      for (const { day } of marked) {
+        const start = Date.parse(`${day}T00:00:00Z`);
+        if (start >= kept && start < from.getTime()) ranges.push([new Date(start), new Date(start + DAY_MS)]);
+      }
+      for (const [start, end] of ranges) {
+        await t.query(`DELETE FROM contact_attempt_days WHERE day >= $1::date AND day < $2::date`, [
+          isoDate(start),
+          isoDate(end),
+        ]);
+        await t.query(
+          `INSERT INTO contact_attempt_days (day, channel, purpose, status, attempts)
+           SELECT (attempted_at AT TIME ZONE 'UTC')::date, channel, purpose, status, count(*)
+             FROM contact_attempts WHERE attempted_at >= $1 AND attempted_at < $2 GROUP BY 1, 2, 3, 4`,
+          [start, end],
+        );
+      }
     });
   }
 
