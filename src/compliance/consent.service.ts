@@ -13,6 +13,7 @@ import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entit
 import { RecordConsentDto } from './dto/record-consent.dto';
 import { Channel, ConsentLedgerState, ConsentValue } from './policy.types';
 import { sql, sqlOne } from '../database/sql';
+import { consentNowState, customerLedgerMonths, inMonths, monthBounds, monthsInForceAt } from './consent-ledger.repository';
 
 export interface NewConsentEvent {
   customerId: string;
@@ -45,11 +46,15 @@ export interface ConsentOverview {
  */
 const LATEST_FIRST = `at DESC, (state = 'revoked') DESC, id DESC`;
 
-/** The entry, and whether it changed the state: the previous entry is read in the same statement. */
+/**
+ * The entry, and whether it changed the state: the previous state is read in the same statement,
+ * from customer_consent_now (which says what the ledger's latest entry says) rather than the
+ * ledger, whose months would all be read for it.
+ */
 const APPEND_LOCKED = new PreparedStatement<Record<string, unknown> & { changed: boolean }>(
   'consent.append-locked',
   `WITH previous AS (
-     SELECT state FROM consent_events WHERE customer_id = $1 AND channel = $2 AND scope = $3 ORDER BY ${LATEST_FIRST} LIMIT 1
+     SELECT ${consentNowState('n', '$2', '$3')} AS state FROM customer_consent_now n WHERE n.customer_id = $1
    ), appended AS (
      INSERT INTO consent_events (customer_id, channel, scope, state, source, evidence, actor_id, at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
@@ -156,17 +161,18 @@ export class ConsentService {
    * `upTo`, the latest entry at that instant: the state as it stood then.
    *
    * The ledger is partitioned by month and kept for years: read by customer alone, every month's
-   * index would be planned and probed (~30 ms at 90 months). As it stands now, the latest entries'
-   * instants are read first from customer_consent_now (kept by the ledger's own writes, exact to
-   * the microsecond) and the ledger is read at those instants only, so the planner reads the
-   * months holding them. A change committed between the two reads is not seen, as if read a moment
-   * earlier.
+   * index would be planned and probed (~30 ms at 90 months). So the ledger is read where the
+   * entries in question are known to be, in a first, small read: as it stands now, at the latest
+   * entries' instants (customer_consent_now, exact to the microsecond); as it stood at `upTo`, in
+   * the months that hold the entries in force then (consent_ledger_months: `upTo`'s month and the
+   * last one before it, per channel and scope). A change committed between the two reads is not
+   * seen, as if read a moment earlier.
    */
   async currentState(customerIds: readonly string[], upTo?: Date): Promise<Map<string, ConsentLedgerState>> {
     const states = new Map(customerIds.map((id) => [id, emptyLedgerState()]));
     if (customerIds.length === 0) return states;
-    const bound = upTo ?? (await this.latestInstants(customerIds));
-    if (Array.isArray(bound) && bound.length === 0) return states;
+    const bound = upTo ? await monthsInForceAt(this.db, customerIds, upTo) : await this.latestInstants(customerIds);
+    if (bound.length === 0) return states;
     const rows = await sql<{
       customerId: string;
       channel: Channel;
@@ -179,9 +185,9 @@ export class ConsentService {
       `SELECT DISTINCT ON (customer_id, channel, scope)
                 customer_id AS "customerId", channel, scope, state, source, at
            FROM consent_events
-          WHERE customer_id = ANY ($1::uuid[]) AND ${upTo ? 'at <= $2' : 'at = ANY ($2::timestamptz[])'}
+          WHERE customer_id = ANY ($1::uuid[]) AND ${upTo ? `at <= $2 AND ${inMonths(bound, 3)}` : 'at = ANY ($2::timestamptz[])'}
           ORDER BY customer_id, channel, scope, ${LATEST_FIRST}`,
-      [customerIds, bound],
+      upTo ? [customerIds, upTo, ...monthBounds(bound)] : [customerIds, bound],
     );
     for (const { customerId, channel, scope, state, source, at } of rows) {
       states.get(customerId)![channel][scope] = { state, source, at };
@@ -202,15 +208,35 @@ export class ConsentService {
     return rows.map((row) => row.at);
   }
 
-  /** A customer's ledger, newest first. */
+  /**
+   * A customer's ledger, newest first: read in the months that hold their entries
+   * (consent_ledger_months), not in every month kept.
+   */
   async history(customerId: string, page: PageQuery): Promise<Page<ConsentEvent>> {
-    const [items, total] = await this.db.getRepository(ConsentEvent).findAndCount({
-      where: { customerId },
-      order: { at: 'DESC', id: 'DESC' },
-      take: page.limit,
-      skip: page.offset,
-    });
+    const months = await customerLedgerMonths(this.db, customerId);
+    if (months.length === 0) return { items: [], total: 0, limit: page.limit, offset: page.offset };
+    const rows = await sql<Record<string, unknown> & { total: number }>(
+      this.db,
+      `SELECT e.*, count(*) OVER ()::int AS total
+         FROM consent_events e
+        WHERE customer_id = $1 AND ${inMonths(months, 4)}
+        ORDER BY at DESC, id DESC
+        LIMIT $2 OFFSET $3`,
+      [customerId, page.limit, page.offset, ...monthBounds(months)],
+    );
+    const total = rows[0]?.total ?? (page.offset > 0 ? await this.countEntries(customerId, months) : 0);
+    const items = rows.map((row) => hydrateEntity(this.db, ConsentEvent, row));
     return { items, total, limit: page.limit, offset: page.offset };
+  }
+
+  /** A page past the end says how many there are all the same. */
+  private async countEntries(customerId: string, months: string[]): Promise<number> {
+    const [{ total }] = await sql<{ total: number }>(
+      this.db,
+      `SELECT count(*)::int AS total FROM consent_events WHERE customer_id = $1 AND ${inMonths(months, 2)}`,
+      [customerId, ...monthBounds(months)],
+    );
+    return total;
   }
 }
 

@@ -140,8 +140,11 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
   /**
    * The attempts' daily figures (the dashboard's trends, kept after their month is dropped), from
    * the day after the last one counted — or, counted again, the last SUMMARY_SETTLE_DAYS — up to
-   * today (UTC). A day's figures are replaced whole, so a status a late report moved is counted
-   * once, where it now stands. A bounded range: the planner reads the days' month only.
+   * today (UTC), and the older days a late change marked (contact_attempt_days_stale, migration
+   * 1765040100000: a status moved, or an attempt recorded, days after its instant). A day's
+   * figures are replaced whole, so a status a late report moved is counted once, where it now
+   * stands. Bounded ranges: the planner reads the days' months only. A marked day older than the
+   * oldest attempt kept is past retention: its figures stay as they were.
    */
   async summariseDays(m: EntityManager): Promise<void> {
     const today = new Date(Math.floor(this.clock.now().getTime() / DAY_MS) * DAY_MS);
@@ -150,7 +153,18 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
     const settled = today.getTime() - SUMMARY_SETTLE_DAYS * DAY_MS;
     const after = last ? Date.parse(`${last}T00:00:00Z`) + DAY_MS : Math.floor(oldest.getTime() / DAY_MS) * DAY_MS;
     const from = new Date(Math.min(after, settled));
-    await m.transaction((t) => this.partitions.resummarise(t, { from: isoDate(from), to: isoDate(today) }, { from, to: today }));
+    const kept = Math.floor(oldest.getTime() / DAY_MS) * DAY_MS;
+    await m.transaction(async (t) => {
+      // Taken in this transaction: a change marking one of these days meanwhile waits for it, and marks the day again.
+      const ranges: [Date, Date][] = [[from, today]];
+      for (const day of await this.partitions.takeStaleDays(t)) {
+        const start = Date.parse(`${day}T00:00:00Z`);
+        if (start >= kept && start < from.getTime()) ranges.push([new Date(start), new Date(start + DAY_MS)]);
+      }
+      for (const [start, end] of ranges) {
+        await this.partitions.resummarise(t, { from: isoDate(start), to: isoDate(end) }, { from: start, to: end });
+      }
+    });
   }
 
   /**

@@ -47,6 +47,15 @@ export class HistoryPartitionsRepository {
   }
 
   /** Replaces the attempts' daily figures of the days in [from, to) (dates, and the instants they start at). */
+  /** The days a late change marked since the last summary (contact_attempt_days_stale), unmarked. */
+  async takeStaleDays(t: EntityManager): Promise<string[]> {
+    const rows = await sql<{ day: string }>(
+      t,
+      `DELETE FROM contact_attempt_days_stale RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
+    );
+    return rows.map((row) => row.day);
+  }
+
   async resummarise(t: EntityManager, days: { from: string; to: string }, span: { from: Date; to: Date }): Promise<void> {
     await sql(t, `DELETE FROM contact_attempt_days WHERE day >= $1::date AND day < $2::date`, [days.from, days.to]);
     await sql(

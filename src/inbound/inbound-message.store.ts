@@ -8,6 +8,7 @@ import { Customer } from '../customers/customer.entity';
 import { hydrateEntity } from '../database/entity-row.mapper';
 import { GroupCommit } from '../database/group-commit';
 import { PreparedStatement } from '../database/prepared-statement';
+import { attemptIdAt } from '../dispatch/attempt-id';
 import { OpenCase } from '../flows/fraud/fraud-cases.service';
 
 export interface InboundSms {
@@ -94,7 +95,7 @@ const RECORD = new PreparedStatement<RecordRow>(
   'inbound-sms.record',
   `WITH input AS (
      SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, intent text, unknown_intent text,
-       subject_ref text, at timestamptz, hold boolean, reply_template text, reply_versions json)
+       subject_ref text, at timestamptz, hold boolean, reply_id uuid, reply_template text, reply_versions json)
    ), sender AS (
      SELECT i.n, c.* FROM input i LEFT JOIN LATERAL (${SENDER('c.*')}) c ON true
    ), open_cases AS (
@@ -113,8 +114,8 @@ const RECORD = new PreparedStatement<RecordRow>(
        FROM input i JOIN sender s ON s.n = i.n JOIN claimed k ON k.provider_ref = i.sid
      RETURNING provider_ref
    ), reply AS (
-     INSERT INTO contact_attempts (customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
-     SELECT s.id, i.subject_ref, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
+     INSERT INTO contact_attempts (id, customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
+     SELECT i.reply_id, s.id, i.subject_ref, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
        FROM input i JOIN sender s ON s.n = i.n
       WHERE s.id IS NOT NULL AND i.reply_template IS NOT NULL AND EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
    )
@@ -137,7 +138,7 @@ const CONSENT_KEYWORDS = new PreparedStatement<CustomerRow & { n: number; stored
   'inbound-sms.consent-keywords',
   `WITH input AS (
      SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, intent text, scope text, state text,
-       evidence jsonb, at timestamptz, reply_template text, reply_versions json)
+       evidence jsonb, at timestamptz, reply_id uuid, reply_template text, reply_versions json)
    ), found AS (
      SELECT i.n, c.id FROM input i LEFT JOIN LATERAL (${SENDER('c.id')}) c ON true
    ), locked AS MATERIALIZED (
@@ -161,8 +162,8 @@ const CONSENT_KEYWORDS = new PreparedStatement<CustomerRow & { n: number; stored
    ), changed AS (
      SELECT p.n FROM previous p JOIN input i ON i.n = p.n WHERE p.state IS DISTINCT FROM i.state
    ), reply AS (
-     INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
-     SELECT s.id, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
+     INSERT INTO contact_attempts (id, customer_id, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
+     SELECT i.reply_id, s.id, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_versions ->> s.locale, i.at, i.at
        FROM changed c JOIN input i ON i.n = c.n JOIN sender s ON s.n = c.n
       WHERE EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
    ), changed_events AS (
@@ -186,7 +187,7 @@ const KEEP = new PreparedStatement<{ n: number; stored: boolean }>(
   'inbound-sms.keep',
   `WITH input AS (
      SELECT * FROM json_to_recordset($1::json) AS i(${MESSAGE_COLUMNS}, customer_id uuid, intent text, subject_ref text,
-       at timestamptz, reply_template text, reply_version text)
+       at timestamptz, reply_id uuid, reply_template text, reply_version text)
    ), claimed AS (
      ${CLAIM('FROM input i')}
    ), stored AS (
@@ -195,8 +196,8 @@ const KEEP = new PreparedStatement<{ n: number; stored: boolean }>(
        FROM input i JOIN claimed k ON k.provider_ref = i.sid
      RETURNING provider_ref
    ), reply AS (
-     INSERT INTO contact_attempts (customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
-     SELECT i.customer_id, i.subject_ref, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_version, i.at, i.at
+     INSERT INTO contact_attempts (id, customer_id, subject_ref, purpose, channel, provider, status, template_key, template_version, attempted_at, updated_at)
+     SELECT i.reply_id, i.customer_id, i.subject_ref, 'service', 'sms', 'twilio', 'sent', i.reply_template, i.reply_version, i.at, i.at
        FROM input i
       WHERE i.customer_id IS NOT NULL AND i.reply_template IS NOT NULL AND EXISTS (SELECT 1 FROM stored WHERE provider_ref = i.sid)
    )
@@ -204,7 +205,9 @@ const KEEP = new PreparedStatement<{ n: number; stored: boolean }>(
 );
 
 /**
- * A batch as a statement's JSON input (MESSAGE_COLUMNS and `fields`). A MessageSid twice in one
+ * A batch as a statement's JSON input (MESSAGE_COLUMNS and `fields`). The reply each message may
+ * earn is logged as an attempt with an id made as the dispatcher makes its own (`reply_id`, from
+ * the reply's instant), so a look-up by that id reads its month, not every month kept. A MessageSid twice in one
  * batch is Twilio retrying while the first is written: only the first goes in, and the retry
  * reads as seen (no row comes back for its `n`).
  */
@@ -286,6 +289,7 @@ export class InboundMessageStore {
       intent: customer ? record.intent : record.unknownSenderIntent,
       subject_ref: record.subjectRef ?? null,
       at,
+      reply_id: attemptIdAt(at),
       reply_template: record.reply?.template ?? null,
       reply_version: customer ? (record.reply?.versions[customer.locale] ?? null) : null,
     }));
@@ -304,6 +308,7 @@ export class InboundMessageStore {
         state,
         evidence: { messageSid: sms.messageSid, keyword: sms.body.trim() },
         at,
+        reply_id: attemptIdAt(at),
         reply_template: confirmation.template,
         reply_versions: confirmation.versions,
       }));
@@ -324,6 +329,7 @@ export class InboundMessageStore {
       subject_ref: record.subjectRef ?? null,
       at,
       hold: record.holdIfCasesOpen === true,
+      reply_id: attemptIdAt(at),
       reply_template: record.reply?.template ?? null,
       reply_versions: record.reply?.versions ?? {},
     }));

@@ -20,9 +20,11 @@ export class UnsubscribeService {
   /** Whether this click changed anything; a repeated click records nothing. */
   async unsubscribe(attemptId: string): Promise<{ changed: boolean }> {
     const customerId = await this.customerOf(attemptId);
+    // A click comes after the e-mail was prepared: the ledger's months before its id's instant are not read.
     const done = await sqlOne(
       this.db,
-      `SELECT 1 FROM consent_events WHERE customer_id = $1 AND source = 'email_one_click' AND evidence->>'attemptId' = $2`,
+      `SELECT 1 FROM consent_events
+        WHERE customer_id = $1 AND source = 'email_one_click' AND evidence->>'attemptId' = $2 AND at >= attempt_since($2::uuid)`,
       [customerId, attemptId],
     );
     if (done) return { changed: false };

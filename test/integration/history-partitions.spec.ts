@@ -144,6 +144,35 @@ describe('the partitioned history', () => {
     clock.set(new Date(NOW));
   });
 
+  it('counts a day again when a report comes later than the days counted again (ten days late)', async () => {
+    const figures = (day: string) =>
+      t.db.query(`SELECT status, attempts FROM contact_attempt_days WHERE day = $1 ORDER BY status`, [day]);
+    const [{ id }] = await t.db.query(
+      `SELECT id FROM contact_attempts WHERE customer_id = $1 AND attempted_at = '2026-11-10T00:00:00Z'`,
+      [customer],
+    );
+    // On 2026-11-20 the run counts again from 2026-11-13: the 10th is not among those days.
+    await t.db.query(`UPDATE contact_attempts SET status = 'delivered' WHERE id = $1`, [id]);
+    // A mark for a day whose month retention dropped (2026-07) leaves that day's figures as they were.
+    await t.db.query(`INSERT INTO contact_attempt_days_stale (day) VALUES ('2026-07-10') ON CONFLICT DO NOTHING`);
+    expect(await figures('2026-07-10')).toEqual([{ status: 'delivered', attempts: 1 }]);
+    await t.app.get(HistoryMaintenance).run();
+
+    expect(await figures('2026-11-10')).toEqual([{ status: 'delivered', attempts: 1 }]);
+    expect(await figures('2026-07-10')).toEqual([{ status: 'delivered', attempts: 1 }]);
+    expect(await t.db.query(`SELECT day FROM contact_attempt_days_stale`)).toEqual([]);
+  });
+
+  it('marks no day for a change to a recent attempt: the next run counts it again anyway', async () => {
+    const at = new Date(Date.now() - 3_600_000);
+    await insertAttempt(t.db, customer, { at: at.getTime() }, 'sent');
+    await t.db.query(`UPDATE contact_attempts SET status = 'delivered' WHERE customer_id = $1 AND attempted_at = $2`, [
+      customer,
+      at,
+    ]);
+    expect(await t.db.query(`SELECT day FROM contact_attempt_days_stale`)).toEqual([]);
+  });
+
   it('creates the next months as the clock moves on', async () => {
     clock.set(new Date('2027-01-05T00:00:00Z'));
     const report = await t.app.get(HistoryMaintenance).run();

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sql, sqlOne } from '../../database/sql';
+import { attemptIdAt } from '../../dispatch/attempt-id';
+import { attemptIs } from '../../dispatch/attempt-log.repository';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
 import { DESK_QUEUE } from '../../work-orders/work-order.rules';
 import { DESK_ORDER } from '../../work-orders/work-orders.repository';
@@ -87,36 +89,41 @@ export class AgentDeskRepository {
     return { customer, user };
   }
 
-  /** A pending call attempt, before Twilio is asked to place it: its id. */
+  /**
+   * A pending call attempt, before Twilio is asked to place it: its id, made as the dispatcher
+   * makes its own from the call's instant, so that Twilio's status callbacks find it in its month.
+   */
   async logCall(a: {
     customerId: string;
     purpose: ContactPurpose;
     provider: string;
     detail: string;
     subjectRef: string | null;
+    at: Date;
   }): Promise<string> {
     const row = await sqlOne<{ id: string }>(
       this.db,
-      `INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, detail, subject_ref)
-       VALUES ($1, $2, 'call', $3, 'pending', $4, $5) RETURNING id`,
-      [a.customerId, a.purpose, a.provider, a.detail, a.subjectRef],
+      `INSERT INTO contact_attempts (id, customer_id, purpose, channel, provider, status, detail, subject_ref, attempted_at)
+       VALUES ($1, $2, $3, 'call', $4, 'pending', $5, $6, $7) RETURNING id`,
+      [attemptIdAt(a.at), a.customerId, a.purpose, a.provider, a.detail, a.subjectRef, a.at],
     );
     return row!.id;
   }
 
   async callPlaced(attemptId: string, providerRef: string, status: string): Promise<void> {
-    await sql(this.db, `UPDATE contact_attempts SET provider_ref = $2, status = $3, updated_at = now() WHERE id = $1`, [
-      attemptId,
-      providerRef,
-      status,
-    ]);
+    await sql(
+      this.db,
+      `UPDATE contact_attempts SET provider_ref = $2, status = $3, updated_at = now() WHERE ${attemptIs('$1')}`,
+      [attemptId, providerRef, status],
+    );
   }
 
   async callFailed(attemptId: string, detail: string): Promise<void> {
-    await sql(this.db, `UPDATE contact_attempts SET status = 'failed', detail = $2, updated_at = now() WHERE id = $1`, [
-      attemptId,
-      detail,
-    ]);
+    await sql(
+      this.db,
+      `UPDATE contact_attempts SET status = 'failed', detail = $2, updated_at = now() WHERE ${attemptIs('$1')}`,
+      [attemptId, detail],
+    );
   }
 
   /** The call `providerRef` names, or the customer's latest click-to-call. */
@@ -132,7 +139,7 @@ export class AgentDeskRepository {
   }
 
   callStatus(attemptId: string): Promise<{ status: string } | undefined> {
-    return sqlOne<{ status: string }>(this.db, `SELECT status FROM contact_attempts WHERE id = $1`, [attemptId]);
+    return sqlOne<{ status: string }>(this.db, `SELECT status FROM contact_attempts WHERE ${attemptIs('$1')}`, [attemptId]);
   }
 
   recentContacts(customerId: string): Promise<RecentContactRow[]> {

@@ -165,6 +165,8 @@ export class AgentDeskService {
       provider,
       detail: `click-to-call by ${agent.username}`,
       subjectRef: task.subjectRef,
+      // The instant the policy allowed the call at, which its caps will count it at.
+      at: this.clock.now(),
     });
     try {
       const placed = await this.voice.call({ attemptId, to: user.phone, twiml: bridgeTwiml(customer.phone) });

@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { CONSENT_CHANNELS, CustomerRow } from '../customer-row.validator';
 import { CustomerIdGenerator } from './customer-id.generator';
 import { CONSENT_CHANGED_EVENTS } from '../../events/consent.events';
+import { consentNowState } from '../../compliance/consent-ledger.repository';
 
 /**
  * An upsert locks its rows in external reference order within one statement, so upserts cannot
@@ -32,7 +33,7 @@ const CONSENT_COLUMNS = 'customer_id, channel, scope, state, source, evidence, a
 const STAGED_PROFILES = 'customer_import_batch';
 const STAGED_CONSENT = 'customer_import_consent';
 
-const STAGING_TABLES = [
+export const STAGING_TABLES = [
   `CREATE TEMP TABLE ${STAGED_PROFILES} (
     id uuid NOT NULL, external_ref text NOT NULL, full_name text NOT NULL, phone text, email text,
     locale text NOT NULL, timezone text NOT NULL, country text NOT NULL, city text, card_last4 text,
@@ -78,7 +79,7 @@ const incoming = CUSTOMER_IMPORT_COLUMNS.slice(1)
  * rows follow, in file order: a new customer has no history to compare with, an existing one gets
  * a row only where the state differs from its latest.
  */
-const UPSERT_WITH_CONSENT = `
+export const UPSERT_WITH_CONSENT = `
   WITH batch AS (
     SELECT DISTINCT ON (external_ref) * FROM pg_temp.${STAGED_PROFILES} ORDER BY external_ref, id DESC
   ),
@@ -107,9 +108,7 @@ const UPSERT_WITH_CONSENT = `
     FROM pg_temp.${STAGED_CONSENT} s
     JOIN targets t ON t.staged_id = s.customer_id
     WHERE t.inserted OR s.state IS DISTINCT FROM (
-      SELECT e.state FROM consent_events e
-      WHERE e.customer_id = t.id AND e.channel = s.channel AND e.scope = s.scope
-      ORDER BY e.at DESC, e.id DESC LIMIT 1)
+      SELECT ${consentNowState('n', 's.channel', 's.scope')} FROM customer_consent_now n WHERE n.customer_id = t.id)
     ORDER BY s.customer_id, array_position(ARRAY['${CONSENT_CHANNELS.join("', '")}'], s.channel)
     RETURNING customer_id, channel, scope, state, source, at
   ),
@@ -121,11 +120,12 @@ const UPSERT_WITH_CONSENT = `
 
 /**
  * consent.changed for the entries the fast path COPY'd: its customers are new, so every entry they
- * have is the batch's own, and each is a change (from nothing).
+ * have is the batch's own, and each is a change (from nothing). They all carry the batch's stamp,
+ * so the ledger is read in that instant's month only.
  */
 const NEW_CUSTOMERS_CONSENT_EVENTS = `
   WITH entries AS (
-    SELECT customer_id, channel, scope, state, source, at FROM consent_events WHERE customer_id = ANY ($1::uuid[])
+    SELECT customer_id, channel, scope, state, source, at FROM consent_events WHERE customer_id = ANY ($1::uuid[]) AND at = $2::timestamptz
   ),
   ${CONSENT_CHANGED_EVENTS('entries')}
   SELECT count(*)::int AS told FROM consent_changed`;
@@ -211,6 +211,8 @@ interface Batch {
   consent: Buffer[];
   rows: number;
   ids: string[];
+  /** The instant of every row's profile and consent entries. */
+  stamp: string | undefined;
 }
 
 /**
@@ -320,7 +322,13 @@ export class CustomerBatchWriter {
   }
 
   private take(lane: Lane): Batch {
-    const batch = { profiles: lane.profiles.take(), consent: lane.consent.take(), rows: lane.rows, ids: lane.ids };
+    const batch = {
+      profiles: lane.profiles.take(),
+      consent: lane.consent.take(),
+      rows: lane.rows,
+      ids: lane.ids,
+      stamp: this.stamp,
+    };
     lane.rows = 0;
     lane.ids = [];
     return batch;
@@ -338,7 +346,7 @@ export class CustomerBatchWriter {
       try {
         await copy(client, `COPY customers (${PROFILE_COLUMNS}) FROM STDIN`, batch.profiles);
         await copy(client, `COPY consent_events (${CONSENT_COLUMNS}) FROM STDIN`, batch.consent);
-        if (batch.consent.length > 0) await client.query(NEW_CUSTOMERS_CONSENT_EVENTS, [batch.ids]);
+        if (batch.consent.length > 0) await client.query(NEW_CUSTOMERS_CONSENT_EVENTS, [batch.ids, batch.stamp]);
         await this.options.afterBatch?.(client, { ids: batch.ids, changed: batch.ids.map(() => NEW_CUSTOMER) });
         await this.end(client);
         return { inserted: batch.rows, updated: 0 };

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/domain-error';
 import { UNCOUNTED_STATUSES } from '../../compliance/contact-history.repository';
+import { attemptIdAt } from '../../dispatch/attempt-id';
 import { attemptIs } from '../../dispatch/attempt-log.repository';
 import { ContactPurpose } from '../../dispatch/contact-task.entity';
 import { sql, sqlOne } from '../../database/sql';
@@ -44,20 +45,25 @@ export class ConversationsRepository {
   ): Promise<ConversationRecorded> {
     const call = input.call ?? (await this.latestCall(manager, input));
     if (call) {
-      await sql(manager, `UPDATE contact_attempts SET conversation = true, updated_at = $2 WHERE id = $1`, [call.id, input.at]);
+      await sql(manager, `UPDATE contact_attempts SET conversation = true, updated_at = $2 WHERE ${attemptIs('$1')}`, [
+        call.id,
+        input.at,
+      ]);
       return { attemptId: call.id, callAt: call.attemptedAt, recordedOn: 'call_attempt' };
     }
     const row = (await sqlOne<{ id: string }>(
       manager,
-      `INSERT INTO contact_attempts (customer_id, purpose, channel, provider, status, connected, conversation, detail, subject_ref,
+      `INSERT INTO contact_attempts (id, customer_id, purpose, channel, provider, status, connected, conversation, detail, subject_ref,
                                      attempted_at, updated_at)
-       VALUES ($1, $2, 'call', 'agent', 'completed', true, true, $3, $4, $5, $5) RETURNING id`,
+       VALUES ($6, $1, $2, 'call', 'agent', 'completed', true, true, $3, $4, $5, $5) RETURNING id`,
       [
         input.customerId,
         input.purpose,
         'a conversation an agent recorded, on a call Herald did not place',
         subjectRef.disposition(input.dispositionId),
         input.at,
+        // Made as the dispatcher makes its ids: a look-up by id reads the conversation's month.
+        attemptIdAt(input.at),
       ],
     ))!;
     return { attemptId: row.id, callAt: input.at, recordedOn: 'agent_record' };
