@@ -113,12 +113,19 @@ export class ReachabilityService {
     ];
 
     // What each cap counts, and — to read only those rows of the log — how far back it looks.
-    const counted = caps.map(({ cap }) => {
-      const matches = `ca.purpose = ANY (${b.add(namesOf(cap.countedPurposes, PURPOSES), '::text[]')})
+    // Packs often share a cap: each figure is worked out once, by the first cap that has it.
+    const signature = (cap: CompiledCap) =>
+      [cap.countedPurposes, cap.countedChannels, cap.only, cap.windowMs, cap.localDays, cap.windowMs ? 0 : cap.limit].join('|');
+    const figureOf = caps.map(({ cap }) => caps.findIndex((other) => signature(other.cap) === signature(cap)));
+    const counted = caps
+      .map(({ cap }, i) => ({ cap, i }))
+      .filter(({ i }) => figureOf[i] === i)
+      .map(({ cap, i }) => {
+        const matches = `ca.purpose = ANY (${b.add(namesOf(cap.countedPurposes, PURPOSES), '::text[]')})
                        AND ca.channel = ANY (${b.add(namesOf(cap.countedChannels, CHANNELS), '::text[]')})`;
-      const lookbackHours = Math.ceil((cap.windowMs || (cap.localDays + 1) * DAY) / HOUR);
-      return { cap, matches, recent: `ca.attempted_at > ${at} - make_interval(hours => ${b.add(lookbackHours, '::int')})` };
-    });
+        const lookbackHours = Math.ceil((cap.windowMs || (cap.localDays + 1) * DAY) / HOUR);
+        return { cap, i, matches, recent: `ca.attempted_at > ${at} - make_interval(hours => ${b.add(lookbackHours, '::int')})` };
+      });
     // The longest window as one range on both sides too, so that the planner reads only its months
     // (contact_attempts is partitioned by month); a day ahead for another instance's clock.
     const longest = Math.max(0, ...counted.map(({ cap }) => Math.ceil((cap.windowMs || (cap.localDays + 1) * DAY) / HOUR)));
@@ -128,7 +135,7 @@ export class ReachabilityService {
     // Per customer from the log alone: a rolling cap's count; for a cap in local days, the
     // limit-th latest instant it counts (the cap is reached when that is inside the customer's
     // days), so that the zone is needed only later, beside the customer.
-    const capFigures = counted.map(({ cap, matches, recent }, i) => {
+    const capFigures = counted.map(({ cap, i, matches, recent }) => {
       const only = cap.only ? ` AND ca.${cap.only}` : '';
       return cap.windowMs
         ? `count(*) FILTER (WHERE ${matches}${only} AND ${recent}) AS cap_${i}`
@@ -140,8 +147,8 @@ export class ReachabilityService {
         .filter(({ pack, cap }) => pack.plan(purpose, channel).caps.includes(cap))
         .map(({ cap, i }) =>
           cap.windowMs
-            ? `h.cap_${i} >= pk.cap_${i}_limit`
-            : `(pk.cap_${i}_limit IS NOT NULL AND h.cap_${i} >= coalesce(zc.${since(cap.localDays)}, pk.${since(cap.localDays)}))`,
+            ? `h.cap_${figureOf[i]} >= pk.cap_${i}_limit`
+            : `(pk.cap_${i}_limit IS NOT NULL AND h.cap_${figureOf[i]} >= coalesce(zc.${since(cap.localDays)}, pk.${since(cap.localDays)}))`,
         )
         .join(' OR ') || 'false';
     const muted = [
