@@ -311,10 +311,14 @@ export class ReachabilityService {
         LEFT JOIN windows w ON w.window_key = g.window_key AND w.pack = g.pack AND w.isodow = g.isodow AND w.minute = g.minute
        GROUP BY 1, 2, 3`;
 
-    // An analytical statement: room to hash the audience's history and consent in memory.
+    // An analytical statement: room to hash the audience's history and consent in memory. The
+    // planner cannot know a zone matches one clock, so it expects millions of groups where there
+    // are thousands: with more room to hash them it groups without sorting the book (at a million
+    // customers the sort alone took 2 of 8 s). Merge joins sorted the audience by zone.
     const combinations = await this.db.transaction(async (manager) => {
       await manager.query(`SET LOCAL work_mem = '128MB'`);
       await manager.query(`SET LOCAL enable_mergejoin = off`);
+      await manager.query(`SET LOCAL hash_mem_multiplier = 8`);
       return manager.query(sql, b.values) as Promise<(Record<Channel, number> & { count: number })[]>;
     });
     const channels = Object.fromEntries(
