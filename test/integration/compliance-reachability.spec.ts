@@ -168,3 +168,54 @@ describe('reachability, set-based in SQL, against the pure policy customer by cu
     expect(Object.values(empty.channels.sms).every((n) => n === 0)).toBe(true);
   });
 });
+
+/**
+ * A cap in local days is read as its limit-th latest contact against the start of the customer's
+ * days: the edge must fall where the policy puts it, to the millisecond, in the customer's zone.
+ */
+describe('reachability at the edge of a cap in local days', () => {
+  let t: TestApp;
+  // Noon in New York (EDT, since 8 March); seven local days began at midnight on 4 March (EST).
+  const at = new Date('2026-03-10T16:00:00Z');
+  const firstDay = Date.parse('2026-03-04T05:00:00Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { clock: new ManualClock(at) });
+  });
+  afterAll(() => t.close());
+
+  /** A US customer with seven collection calls in seven local days, the oldest at `oldest`. */
+  const callsSince = async (oldest: number): Promise<string> => {
+    const id = await insertCustomer(t.db, {
+      country: 'US',
+      timezone: 'America/New_York',
+      contactWindow: null,
+      inconvenientTimes: [],
+    });
+    for (const when of [oldest, ...[1, 2, 3, 4, 5].map((day) => firstDay + day * DAY), firstDay + 5 * DAY + 3_600_000]) {
+      await insertAttempt(t.db, id, { at: when, purpose: 'collections', channel: 'call', connected: false, conversation: false });
+    }
+    return id;
+  };
+
+  it('blocks from the first instant of the first day, and not a millisecond before it', async () => {
+    const inside = await callsSince(firstDay);
+    const outside = await callsSince(firstDay - 1);
+    const packs = t.app.get(RulePacks);
+    const inputs = await t.app.get(PolicyInputsLoader).load([inside, outside], at);
+    const policy = [inside, outside].map((id) => {
+      const facts = inputs.get(id)!;
+      const decision = decideContact({ ...facts, purpose: 'collections', channel: 'call', at, pack: packs.forCountry('US') });
+      return bucketOf(decision, at, 'America/New_York');
+    });
+    expect(policy).toEqual(['blockedByCap', expect.not.stringMatching(/^blockedByCap$/)]);
+
+    for (const [id, expected] of [
+      [inside, policy[0]],
+      [outside, policy[1]],
+    ]) {
+      const { channels } = await t.app.get(ReachabilityService).reachability('c.id = $1', [id], 'collections', at);
+      expect(Object.entries(channels.call).filter(([, n]) => n > 0)).toEqual([[expected, 1]]);
+    }
+  });
+});
