@@ -9,16 +9,15 @@ import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 import { undoMigrationsFrom } from '../support/test-database';
 import { ownDatabase } from '../support/own-database';
-
-type Node = Record<string, unknown>;
+import { explainingReadsOf, PlanNode } from '../support/explained-reads';
 
 /** The partitions of consent_events an executed plan read (a node that ran at least once). */
-function ledgerPartitions(plan: Node, read: Set<string>): void {
+function ledgerPartitions(plan: PlanNode, read: Set<string>): void {
   const relation = plan['Relation Name'];
   if (typeof relation === 'string' && relation.startsWith('consent_events_') && Number(plan['Actual Loops']) > 0) {
     read.add(relation);
   }
-  for (const child of (plan.Plans as Node[] | undefined) ?? []) ledgerPartitions(child, read);
+  for (const child of (plan.Plans as PlanNode[] | undefined) ?? []) ledgerPartitions(child, read);
 }
 
 /**
@@ -38,14 +37,7 @@ describe('reading the consent ledger by month', () => {
   /** The service, its ledger reads run under EXPLAIN ANALYZE (rolled back), its other reads as they are. */
   async function readBy(work: (service: ConsentService) => Promise<unknown>): Promise<string[]> {
     const read = new Set<string>();
-    const explaining = {
-      query: async (sql: string, params: unknown[]) => {
-        if (!sql.includes('FROM consent_events')) return t.db.query(sql, params);
-        const [{ 'QUERY PLAN': plan }] = await t.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
-        ledgerPartitions(plan[0].Plan, read);
-        return [];
-      },
-    } as unknown as DataSource;
+    const explaining = explainingReadsOf(t.db, 'consent_events', (plan) => ledgerPartitions(plan, read), { analyze: true });
     await work(new ConsentService(explaining, clock, undefined as never));
     return [...read].sort();
   }

@@ -6,6 +6,7 @@ import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
 import { undoMigrationsFrom } from '../support/test-database';
 import { ownDatabase } from '../support/own-database';
+import { explainingReadsOf, PlanNode } from '../support/explained-reads';
 
 type Db = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
@@ -107,19 +108,12 @@ describe('consent evidence retention by month', () => {
 
   it('reads a customer’s current consent (the policy) in the months holding their latest entries only', async () => {
     const read: string[] = [];
-    const walk = (node: Record<string, unknown>) => {
+    const walk = (node: PlanNode) => {
       if (typeof node['Relation Name'] === 'string') read.push(node['Relation Name']);
-      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      for (const child of (node.Plans as PlanNode[] | undefined) ?? []) walk(child);
     };
     // The service's own statements on the real database; the ledger's read under EXPLAIN.
-    const explaining = {
-      query: async (sql: string, params: unknown[]) => {
-        if (!sql.includes('FROM consent_events')) return t.db.query(sql, params);
-        const [{ 'QUERY PLAN': plan }] = await t.db.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-        walk(plan[0].Plan);
-        return [];
-      },
-    } as unknown as DataSource;
+    const explaining = explainingReadsOf(t.db, 'consent_events', walk);
     await new ConsentService(explaining, clock, undefined as never).currentState([c.changedLater]);
     // Its latest entry (the revocation of 2021-11-15) is in that month; the carried grant is not read.
     expect(read).toEqual(['consent_events_p202111']);
