@@ -128,6 +128,8 @@ export async function runFaultCampaign(customers: number, plan: FaultPlan, seed 
       async () => (await count(database.url, `SELECT count(*) FROM contact_tasks WHERE status NOT IN (${FINAL})`)) === 0,
       300_000,
       'every task settled',
+      // A count over the whole outbox: asked often, it took a fifth of a core from the run it watches.
+      1_000,
     );
     const created = twilio.messages.map((m) => m.createdAt.getTime());
     const sendingMs = Math.max(...created) - Math.min(...created) - downMs;
@@ -316,7 +318,7 @@ async function count(url: string, sql: string): Promise<number> {
   return withDatabase(url, async (db) => Number((await db.query(sql)).rows[0].count));
 }
 
-async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string, everyMs = 100): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {
@@ -325,7 +327,7 @@ async function until(check: () => boolean | Promise<boolean>, withinMs: number, 
       // the database may be restarting
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resume) => setTimeout(resume, 100));
+    await new Promise((resume) => setTimeout(resume, everyMs));
   }
 }
 

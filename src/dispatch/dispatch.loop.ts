@@ -149,9 +149,11 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     this.retrying.set(lane.name, claiming);
   }
 
+  /** Every lease/3: a lease with more than 2/3 left still has 1/3 at the next renewal. */
   private renew(leaseMs: number): void {
+    const now = this.clock.now().getTime();
     this.outbox
-      .renewLeases(this.dispatcher.worker, this.dispatcher.inHand, new Date(this.clock.now().getTime() + leaseMs))
+      .renewLeases(this.dispatcher.worker, this.dispatcher.inHand, new Date(now + leaseMs), new Date(now + (leaseMs * 2) / 3))
       .catch((error) => this.logger.warn({ err: error }, 'could not renew leases'));
   }
 

@@ -182,13 +182,7 @@ export class Dispatcher {
   }
 
   /** Waits for the send's due time, its slot and a free sender, then sends; true if it reached a provider. */
-  private async sendInTurn(
-    lane: Lane,
-    ready: Ready,
-    slot: Slot,
-    dueAt: number,
-    giveWay?: () => Promise<void>,
-  ): Promise<boolean> {
+  private async sendInTurn(lane: Lane, ready: Ready, slot: Slot, dueAt: number, giveWay?: () => Promise<void>): Promise<boolean> {
     this.queued[lane.name]++;
     let waiting = true;
     const started = () => {

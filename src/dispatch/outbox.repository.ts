@@ -262,15 +262,22 @@ export class OutboxRepository {
 
   /**
    * Keeps alive the claims of the tasks this worker has in hand — and only those: work it gave up
-   * on (a batch that failed, a write it could not make) is left to expire and be reaped.
+   * on (a batch that failed, a write it could not make) is left to expire and be reaped. Only
+   * leases ending before `renewBefore` are extended (a task marked sending a moment ago has a fresh
+   * one), and a task another statement holds right now is skipped, not waited for: that statement
+   * is moving it on (marking it sending, with a new lease, or settling it), and a renewal that
+   * waited would, meanwhile, hold up every write to the tasks it had already locked.
    */
-  async renewLeases(worker: string, taskIds: string[], until: Date): Promise<void> {
+  async renewLeases(worker: string, taskIds: string[], until: Date, renewBefore: Date): Promise<void> {
     if (taskIds.length === 0) return;
     await sql(
       this.db,
-      `UPDATE contact_tasks SET lease_until = $3
-        WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status IN ('claimed', 'sending')`,
-      [worker, taskIds, until],
+      `UPDATE contact_tasks t SET lease_until = $3
+         FROM (SELECT id FROM contact_tasks
+                WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status IN ('claimed', 'sending') AND lease_until < $4
+                  FOR UPDATE SKIP LOCKED) ending
+        WHERE t.id = ending.id`,
+      [worker, taskIds, until, renewBefore],
     );
   }
 

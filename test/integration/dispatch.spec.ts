@@ -173,6 +173,43 @@ describe('the dispatcher over the real outbox, sandbox channels', () => {
     expect((await taskRow(ofTheLiving.id)).status).toBe('pending');
   });
 
+  it('renews the ending leases of the work in hand, never waiting for a task another statement is moving on', async () => {
+    const customer = await store.customer(t.db);
+    const [ending, fresh, moving, notMine] = await Promise.all([1, 2, 3, 4].map(() => store.task(t.db, customer)));
+    const soon = new Date(MORNING.getTime() + 1_000);
+    const later = new Date(MORNING.getTime() + 60_000);
+    const hold = (id: string, worker: string, until: Date) =>
+      t.db.query(`UPDATE contact_tasks SET status = 'sending', claimed_by = $2, lease_until = $3 WHERE id = $1`, [
+        id,
+        worker,
+        until,
+      ]);
+    await hold(ending.id, 'me', soon);
+    await hold(fresh.id, 'me', later);
+    await hold(moving.id, 'me', soon);
+    await hold(notMine.id, 'other', soon);
+    const leaseOf = async (id: string) =>
+      ((await t.db.query('SELECT lease_until FROM contact_tasks WHERE id = $1', [id])) as { lease_until: Date }[])[0].lease_until;
+    const renewed = new Date(MORNING.getTime() + 30_000);
+
+    const runner = t.db.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT 1 FROM contact_tasks WHERE id = $1 FOR UPDATE`, [moving.id]);
+      await t.app
+        .get(OutboxRepository)
+        .renewLeases('me', [ending.id, fresh.id, moving.id, notMine.id], renewed, new Date(MORNING.getTime() + 20_000));
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+
+    expect(await leaseOf(ending.id)).toEqual(renewed);
+    expect(await leaseOf(fresh.id)).toEqual(later);
+    expect(await leaseOf(moving.id)).toEqual(soon);
+    expect(await leaseOf(notMine.id)).toEqual(soon);
+  });
+
   it('queues contacts for flows, urgent ones in the urgent lane', async () => {
     const customer = await store.customer(t.db);
     const [id] = await t.app.get(OutboxRepository).enqueue([
