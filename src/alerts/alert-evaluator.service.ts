@@ -41,13 +41,19 @@ export class AlertEvaluator {
 
   /**
    * After a write to these customers: `changed` names the properties written (a PATCH, a
-   * payment, a reply), or is undefined when anything may have changed. With `sql`, the evaluation joins the caller's transaction (an import batch's);
-   * otherwise it runs in one of its own.
+   * payment, a reply), or is undefined when anything may have changed. With `sql`, the evaluation
+   * joins the caller's transaction (an import batch's); otherwise it runs in one of its own, opened
+   * only when a rule reads what changed. The rules are read before that transaction, not in it on a
+   * second connection: with as many evaluations at once as the pool has connections, each would
+   * hold one and wait for ever for another.
    */
   async onChange(customerIds: readonly string[], changed?: readonly string[], sql?: Sql): Promise<EvaluationResult> {
     if (customerIds.length === 0) return { fired: 0, closed: 0 };
-    const run = (execute: Sql) => this.evaluateEach(execute, (rule) => (touches(rule.reads, changed) ? customerIds : []));
-    return sql ? run(sql) : this.db.transaction((m) => run(sqlOf(m)));
+    const scope = (rule: AlertRuleView) => (touches(rule.reads, changed) ? customerIds : []);
+    if (sql) return this.evaluateEach(sql, await this.rules.enabled(sql), scope);
+    const rules = (await this.rules.enabled()).filter((rule) => scope(rule).length > 0);
+    if (rules.length === 0) return { fired: 0, closed: 0 };
+    return this.db.transaction((m) => this.evaluateEach(sqlOf(m), rules, scope));
   }
 
   /**
@@ -56,14 +62,18 @@ export class AlertEvaluator {
    */
   async onImport(written: WrittenCustomers, sql: Sql): Promise<EvaluationResult> {
     if (written.ids.length === 0) return { fired: 0, closed: 0 };
-    return this.evaluateEach(sql, (rule) => movedByImport(rule.reads, written));
+    return this.evaluateEach(sql, await this.rules.enabled(sql), (rule) => movedByImport(rule.reads, written));
   }
 
-  /** Every enabled rule over the customers `scope` gives it (none: no statement), one statement each. */
-  private async evaluateEach(sql: Sql, scope: (rule: AlertRuleView) => readonly string[]): Promise<EvaluationResult> {
+  /** Each of `rules` over the customers `scope` gives it (none: no statement), one statement each. */
+  private async evaluateEach(
+    sql: Sql,
+    rules: readonly AlertRuleView[],
+    scope: (rule: AlertRuleView) => readonly string[],
+  ): Promise<EvaluationResult> {
     const now = this.clock.now();
     const total = { fired: 0, closed: 0 };
-    for (const rule of await this.rules.enabled()) {
+    for (const rule of rules) {
       const customerIds = scope(rule);
       if (customerIds.length === 0) continue;
       const { fired, closed } = await this.episodes.evaluate(sql, rule, { customerIds }, now);
@@ -106,7 +116,7 @@ export class AlertEvaluator {
     return this.db.transaction(async (m) => {
       if (!(await this.episodes.tryJobLock(m, JOB_LOCK)))
         return { ran: false, rules: 0, fired: 0, closed: 0, at: now.toISOString() };
-      const rules = (await this.rules.enabled()).filter((rule) => rule.scheduled);
+      const rules = (await this.rules.enabled(sqlOf(m))).filter((rule) => rule.scheduled);
       const report = { ran: true, rules: rules.length, fired: 0, closed: 0, at: now.toISOString() };
       for (const rule of rules) {
         const { fired, closed } = await this.episodes.evaluate(sqlOf(m), rule, 'book', now);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
-import { sql, sqlOne } from '../database/sql';
+import { Sql, sql, sqlOne } from '../database/sql';
 import { Severity } from './alert-rule.rules';
 
 export interface AlertRuleView {
@@ -70,8 +70,14 @@ export class AlertRulesRepository {
   }
 
   /** The enabled rules (evaluation picks among them by what changed, or by `scheduled`). */
-  async enabled(): Promise<AlertRuleView[]> {
-    return sql<AlertRuleView>(this.db, `SELECT ${COLUMNS} FROM alert_rules WHERE enabled ORDER BY created_at, id`);
+  /**
+   * On the caller's connection when it holds one (`on`, an evaluation's transaction): a statement
+   * that waited for a second connection while holding the first would, with as many evaluations at
+   * once as the pool has connections, wait for ever.
+   */
+  async enabled(on?: Sql): Promise<AlertRuleView[]> {
+    const text = `SELECT ${COLUMNS} FROM alert_rules WHERE enabled ORDER BY created_at, id`;
+    return on ? on<AlertRuleView>(text) : sql<AlertRuleView>(this.db, text);
   }
 
   /** How many customers a condition over `customers c` selects now. */

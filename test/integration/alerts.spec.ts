@@ -278,6 +278,14 @@ describe('alert rules (integration)', () => {
     expect(await episodes(rule.id, id)).toHaveLength(1);
   });
 
+  it('evaluates more changes at once than the pool has connections: none holds one while it waits for another', async () => {
+    await importCsv([given('EP-BURST', { daysPastDue: 60 }, 6)]);
+    const id = await idOf('EP-BURST');
+    // Twice the pool (10): twenty inbound replies at once each evaluate the rules reading them.
+    const results = await Promise.all(Array.from({ length: 20 }, () => evaluator.onChange([id])));
+    expect(results).toHaveLength(20);
+  }, 15_000);
+
   it('does not evaluate a rule for a PATCH of fields it does not read', async () => {
     await importCsv([given('NR-1', { daysPastDue: 0 }, 4)]);
     const id = await idOf('NR-1');
