@@ -195,11 +195,14 @@ export class ConsentService {
     return states;
   }
 
-  /** The instants of these customers' latest entries, as text (a Date would lose the microseconds). */
+  /**
+   * The instants of these customers' latest entries, as text (a Date would lose the microseconds).
+   * Unpacked by a shift: it floors, where `v / 2` would round a revoked instant before 1970 up a microsecond.
+   */
   private async latestInstants(customerIds: readonly string[]): Promise<string[]> {
     const rows = await sql<{ at: string }>(
       this.db,
-      `SELECT DISTINCT ('epoch'::timestamptz + (v / 2) * interval '1 microsecond')::text AS at
+      `SELECT DISTINCT ('epoch'::timestamptz + (v >> 1) * interval '1 microsecond')::text AS at
          FROM customer_consent_now n
          CROSS JOIN LATERAL unnest(ARRAY[n.sms_all, n.sms_marketing, n.email_all, n.email_marketing, n.call_all, n.call_marketing]) AS v
         WHERE n.customer_id = ANY ($1::uuid[]) AND v IS NOT NULL`,

@@ -119,6 +119,15 @@ describe('reading the consent ledger by month', () => {
     expect(after.get(customer)!.email.marketing?.state).toBe('granted');
   });
 
+  it('reads the current state of an entry older than 1970, whose packed instant is negative', async () => {
+    const old = await insertCustomer(t.db);
+    await entry(old, 'call', 'all', 'revoked', '1969-12-31T23:59:59.999Z');
+    await entry(old, 'email', 'all', 'granted', '1969-12-31T23:59:59.998Z');
+    const now = (await consent.currentState([old])).get(old)!;
+    expect(now.call.all).toMatchObject({ state: 'revoked', at: new Date('1969-12-31T23:59:59.999Z') });
+    expect(now.email.all).toMatchObject({ state: 'granted', at: new Date('1969-12-31T23:59:59.998Z') });
+  });
+
   it("reads a customer's ledger page in the months holding their entries", async () => {
     expect(await readBy((s) => s.history(customer, { limit: 20, offset: 0 }))).toEqual([
       'consent_events_p202503',
