@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { subjectRefPatternSql } from '../common/subject-ref';
-import { sql, sqlOne } from '../database/sql';
+import { sql, sqlOne, SqlRunner } from '../database/sql';
 import {
   DESK_QUEUE,
   deskSeverity,
@@ -249,6 +249,56 @@ export class WorkOrdersRepository {
       ],
     );
     return row?.id;
+  }
+
+  /**
+   * Orders opened by their sources (inbound replies), many in one statement: the replies' group
+   * commit hands them over together, so they share one commit. Each gets its order's id, or
+   * undefined when its source had opened one already.
+   */
+  async openFromSources(
+    on: SqlRunner,
+    orders: (NewWorkOrder & { sourceRef: string; at: Date })[],
+  ): Promise<(string | undefined)[]> {
+    const rows = await sql<{ id: string; sourceRef: string }>(
+      on,
+      `WITH input AS (
+         SELECT DISTINCT ON (kind, source_ref) * FROM json_to_recordset($1::json)
+           AS i(kind text, customer_id uuid, source_ref text, summary text, severity text, queue text, at timestamptz, sla int, actor uuid)
+          ORDER BY kind, source_ref),
+       opened AS (
+         INSERT INTO work_orders (kind, customer_id, source_ref, summary, severity, queue, opened_at, due_by, updated_at)
+         SELECT kind, customer_id, source_ref, summary, severity, queue, at, at + make_interval(mins => sla), at FROM input
+         ON CONFLICT (kind, source_ref) WHERE source_ref IS NOT NULL DO NOTHING
+         RETURNING id, kind, source_ref, opened_at),
+       history AS (
+         INSERT INTO work_order_events (work_order_id, at, actor_id, action, status, detail)
+         SELECT o.id, o.opened_at, i.actor, 'opened', 'open', jsonb_build_object('by', o.kind)
+           FROM opened o JOIN input i ON i.kind = o.kind AND i.source_ref = o.source_ref)
+       SELECT id, source_ref AS "sourceRef" FROM opened`,
+      [
+        JSON.stringify(
+          orders.map((o) => ({
+            kind: o.kind,
+            customer_id: o.customerId,
+            source_ref: o.sourceRef,
+            summary: o.summary,
+            severity: o.severity,
+            queue: o.queue,
+            at: o.at,
+            sla: o.slaMinutes,
+            actor: o.actorId ?? null,
+          })),
+        ),
+      ],
+    );
+    const opened = new Map(rows.map((row) => [row.sourceRef, row.id]));
+    // The first of a source's requests in the batch gets the order; a retry beside it, like one after it, gets none.
+    return orders.map((o) => {
+      const id = opened.get(o.sourceRef);
+      opened.delete(o.sourceRef);
+      return id;
+    });
   }
 
   // ---- The agent desk's calls: work orders on DESK_QUEUE, taken with the same claim. ----

@@ -6,12 +6,13 @@ import { Principal } from '../auth/role';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { GroupCommit } from '../database/group-commit';
 import { ListWorkOrdersDto } from './dto/list-work-orders.dto';
 import { RecordComplaintDto } from './dto/record-complaint.dto';
 import { ResolveWorkOrderDto, WorkOrderActionDto } from './dto/work-order-action.dto';
 import { WorkOrderStatsQueryDto } from './dto/work-order-stats-query.dto';
 import { Actor, decideTransition, isDeskKind, WorkOrderAction } from './work-order.rules';
-import { WorkOrdersRepository, WorkOrderView } from './work-orders.repository';
+import { NewWorkOrder, WorkOrdersRepository, WorkOrderView } from './work-orders.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -27,6 +28,12 @@ const notYours = () => new DomainError('WORK_ORDER_NOT_YOURS', 'this is not a wo
  */
 @Injectable()
 export class WorkOrdersService {
+  /** A reply's order shares a commit with the replies' orders that arrive while one is written. */
+  private readonly replyOrders = new GroupCommit<NewWorkOrder & { sourceRef: string; at: Date }, string | undefined>(
+    (batch) => this.orders.openFromSources(this.db, batch),
+    { maxBatch: 64, concurrent: 1 },
+  );
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly orders: WorkOrdersRepository,
@@ -103,21 +110,16 @@ export class WorkOrdersService {
   /** A customer's free-text SMS (not a keyword): an order to answer it, once per message however Twilio retries. */
   async openForReply(customerId: string, messageSid: string, body: string): Promise<string | undefined> {
     const { customerCareQueue, defaultSlaMinutes } = this.config.workOrders;
-    return this.db.transaction((m) =>
-      this.orders.open(
-        m,
-        {
-          kind: 'inbound_reply',
-          customerId,
-          sourceRef: messageSid,
-          summary: `Customer wrote: ${body.slice(0, 200)}`,
-          severity: 'medium',
-          queue: customerCareQueue,
-          slaMinutes: defaultSlaMinutes,
-        },
-        this.clock.now(),
-      ),
-    );
+    return this.replyOrders.submit({
+      kind: 'inbound_reply',
+      customerId,
+      sourceRef: messageSid,
+      summary: `Customer wrote: ${body.slice(0, 200)}`,
+      severity: 'medium',
+      queue: customerCareQueue,
+      slaMinutes: defaultSlaMinutes,
+      at: this.clock.now(),
+    });
   }
 
   async stats(query: WorkOrderStatsQueryDto) {

@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/common/clock';
 import { StaffNotifier } from '../../src/work-orders/staff-notifier.job';
+import { WorkOrdersRepository } from '../../src/work-orders/work-orders.repository';
 import { FakeTwilio } from '../support/fake-twilio.server';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -353,5 +354,57 @@ describe('risk alerts to work orders, end to end', () => {
       .expect(403);
     expect(refused.body.error.code).toBe('WORK_ORDER_NOT_YOURS');
     await t.http.post(`/work-orders/${open.id}/actions`).set(as(ops)).send({ action: 'cancel' }).expect(200);
+  });
+
+  it('opens one order per reply when replies come together, a retried one among them, each with its opening in the history', async () => {
+    const customer = (
+      await t.http
+        .post('/customers')
+        .set(as(ops))
+        .send({ externalRef: 'WO-11', fullName: '何静', phone: '+8613812340011' })
+        .expect(201)
+    ).body;
+    clock.set(NOW);
+    const url = `${t.config.publicBaseUrl}/webhooks/twilio/messages/inbound`;
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        twilio.sendInboundSms(url, { from: customer.phone, to: HERALD_NUMBER, body: `Question ${i + 1} about my bill` }),
+      ),
+    );
+    // Twilio retries one of them, twice at once.
+    const retry = () => twilio.postSigned(replies[3].url, replies[3].params);
+    expect((await Promise.all([retry(), retry()])).map((r) => r.status)).toEqual([200, 200]);
+
+    const orders = (await t.http.get('/work-orders').query({ customerId: customer.id, limit: 50 }).set(as(ops)).expect(200)).body
+      .items as { id: string; kind: string; summary: string }[];
+    expect(orders.map((o) => o.summary).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `Customer wrote: Question ${i + 1} about my bill`).sort(),
+    );
+    const histories = await Promise.all(
+      orders.map(async (o) => (await t.http.get(`/work-orders/${o.id}`).set(as(ops)).expect(200)).body.history),
+    );
+    expect(histories.map((h: { action: string }[]) => h.map((e) => e.action))).toEqual(Array(12).fill(['opened']));
+
+    // One batch holding a source twice and one already opened: the first new one gets the order.
+    const order = (sourceRef: string) => ({
+      kind: 'inbound_reply' as const,
+      customerId: customer.id,
+      sourceRef,
+      summary: 'Customer wrote: again',
+      severity: 'medium',
+      queue: 'customer-care',
+      slaMinutes: 60,
+      at: NOW,
+    });
+    const ids = await t.app
+      .get(WorkOrdersRepository)
+      .openFromSources(t.db, [
+        order('SM-batch-1'),
+        order('SM-batch-1'),
+        order(replies[0].params.MessageSid),
+        order('SM-batch-2'),
+      ]);
+    expect(ids.map((id) => typeof id)).toEqual(['string', 'undefined', 'undefined', 'string']);
+    expect(new Set(ids).size).toBe(3);
   });
 });
