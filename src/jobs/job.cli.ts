@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { SystemClock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { loadConfig } from '../config/app-config';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
         new RepaymentJob(db, new RepaymentRepository(), new OutboxRepository(db), new EventOutbox(db), clock, config),
         clock,
       );
-      const audit = new AuditService(db);
+      const audit = new AuditService(db, new AuditEventsRepository(db));
       const entry = {
         actorId: null,
         actorRole: 'cli',
