@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { PoolClient } from 'pg';
+import { CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
@@ -12,7 +14,7 @@ export interface ListedRow {
   email: boolean;
 }
 
-/** The do-not-contact list's statements beyond TypeORM's repository and the import's COPY. */
+/** The do-not-contact list's statements beyond TypeORM's repository. */
 @Injectable()
 export class DoNotContactRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -42,5 +44,39 @@ export class DoNotContactRepository {
         WHERE c.id = ANY ($1::uuid[])`,
       [customerIds, ...(upTo ? [upTo] : [])],
     );
+  }
+
+  /** The import's staging table, dropped when the import's transaction on `client` ends. */
+  async createImportTable(client: PoolClient): Promise<void> {
+    await client.query(
+      `CREATE TEMP TABLE do_not_contact_import (line integer, kind text, value text, reason text) ON COMMIT DROP`,
+    );
+  }
+
+  /** A stream of the import's lines into the staging table: line, kind, value, reason, tab-separated. */
+  copyImportLines(client: PoolClient): CopyStreamQuery {
+    return client.query(copyFrom(`COPY do_not_contact_import FROM STDIN`));
+  }
+
+  /**
+   * Lists the staged addresses not listed already (an address staged twice, by its first line);
+   * how many were newly listed.
+   */
+  async listImported(client: PoolClient, actorId: string, at: Date): Promise<number> {
+    // What was newly listed, and — for subscribers — consent.changed for each customer it stops.
+    const inserted = await client.query<{ added: number }>(
+      `WITH listed AS (
+           INSERT INTO do_not_contact (kind, value, reason, added_by, added_at)
+           SELECT DISTINCT ON (kind, value) kind, value, reason, $1, $2
+             FROM do_not_contact_import
+            ORDER BY kind, value, line
+           ON CONFLICT (kind, value) WHERE removed_at IS NULL DO NOTHING
+           RETURNING kind, value, added_at),
+         entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
+         ${CONSENT_CHANGED_EVENTS('entries')}
+         SELECT count(*)::int AS added FROM listed`,
+      [actorId, at],
+    );
+    return inserted.rows[0].added;
   }
 }

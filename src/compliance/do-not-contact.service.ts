@@ -2,7 +2,6 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CsvError, parse } from 'csv-parse';
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -12,7 +11,6 @@ import { Page } from '../common/pagination';
 import { normaliseAddress } from './contact-address.normalizer';
 import { DoNotContactEntry, DoNotContactKind } from './do-not-contact-entry.entity';
 import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
-import { CONSENT_CHANGED_EVENTS, DO_NOT_CONTACT_ENTRIES } from '../events/consent.events';
 import { DoNotContactRepository } from './do-not-contact.repository';
 
 export interface DoNotContactImport {
@@ -115,10 +113,8 @@ export class DoNotContactService {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
-      await client.query(
-        `CREATE TEMP TABLE do_not_contact_import (line integer, kind text, value text, reason text) ON COMMIT DROP`,
-      );
-      const copy = client.query(copyFrom(`COPY do_not_contact_import FROM STDIN`));
+      await this.entries.createImportTable(client);
+      const copy = this.entries.copyImportLines(client);
       const rows = parse({
         bom: true,
         trim: true,
@@ -144,22 +140,9 @@ export class DoNotContactService {
         }
       };
       await pipeline(file, rows, encode, copy);
-      // What was newly listed, and — for subscribers — consent.changed for each customer it stops.
-      const inserted = await client.query<{ added: number }>(
-        `WITH listed AS (
-           INSERT INTO do_not_contact (kind, value, reason, added_by, added_at)
-           SELECT DISTINCT ON (kind, value) kind, value, reason, $1, $2
-             FROM do_not_contact_import
-            ORDER BY kind, value, line
-           ON CONFLICT (kind, value) WHERE removed_at IS NULL DO NOTHING
-           RETURNING kind, value, added_at),
-         entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
-         ${CONSENT_CHANGED_EVENTS('entries')}
-         SELECT count(*)::int AS added FROM listed`,
-        [actorId, this.clock.now()],
-      );
+      const added = await this.entries.listImported(client, actorId, this.clock.now());
       await client.query('COMMIT');
-      result.added = inserted.rows[0].added;
+      result.added = added;
       result.alreadyListed = result.lines - result.invalid - result.added;
       return result;
     } catch (error) {
