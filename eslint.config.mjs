@@ -51,6 +51,30 @@ export default tseslint.config(
       ],
     },
   },
+  // SQL lives in repositories (`*.repository.ts`): a service, a job or a sweep orchestrates and
+  // runs no statement itself. `sqlOf` (a transaction's manager as a `Sql`) and the `Sql` type stay
+  // open to them: handing a transaction to a repository that joins it is orchestration.
+  {
+    files: ['src/**/*.service.ts', 'src/**/*.job.ts', 'src/**/*.sweep.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/database/sql'],
+              importNames: ['sql', 'sqlOne', 'sqlCount', 'sqlOfClient'],
+              message: 'Put the statement in a repository (*.repository.ts), a method named for what it does, and call that.',
+            },
+            {
+              group: ['**/database/prepared-statement'],
+              message: 'Put the statement in a repository (*.repository.ts), a method named for what it does, and call that.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // The console's scripts run in the browser, as classic scripts.
   { files: ['src/console/assets/*.js'], languageOptions: { globals: globals.browser, sourceType: 'script' } },

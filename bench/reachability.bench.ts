@@ -12,11 +12,14 @@ import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import { decideContact } from '../src/compliance/contact.policy';
 import { ConsentService } from '../src/compliance/consent.service';
+import { ConsentLedgerRepository } from '../src/compliance/consent-ledger.repository';
+import { DoNotContactRepository } from '../src/compliance/do-not-contact.repository';
 import { ContactHistoryRepository } from '../src/compliance/contact-history.repository';
 import { DoNotContactService } from '../src/compliance/do-not-contact.service';
 import { PolicyInputsLoader } from '../src/compliance/policy-inputs.loader';
 import { CHANNELS, Purpose, PURPOSES } from '../src/compliance/policy.types';
 import { ReachabilityService } from '../src/compliance/reachability.service';
+import { ReachabilityRepository } from '../src/compliance/reachability.repository';
 import { RulePacks } from '../src/compliance/rule-packs';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { dataSourceOptions } from '../src/database/data-source-options';
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
       console.log(`loaded in ${(seedMs / 1000).toFixed(0)} s: ${attempts.toLocaleString('en')} contact attempts\n`);
 
       const packs = new RulePacks(loadConfig({}));
-      const reachability = new ReachabilityService(db, packs);
+      const reachability = new ReachabilityService(new ReachabilityRepository(db), packs);
       const segment = compileSegmentRule(SEGMENT, { now: NOW });
       const audiences = [
         { name: 'whole book', where: 'true', params: [] as unknown[] },
@@ -110,8 +113,8 @@ async function main(): Promise<void> {
       const loader = new PolicyInputsLoader(
         db,
         histories,
-        new ConsentService(db, clock, new EventOutbox(db)),
-        new DoNotContactService(db, clock),
+        new ConsentService(db, new ConsentLedgerRepository(db), clock, new EventOutbox(db)),
+        new DoNotContactService(db, new DoNotContactRepository(db), clock),
       );
       const ids: string[] = (await db.query(`SELECT id FROM customers ORDER BY id LIMIT $1`, [NAIVE_SAMPLE])).map(
         (r: { id: string }) => r.id,

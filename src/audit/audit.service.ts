@@ -4,32 +4,18 @@ import { DataSource } from 'typeorm';
 import { CursorPage, decodeCursor, encodeCursor, PG_INSTANT } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditQueryDto } from './dto/audit-query.dto';
-import { sql, sqlOne } from '../database/sql';
-
-/** An audited action that came by no HTTP request: a command-line run, say. */
-export interface AuditEntry {
-  actorId: string | null;
-  /** A role, or what acted without one (`cli`). */
-  actorRole: string;
-  /** Named as requests are, `controller.handler`, so both ways of doing a thing read alike. */
-  action: string;
-  target: string | null;
-  /** As HTTP would have said it: 200 done, 409 refused for a conflict, 500 failed. */
-  status: number;
-  correlationId: string;
-}
+import { AuditEntry, AuditEventsRepository } from './audit-events.repository';
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: AuditEventsRepository,
+  ) {}
 
   /** Writes what the audit middleware writes for a request. */
   async record(entry: AuditEntry): Promise<void> {
-    await sql(
-      this.db,
-      `INSERT INTO audit_events (actor_id, actor_role, action, target, status, correlation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [entry.actorId, entry.actorRole, entry.action, entry.target, entry.status, entry.correlationId],
-    );
+    await this.events.insert(entry);
   }
 
   /**
@@ -63,9 +49,8 @@ export class AuditService {
     return { items, total, limit: query.limit, offset: query.offset, ...(next ? { next } : {}) };
   }
 
-  /** A row's cursor with the instant as PostgreSQL keeps it: a JavaScript Date would drop the microseconds. */
+  /** A row's cursor, with the instant to the microsecond. */
   private async cursorAt(id: string): Promise<string> {
-    const { at } = (await sqlOne<{ at: string }>(this.db, `SELECT at::text AS at FROM audit_events WHERE id = $1`, [id]))!;
-    return encodeCursor([at, id]);
+    return encodeCursor([await this.events.instantText(id), id]);
   }
 }

@@ -1,12 +1,10 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { hashApiKey } from './api-key.secret';
 import { Principal } from './role';
-import { sql, sqlOne } from '../database/sql';
+import { ApiKeysRepository } from './api-keys.repository';
 
 /** The throttler's name for API-key misses in its storage. */
 const MISSES = 'api-key-misses';
@@ -32,7 +30,7 @@ export class KeyAttemptsBlockedError extends DomainError {
 @Injectable()
 export class ApiKeyService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly keys: ApiKeysRepository,
     @Inject(ThrottlerStorage) private readonly misses: ThrottlerStorageService,
     private readonly config: AppConfig,
   ) {}
@@ -53,17 +51,10 @@ export class ApiKeyService {
   }
 
   private async lookUp(key: string): Promise<Principal | undefined> {
-    const row = await sqlOne<Principal & { keyId: string; touch: boolean }>(
-      this.db,
-      `SELECT k.id AS "keyId", u.id AS "userId", u.username, u.role,
-              k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' AS "touch"
-         FROM api_keys k JOIN users u ON u.id = k.user_id
-        WHERE k.hash = $1 AND k.revoked_at IS NULL AND NOT u.disabled`,
-      [hashApiKey(key)],
-    );
+    const row = await this.keys.findLive(hashApiKey(key));
     if (!row) return undefined;
     // Last use is for people auditing keys; minute precision spares a write on every request.
-    if (row.touch) await sql(this.db, 'UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.keyId]);
+    if (row.touch) await this.keys.touchLastUsed(row.keyId);
     return { userId: row.userId, username: row.username, role: row.role };
   }
 }

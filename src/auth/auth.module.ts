@@ -13,6 +13,8 @@ import { SignInThrottleRepository } from './sign-in-throttle.repository';
 import { SignInService } from './sign-in.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { UsersRepository } from './users.repository';
+import { ApiKeysRepository } from './api-keys.repository';
 
 /** Global: every feature's routes and services ask AgentAccessService the one object-level question. */
 @Global()
@@ -28,7 +30,9 @@ import { UsersService } from './users.service';
   ],
   controllers: [UsersController, SignInLocksController],
   providers: [
+    ApiKeysRepository,
     ApiKeyService,
+    UsersRepository,
     UsersService,
     ConsoleSessions,
     AgentAccessRepository,

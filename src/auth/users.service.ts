@@ -10,11 +10,14 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { IssuedApiKeyDto } from './dto/create-api-key.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { User } from './user.entity';
-import { sql, sqlOne } from '../database/sql';
+import { UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersRepository,
+  ) {}
 
   async create({ password, ...input }: CreateUserDto): Promise<User> {
     const passwordHash = password === undefined ? null : await hashPassword(password);
@@ -52,7 +55,7 @@ export class UsersService {
       const user = await users.findOneBy({ id });
       if (!user) throw new NotFoundError('user', id);
       await users.save(Object.assign(user, changes, passwordHash ? { passwordHash } : {}));
-      if (passwordHash || changes.disabled) await sql(manager, `DELETE FROM console_sessions WHERE user_id = $1`, [id]);
+      if (passwordHash || changes.disabled) await this.users.endConsoleSessions(manager, id);
       const { passwordHash: _hidden, ...saved } = user;
       return saved as User;
     });
@@ -86,9 +89,8 @@ export class UsersService {
    */
   async bootstrapAdmin(configuredKey?: string): Promise<string | undefined> {
     return this.db.transaction(async (manager) => {
-      await sql(manager, 'LOCK TABLE users IN EXCLUSIVE MODE');
-      const { count } = (await sqlOne<{ count: number }>(manager, 'SELECT count(*)::int AS count FROM users'))!;
-      if (count > 0) return undefined;
+      await this.users.lockTable(manager);
+      if ((await this.users.count(manager)) > 0) return undefined;
       const admin = await manager.getRepository(User).save({ username: 'admin', displayName: 'Administrator', role: 'admin' });
       return (await this.issueKey(admin.id, 'bootstrap', configuredKey, manager)).key;
     });

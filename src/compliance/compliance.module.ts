@@ -3,6 +3,8 @@ import { SegmentsModule } from '../segments/segments.module';
 import { AudienceReachabilityService } from './audience-reachability.service';
 import { ConsentController } from './consent.controller';
 import { ConsentService } from './consent.service';
+import { ConsentLedgerRepository } from './consent-ledger.repository';
+import { DoNotContactRepository } from './do-not-contact.repository';
 import { ContactHistoryRepository } from './contact-history.repository';
 import { DoNotContactController } from './do-not-contact.controller';
 import { DoNotContactService } from './do-not-contact.service';
@@ -11,6 +13,7 @@ import { EligibilityService } from './eligibility.service';
 import { PolicyInputsLoader } from './policy-inputs.loader';
 import { PolicyController } from './policy.controller';
 import { ReachabilityService } from './reachability.service';
+import { ReachabilityRepository } from './reachability.repository';
 import { RulePacks } from './rule-packs';
 
 /**
@@ -22,11 +25,14 @@ import { RulePacks } from './rule-packs';
   controllers: [PolicyController, ConsentController, EligibilityController, DoNotContactController],
   providers: [
     RulePacks,
+    ConsentLedgerRepository,
     ConsentService,
+    DoNotContactRepository,
     DoNotContactService,
     ContactHistoryRepository,
     PolicyInputsLoader,
     EligibilityService,
+    ReachabilityRepository,
     ReachabilityService,
     AudienceReachabilityService,
   ],

@@ -2,7 +2,6 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CsvError, parse } from 'csv-parse';
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -12,8 +11,7 @@ import { Page } from '../common/pagination';
 import { normaliseAddress } from './contact-address.normalizer';
 import { DoNotContactEntry, DoNotContactKind } from './do-not-contact-entry.entity';
 import { ListDoNotContactQuery } from './dto/list-do-not-contact.query';
-import { CONSENT_CHANGED_EVENTS, DO_NOT_CONTACT_ENTRIES } from '../events/consent.events';
-import { sql } from '../database/sql';
+import { DoNotContactRepository } from './do-not-contact.repository';
 
 export interface DoNotContactImport {
   /** Data lines read (a header line is not counted). */
@@ -35,6 +33,7 @@ const HEADER = /^(value|phone|email|address|e-mail|number)$/i;
 export class DoNotContactService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly entries: DoNotContactRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -47,14 +46,7 @@ export class DoNotContactService {
         const entry = await repository.save(
           repository.create({ ...address, reason: input.reason ?? null, addedBy: actorId, addedAt: this.clock.now() }),
         );
-        await sql(
-          manager,
-          `WITH listed AS (SELECT $1::text AS kind, $2::text AS value, $3::timestamptz AS added_at),
-             entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
-             ${CONSENT_CHANGED_EVENTS('entries')}
-           SELECT count(*) FROM consent_changed`,
-          [entry.kind, entry.value, entry.addedAt],
-        );
+        await this.entries.recordConsentChanged(manager, entry);
         return entry;
       });
     } catch (error) {
@@ -121,10 +113,8 @@ export class DoNotContactService {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
-      await client.query(
-        `CREATE TEMP TABLE do_not_contact_import (line integer, kind text, value text, reason text) ON COMMIT DROP`,
-      );
-      const copy = client.query(copyFrom(`COPY do_not_contact_import FROM STDIN`));
+      await this.entries.createImportTable(client);
+      const copy = this.entries.copyImportLines(client);
       const rows = parse({
         bom: true,
         trim: true,
@@ -150,22 +140,9 @@ export class DoNotContactService {
         }
       };
       await pipeline(file, rows, encode, copy);
-      // What was newly listed, and — for subscribers — consent.changed for each customer it stops.
-      const inserted = await client.query<{ added: number }>(
-        `WITH listed AS (
-           INSERT INTO do_not_contact (kind, value, reason, added_by, added_at)
-           SELECT DISTINCT ON (kind, value) kind, value, reason, $1, $2
-             FROM do_not_contact_import
-            ORDER BY kind, value, line
-           ON CONFLICT (kind, value) WHERE removed_at IS NULL DO NOTHING
-           RETURNING kind, value, added_at),
-         entries AS (${DO_NOT_CONTACT_ENTRIES('listed')}),
-         ${CONSENT_CHANGED_EVENTS('entries')}
-         SELECT count(*)::int AS added FROM listed`,
-        [actorId, this.clock.now()],
-      );
+      const added = await this.entries.listImported(client, actorId, this.clock.now());
       await client.query('COMMIT');
-      result.added = inserted.rows[0].added;
+      result.added = added;
       result.alreadyListed = result.lines - result.invalid - result.added;
       return result;
     } catch (error) {
@@ -181,17 +158,7 @@ export class DoNotContactService {
 
   /** Whether each customer's phone and e-mail address are listed, from one query. */
   async listedFor(customerIds: readonly string[], upTo?: Date): Promise<Map<string, Record<DoNotContactKind, boolean>>> {
-    // Listed now: the partial index of entries not removed. Listed at `upTo`: added by then, not yet removed.
-    const listed = upTo ? `d.added_at <= $2 AND (d.removed_at IS NULL OR d.removed_at > $2)` : 'd.removed_at IS NULL';
-    const rows = await sql<{ id: string; phone: boolean; email: boolean }>(
-      this.db,
-      `SELECT c.id,
-              EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'phone' AND d.value = c.phone AND ${listed}) AS phone,
-              EXISTS (SELECT 1 FROM do_not_contact d WHERE d.kind = 'email' AND d.value = lower(c.email) AND ${listed}) AS email
-         FROM customers c
-        WHERE c.id = ANY ($1::uuid[])`,
-      [customerIds, ...(upTo ? [upTo] : [])],
-    );
+    const rows = await this.entries.listedFor(customerIds, upTo);
     return new Map(rows.map(({ id, phone, email }) => [id, { phone, email }]));
   }
 }

@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { READ_DATABASE } from '../database/database.module';
+import { Injectable } from '@nestjs/common';
 import { AsOf, asOf } from './as-of.rules';
 import { UNCOUNTED_STATUSES } from './contact-history.repository';
 import { isoDate } from './holiday.calendar';
@@ -9,7 +7,7 @@ import { Channel, CHANNELS, Purpose, PURPOSES } from './policy.types';
 import { CompiledCap, parseContactHours, RulePack } from './rule-pack';
 import { RulePacks } from './rule-packs';
 import { DAY, HOUR } from './zone-timeline';
-import { sql } from '../database/sql';
+import { ReachabilityRepository } from './reachability.repository';
 
 export const REACHABILITY_BUCKETS = [
   'reachableNow',
@@ -56,8 +54,7 @@ class Binds {
 @Injectable()
 export class ReachabilityService {
   constructor(
-    /** Counts over the whole book: they may lag a little (a replica if there is one). */
-    @Inject(READ_DATABASE) private readonly db: DataSource,
+    private readonly statements: ReachabilityRepository,
     private readonly packs: RulePacks,
   ) {}
 
@@ -312,16 +309,7 @@ export class ReachabilityService {
         LEFT JOIN windows w ON w.window_key = g.window_key AND w.pack = g.pack AND w.isodow = g.isodow AND w.minute = g.minute
        GROUP BY 1, 2, 3`;
 
-    // An analytical statement: room to hash the audience's history and consent in memory. The
-    // planner cannot know a zone matches one clock, so it expects millions of groups where there
-    // are thousands: with more room to hash them it groups without sorting the book (at a million
-    // customers the sort alone took 2 of 8 s). Merge joins sorted the audience by zone.
-    const combinations = await this.db.transaction(async (manager) => {
-      await sql(manager, `SET LOCAL work_mem = '128MB'`);
-      await sql(manager, `SET LOCAL enable_mergejoin = off`);
-      await sql(manager, `SET LOCAL hash_mem_multiplier = 8`);
-      return sql<Record<Channel, number> & { count: number }>(manager, text, b.values);
-    });
+    const combinations = await this.statements.countCombinations(text, b.values);
     const channels = Object.fromEntries(
       CHANNELS.map((channel) => [channel, Object.fromEntries(REACHABILITY_BUCKETS.map((name) => [name, 0]))]),
     ) as Record<Channel, ChannelReachability>;

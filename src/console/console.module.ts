@@ -13,6 +13,7 @@ import { AgentDeskService } from './agent/agent-desk.service';
 import { CallStateHub } from './agent/call-state.hub';
 import { AgentController } from './agent/agent.controller';
 import { CampaignDeskService } from './campaigns/campaign-desk.service';
+import { CampaignDeskRepository } from './campaigns/campaign-desk.repository';
 import { CampaignPagesController } from './campaigns/campaign-pages.controller';
 import { SegmentPagesController } from './campaigns/segment-pages.controller';
 import { SegmentWorkshopService } from './campaigns/segment-workshop.service';
@@ -28,7 +29,9 @@ import { ContactLogRepository } from './ops/contact-log.repository';
 import { OpsDashboardRepository } from './ops/ops-dashboard.repository';
 import { Customer360Repository } from './customers/customer-360.repository';
 import { CustomerTimelineService } from './ops/customer-timeline.service';
+import { CustomerTimelineRepository } from './ops/customer-timeline.repository';
 import { OpsAuditService } from './ops/ops-audit.service';
+import { OpsAuditRepository } from './ops/ops-audit.repository';
 import { OpsDashboardService } from './ops/ops-dashboard.service';
 import { OpsController } from './ops/ops.controller';
 import { OpsEligibilityController } from './ops/ops-eligibility.controller';
@@ -74,11 +77,14 @@ const PAGES = [
     ContactLogService,
     ContactLogRepository,
     CustomerTimelineService,
+    CustomerTimelineRepository,
     OpsDashboardService,
     OpsDashboardRepository,
     OpsAuditService,
+    OpsAuditRepository,
     SegmentWorkshopService,
     CampaignDeskService,
+    CampaignDeskRepository,
     ConsoleNotFoundHandler,
     Customer360Service,
     Customer360Repository,

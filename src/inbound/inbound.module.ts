@@ -10,15 +10,25 @@ import { InboundMessageStore } from './inbound-message.store';
 import { InboundSmsService } from './inbound-sms.service';
 import { InboundWebhooksController } from './inbound-webhooks.controller';
 import { IvrGatherService } from './ivr-gather.service';
+import { IvrGatherRepository } from './ivr-gather.repository';
 import { SystemReply } from './system-reply';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe.service';
+import { UnsubscribeRepository } from './unsubscribe.repository';
 
 /** Customers answering back: SMS replies and keywords, IVR digits, the one-click unsubscribe. */
 @Module({
   imports: [ChannelsModule, ComplianceModule, TemplatesModule, FraudModule, WorkOrdersModule, AlertsModule],
   controllers: [InboundWebhooksController, UnsubscribeController],
-  providers: [InboundMessageStore, InboundSmsService, IvrGatherService, UnsubscribeService, SystemReply],
+  providers: [
+    InboundMessageStore,
+    InboundSmsService,
+    IvrGatherRepository,
+    IvrGatherService,
+    UnsubscribeRepository,
+    UnsubscribeService,
+    SystemReply,
+  ],
 })
 export class InboundModule implements NestModule {
   /** The unsubscribe pages are HTML with a form: the console's page headers (no framing, no caching). */

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository';
 import { SystemClock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { loadConfig } from '../config/app-config';
@@ -45,10 +47,18 @@ async function main(): Promise<void> {
     try {
       const clock = new SystemClock();
       const jobs = new JobsService(
-        new RepaymentJob(db, new RepaymentRepository(), new OutboxRepository(db), new EventOutbox(db), clock, config),
+        new RepaymentJob(
+          db,
+          new RepaymentRepository(),
+          new OutboxRepository(db),
+          new WorkOrdersRepository(db),
+          new EventOutbox(db),
+          clock,
+          config,
+        ),
         clock,
       );
-      const audit = new AuditService(db);
+      const audit = new AuditService(db, new AuditEventsRepository(db));
       const entry = {
         actorId: null,
         actorRole: 'cli',

@@ -1,20 +1,19 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Clock } from '../common/clock';
-import { READ_DATABASE } from '../database/database.module';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
 import { RISK_LEVELS, RiskLevel } from '../customers/customer.entity';
 import { CreateSegmentDto } from './dto/create-segment.dto';
 import { SegmentFieldDto } from './dto/segment-field.dto';
-import { SampleCustomerDto, SegmentPreviewDto } from './dto/segment-preview.dto';
+import { SegmentPreviewDto } from './dto/segment-preview.dto';
 import { UpdateSegmentDto } from './dto/update-segment.dto';
 import { maskName, maskPhone } from '../common/personal-data.mask';
 import { operatorsFor, SEGMENT_FIELDS } from './segment-field.catalogue';
 import { CompiledSegment, compileSegmentRule } from './segment-rule.compiler';
 import { Segment } from './segment.entity';
-import { sql } from '../database/sql';
+import { SegmentsRepository } from './segments.repository';
 
 const SAMPLE_SIZE = 10;
 
@@ -22,8 +21,7 @@ const SAMPLE_SIZE = 10;
 export class SegmentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    /** Previews: counts and a sample that may lag a little (a replica if there is one). */
-    @Inject(READ_DATABASE) private readonly reads: DataSource,
+    private readonly segments: SegmentsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -87,31 +85,15 @@ export class SegmentsService {
   /** Count, risk breakdown and a masked sample of the customers a rule selects right now. */
   async preview(rule: unknown): Promise<SegmentPreviewDto> {
     const at = this.clock.now();
-    const { where, params } = compileSegmentRule(rule, { now: at });
-    // One snapshot, so the sample and the counts describe the same book.
-    return this.reads.transaction('REPEATABLE READ', async (manager) => {
-      await sql(manager, 'SET TRANSACTION READ ONLY');
-      const counts = await sql<{ riskLevel: RiskLevel; count: number }>(
-        manager,
-        `SELECT c.risk_level AS "riskLevel", count(*)::int AS count FROM customers c WHERE ${where} GROUP BY c.risk_level`,
-        params,
-      );
-      const rows = await sql<Omit<SampleCustomerDto, 'name'> & { fullName: string }>(
-        manager,
-        `SELECT c.id, c.external_ref AS "externalRef", c.full_name AS "fullName", c.phone, c.risk_level AS "riskLevel",
-                c.card_status AS "cardStatus", c.days_past_due AS "daysPastDue"
-           FROM customers c WHERE ${where} LIMIT ${SAMPLE_SIZE}`,
-        params,
-      );
-      const byRiskLevel = Object.fromEntries(RISK_LEVELS.map((level) => [level, 0])) as Record<RiskLevel, number>;
-      for (const { riskLevel, count } of counts) byRiskLevel[riskLevel] = count;
-      const sample = rows.map(({ fullName, phone, ...row }) => ({
-        ...row,
-        name: maskName(fullName),
-        phone: phone === null ? null : maskPhone(phone),
-      }));
-      return { count: counts.reduce((sum, { count }) => sum + count, 0), byRiskLevel, sample, at };
-    });
+    const { counts, sample: rows } = await this.segments.preview(compileSegmentRule(rule, { now: at }), SAMPLE_SIZE);
+    const byRiskLevel = Object.fromEntries(RISK_LEVELS.map((level) => [level, 0])) as Record<RiskLevel, number>;
+    for (const { riskLevel, count } of counts) byRiskLevel[riskLevel] = count;
+    const sample = rows.map(({ fullName, phone, ...row }) => ({
+      ...row,
+      name: maskName(fullName),
+      phone: phone === null ? null : maskPhone(phone),
+    }));
+    return { count: counts.reduce((sum, { count }) => sum + count, 0), byRiskLevel, sample, at };
   }
 
   async previewSaved(id: string): Promise<SegmentPreviewDto> {

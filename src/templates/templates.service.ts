@@ -1,10 +1,8 @@
 import { HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { Page, PageQuery } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
-import { Customer, Locale } from '../customers/customer.entity';
+import { Locale } from '../customers/customer.entity';
 import { loadTemplateDirectory } from './template-directory.loader';
 import { FieldSpec, fieldSpec } from './template-fields.catalogue';
 import { CompiledVariant, compileTemplate } from './template.compiler';
@@ -12,7 +10,7 @@ import { TemplateErrors, TemplateLibraryError } from './template.errors';
 import { TemplateLibrary } from './template.library';
 import { RenderRequest, RenderedMessage, TemplateChannel, TemplatePurpose, VariantId } from './template.model';
 import { StoredVersion, TemplateVersionStore } from './template-version.store';
-import { sqlOne } from '../database/sql';
+import { Audience, TemplateAudienceRepository } from './template-audience.repository';
 
 export interface TemplateSummary {
   key: string;
@@ -52,12 +50,6 @@ export interface TemplateForChannel {
   variants: { locale: Locale; version: string; messageFields: DeclaredMessageField[] }[];
 }
 
-/** A condition over `customers c` with its bind values: what the segment compiler produces. */
-export interface Audience {
-  where: string;
-  params: unknown[];
-}
-
 export interface AudienceFieldCounts {
   audience: number;
   /** Customers of the audience without a value, by field (`customer.dueDate`); only fields someone lacks. */
@@ -77,7 +69,7 @@ export class TemplatesService implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     private readonly store: TemplateVersionStore,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly audiences: TemplateAudienceRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -193,22 +185,12 @@ export class TemplatesService implements OnModuleInit {
    */
   async missingFieldCounts(key: string, audience: Audience, channel?: TemplateChannel): Promise<AudienceFieldCounts> {
     const nullable = this.requiredProfileFields(key, channel).filter((property) => fieldSpec(`customer.${property}`)?.nullable);
-    const metadata = this.db.getMetadata(Customer);
-    const counts = nullable.map((property, i) => {
-      const column = this.db.driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-      return `, count(*) FILTER (WHERE c.${column} IS NULL)::int AS missing_${i}`;
-    });
-    // `audience` and a `missing_<i>` per nullable property.
-    const row = (await sqlOne<Record<string, number>>(
-      this.db,
-      `SELECT count(*)::int AS audience${counts.join('')} FROM customers c WHERE ${audience.where}`,
-      audience.params,
-    ))!;
+    const counts = await this.audiences.nullCounts(audience, nullable);
     const missing: Record<string, number> = {};
     nullable.forEach((property, i) => {
-      if (row[`missing_${i}`] > 0) missing[`customer.${property}`] = row[`missing_${i}`];
+      if (counts.missing[i] > 0) missing[`customer.${property}`] = counts.missing[i];
     });
-    return { audience: row.audience, missing };
+    return { audience: counts.audience, missing };
   }
 
   /** Refuses (422 TEMPLATE_FIELDS_MISSING_IN_AUDIENCE) an audience with customers the template cannot render for. */

@@ -169,7 +169,7 @@ const deskDueBy = (startSql: string, kindSql: string) =>
  * `desk_queued_events` (ids in `desk_queued`). A task whose subject is already open for the
  * customer, or a collection bucket's call already made this cycle, is not inserted.
  */
-export function deskTasksSql(select: string): string {
+function deskTasksSql(select: string): string {
   return `
   desk_queued AS (
     INSERT INTO work_orders (customer_id, template_key, subject_ref, kind, priority, not_before, opened_at, updated_at,
@@ -222,6 +222,20 @@ export function alertOrdersSql(opened: string, closed: string, p: AlertOrderPara
 @Injectable()
 export class WorkOrdersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Opens the desk tasks a caller's query selects (the columns deskTasksSql names, its parameters
+   * `params`), in one statement and the caller's transaction. Returns how many were opened.
+   */
+  async openDeskTasksSelected(manager: EntityManager, select: string, params: unknown[]): Promise<number> {
+    const rows = await sql<{ id: string }>(
+      manager,
+      `WITH ${deskTasksSql(select)}
+       SELECT id FROM desk_queued`,
+      params,
+    );
+    return rows.length;
+  }
 
   /** Opens an order outside an alert; undefined when its source opened one already. */
   async open(manager: EntityManager, order: NewWorkOrder, now: Date): Promise<string | undefined> {

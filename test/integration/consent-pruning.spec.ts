@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ManualClock } from '../../src/common/clock';
 import { ConsentService } from '../../src/compliance/consent.service';
+import { ConsentLedgerRepository } from '../../src/compliance/consent-ledger.repository';
 import { Channel, ConsentLedgerState } from '../../src/compliance/policy.types';
 import { ConsentScope } from '../../src/compliance/consent-event.entity';
 import { UPSERT_WITH_CONSENT, STAGING_TABLES } from '../../src/customers/import/customer-batch.writer';
@@ -38,7 +39,7 @@ describe('reading the consent ledger by month', () => {
   async function readBy(work: (service: ConsentService) => Promise<unknown>): Promise<string[]> {
     const read = new Set<string>();
     const explaining = explainingReadsOf(t.db, 'consent_events', (plan) => ledgerPartitions(plan, read), { analyze: true });
-    await work(new ConsentService(explaining, clock, undefined as never));
+    await work(new ConsentService(explaining, new ConsentLedgerRepository(explaining), clock, undefined as never));
     return [...read].sort();
   }
 

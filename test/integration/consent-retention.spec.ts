@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../../src/common/clock';
 import { ConsentService } from '../../src/compliance/consent.service';
+import { ConsentLedgerRepository } from '../../src/compliance/consent-ledger.repository';
 import { HistoryMaintenance } from '../../src/history/history-maintenance.service';
 import { insertCustomer } from '../support/policy.builders';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -114,7 +115,9 @@ describe('consent evidence retention by month', () => {
     };
     // The service's own statements on the real database; the ledger's read under EXPLAIN.
     const explaining = explainingReadsOf(t.db, 'consent_events', walk);
-    await new ConsentService(explaining, clock, undefined as never).currentState([c.changedLater]);
+    await new ConsentService(explaining, new ConsentLedgerRepository(explaining), clock, undefined as never).currentState([
+      c.changedLater,
+    ]);
     // Its latest entry (the revocation of 2021-11-15) is in that month; the carried grant is not read.
     expect(read).toEqual(['consent_events_p202111']);
   });

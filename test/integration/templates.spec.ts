@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { templateVersion } from '../../src/templates/template.compiler';
 import { TemplateVersionStore } from '../../src/templates/template-version.store';
 import { TemplatesService } from '../../src/templates/templates.service';
+import { TemplateAudienceRepository } from '../../src/templates/template-audience.repository';
 import { ownDatabase } from '../support/own-database';
 
 const SHIPPED = join(__dirname, '..', '..', 'scripts-templates');
@@ -25,7 +26,7 @@ describe('TemplatesService on PostgreSQL', () => {
   /** A Herald start: the service loads `templatesDir` and records its versions. */
   async function start(templatesDir = dir): Promise<TemplatesService> {
     const config = loadConfig({ TEMPLATES_DIR: templatesDir, PUBLIC_BASE_URL: 'https://herald.test' });
-    const service = new TemplatesService(config, new TemplateVersionStore(db, clock), db);
+    const service = new TemplatesService(config, new TemplateVersionStore(db, clock), new TemplateAudienceRepository(db));
     await service.onModuleInit();
     return service;
   }

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Principal } from '../../auth/role';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignApprovals } from '../../campaigns/campaign-approvals.service';
@@ -34,7 +32,7 @@ import {
   variableRows,
 } from './campaign-console.rules';
 import { CampaignForm } from './campaign.form';
-import { sql } from '../../database/sql';
+import { CampaignDeskRepository } from './campaign-desk.repository';
 
 /** Enough for every choice in a form's drop-down; the lists are a centre's, not a book's. */
 const ALL = { limit: 500, offset: 0 };
@@ -52,7 +50,7 @@ export class CampaignDeskService {
     private readonly previews: CampaignPreview,
     private readonly approvals: CampaignApprovals,
     private readonly clock: Clock,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly desk: CampaignDeskRepository,
   ) {}
 
   /**
@@ -60,18 +58,7 @@ export class CampaignDeskService {
    * completed), failed (refused, undelivered, unanswered) — the "over time" beside the funnel.
    */
   async sendsOverTime(campaignId: string, zone: string) {
-    const rows = await sql<{ hour: Date; sent: number; delivered: number; failed: number }>(
-      this.db,
-      `SELECT date_trunc('hour', a.attempted_at) AS hour,
-              count(*) FILTER (WHERE a.status NOT IN ('failed', 'canceled', 'pending', 'sending'))::int AS sent,
-              count(*) FILTER (WHERE a.status IN ('delivered', 'completed'))::int AS delivered,
-              count(*) FILTER (WHERE a.status IN ('failed', 'undelivered', 'busy', 'no_answer', 'canceled'))::int AS failed
-         FROM contact_tasks t JOIN contact_attempts a ON a.task_id = t.id
-        WHERE t.campaign_id = $1
-        GROUP BY 1 ORDER BY 1`,
-      [campaignId],
-    );
-    return sendsChart(rows, zone);
+    return sendsChart(await this.desk.sendsByHour(campaignId), zone);
   }
 
   /** A page of campaigns, each with the tasks it targeted and how many were sent. */

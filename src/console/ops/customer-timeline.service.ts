@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/domain-error';
 import { Page, PageQuery } from '../../common/pagination';
 import { disclose } from '../../auth/personal-data.rules';
@@ -9,7 +7,7 @@ import { CHANNELS } from '../../compliance/policy.types';
 import { CustomerOutcomesService } from '../../flows/outcomes/customer-outcomes.service';
 import { ContactLogService, Viewer } from './contact-log.service';
 import { ReasonWords } from './contact-why.rules';
-import { sql, sqlOne } from '../../database/sql';
+import { CustomerTimelineRepository, Newest, TimelineCustomer } from './customer-timeline.repository';
 
 /** One thing that happened with a customer; `kind` picks its label and how the view shows it. */
 export interface TimelineEvent {
@@ -28,21 +26,10 @@ export interface TimelineEvent {
  * dispositions, consent changes, fraud cases and payments, merged newest first. Each source is
  * read newest first up to the end of the page asked for, so merging them pages exactly.
  */
-interface TimelineCustomer {
-  id: string;
-  externalRef: string;
-  fullName: string;
-  phone: string | null;
-  timezone: string;
-  country: string;
-  locale: string;
-  currency: string;
-}
-
 @Injectable()
 export class CustomerTimelineService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sources: CustomerTimelineRepository,
     private readonly contacts: ContactLogService,
     private readonly consent: ConsentService,
     private readonly outcomes: CustomerOutcomesService,
@@ -50,79 +37,49 @@ export class CustomerTimelineService {
 
   /** The customer as a list shows them (masked): ops read a profile in clear only through GET /customers/:id. */
   async timeline(customerId: string, page: PageQuery, viewer: Viewer) {
-    const customer = await sqlOne<TimelineCustomer>(
-      this.db,
-      `SELECT id, external_ref AS "externalRef", full_name AS "fullName", phone, timezone, country, locale, currency
-         FROM customers WHERE id = $1`,
-      [customerId],
-    );
+    const customer = await this.sources.customer(customerId);
     if (!customer) throw new NotFoundError('customer', customerId);
     const depth = page.offset + page.limit;
-    const source = <R extends object>(select: string, toEvent: (row: R) => TimelineEvent) =>
-      this.source(select, toEvent, customerId, depth);
+    const asEvents = async <R>(source: Promise<Newest<R>>, toEvent: (row: R) => TimelineEvent) => {
+      const { rows, total } = await source;
+      return { items: rows.map(toEvent), total };
+    };
     const [contacts, consent, profile, ...sources] = await Promise.all([
       this.contacts.forCustomer(customerId, depth, viewer),
       this.consent.overview(customerId, { limit: depth, offset: 0 }),
       this.outcomes.profile(customerId),
-      source(
-        `SELECT attempted_at AS at, channel, status, purpose, detail FROM contact_attempts
-          WHERE customer_id = $1 AND task_id IS NULL`,
-        // Outside the outbox: an agent's click-to-call, or a message Herald sent by itself (a keyword's confirmation).
-        (r: { at: Date; channel: string; purpose: string; status: string; detail: string | null }) => ({
-          at: r.at,
-          kind: r.channel === 'call' ? 'call' : 'message',
-          tags: [r.channel, r.purpose, r.status],
-          text: r.detail ?? '',
-        }),
-      ),
-      source(
-        `SELECT received_at AS at, channel, intent, body FROM inbound_messages WHERE customer_id = $1`,
-        (r: { at: Date; channel: string; intent: string; body: string }) => ({
-          at: r.at,
-          kind: 'reply',
-          tags: [r.channel, r.intent],
-          text: r.body,
-        }),
-      ),
-      source(
-        `SELECT d.at, d.code, d.purpose, d.channel, d.call_back_at, d.note, u.username
-           FROM customer_dispositions d LEFT JOIN users u ON u.id = d.agent_id WHERE d.customer_id = $1`,
-        (r: {
-          at: Date;
-          code: string;
-          purpose: string;
-          channel: string | null;
-          call_back_at: Date | null;
-          note: string | null;
-          username: string | null;
-        }) => ({
-          at: r.at,
-          kind: 'disposition',
-          tags: [r.code, r.purpose, r.channel].filter((tag): tag is string => Boolean(tag)),
-          text: [r.username, r.call_back_at ? `→ ${new Date(r.call_back_at).toISOString()}` : '', r.note]
-            .filter(Boolean)
-            .join(' · '),
-        }),
-      ),
-      source(
-        `SELECT f.opened_at AS at, f.status, f.reference, t.amount, t.currency, t.merchant
-           FROM fraud_cases f JOIN card_transactions t ON t.id = f.transaction_id WHERE f.customer_id = $1`,
-        (r: { at: Date; status: string; reference: string; amount: string; currency: string; merchant: string }) => ({
-          at: r.at,
-          kind: 'fraud',
-          tags: [r.status],
-          text: `#${r.reference} ${r.merchant} ${Number(r.amount) / 100} ${r.currency}`,
-        }),
-      ),
-      source(
-        `SELECT paid_at AS at, reference, amount, currency FROM payments WHERE customer_id = $1`,
-        (r: { at: Date; reference: string; amount: string; currency: string }) => ({
-          at: r.at,
-          kind: 'payment',
-          tags: [r.reference],
-          text: `${Number(r.amount) / 100} ${r.currency}`,
-        }),
-      ),
+      asEvents(this.sources.attemptsOutsideOutbox(customerId, depth), (r) => ({
+        at: r.at,
+        kind: r.channel === 'call' ? 'call' : 'message',
+        tags: [r.channel, r.purpose, r.status],
+        text: r.detail ?? '',
+      })),
+      asEvents(this.sources.replies(customerId, depth), (r) => ({
+        at: r.at,
+        kind: 'reply',
+        tags: [r.channel, r.intent],
+        text: r.body,
+      })),
+      asEvents(this.sources.dispositions(customerId, depth), (r) => ({
+        at: r.at,
+        kind: 'disposition',
+        tags: [r.code, r.purpose, r.channel].filter((tag): tag is string => Boolean(tag)),
+        text: [r.username, r.call_back_at ? `→ ${new Date(r.call_back_at).toISOString()}` : '', r.note]
+          .filter(Boolean)
+          .join(' · '),
+      })),
+      asEvents(this.sources.fraudCases(customerId, depth), (r) => ({
+        at: r.at,
+        kind: 'fraud',
+        tags: [r.status],
+        text: `#${r.reference} ${r.merchant} ${Number(r.amount) / 100} ${r.currency}`,
+      })),
+      asEvents(this.sources.payments(customerId, depth), (r) => ({
+        at: r.at,
+        kind: 'payment',
+        tags: [r.reference],
+        text: `${Number(r.amount) / 100} ${r.currency}`,
+      })),
     ]);
     const contactEvents: TimelineEvent[] = contacts.items.map((c) => ({
       at: c.updatedAt,
@@ -154,20 +111,5 @@ export class CustomerTimelineService {
       profile,
       events,
     };
-  }
-
-  /** One source's newest `depth` events, and how many it has in all, in one query. */
-  private async source<R extends object>(
-    select: string,
-    toEvent: (row: R) => TimelineEvent,
-    customerId: string,
-    depth: number,
-  ): Promise<{ items: TimelineEvent[]; total: number }> {
-    const rows = await sql<R & { total: number }>(
-      this.db,
-      `SELECT *, count(*) OVER ()::int AS total FROM (${select}) s ORDER BY at DESC LIMIT $2`,
-      [customerId, depth],
-    );
-    return { items: rows.map(toEvent), total: rows[0]?.total ?? 0 };
   }
 }

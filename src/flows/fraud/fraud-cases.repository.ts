@@ -71,6 +71,14 @@ export type PreviousDecisionRow = { id: string; customerId: string } & (
   { caseId: string; reasons: FraudReason[] } | { caseId: null; reasons: null }
 );
 
+/** An open case moved to the IVR by the escalation sweep. */
+export interface EscalatedToIvrRow {
+  id: string;
+  customerId: string;
+  transactionId: string;
+  reference: string;
+}
+
 /** fraud_cases and card_transactions, as the fraud flow writes and reads them. */
 @Injectable()
 export class FraudCasesRepository {
@@ -239,5 +247,43 @@ export class FraudCasesRepository {
       [reference],
     );
     return previous!;
+  }
+
+  /**
+   * Open cases the SMS left unanswered for `minutes`, up to `limit`, claimed (SKIP LOCKED: another
+   * instance's sweep takes others) and moved to `escalated_ivr` in the caller's transaction.
+   */
+  escalateUnansweredSms(manager: EntityManager, now: Date, minutes: number, limit: number): Promise<EscalatedToIvrRow[]> {
+    return sql<EscalatedToIvrRow>(
+      manager,
+      `WITH due AS (
+           SELECT id FROM fraud_cases
+            WHERE status = 'open' AND opened_at <= $1::timestamptz - make_interval(mins => $2)
+            ORDER BY opened_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+         moved AS (
+           UPDATE fraud_cases f
+              SET status = 'escalated_ivr', escalated_at = $1,
+                  timeline = f.timeline || jsonb_build_array(jsonb_build_object('at', $1::timestamptz, 'event', 'escalated_ivr'))
+             FROM due WHERE f.id = due.id
+           RETURNING f.id, f.customer_id AS "customerId", f.transaction_id AS "transactionId", f.reference)
+         SELECT * FROM moved`,
+      [now, minutes, limit],
+    );
+  }
+
+  /** Cases the IVR left unanswered for `minutes`, up to `limit`, locked (SKIP LOCKED) in the caller's transaction. */
+  claimUnansweredIvr(
+    manager: EntityManager,
+    now: Date,
+    minutes: number,
+    limit: number,
+  ): Promise<{ id: string; customerId: string }[]> {
+    return sql<{ id: string; customerId: string }>(
+      manager,
+      `SELECT id, customer_id AS "customerId" FROM fraud_cases
+          WHERE status = 'escalated_ivr' AND escalated_at <= $1::timestamptz - make_interval(mins => $2)
+          ORDER BY escalated_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [now, minutes, limit],
+    );
   }
 }

@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { fraudCaseEvent, FraudCasesService } from './fraud-cases.service';
-import { sql } from '../../database/sql';
+import { FraudCasesRepository } from './fraud-cases.repository';
 
 const BATCH = 500;
 
@@ -27,6 +27,7 @@ export class FraudEscalationSweep {
     private readonly outbox: OutboxRepository,
     private readonly events: EventOutbox,
     private readonly cases: FraudCasesService,
+    private readonly repository: FraudCasesRepository,
   ) {}
 
   @Interval('fraud-escalation', 30_000)
@@ -42,21 +43,7 @@ export class FraudEscalationSweep {
   async sweep(): Promise<{ toIvr: number; toAgent: number }> {
     const now = this.clock.now();
     const toIvr = await this.db.transaction(async (manager) => {
-      const due = await sql<{ id: string; customerId: string; transactionId: string; reference: string }>(
-        manager,
-        `WITH due AS (
-           SELECT id FROM fraud_cases
-            WHERE status = 'open' AND opened_at <= $1::timestamptz - make_interval(mins => $2)
-            ORDER BY opened_at LIMIT $3 FOR UPDATE SKIP LOCKED),
-         moved AS (
-           UPDATE fraud_cases f
-              SET status = 'escalated_ivr', escalated_at = $1,
-                  timeline = f.timeline || jsonb_build_array(jsonb_build_object('at', $1::timestamptz, 'event', 'escalated_ivr'))
-             FROM due WHERE f.id = due.id
-           RETURNING f.id, f.customer_id AS "customerId", f.transaction_id AS "transactionId", f.reference)
-         SELECT * FROM moved`,
-        [now, this.config.fraud.smsAnswerMinutes, BATCH],
-      );
+      const due = await this.repository.escalateUnansweredSms(manager, now, this.config.fraud.smsAnswerMinutes, BATCH);
       const tasks = await Promise.all(
         due.map(async (c) => ({
           customerId: c.customerId,
@@ -76,13 +63,7 @@ export class FraudEscalationSweep {
       return due.length;
     });
     const toAgent = await this.db.transaction(async (manager) => {
-      const due = await sql<{ id: string; customerId: string }>(
-        manager,
-        `SELECT id, customer_id AS "customerId" FROM fraud_cases
-          WHERE status = 'escalated_ivr' AND escalated_at <= $1::timestamptz - make_interval(mins => $2)
-          ORDER BY escalated_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [now, this.config.fraud.ivrAnswerMinutes, BATCH],
-      );
+      const due = await this.repository.claimUnansweredIvr(manager, now, this.config.fraud.ivrAnswerMinutes, BATCH);
       for (const c of due) await this.cases.escalateToAgent(manager, c.id, c.customerId, now, 'ivr_unanswered');
       return due.length;
     });

@@ -8,7 +8,7 @@ import { DomainError, NotFoundError, ValidationFailedError } from '../../common/
 import { ConsentService } from '../../compliance/consent.service';
 import { EligibilityService } from '../../compliance/eligibility.service';
 import { describeReason } from '../../compliance/reason.messages';
-import { ContactChannel, ContactPurpose, PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
+import { ContactPurpose, PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import { deskTaskAfter, NO_ANSWER_RETRY_MINUTES } from '../../work-orders/work-order.rules';
 import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { preferredCallHour } from '../repayment/contact-plan';
@@ -17,36 +17,8 @@ import { AnswerOutcome, FraudCasesService } from '../fraud/fraud-cases.service';
 import { detailMismatch, dispositionEffects, FRAUD_ANSWERS, identityProblem } from './disposition.rules';
 import { ConversationRecorded, ConversationsRepository } from './conversations.repository';
 import { RecordDispositionDto } from './dto/record-disposition.dto';
-import { sql, sqlOne } from '../../database/sql';
+import { CustomerOutcomesRepository, OutcomeEntry } from './customer-outcomes.repository';
 import { subjectRef } from '../../common/subject-ref';
-
-/** The outcome columns of a customer, as `profile` reads them (the promise's date as text, its amount as numeric text). */
-interface OutcomesProfileRow {
-  last_contact_at: Date | null;
-  last_contact_channel: string | null;
-  last_contact_purpose: string | null;
-  last_contact_outcome: string | null;
-  last_outcomes: Record<string, unknown>;
-  last_disposition: string | null;
-  last_disposition_at: Date | null;
-  promise_to_pay_status: string | null;
-  promise_to_pay_on: string | null;
-  promise_to_pay_amount: string | null;
-  marketing_mute_until: Date | null;
-  last_verification_result: string | null;
-  last_verification_at: Date | null;
-  timezone: string;
-  last_work_order_outcome: string | null;
-  last_work_order_at: Date | null;
-}
-
-export interface OutcomeEntry {
-  customerId: string;
-  purpose: ContactPurpose;
-  channel: ContactChannel | null;
-  outcome: string;
-  at: Date;
-}
 
 export interface DispositionRecorded {
   id: string;
@@ -67,6 +39,7 @@ export interface DispositionRecorded {
 export class CustomerOutcomesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly outcomes: CustomerOutcomesRepository,
     private readonly clock: Clock,
     private readonly promises: PromiseToPayService,
     private readonly fraud: FraudCasesService,
@@ -83,29 +56,7 @@ export class CustomerOutcomesService {
    */
   async record(manager: EntityManager, entries: OutcomeEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await sql(
-      manager,
-      `WITH latest AS (
-         SELECT DISTINCT ON (customer_id, purpose) *
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS e(customer_id, purpose, channel, outcome, at)
-          ORDER BY customer_id, purpose, at DESC),
-       merged AS (
-         SELECT customer_id, jsonb_object_agg(purpose, jsonb_build_object('channel', channel, 'outcome', outcome, 'at', at)) AS outcomes
-           FROM latest GROUP BY customer_id)
-       UPDATE customers c
-          SET last_outcomes = c.last_outcomes || (
-                SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM jsonb_each(merged.outcomes) AS n(k, v)
-                 WHERE (c.last_outcomes -> k ->> 'at') IS NULL OR (c.last_outcomes -> k ->> 'at')::timestamptz <= (v ->> 'at')::timestamptz),
-              updated_at = now()
-         FROM merged WHERE c.id = merged.customer_id`,
-      [
-        entries.map((e) => e.customerId),
-        entries.map((e) => e.purpose),
-        entries.map((e) => e.channel),
-        entries.map((e) => e.outcome),
-        entries.map((e) => e.at),
-      ],
-    );
+    await this.outcomes.recordOutcomes(manager, entries);
   }
 
   /**
@@ -136,39 +87,25 @@ export class CustomerOutcomesService {
     }
     return this.db.transaction(async (m) => {
       await this.access.assertCustomer(actor, customerId, { taskId: input.agentTaskId, caseId: input.caseId }, m);
-      const customer = await sqlOne<{ id: string }>(m, `SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
-      if (!customer) throw new NotFoundError('customer', customerId);
-      const { id } = (await sqlOne<{ id: string }>(
-        m,
-        `INSERT INTO customer_dispositions (customer_id, code, purpose, call_back_at, note, agent_id, at, subject_ref, channel, identity_verified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [
-          customerId,
-          input.code,
-          input.purpose,
-          input.callBackAt ?? null,
-          input.note ?? null,
-          agentId,
-          now,
-          input.caseId ?? null,
-          input.channel ?? null,
-          input.identityVerified === true,
-        ],
-      ))!;
-      const profile = (await sqlOne<{ marketing_mute_until: Date | null }>(
-        m,
-        `WITH updated AS (
-         UPDATE customers
-            SET last_disposition = $2, last_disposition_at = $3,
-                marketing_mute_until = CASE WHEN $4::timestamptz IS NULL THEN marketing_mute_until
-                                            ELSE greatest(marketing_mute_until, $4::timestamptz) END,
-                last_right_party_contact_at = CASE WHEN $5 THEN greatest(last_right_party_contact_at, $3) ELSE last_right_party_contact_at END,
-                updated_at = now()
-          WHERE id = $1
-        RETURNING marketing_mute_until)
-         SELECT marketing_mute_until FROM updated`,
-        [customerId, input.code, now, effects.marketingMuteUntil, effects.rightPartyContact],
-      ))!;
+      if (!(await this.outcomes.lockCustomer(m, customerId))) throw new NotFoundError('customer', customerId);
+      const id = await this.outcomes.insertDisposition(m, {
+        customerId,
+        code: input.code,
+        purpose: input.purpose,
+        callBackAt: input.callBackAt ?? null,
+        note: input.note ?? null,
+        agentId,
+        at: now,
+        subjectRef: input.caseId ?? null,
+        channel: input.channel ?? null,
+        identityVerified: input.identityVerified === true,
+      });
+      const profile = await this.outcomes.applyDisposition(m, customerId, {
+        code: input.code,
+        at: now,
+        marketingMuteUntil: effects.marketingMuteUntil,
+        rightPartyContact: effects.rightPartyContact,
+      });
       await this.record(m, [{ customerId, purpose: input.purpose, channel: 'call', outcome: input.code, at: now }]);
       const call = input.attemptId
         ? await this.conversations.namedCall(m, { customerId, purpose: input.purpose, attemptId: input.attemptId })
@@ -308,23 +245,9 @@ export class CustomerOutcomesService {
 
   /** The outcomes part of a profile, with the hours the customer answers calls (their local time). */
   async profile(customerId: string) {
-    const row = await sqlOne<OutcomesProfileRow>(
-      this.db,
-      `SELECT last_contact_at, last_contact_channel, last_contact_purpose, last_contact_outcome,
-              last_outcomes, last_disposition, last_disposition_at, promise_to_pay_status,
-              to_char(promise_to_pay_on, 'YYYY-MM-DD') AS promise_to_pay_on, promise_to_pay_amount, marketing_mute_until,
-              last_verification_result, last_verification_at, timezone, last_work_order_outcome, last_work_order_at
-         FROM customers WHERE id = $1`,
-      [customerId],
-    );
+    const row = await this.outcomes.profile(customerId);
     if (!row) throw new NotFoundError('customer', customerId);
-    const hours = await sql<{ hour: number; answered: number }>(
-      this.db,
-      `SELECT extract(hour FROM attempted_at AT TIME ZONE $2)::int AS hour, count(*)::int AS answered
-         FROM contact_attempts WHERE customer_id = $1 AND channel = 'call' AND connected
-        GROUP BY 1 ORDER BY 1`,
-      [customerId, row.timezone],
-    );
+    const hours = await this.outcomes.answersByHour(customerId, row.timezone);
     const answersByHour = Object.fromEntries(hours.map((h) => [h.hour, h.answered]));
     return {
       customerId,

@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
 import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
-import { deskTasksSql } from '../../work-orders/work-orders.repository';
+import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import {
   ACTIVATION_STEPS,
@@ -19,7 +19,6 @@ import {
 } from './contact-plan';
 import { RepaymentConfig } from './repayment.config';
 import { RepaymentRepository } from './repayment.repository';
-import { sql } from '../../database/sql';
 import { subjectRefSql } from '../../common/subject-ref';
 
 export interface FlowJobOptions {
@@ -79,6 +78,7 @@ export class RepaymentJob {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repayment: RepaymentRepository,
     private readonly outbox: OutboxRepository,
+    private readonly workOrders: WorkOrdersRepository,
     private readonly events: EventOutbox,
     private readonly clock: Clock,
     config: AppConfig,
@@ -202,17 +202,15 @@ export class RepaymentJob {
   private async queueLaterCollections(m: EntityManager, now: Date, day: string | null): Promise<number> {
     // Work orders on the agent desk (src/work-orders writes them): one per bucket and cycle, and
     // none while the customer's collection call for this cycle is still open.
-    const rows = await sql<{ id: string }>(
+    return this.workOrders.openDeskTasksSelected(
       m,
-      `WITH ${deskTasksSql(`
-         SELECT c.id, $7::text, ${subjectRefSql('collect', 'c.id', 'c.due_date')},
+      `SELECT c.id, $7::text, ${subjectRefSql('collect', 'c.id', 'c.due_date')},
                 'collections-dpd-' || (SELECT max(b) FROM unnest($8::int[]) b WHERE b <= c.days_past_due), $9::smallint,
                 greatest($1::timestamptz, ${localInstant(localToday('$11'), 'coalesce(best.hour, $6)')}), $1::timestamptz
            FROM customers c
            ${bestHour('$3', '$4', '$5')}
           WHERE c.days_past_due >= $10 AND c.due_date IS NOT NULL AND c.paid_this_cycle < c.minimum_due
-            AND ${noPromiseHold('$2')}`)}
-       SELECT id FROM desk_queued`,
+            AND ${noPromiseHold('$2')}`,
       [
         now,
         this.settings.promiseGraceDays,
@@ -227,7 +225,6 @@ export class RepaymentJob {
         day,
       ],
     );
-    return rows.length;
   }
 
   /** A card activated since its sequence was queued needs no more nudges. */
