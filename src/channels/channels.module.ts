@@ -1,6 +1,5 @@
 import { Module, Provider } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
-import twilio from 'twilio';
 import { AppConfig } from '../config/app-config';
 import { EmailChannel } from './email.channel';
 import { SandboxEmailChannel } from './sandbox/sandbox-email.channel';
@@ -13,7 +12,7 @@ import { SandboxService } from './sandbox/sandbox.service';
 import { TwilioCallbackPoster } from './sandbox/twilio-callback.poster';
 import { SmsChannel } from './sms.channel';
 import { SmtpEmailChannel } from './smtp-email.channel';
-import { createTwilioClient } from './twilio-request.client';
+import { createTwilioClients } from './twilio-request.client';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 import { TwilioSmsChannel } from './twilio-sms.channel';
 import { TwilioVoiceChannel } from './twilio-voice.channel';
@@ -21,6 +20,7 @@ import { TwilioWebhookSigner } from './twilio-webhook.signer';
 import { VoiceChannel } from './voice.channel';
 
 const TWILIO_CLIENT = Symbol('TwilioClient');
+type TwilioClients = ReturnType<typeof createTwilioClients>;
 
 /** Configuration decides each channel: Twilio or SMTP when their settings are there, the sandbox otherwise. */
 const channels: Provider[] = [
@@ -28,19 +28,23 @@ const channels: Provider[] = [
     provide: TWILIO_CLIENT,
     inject: [AppConfig],
     useFactory: (config: AppConfig) =>
-      config.channels.twilio && createTwilioClient(config.channels.twilio, { timeoutMs: config.dispatch.sendTimeoutMs }),
+      config.channels.twilio && createTwilioClients(config.channels.twilio, { timeoutMs: config.dispatch.sendTimeoutMs }),
   },
   {
     provide: SmsChannel,
     inject: [AppConfig, TWILIO_CLIENT, SandboxTwilioSimulator],
-    useFactory: (config: AppConfig, client: twilio.Twilio | undefined, sandbox: SandboxTwilioSimulator) =>
-      client ? new TwilioSmsChannel(client, config.channels.twilio!, config.publicBaseUrl) : new SandboxSmsChannel(sandbox),
+    useFactory: (config: AppConfig, clients: TwilioClients | undefined, sandbox: SandboxTwilioSimulator) =>
+      clients
+        ? new TwilioSmsChannel(clients.bulk, config.channels.twilio!, config.publicBaseUrl, clients.urgent)
+        : new SandboxSmsChannel(sandbox),
   },
   {
     provide: VoiceChannel,
     inject: [AppConfig, TWILIO_CLIENT, SandboxTwilioSimulator],
-    useFactory: (config: AppConfig, client: twilio.Twilio | undefined, sandbox: SandboxTwilioSimulator) =>
-      client ? new TwilioVoiceChannel(client, config.channels.twilio!, config.publicBaseUrl) : new SandboxVoiceChannel(sandbox),
+    useFactory: (config: AppConfig, clients: TwilioClients | undefined, sandbox: SandboxTwilioSimulator) =>
+      clients
+        ? new TwilioVoiceChannel(clients.bulk, config.channels.twilio!, config.publicBaseUrl, clients.urgent)
+        : new SandboxVoiceChannel(sandbox),
   },
   {
     provide: EmailChannel,

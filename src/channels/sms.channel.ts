@@ -9,6 +9,8 @@ export interface SmsMessage {
   body: string;
   /** A specific sender; otherwise the Messaging Service picks one, or the configured number sends. */
   from?: string;
+  /** A fraud alert: it goes on connections of its own, never queued behind a campaign's sends. */
+  urgent?: boolean;
 }
 
 export interface SentSms {

@@ -82,6 +82,24 @@ function encodeBody(data: unknown, contentType: http.OutgoingHttpHeader | undefi
   return undefined;
 }
 
+/** Connections kept for urgent sends (fraud alerts: a handful at a time). */
+const URGENT_SOCKETS = 8;
+
+/**
+ * Two clients of one account, each on a connection pool of its own: a campaign's sends fill the
+ * bulk pool (more sends in flight than sockets wait in its queue, first come first served), and a
+ * fraud alert on the urgent pool never waits behind them.
+ */
+export function createTwilioClients(
+  settings: TwilioSettings,
+  http: Omit<TwilioHttpOptions, 'baseUrl'> = {},
+): { bulk: twilio.Twilio; urgent: twilio.Twilio } {
+  return {
+    bulk: createTwilioClient(settings, http),
+    urgent: createTwilioClient(settings, { ...http, maxSockets: URGENT_SOCKETS }),
+  };
+}
+
 export function createTwilioClient(settings: TwilioSettings, http: Omit<TwilioHttpOptions, 'baseUrl'> = {}): twilio.Twilio {
   return twilio(settings.accountSid, settings.authToken, {
     httpClient: new TwilioRequestClient({ ...http, baseUrl: settings.apiBaseUrl }),

@@ -6,18 +6,20 @@ import { messageStatusFromTwilio } from './twilio-status.mapper';
 import { statusCallbackUrl, TWILIO_WEBHOOK_PATHS } from './twilio-webhook.paths';
 
 export class TwilioSmsChannel extends SmsChannel {
+  /** `urgentClient`: the same account on a connection pool of its own (createTwilioClients). */
   constructor(
     private readonly client: twilio.Twilio,
     private readonly settings: TwilioSettings,
     private readonly publicBaseUrl: string,
+    private readonly urgentClient = client,
   ) {
     super();
   }
 
-  async send({ attemptId, to, body, from }: SmsMessage): Promise<SentSms> {
+  async send({ attemptId, to, body, from, urgent }: SmsMessage): Promise<SentSms> {
     const { messagingServiceSid, fromNumber } = this.settings;
     try {
-      const message = await this.client.messages.create({
+      const message = await (urgent ? this.urgentClient : this.client).messages.create({
         to,
         body,
         statusCallback: statusCallbackUrl(this.publicBaseUrl, TWILIO_WEBHOOK_PATHS.messageStatus, attemptId),

@@ -8,17 +8,19 @@ import { startOfDay } from './twilio-sms.channel';
 import { CallStatus, OutboundCall, PlacedCall, VoiceChannel } from './voice.channel';
 
 export class TwilioVoiceChannel extends VoiceChannel {
+  /** `urgentClient`: the same account on a connection pool of its own (createTwilioClients). */
   constructor(
     private readonly client: twilio.Twilio,
     private readonly settings: TwilioSettings,
     private readonly publicBaseUrl: string,
+    private readonly urgentClient = client,
   ) {
     super();
   }
 
-  async call({ attemptId, to, twiml, machineDetection }: OutboundCall): Promise<PlacedCall> {
+  async call({ attemptId, to, twiml, machineDetection, urgent }: OutboundCall): Promise<PlacedCall> {
     try {
-      const call = await this.client.calls.create({
+      const call = await (urgent ? this.urgentClient : this.client).calls.create({
         to,
         from: this.settings.fromNumber,
         twiml,

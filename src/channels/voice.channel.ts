@@ -12,6 +12,8 @@ export interface OutboundCall {
   twiml: string;
   /** Ask the provider to tell a person from an answering machine (Twilio AMD). */
   machineDetection?: boolean;
+  /** A fraud alert: it goes on connections of its own, never queued behind a campaign's calls. */
+  urgent?: boolean;
 }
 
 export interface PlacedCall {

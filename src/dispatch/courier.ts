@@ -132,13 +132,13 @@ export class Courier {
     return window;
   }
 
-  private async send({ attemptId, outgoing }: Parcel, timeoutMs: number): Promise<Delivery> {
+  private async send({ attemptId, outgoing, urgent }: Parcel, timeoutMs: number): Promise<Delivery> {
     try {
       const sent = await withTimeout<{ providerRef: string; status: AttemptStatus }>(
         outgoing.channel === 'sms'
-          ? this.sms.send({ attemptId, to: outgoing.to, body: outgoing.body })
+          ? this.sms.send({ attemptId, to: outgoing.to, body: outgoing.body, urgent })
           : outgoing.channel === 'call'
-            ? this.voice.call({ attemptId, to: outgoing.to, twiml: outgoing.twiml })
+            ? this.voice.call({ attemptId, to: outgoing.to, twiml: outgoing.twiml, urgent })
             : this.email.send({ attemptId, ...outgoing }),
         timeoutMs,
       );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelError } from '../../src/channels/channel.error';
 import { TwilioSettings } from '../../src/channels/channels.config';
-import { createTwilioClient } from '../../src/channels/twilio-request.client';
+import { createTwilioClient, createTwilioClients } from '../../src/channels/twilio-request.client';
 import { TwilioSmsChannel } from '../../src/channels/twilio-sms.channel';
 import { TwilioVoiceChannel } from '../../src/channels/twilio-voice.channel';
 import { freePort } from '../../src/database/embedded-database';
@@ -82,6 +82,23 @@ describe('Twilio channels through the real SDK against a local Twilio', () => {
       expect(fake.requests[0].params).toMatchObject({ MessagingServiceSid: SERVICE });
       expect(fake.requests[0].params).not.toHaveProperty('From');
       expect(fake.requests[1].params).toMatchObject({ MessagingServiceSid: SERVICE, From: '+15005550007' });
+    });
+
+    it('sends a fraud alert on connections of its own, not queued behind bulk sends that hold every bulk connection', async () => {
+      const slowBulk = '+8613800138111';
+      fake.failFor(slowBulk, { delayMs: 1_500 });
+      const clients = createTwilioClients(settings, { maxSockets: 1 });
+      const channel = new TwilioSmsChannel(clients.bulk, settings, PUBLIC, clients.urgent);
+      const finished: string[] = [];
+      const send = (name: string, to: string, urgent?: boolean) =>
+        channel.send({ attemptId: randomUUID(), to, body: name, urgent }).then(() => finished.push(name));
+
+      const bulk = [send('bulk 1', slowBulk), send('bulk 2', CUSTOMER)];
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the bulk connection is taken
+      await send('fraud alert', CUSTOMER, true);
+      expect(finished).toEqual(['fraud alert']);
+      await Promise.all(bulk);
+      expect(finished).toEqual(['fraud alert', 'bulk 1', 'bulk 2']);
     });
 
     it('can be read back through the API once Twilio reports it delivered', async () => {
