@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { compileSegmentRule } from '../segments/segment-rule.compiler';
-import { Sql, sqlOne } from '../database/sql';
+import { Sql } from '../database/sql';
 import { alertOrdersSql } from '../work-orders/work-orders.repository';
 import { AlertRuleView } from './alert-rules.repository';
 
@@ -77,11 +76,5 @@ export class AlertEpisodesRepository {
       scope === 'book' ? [...own, ...params] : [...own, scope.customerIds, ...params],
     );
     return row;
-  }
-
-  /** The scheduled job's lock for this transaction; false when another instance holds it. */
-  async tryJobLock(m: EntityManager, key: string): Promise<boolean> {
-    const row = await sqlOne<{ locked: boolean }>(m, `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [key]);
-    return row!.locked;
   }
 }

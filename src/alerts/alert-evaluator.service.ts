@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { tryJobLock } from '../database/job-lock';
 import { Sql, sqlOf } from '../database/sql';
 import { AlertEpisodesRepository, EvaluationResult } from './alert-episodes.repository';
 import { WrittenCustomers } from '../customers/import/customer-batch.writer';
@@ -114,8 +115,7 @@ export class AlertEvaluator {
   async runScheduled(): Promise<AlertRunReport> {
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
-      if (!(await this.episodes.tryJobLock(m, JOB_LOCK)))
-        return { ran: false, rules: 0, fired: 0, closed: 0, at: now.toISOString() };
+      if (!(await tryJobLock(m, JOB_LOCK))) return { ran: false, rules: 0, fired: 0, closed: 0, at: now.toISOString() };
       const rules = (await this.rules.enabled(sqlOf(m))).filter((rule) => rule.scheduled);
       const report = { ran: true, rules: rules.length, fired: 0, closed: 0, at: now.toISOString() };
       for (const rule of rules) {

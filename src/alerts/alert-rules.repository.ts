@@ -69,9 +69,9 @@ export class AlertRulesRepository {
     return { items, total, limit: page.limit, offset: page.offset };
   }
 
-  /** The enabled rules (evaluation picks among them by what changed, or by `scheduled`). */
   /**
-   * On the caller's connection when it holds one (`on`, an evaluation's transaction): a statement
+   * The enabled rules (evaluation picks among them by what changed, or by `scheduled`), on the
+   * caller's connection when it holds one (`on`, an evaluation's transaction): a statement
    * that waited for a second connection while holding the first would, with as many evaluations at
    * once as the pool has connections, wait for ever.
    */

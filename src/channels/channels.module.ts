@@ -19,20 +19,20 @@ import { TwilioVoiceChannel } from './twilio-voice.channel';
 import { TwilioWebhookSigner } from './twilio-webhook.signer';
 import { VoiceChannel } from './voice.channel';
 
-const TWILIO_CLIENT = Symbol('TwilioClient');
+const TWILIO_CLIENTS = Symbol('TwilioClients');
 type TwilioClients = ReturnType<typeof createTwilioClients>;
 
 /** Configuration decides each channel: Twilio or SMTP when their settings are there, the sandbox otherwise. */
 const channels: Provider[] = [
   {
-    provide: TWILIO_CLIENT,
+    provide: TWILIO_CLIENTS,
     inject: [AppConfig],
     useFactory: (config: AppConfig) =>
       config.channels.twilio && createTwilioClients(config.channels.twilio, { timeoutMs: config.dispatch.sendTimeoutMs }),
   },
   {
     provide: SmsChannel,
-    inject: [AppConfig, TWILIO_CLIENT, SandboxTwilioSimulator],
+    inject: [AppConfig, TWILIO_CLIENTS, SandboxTwilioSimulator],
     useFactory: (config: AppConfig, clients: TwilioClients | undefined, sandbox: SandboxTwilioSimulator) =>
       clients
         ? new TwilioSmsChannel(clients.bulk, config.channels.twilio!, config.publicBaseUrl, clients.urgent)
@@ -40,7 +40,7 @@ const channels: Provider[] = [
   },
   {
     provide: VoiceChannel,
-    inject: [AppConfig, TWILIO_CLIENT, SandboxTwilioSimulator],
+    inject: [AppConfig, TWILIO_CLIENTS, SandboxTwilioSimulator],
     useFactory: (config: AppConfig, clients: TwilioClients | undefined, sandbox: SandboxTwilioSimulator) =>
       clients
         ? new TwilioVoiceChannel(clients.bulk, config.channels.twilio!, config.publicBaseUrl, clients.urgent)

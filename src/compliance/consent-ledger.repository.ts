@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { hydrateEntity } from '../database/entity-row.mapper';
 import { PreparedStatement } from '../database/prepared-statement';
-import { sql, sqlOne } from '../database/sql';
+import { sql } from '../database/sql';
 import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entity';
 import { Channel, ConsentValue } from './policy.types';
 
@@ -91,18 +91,6 @@ export interface LatestEntryRow {
 export class ConsentLedgerRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Locks the customer's row against a concurrent change of consent; false if there is no such customer. */
-  async lockCustomer(manager: EntityManager, customerId: string): Promise<boolean> {
-    return (
-      (await sqlOne<{ id: string }>(manager, `SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE`, [customerId])) !==
-      undefined
-    );
-  }
-
-  async customerExists(customerId: string): Promise<boolean> {
-    return (await sqlOne<{ id: string }>(this.db, `SELECT id FROM customers WHERE id = $1`, [customerId])) !== undefined;
-  }
-
   /** Appends the entry in the caller's transaction (the customer locked); whether it changed the state. */
   async append(manager: EntityManager, entry: LedgerEntry): Promise<{ event: ConsentEvent; changed: boolean }> {
     const [{ changed, ...row }] = await APPEND_LOCKED.run(manager, [
@@ -158,7 +146,7 @@ export class ConsentLedgerRepository {
       this.db,
       `SELECT DISTINCT ('epoch'::timestamptz + (v >> 1) * interval '1 microsecond')::text AS at
          FROM customer_consent_now n
-         CROSS JOIN LATERAL unnest(ARRAY[n.sms_all, n.sms_marketing, n.email_all, n.email_marketing, n.call_all, n.call_marketing]) AS v
+         CROSS JOIN LATERAL unnest(ARRAY[${KEYS.map((key) => `n.${key}`).join(', ')}]) AS v
         WHERE n.customer_id = ANY ($1::uuid[]) AND v IS NOT NULL`,
       [customerIds],
     );

@@ -11,6 +11,7 @@ import { ConsentEvent, ConsentScope, ConsentSource } from './consent-event.entit
 import { RecordConsentDto } from './dto/record-consent.dto';
 import { Channel, ConsentLedgerState, ConsentValue } from './policy.types';
 import { ConsentLedgerRepository } from './consent-ledger.repository';
+import { customerExists, lockCustomer } from '../customers/customer-row.repository';
 
 export interface NewConsentEvent {
   customerId: string;
@@ -67,7 +68,7 @@ export class ConsentService {
    */
   async record(input: NewConsentEvent, manager?: EntityManager): Promise<RecordedConsent> {
     if (!manager) return this.db.transaction((m) => this.record(input, m));
-    if (!(await this.ledger.lockCustomer(manager, input.customerId))) throw new NotFoundError('customer', input.customerId);
+    if (!(await lockCustomer(manager, input.customerId))) throw new NotFoundError('customer', input.customerId);
     const { event, changed } = await this.ledger.append(manager, {
       customerId: input.customerId,
       channel: input.channel,
@@ -122,7 +123,7 @@ export class ConsentService {
 
   /** A customer's current consent and their ledger, newest first. */
   async overview(customerId: string, page: PageQuery): Promise<ConsentOverview> {
-    if (!(await this.ledger.customerExists(customerId))) throw new NotFoundError('customer', customerId);
+    if (!(await customerExists(this.db, customerId))) throw new NotFoundError('customer', customerId);
     const [current, history] = await Promise.all([this.currentState([customerId]), this.history(customerId, page)]);
     return { customerId, current: current.get(customerId)!, history };
   }

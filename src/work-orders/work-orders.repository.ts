@@ -600,11 +600,6 @@ export class WorkOrdersRepository {
     );
   }
 
-  /** Whether the customer an order would be opened for exists. */
-  async customerExists(manager: EntityManager, customerId: string): Promise<boolean> {
-    return Boolean(await sqlOne<object>(manager, `SELECT 1 FROM customers WHERE id = $1`, [customerId]));
-  }
-
   /** Whether the agent is staff of the queue (an agent works only its queues' orders). */
   async isMember(manager: EntityManager, queue: string, userId: string): Promise<boolean> {
     const row = await sqlOne<object>(manager, `SELECT 1 FROM work_queue_members WHERE queue = $1 AND user_id = $2`, [

@@ -13,6 +13,7 @@ import { ResolveWorkOrderDto, WorkOrderActionDto } from './dto/work-order-action
 import { WorkOrderStatsQueryDto } from './dto/work-order-stats-query.dto';
 import { Actor, decideTransition, isDeskKind, WorkOrderAction } from './work-order.rules';
 import { NewWorkOrder, WorkOrdersRepository, WorkOrderView } from './work-orders.repository';
+import { customerExists } from '../customers/customer-row.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -88,7 +89,7 @@ export class WorkOrdersService {
   async recordComplaint(customerId: string, input: RecordComplaintDto, principal: Principal) {
     const { customerCareQueue, defaultSlaMinutes } = this.config.workOrders;
     const id = await this.db.transaction(async (m) => {
-      if (!(await this.orders.customerExists(m, customerId))) throw new NotFoundError('customer', customerId);
+      if (!(await customerExists(m, customerId))) throw new NotFoundError('customer', customerId);
       return this.orders.open(
         m,
         {

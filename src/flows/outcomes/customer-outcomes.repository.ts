@@ -82,11 +82,6 @@ export class CustomerOutcomesRepository {
     );
   }
 
-  /** Locks the customer's row for the disposition's transaction; false if there is no such customer. */
-  async lockCustomer(m: EntityManager, customerId: string): Promise<boolean> {
-    return (await sqlOne<{ id: string }>(m, `SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId])) !== undefined;
-  }
-
   /** The new disposition's id. */
   async insertDisposition(m: EntityManager, d: NewDisposition): Promise<string> {
     return (await sqlOne<{ id: string }>(

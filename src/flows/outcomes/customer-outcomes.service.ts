@@ -19,6 +19,7 @@ import { ConversationRecorded, ConversationsRepository } from './conversations.r
 import { RecordDispositionDto } from './dto/record-disposition.dto';
 import { CustomerOutcomesRepository, OutcomeEntry } from './customer-outcomes.repository';
 import { subjectRef } from '../../common/subject-ref';
+import { lockCustomer } from '../../customers/customer-row.repository';
 
 export interface DispositionRecorded {
   id: string;
@@ -87,7 +88,7 @@ export class CustomerOutcomesService {
     }
     return this.db.transaction(async (m) => {
       await this.access.assertCustomer(actor, customerId, { taskId: input.agentTaskId, caseId: input.caseId }, m);
-      if (!(await this.outcomes.lockCustomer(m, customerId))) throw new NotFoundError('customer', customerId);
+      if (!(await lockCustomer(m, customerId))) throw new NotFoundError('customer', customerId);
       const id = await this.outcomes.insertDisposition(m, {
         customerId,
         code: input.code,

@@ -20,6 +20,7 @@ import {
 import { RepaymentConfig } from './repayment.config';
 import { RepaymentRepository } from './repayment.repository';
 import { subjectRefSql } from '../../common/subject-ref';
+import { tryJobLock } from '../../database/job-lock';
 
 export interface FlowJobOptions {
   /**
@@ -97,7 +98,7 @@ export class RepaymentJob {
     const now = this.clock.now();
     const day = options.localDate ?? null;
     return this.db.transaction(async (m) => {
-      if (!(await this.repayment.tryJobLock(m, JOB_LOCK))) {
+      if (!(await tryJobLock(m, JOB_LOCK))) {
         return {
           ran: false,
           reminders: 0,

@@ -151,12 +151,6 @@ export class RepaymentRepository {
     );
   }
 
-  /** The job's lock for this transaction; false when another instance holds it. */
-  async tryJobLock(m: EntityManager, key: string): Promise<boolean> {
-    const row = await sqlOne<{ locked: boolean }>(m, `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [key]);
-    return row!.locked;
-  }
-
   /** Promises whose date and grace passed without the amount paid since: broken, on the profile. */
   breakLapsedPromises(m: EntityManager, now: Date, graceDays: number): Promise<BrokenPromiseRow[]> {
     return sql<BrokenPromiseRow>(
