@@ -42,15 +42,22 @@ export class ContactHistoryRepository {
       subjectRef: string | null;
     }>(
       this.db,
-      `SELECT customer_id AS "customerId", (extract(epoch FROM attempted_at) * 1000)::bigint AS at,
-              purpose, channel, connected, conversation, subject_ref AS "subjectRef"
-         FROM contact_attempts
-        WHERE customer_id = ANY ($1::uuid[]) AND attempted_at > $2 AND attempted_at <= $4 AND status <> ALL ($3::text[])
-        ORDER BY customer_id, attempted_at, id`,
+      `SELECT c.id AS "customerId", (extract(epoch FROM a.attempted_at) * 1000)::bigint AS at,
+              a.purpose, a.channel, a.connected, a.conversation, a.subject_ref AS "subjectRef"
+         FROM unnest($1::uuid[]) AS c(id)
+        CROSS JOIN LATERAL (
+              SELECT * FROM contact_attempts
+               WHERE customer_id = c.id AND attempted_at > $2 AND attempted_at <= $4 AND status <> ALL ($3::text[])
+              OFFSET 0) a
+        ORDER BY c.id, a.attempted_at, a.id`,
+      // Customer by customer (OFFSET 0 keeps the planner from folding the lateral read back into a
+      // join), so each is read through the contact log's customer index whatever the planner believes
+      // of the window: asked for the batch at once, a month it had no statistics for yet (a new
+      // month, a fresh database) was read whole, once per batch.
       // Bounded on both sides, the query reads only the months of its window (contact_attempts is
       // partitioned by month; docs/scaling.md). Without upTo, a day past now: another instance's
       // clock may run a little ahead, and what it sent still counts.
-      [customerIds, new Date(since), UNCOUNTED_STATUSES, upTo ?? new Date(now.getTime() + 86_400_000)],
+      [[...histories.keys()], new Date(since), UNCOUNTED_STATUSES, upTo ?? new Date(now.getTime() + 86_400_000)],
     );
     for (const { customerId, at, ...rest } of rows) histories.get(customerId)!.contacts.push({ at: Number(at), ...rest });
     return histories;

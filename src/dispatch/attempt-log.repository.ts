@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ContactChannel, ContactPurpose } from './contact-task.entity';
 import { AttemptRecord, AttemptStatus } from './contact-attempt';
 import { sql, sqlOne } from '../database/sql';
+import { statusAmong } from './outbox.repository';
 
 export interface AttemptResult {
   attemptId: string;
@@ -60,7 +61,7 @@ export class AttemptLogRepository {
       `WITH held AS (
          UPDATE contact_tasks t
             SET status = 'sending', attempts = t.attempts + 1, lease_until = $14, updated_at = now()
-          WHERE t.id = ANY($3::uuid[]) AND t.status = 'claimed' AND t.claimed_by = $15
+          WHERE t.id = ANY($3::uuid[]) AND ${statusAmong('t', 'claimed')} AND t.claimed_by = $15
           RETURNING t.id),
        opened AS (
          INSERT INTO contact_attempts (id, customer_id, task_id, campaign_id, subject_ref, purpose, channel, provider,
@@ -124,13 +125,13 @@ export class AttemptLogRepository {
 
   private async write(results: AttemptResult[], settle: boolean, manager: EntityManager): Promise<RecordedAttemptRow[]> {
     if (results.length === 0) return [];
-    const knownAt = results.every((r) => r.attemptedAt);
+    const instants = results.every((r) => r.attemptedAt) ? results.map((r) => r.attemptedAt!) : undefined;
     return sql<RecordedAttemptRow>(
       manager,
       `WITH results AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
                     AS r(id, status, provider_ref, error_code, detail, attempted_at)),
-       recorded AS (${recordAttemptsFrom('results', settle, knownAt)})
+       recorded AS (${recordAttemptsFrom('results', settle, instants && { from: '$7::timestamptz', to: '$8::timestamptz' })})
        SELECT id, status, first FROM recorded`,
       [
         results.map((r) => r.attemptId),
@@ -139,6 +140,7 @@ export class AttemptLogRepository {
         results.map((r) => r.errorCode ?? null),
         results.map((r) => r.detail ?? null),
         results.map((r) => r.attemptedAt ?? null),
+        ...(instants ? attemptsSpan(instants) : []),
       ],
     );
   }
@@ -213,14 +215,17 @@ interface RecordedAttemptRow {
 
 /**
  * The statement behind `record` and `settle`, for the results in relation `results` (id, status,
- * provider_ref, error_code, detail, and with `knownAt` attempted_at) — composable into a larger
+ * provider_ref, error_code, detail, and with `span` attempted_at) — composable into a larger
  * statement. Returns (id, status, first) for each attempt. History is partitioned by month and
- * attempt ids are random: a result that carries its attempt's instant is looked up in that
- * month's partition only, not in every month kept (the dispatcher's own sends always can). The
- * instant may have come back through JavaScript, which keeps milliseconds of PostgreSQL's
- * microseconds: matched within one.
+ * attempt ids are random: results that carry their attempts' instants are looked up in those
+ * months only, not in every month kept (the dispatcher's own sends always can). `span` names the
+ * parameters holding the earliest and latest of those instants (`attemptsSpan`): with them the
+ * planner reads the batch's few seconds of the log whatever its statistics say. Without them, a
+ * batch joined to a month it has no statistics for yet (a new month, a fresh database) was
+ * planned as a scan of the whole month, once per batch. The instant may have come back through
+ * JavaScript, which keeps milliseconds of PostgreSQL's microseconds: matched within one.
  */
-export function recordAttemptsFrom(results: string, settle: boolean, knownAt = false): string {
+export function recordAttemptsFrom(results: string, settle: boolean, span?: { from: string; to: string }): string {
   return `UPDATE contact_attempts a
      SET status = attempt_status_next(a.status, r.status),
          provider_ref = coalesce(a.provider_ref, r.provider_ref),
@@ -230,9 +235,18 @@ export function recordAttemptsFrom(results: string, settle: boolean, knownAt = f
          settled_at = ${settle ? 'coalesce(a.settled_at, now())' : 'a.settled_at'},
          updated_at = now()
     FROM ${results} r
-   WHERE a.id = r.id${knownAt ? ` AND ${nearInstant('a.attempted_at', 'r.attempted_at')}` : ''}
+   WHERE a.id = r.id${
+     span ? ` AND a.attempted_at BETWEEN ${span.from} AND ${span.to} AND ${nearInstant('a.attempted_at', 'r.attempted_at')}` : ''
+   }
   -- now() is the transaction's start: a settled_at equal to it was set by this statement.
   RETURNING a.id, a.status, ${settle ? 'a.settled_at = now()' : 'false'} AS first`;
+}
+
+/** A batch's span for `recordAttemptsFrom`: its earliest and latest instants, widened by the millisecond `nearInstant` allows. */
+export function attemptsSpan(instants: Date[]): [Date, Date] {
+  const times = instants.map((at) => at.getTime());
+  const [from, to] = times.reduce(([lo, hi], t) => [Math.min(lo, t), Math.max(hi, t)], [Infinity, -Infinity]);
+  return [new Date(from - 1), new Date(to + 1)];
 }
 
 /** `column` at `instant` as JavaScript has it: PostgreSQL's microseconds cut to milliseconds. */

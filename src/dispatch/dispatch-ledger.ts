@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { contactEvent } from '../events/contact.events';
 import { DELIVERIES_OF, EVENTS_FROM } from '../events/event-outbox.repository';
 import { NewEvent } from '../events/event-types';
-import { recordAttemptsFrom } from './attempt-log.repository';
+import { attemptsSpan, recordAttemptsFrom } from './attempt-log.repository';
 import { AttemptRecord } from './contact-attempt';
 import { TaskReason } from './contact-task.entity';
 import { Delivery } from './courier';
@@ -81,7 +81,7 @@ export class DispatchLedger {
                 AS s(attempt_id, status, provider_ref, error_code, detail, task_id, fate, due_at, reasons, try,
                      customer_id, channel, purpose, attempted_at, locale, event_type, event_data)),
        results AS (SELECT attempt_id AS id, status, provider_ref, error_code, detail, attempted_at FROM sends),
-       recorded AS (${recordAttemptsFrom('results', true, true)}),
+       recorded AS (${recordAttemptsFrom('results', true, { from: '$19::timestamptz', to: '$20::timestamptz' })}),
        -- Only an attempt settled here for the first time moves its task, the profile and the plan.
        firsts AS (SELECT sends.*, recorded.status AS standing FROM sends JOIN recorded ON recorded.id = sends.attempt_id
                    WHERE recorded.first),
@@ -115,6 +115,7 @@ export class DispatchLedger {
         told.map((event) => event?.type ?? null),
         told.map((event) => (event ? JSON.stringify(event.data) : null)),
         now,
+        ...attemptsSpan(sends.map((s) => s.attempt.attemptedAt)),
       ],
     );
     return new Set(rows.map((row) => row.id));

@@ -79,6 +79,17 @@ export interface TaskOutcome {
  */
 const FLOW_STEP_CONFLICT = `ON CONFLICT (subject_ref, step) WHERE subject_ref ~ '^(repay|collect|activate):' DO NOTHING`;
 
+/**
+ * `<alias>.status IN (…)` for a statement that finds its tasks by id, written so that no index on
+ * status can serve it. Every task passes through `claimed` and `sending`, and each passage leaves
+ * an entry in those indexes until the next vacuum. A planner that cannot see them walked them all
+ * to find a batch the primary key finds at once: 20–40 ms a statement by the end of a 50,000-SMS
+ * campaign, and growing with it.
+ */
+export function statusAmong(alias: string, ...statuses: TaskStatus[]): string {
+  return `coalesce(${alias}.status, '') IN (${statuses.map((status) => `'${status}'`).join(', ')})`;
+}
+
 /** A claim whose holder is gone (`$1`: now). */
 const VANISHED = `(lease_until < $1 OR ${presenceKey('claimed_by')} NOT IN (${PRESENT_DISPATCHERS}))`;
 
@@ -274,7 +285,7 @@ export class OutboxRepository {
       this.db,
       `UPDATE contact_tasks t SET lease_until = $3
          FROM (SELECT id FROM contact_tasks
-                WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status IN ('claimed', 'sending') AND lease_until < $4
+                WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND ${statusAmong('contact_tasks', 'claimed', 'sending')} AND lease_until < $4
                   FOR UPDATE SKIP LOCKED) ending
         WHERE t.id = ending.id`,
       [worker, taskIds, until, renewBefore],
@@ -286,8 +297,8 @@ export class OutboxRepository {
     if (taskIds.length === 0) return;
     await sql(
       this.db,
-      `UPDATE contact_tasks SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
-        WHERE id = ANY($2::uuid[]) AND claimed_by = $1 AND status = 'claimed'`,
+      `UPDATE contact_tasks t SET status = 'pending', lease_until = NULL, claimed_by = NULL, updated_at = now()
+        WHERE t.id = ANY($2::uuid[]) AND t.claimed_by = $1 AND ${statusAmong('t', 'claimed')}`,
       [worker, taskIds],
     );
   }
@@ -332,7 +343,7 @@ export class OutboxRepository {
             SET status = o.status, due_at = coalesce(o.due_at, t.due_at), reasons = t.reasons || o.reasons,
                 lease_until = NULL, claimed_by = NULL, updated_at = now()
            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS o(id, status, due_at, reasons)
-          WHERE t.id = o.id AND t.status = 'unknown'
+          WHERE t.id = o.id AND ${statusAmong('t', 'unknown')}
           RETURNING t.*)
        SELECT ${CLAIMED_COLUMNS}, t.status, c.locale FROM resolved t JOIN customers c ON c.id = t.customer_id`,
       [

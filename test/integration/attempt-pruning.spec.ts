@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { attemptIdAt } from '../../src/dispatch/attempt-id';
 import { EntityManager } from 'typeorm';
-import { AttemptLogRepository, attemptIs, recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
+import { AttemptLogRepository, attemptIs, attemptsSpan, recordAttemptsFrom } from '../../src/dispatch/attempt-log.repository';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -24,8 +24,8 @@ describe("recording an attempt's outcome, in a history partitioned by month", ()
     return partitionsReadBy(
       `WITH results AS (SELECT $1::uuid AS id, 'sent'::text AS status, 'SM1'::text AS provider_ref, NULL::text AS error_code,
                                NULL::text AS detail, $2::timestamptz AS attempted_at)
-       ${recordAttemptsFrom('results', true, knownAt)}`,
-      [attemptId, at],
+       ${recordAttemptsFrom('results', true, knownAt ? { from: '$3::timestamptz', to: '$4::timestamptz' } : undefined)}`,
+      [attemptId, at, ...(knownAt ? attemptsSpan([new Date(at)]) : [])],
     );
   }
 
