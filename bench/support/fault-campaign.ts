@@ -94,7 +94,10 @@ export async function runFaultCampaign(customers: number, plan: FaultPlan, seed 
     let downMs = 0;
     const outages: [number, number][] = [];
     let maxUnknownAfterCrash = 0;
-    await launchCampaign(herald.url);
+    await launchCampaign(herald.url).catch((error: Error) => {
+      // Herald's own account of a failed launch, which its answer (a correlation id) only points to.
+      throw new Error(`${error.message}\nHerald's last output:\n${herald!.process.output().slice(-4_000)}`);
+    });
 
     const contacted = () => new Set(twilio.messages.map((m) => m.to)).size;
     const events = [

@@ -31,6 +31,16 @@ export class CampaignRunsRepository {
     );
   }
 
+  /** Whether every slice of the run is in. */
+  async isComplete(runId: string): Promise<boolean> {
+    const row = await sqlOne<{ complete: boolean }>(
+      this.db,
+      `SELECT completed_at IS NOT NULL AS complete FROM campaign_runs WHERE id = $1`,
+      [runId],
+    );
+    return row?.complete ?? false;
+  }
+
   /** Every slice is in: the run counts its tasks and is complete. */
   async complete(runId: string): Promise<void> {
     await sql(

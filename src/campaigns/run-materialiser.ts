@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PURPOSE_PRIORITY } from '../dispatch/contact-task.entity';
 import { OutboxRepository } from '../dispatch/outbox.repository';
+import { withSessionLock } from '../database/job-lock';
 import { Campaign } from './campaign.entity';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { campaignCurrency, messageVariables } from './campaign-variables.rules';
@@ -44,47 +45,53 @@ export class RunMaterialiser {
   async materialise(campaign: Campaign, runKey: string, audience: AudienceCondition, now: Date): Promise<number> {
     const run = await this.runs.open(campaign.id, runKey);
     if (run.completed_at) return 0;
-    const [first] = campaign.plan;
-    const counts = await Promise.all(
-      Array.from({ length: RunMaterialiser.SLICES }, (_, slice) =>
-        this.outbox.enqueueSelected(this.db.manager, {
-          columns: [
-            'customer_id',
-            'campaign_id',
-            'run_id',
-            'step',
-            'purpose',
-            'channel',
-            'template_key',
-            'template_version',
-            'priority',
-            'due_at',
-            'expires_at',
-            'variables',
-          ],
-          select: `SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
-               FROM customers c
-              WHERE ${audience.where} AND abs(hashtext(c.id::text)) % ${RunMaterialiser.SLICES} = ${slice}
-                AND ($11::text IS NULL OR c.currency = $11::text)`,
-          params: [
-            campaign.id,
-            run.id,
-            campaign.purpose,
-            first.channel,
-            first.template,
-            JSON.stringify(campaign.pinnedVersions ?? {}),
-            PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
-            now,
-            campaign.endsAt,
-            JSON.stringify(messageVariables(campaign.variables ?? {})),
-            campaignCurrency(campaign.variables ?? {}) ?? null,
-            ...audience.params,
-          ],
-        }),
-      ),
-    );
-    const count = counts.reduce((sum, n) => sum + n, 0);
-    await this.runs.complete(run.id);
-    return count;
+    // One writer a run: a second (the sweep, as the launch writes it) leaves it to the first, rather
+    // than write the same rows slice against slice — which deadlocks when their scans cross.
+    const created = await withSessionLock(this.db, `campaign-run:${run.id}`, async () => {
+      if (await this.runs.isComplete(run.id)) return 0;
+      const [first] = campaign.plan;
+      const counts = await Promise.all(
+        Array.from({ length: RunMaterialiser.SLICES }, (_, slice) =>
+          this.outbox.enqueueSelected(this.db.manager, {
+            columns: [
+              'customer_id',
+              'campaign_id',
+              'run_id',
+              'step',
+              'purpose',
+              'channel',
+              'template_key',
+              'template_version',
+              'priority',
+              'due_at',
+              'expires_at',
+              'variables',
+            ],
+            select: `SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
+                 FROM customers c
+                WHERE ${audience.where} AND abs(hashtext(c.id::text)) % ${RunMaterialiser.SLICES} = ${slice}
+                  AND ($11::text IS NULL OR c.currency = $11::text)`,
+            params: [
+              campaign.id,
+              run.id,
+              campaign.purpose,
+              first.channel,
+              first.template,
+              JSON.stringify(campaign.pinnedVersions ?? {}),
+              PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
+              now,
+              campaign.endsAt,
+              JSON.stringify(messageVariables(campaign.variables ?? {})),
+              campaignCurrency(campaign.variables ?? {}) ?? null,
+              ...audience.params,
+            ],
+          }),
+        ),
+      );
+      const count = counts.reduce((sum, n) => sum + n, 0);
+      await this.runs.complete(run.id);
+      return count;
+    });
+    return created ?? 0;
   }
 }

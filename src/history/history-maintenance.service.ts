@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { withSessionLock } from '../database/job-lock';
 import { HISTORY_KINDS, HistoryConfig, HistoryKind } from './history.config';
 import { HistoryPartitionsRepository } from './history-partitions.repository';
 import { MonthPartition, monthsToEnsure, monthStart, partitionsToDrop } from './history.rules';
@@ -89,24 +90,16 @@ export class HistoryMaintenance implements OnApplicationBootstrap {
 
   /** Creates the months ahead and applies retention, if no other instance is doing it now. */
   async run(): Promise<MaintenanceReport> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      if (!(await this.partitions.tryLock(runner, MAINTENANCE_LOCK))) return { ran: false, created: [], dropped: [] };
-      try {
-        const created = await this.ensureMonths(runner.manager);
-        await this.summariseDays(runner.manager);
-        await this.reclaimLeftovers(runner.manager);
-        const dropped: DroppedMonth[] = [];
-        for (const kind of HISTORY_KINDS) dropped.push(...(await this.applyRetention(runner.manager, kind)));
-        await this.forgetInboundRefs(runner.manager);
-        return { ran: true, created, dropped };
-      } finally {
-        await this.partitions.unlock(runner, MAINTENANCE_LOCK);
-      }
-    } finally {
-      await runner.release();
-    }
+    const report = await withSessionLock(this.db, MAINTENANCE_LOCK, async (session) => {
+      const created = await this.ensureMonths(session.manager);
+      await this.summariseDays(session.manager);
+      await this.reclaimLeftovers(session.manager);
+      const dropped: DroppedMonth[] = [];
+      for (const kind of HISTORY_KINDS) dropped.push(...(await this.applyRetention(session.manager, kind)));
+      await this.forgetInboundRefs(session.manager);
+      return { ran: true, created, dropped };
+    });
+    return report ?? { ran: false, created: [], dropped: [] };
   }
 
   /** The current month and HISTORY_MONTHS_AHEAD after it, for every history table. */

@@ -1,25 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, QueryRunner } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { sql, sqlOne } from '../database/sql';
 import { MonthPartition } from './history.rules';
 
 /**
  * The history tables' partitions, as the maintenance works them: each statement on the caller's
- * connection or transaction, which the maintenance owns (its lock, its lock timeouts, what goes
+ * connection or transaction, which the maintenance owns (its lock timeouts, what goes
  * together). Partition and table names come from the catalogue and are quoted.
  */
 @Injectable()
 export class HistoryPartitionsRepository {
-  /** The maintenance's session lock; false when another instance holds it. */
-  async tryLock(runner: QueryRunner, key: string): Promise<boolean> {
-    const row = await sqlOne<{ locked: boolean }>(runner, `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [key]);
-    return row!.locked;
-  }
-
-  async unlock(runner: QueryRunner, key: string): Promise<void> {
-    await sql(runner, `SELECT pg_advisory_unlock(hashtext($1))`, [key]);
-  }
-
   /** Gives up on a lock not granted within 5 s, until the transaction ends. */
   async shortLockTimeout(t: EntityManager): Promise<void> {
     await sql(t, `SET LOCAL lock_timeout = '5s'`);

@@ -116,7 +116,7 @@ describe('dispatch statements on tables without statistics', () => {
       provider: 'twilio',
       templateKey: 'notice',
       templateVersion: null,
-      recipient: null,
+      recipient: '+15550000000',
       contentHash: null,
       attemptedAt,
     }));
