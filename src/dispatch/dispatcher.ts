@@ -36,6 +36,12 @@ export interface Batch {
  */
 const OPEN_LEAD_MS = 100;
 
+/** A lane's shared statements: attempts opened, and sends written down. */
+interface LaneCommits {
+  opens: GroupCommit<AttemptRecord, boolean>;
+  closes: GroupCommit<Sent, undefined>;
+}
+
 const NOTHING_CLAIMED: Batch = { claimed: 0, settled: 0, finished: Promise.resolve({ claimed: 0, sent: 0, settled: 0 }) };
 
 /** The longest pause between tries to write down a send's outcome while the database is away. */
@@ -61,8 +67,8 @@ export class Dispatcher {
   private readonly roomWaiters: (() => void)[] = [];
   /** Batches whose sends are not all done: what stopping waits for. */
   private readonly underway = new Set<Promise<BatchReport>>();
-  private readonly opens: GroupCommit<AttemptRecord, boolean>;
-  private readonly closes: GroupCommit<Sent, undefined>;
+  /** Per lane: an urgent send never waits for, or rides in, a bulk burst's statement. */
+  private readonly commits: Record<Lane['name'], LaneCommits>;
   private stopping = false;
   private stopped!: () => void;
   private readonly stop$ = new Promise<void>((resolve) => (this.stopped = resolve));
@@ -79,23 +85,7 @@ export class Dispatcher {
   ) {
     this.settings = config.dispatch;
     this.pool = new SendPool(this.settings.concurrency);
-    // Sends that start together share one statement to open their attempts, and sends that end
-    // together one transaction to record them: a round trip per burst, not per message.
-    this.opens = new GroupCommit(
-      async (attempts) => {
-        const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000);
-        const opened = await this.attempts.open(this.worker, attempts, leaseUntil);
-        return attempts.map((a) => opened.has(a.id));
-      },
-      { maxBatch: 1000, concurrent: 2 },
-    );
-    this.closes = new GroupCommit(
-      async (sent) => {
-        await this.ledger.close(sent, this.clock.now());
-        return sent.map(() => undefined);
-      },
-      { maxBatch: 1000, concurrent: 2 },
-    );
+    this.commits = { urgent: this.groupCommits(), bulk: this.groupCommits() };
   }
 
   /** The tasks in this instance's hands, whose leases it keeps alive. */
@@ -197,9 +187,9 @@ export class Dispatcher {
       return await this.pool.run(
         () => {
           started();
-          return this.send(ready, slot, giveWay);
+          return this.send(this.commits[lane.name], ready, slot, giveWay);
         },
-        lane.name === 'urgent' || ready.task.attempts > 0,
+        lane.name === 'urgent' ? 'urgent' : ready.task.attempts > 0 ? 'retry' : 'fresh',
       );
     } catch (error) {
       this.logger.error({ err: error, taskId: ready.task.id }, 'a send failed unexpectedly');
@@ -209,7 +199,12 @@ export class Dispatcher {
     }
   }
 
-  private async send({ task, attempt, parcel, locale }: Ready, slot: Slot, giveWay?: () => Promise<void>): Promise<boolean> {
+  private async send(
+    commits: LaneCommits,
+    { task, attempt, parcel, locale }: Ready,
+    slot: Slot,
+    giveWay?: () => Promise<void>,
+  ): Promise<boolean> {
     await giveWay?.();
     if (this.stopping) {
       await this.handBack([task.id]);
@@ -218,7 +213,7 @@ export class Dispatcher {
     const opening = { ...attempt, attemptedAt: this.clock.now() };
     let opened: boolean;
     try {
-      opened = await this.opens.submit(opening);
+      opened = await commits.opens.submit(opening);
     } catch (error) {
       this.logger.warn({ err: error, taskId: task.id }, 'could not open the attempt; the task goes back to the queue');
       await this.handBack([task.id]);
@@ -230,7 +225,7 @@ export class Dispatcher {
       return false;
     }
     const delivery = await this.courier.deliver(parcel, slot, this.settings.sendTimeoutMs);
-    await this.record({ task, attempt: opening, locale, delivery });
+    await this.record(commits, { task, attempt: opening, locale, delivery });
     return true;
   }
 
@@ -239,10 +234,10 @@ export class Dispatcher {
    * answer is the best evidence there is. Given up only when the instance stops; the task is
    * then reaped as `unknown` and reconciled with the provider's records.
    */
-  private async record(sent: Sent): Promise<void> {
+  private async record(commits: LaneCommits, sent: Sent): Promise<void> {
     for (let pause = 100; ; pause = Math.min(pause * 2, MAX_RECORD_PAUSE_MS)) {
       try {
-        await this.closes.submit(sent);
+        await commits.closes.submit(sent);
         break;
       } catch (error) {
         if (this.stopping) {
@@ -266,5 +261,29 @@ export class Dispatcher {
     } finally {
       taskIds.forEach((id) => this.held.delete(id));
     }
+  }
+
+  /**
+   * Sends that start together share one statement to open their attempts, and sends that end
+   * together one transaction to record them: a round trip per burst, not per message.
+   */
+  private groupCommits(): LaneCommits {
+    return {
+      opens: new GroupCommit(
+        async (attempts) => {
+          const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000);
+          const opened = await this.attempts.open(this.worker, attempts, leaseUntil);
+          return attempts.map((a) => opened.has(a.id));
+        },
+        { maxBatch: 1000, concurrent: 2 },
+      ),
+      closes: new GroupCommit(
+        async (sent) => {
+          await this.ledger.close(sent, this.clock.now());
+          return sent.map(() => undefined);
+        },
+        { maxBatch: 1000, concurrent: 2 },
+      ),
+    };
   }
 }

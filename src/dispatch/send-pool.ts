@@ -1,18 +1,27 @@
+/** Which work a sender takes first: urgent work, then retries, then fresh work. */
+export type SendRank = 'urgent' | 'retry' | 'fresh';
+
 /**
- * The instance's senders: at most `size` pieces of work at once, work marked `first` taken before
- * the rest. A send holds its sender from the moment its attempt is opened until its outcome is
- * written, so the sends in hand — all a crash could leave in doubt — never exceed the pool.
+ * The instance's senders: at most `size` pieces of work at once. A send holds its sender from the
+ * moment its attempt is opened until its outcome is written, so the sends in hand — all a crash
+ * could leave in doubt — never exceed the pool. A sixteenth of the senders is kept for urgent work
+ * (fraud verification): bulk sends hold theirs while their outcomes wait for a shared commit, and
+ * in one process both lanes share the pool, so an urgent send waited for a whole wave of them to be
+ * written down — ~250 ms, its p99 during a campaign.
  */
 export class SendPool {
-  private readonly queues = { first: [] as (() => void)[], rest: [] as (() => void)[] };
+  private readonly queues: Record<SendRank, (() => void)[]> = { urgent: [], retry: [], fresh: [] };
+  private readonly reserved: number;
   private busy = 0;
 
-  constructor(private readonly size: number) {}
+  constructor(private readonly size: number) {
+    this.reserved = Math.floor(size / 16);
+  }
 
-  /** Runs `work` once a sender is free. */
-  run<T>(work: () => Promise<T>, first: boolean): Promise<T> {
+  /** Runs `work` once a sender is free for its rank. */
+  run<T>(work: () => Promise<T>, rank: SendRank): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      (first ? this.queues.first : this.queues.rest).push(() => {
+      this.queues[rank].push(() => {
         work()
           .then(resolve, reject)
           .finally(() => {
@@ -25,9 +34,15 @@ export class SendPool {
   }
 
   private next(): void {
-    while (this.busy < this.size) {
-      const start = this.queues.first.shift() ?? this.queues.rest.shift();
-      if (!start) break;
+    for (;;) {
+      const queue =
+        this.queues.urgent.length > 0 && this.busy < this.size
+          ? this.queues.urgent
+          : this.busy < this.size - this.reserved
+            ? [this.queues.retry, this.queues.fresh].find((waiting) => waiting.length > 0)
+            : undefined;
+      const start = queue?.shift();
+      if (!start) return;
       this.busy++;
       start();
     }
