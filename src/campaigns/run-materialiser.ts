@@ -49,49 +49,54 @@ export class RunMaterialiser {
     // than write the same rows slice against slice — which deadlocks when their scans cross.
     const created = await withSessionLock(this.db, `campaign-run:${run.id}`, async () => {
       if (await this.runs.isComplete(run.id)) return 0;
-      const [first] = campaign.plan;
-      const counts = await Promise.all(
-        Array.from({ length: RunMaterialiser.SLICES }, (_, slice) =>
-          this.outbox.enqueueSelected(this.db.manager, {
-            columns: [
-              'customer_id',
-              'campaign_id',
-              'run_id',
-              'step',
-              'purpose',
-              'channel',
-              'template_key',
-              'template_version',
-              'priority',
-              'due_at',
-              'expires_at',
-              'variables',
-            ],
-            select: `SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
-                 FROM customers c
-                WHERE ${audience.where} AND abs(hashtext(c.id::text)) % ${RunMaterialiser.SLICES} = ${slice}
-                  AND ($11::text IS NULL OR c.currency = $11::text)`,
-            params: [
-              campaign.id,
-              run.id,
-              campaign.purpose,
-              first.channel,
-              first.template,
-              JSON.stringify(campaign.pinnedVersions ?? {}),
-              PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
-              now,
-              campaign.endsAt,
-              JSON.stringify(messageVariables(campaign.variables ?? {})),
-              campaignCurrency(campaign.variables ?? {}) ?? null,
-              ...audience.params,
-            ],
-          }),
-        ),
-      );
-      const count = counts.reduce((sum, n) => sum + n, 0);
+      const count = await this.writeSlices(campaign, run.id, audience, now);
       await this.runs.complete(run.id);
       return count;
     });
     return created ?? 0;
+  }
+
+  /** Each slice of the audience in one `INSERT … SELECT`, the slices at once; how many tasks they added. */
+  private async writeSlices(campaign: Campaign, runId: string, audience: AudienceCondition, now: Date): Promise<number> {
+    const [first] = campaign.plan;
+    const counts = await Promise.all(
+      Array.from({ length: RunMaterialiser.SLICES }, (_, slice) =>
+        this.outbox.enqueueSelected(this.db.manager, {
+          columns: [
+            'customer_id',
+            'campaign_id',
+            'run_id',
+            'step',
+            'purpose',
+            'channel',
+            'template_key',
+            'template_version',
+            'priority',
+            'due_at',
+            'expires_at',
+            'variables',
+          ],
+          select: `SELECT c.id, $1, $2, 0, $3, $4, $5, ($6::jsonb ->> ($5 || '/' || c.locale || '/' || $4)), $7, $8, $9, $10::jsonb
+               FROM customers c
+              WHERE ${audience.where} AND abs(hashtext(c.id::text)) % ${RunMaterialiser.SLICES} = ${slice}
+                AND ($11::text IS NULL OR c.currency = $11::text)`,
+          params: [
+            campaign.id,
+            runId,
+            campaign.purpose,
+            first.channel,
+            first.template,
+            JSON.stringify(campaign.pinnedVersions ?? {}),
+            PURPOSE_PRIORITY[campaign.purpose] + campaign.priority,
+            now,
+            campaign.endsAt,
+            JSON.stringify(messageVariables(campaign.variables ?? {})),
+            campaignCurrency(campaign.variables ?? {}) ?? null,
+            ...audience.params,
+          ],
+        }),
+      ),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 }

@@ -11,25 +11,26 @@ export async function tryJobLock(m: EntityManager, job: string): Promise<boolean
 }
 
 /**
- * Runs `work` holding the session lock named `key` on a connection of its own (handed to `work`,
- * which may use others too); returns undefined at once when another holds it. For work longer than
- * one transaction should be: the lock goes with the connection, so work that dies half-way (its
- * process killed) leaves nothing behind.
+ * Runs `work` holding the session lock `key` (a name, or a number of its own) on a connection of
+ * its own (handed to `work`, which may use others too); returns undefined at once when another
+ * holds it. For work longer than one transaction should be: the lock goes with the connection, so
+ * work that dies half-way (its process killed) leaves nothing behind.
  */
 export async function withSessionLock<T>(
   db: DataSource,
-  key: string,
+  key: string | bigint,
   work: (session: QueryRunner) => Promise<T>,
 ): Promise<T | undefined> {
+  const lock = typeof key === 'bigint' ? '$1::bigint' : 'hashtext($1)';
   const session = db.createQueryRunner();
   await session.connect();
   try {
-    const row = await sqlOne<{ locked: boolean }>(session, `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [key]);
+    const row = await sqlOne<{ locked: boolean }>(session, `SELECT pg_try_advisory_lock(${lock}) AS locked`, [String(key)]);
     if (!row!.locked) return undefined;
     try {
       return await work(session);
     } finally {
-      await sql(session, `SELECT pg_advisory_unlock(hashtext($1))`, [key]);
+      await sql(session, `SELECT pg_advisory_unlock(${lock})`, [String(key)]);
     }
   } finally {
     await session.release();

@@ -12,7 +12,7 @@ import { DispatchConfig } from './dispatch.config';
 import { OutboxRepository, TaskOutcome } from './outbox.repository';
 import { ProfileOutcomes } from './profile-outcomes';
 import { contentHash } from './task-preparer';
-import { sql } from '../database/sql';
+import { withSessionLock } from '../database/job-lock';
 
 /** Unknown attempts looked up per round, and lookups at once. */
 const ROUND = 200;
@@ -68,29 +68,18 @@ export class Reconciler {
    */
   async reconcile(): Promise<ReconcileReport> {
     const now = this.clock.now();
-    const session = this.db.createQueryRunner();
-    await session.connect();
-    try {
-      const [{ mine }] = await sql<{ mine: boolean }>(session, 'SELECT pg_try_advisory_lock($1) AS mine', [
-        RECONCILER_LOCK.toString(),
-      ]);
-      if (!mine) return { found: 0, absent: 0, unconfirmed: 0 };
-      try {
-        const unknowns = await this.attempts.unknownBefore(
-          session.manager,
-          new Date(now.getTime() - this.settings.reconcileAfterMs),
-          ROUND,
-        );
-        const verdicts = (await inTurns(unknowns, LOOKUPS_AT_ONCE, (attempt) => this.lookUp(attempt))).filter(
-          (verdict): verdict is Verdict => verdict !== undefined,
-        );
-        return await session.manager.transaction((manager) => this.settle(manager, verdicts, now));
-      } finally {
-        await sql(session, 'SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK.toString()]);
-      }
-    } finally {
-      await session.release();
-    }
+    const report = await withSessionLock(this.db, RECONCILER_LOCK, async (session) => {
+      const unknowns = await this.attempts.unknownBefore(
+        session.manager,
+        new Date(now.getTime() - this.settings.reconcileAfterMs),
+        ROUND,
+      );
+      const verdicts = (await inTurns(unknowns, LOOKUPS_AT_ONCE, (attempt) => this.lookUp(attempt))).filter(
+        (verdict): verdict is Verdict => verdict !== undefined,
+      );
+      return session.manager.transaction((manager) => this.settle(manager, verdicts, now));
+    });
+    return report ?? { found: 0, absent: 0, unconfirmed: 0 };
   }
 
   private async lookUp(attempt: UnknownAttempt): Promise<Verdict | undefined> {
