@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DispatchConfig } from './dispatch.config';
 import { Dispatcher } from './dispatcher';
+import { LocalWake } from './local-wake';
 import { Lane, LANES, OutboxRepository } from './outbox.repository';
 import { Presence } from './presence';
 import { Reconciler } from './reconciler';
@@ -14,8 +15,8 @@ import { Reconciler } from './reconciler';
 /**
  * Drains the outbox for as long as the application runs: one loop per lane (both, or the one
  * DISPATCH_LANES names) claiming the next batch as soon as the last is nearly sent, polling when
- * idle and woken at once by NOTIFY for urgent work; due retries claimed every poll, ahead of what
- * waits. Beside it: the leases of the work in hand renewed, the claims of dispatchers that
+ * idle and woken at once for urgent work (NOTIFY; this process's own, on commit: LocalWake); due
+ * retries claimed every poll, ahead of what waits. Beside it: the leases of the work in hand renewed, the claims of dispatchers that
  * vanished (their lease ran out, or their presence lock went with their process) reaped, and
  * unknown sends reconciled with the providers. On shutdown, sends in flight finish and are
  * written down; the rest go back to the queue.
@@ -34,13 +35,14 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   /** When each lane's own loop last claimed (epoch ms): its claims take due retries first. */
   private readonly claimedAt = new Map<Lane['name'], number>();
   private readonly wakers = new Map<Lane['name'], () => void>();
-  /** A NOTIFY that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
+  /** A wake that came while the lane was busy: its claim may have missed the task, so it must not sleep. */
   private readonly missedWakes = new Set<Lane['name']>();
 
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly outbox: OutboxRepository,
     private readonly reconciler: Reconciler,
+    private readonly localWake: LocalWake,
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     config: AppConfig,
@@ -55,7 +57,10 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     // Present before the first claim: what this instance claims is reaped the moment it dies.
     this.presence = new Presence(this.url, this.dispatcher.worker);
     await this.presence.hold();
-    if (lanes.some((lane) => lane.name === 'urgent')) await this.listen();
+    if (lanes.some((lane) => lane.name === 'urgent')) {
+      this.localWake.listen(() => this.wake('urgent'));
+      await this.listen();
+    }
     const leaseMs = this.settings.leaseSeconds * 1000;
     const reconcileMs = Math.min(30_000, Math.max(500, this.settings.reconcileAfterMs / 4));
     this.timers.push(
@@ -116,13 +121,16 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
+  /** New work for the lane: an idle loop claims at once, a busy one claims again before it sleeps. */
+  private wake(lane: Lane['name']): void {
+    const wake = this.wakers.get(lane);
+    if (wake) wake();
+    else this.missedWakes.add(lane);
+  }
+
   private async listen(): Promise<void> {
     this.listener = new Client({ connectionString: this.url });
-    this.listener.on('notification', () => {
-      const wake = this.wakers.get('urgent');
-      if (wake) wake();
-      else this.missedWakes.add('urgent');
-    });
+    this.listener.on('notification', () => this.wake('urgent'));
     this.listener.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection lost; urgent work waits for polls'));
     await this.listener.connect();
     await this.listener.query('LISTEN herald_urgent');

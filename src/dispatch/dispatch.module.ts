@@ -7,6 +7,7 @@ import { Courier } from './courier';
 import { DispatchLedger } from './dispatch-ledger';
 import { DispatchLoop } from './dispatch.loop';
 import { FollowUps } from './follow-ups';
+import { LocalWake } from './local-wake';
 import { Dispatcher } from './dispatcher';
 import { MessageComposer } from './message-composer';
 import { OutboxRepository } from './outbox.repository';
@@ -33,6 +34,7 @@ import { UrgentGate } from './urgent-gate';
     FollowUps,
     Reconciler,
     UrgentGate,
+    LocalWake,
   ],
   exports: [Dispatcher, OutboxRepository, AttemptLogRepository, ProfileOutcomes, Reconciler, UrgentGate],
 })

@@ -10,7 +10,7 @@ import { AttemptRecord } from './contact-attempt';
 import { Courier, Slot, waitUntil } from './courier';
 import { DispatchConfig } from './dispatch.config';
 import { DispatchLedger, Sent } from './dispatch-ledger';
-import { Lane, OutboxRepository } from './outbox.repository';
+import { ClaimedTask, Lane, OutboxRepository } from './outbox.repository';
 import { SendPool } from './send-pool';
 import { Ready, TaskPreparer } from './task-preparer';
 import { UrgentGate } from './urgent-gate';
@@ -118,17 +118,22 @@ export class Dispatcher {
 
   private async begin(lane: Lane, retriesOnly: boolean): Promise<Batch> {
     const now = this.clock.now();
-    // Claims come at least every poll: a retry due before the next one is claimed now and held.
-    const tasks = await this.outbox.claim(this.worker, lane, this.settings.batchSize, now, this.settings.leaseSeconds, {
-      retriesOnly,
-      retryLeadMs: this.settings.pollMs,
-    });
-    if (tasks.length === 0) return NOTHING_CLAIMED;
-    tasks.forEach((task) => this.held.add(task.id));
     const urgent = lane.name === 'urgent';
     const giveWay = urgent ? undefined : () => this.urgent.clear();
+    // From the claim on, not from its answer: a fraud alert's claim does not queue behind bulk work either.
     if (urgent) this.urgent.enter();
+    let tasks: ClaimedTask[] = [];
     try {
+      // Claims come at least every poll: a retry due before the next one is claimed now and held.
+      tasks = await this.outbox.claim(this.worker, lane, this.settings.batchSize, now, this.settings.leaseSeconds, {
+        retriesOnly,
+        retryLeadMs: this.settings.pollMs,
+      });
+      if (tasks.length === 0) {
+        if (urgent) this.urgent.leave();
+        return NOTHING_CLAIMED;
+      }
+      tasks.forEach((task) => this.held.add(task.id));
       const { ready, settled } = await this.preparer.prepare(tasks, now, giveWay);
       await this.outbox.settle(settled);
       settled.forEach((outcome) => this.held.delete(outcome.id));

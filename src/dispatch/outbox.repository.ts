@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactChannel, ContactPurpose, ContactTask, PURPOSE_PRIORITY, TaskReason, TaskStatus } from './contact-task.entity';
+import { LocalWake } from './local-wake';
 import { PRESENT_DISPATCHERS, presenceKey } from './presence';
 import { sql } from '../database/sql';
 
@@ -54,10 +55,11 @@ export interface Lane {
   maxPriority: number;
 }
 
-export const LANES: Lane[] = [
-  { name: 'urgent', minPriority: PURPOSE_PRIORITY.fraud, maxPriority: 32767 },
-  { name: 'bulk', minPriority: -32768, maxPriority: PURPOSE_PRIORITY.fraud - 1 },
-];
+const URGENT: Lane = { name: 'urgent', minPriority: PURPOSE_PRIORITY.fraud, maxPriority: 32767 };
+
+export const LANES: Lane[] = [URGENT, { name: 'bulk', minPriority: -32768, maxPriority: PURPOSE_PRIORITY.fraud - 1 }];
+
+const priorityOf = (task: NewTask) => task.priority ?? PURPOSE_PRIORITY[task.purpose];
 
 export interface TaskOutcome {
   id: string;
@@ -138,7 +140,11 @@ function selects(selection: TaskSelection, first: number): { where: string; para
  */
 @Injectable()
 export class OutboxRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    /** Absent where no dispatcher runs (the job CLI). */
+    @Optional() private readonly wake?: LocalWake,
+  ) {}
 
   /**
    * Due pending tasks of a lane, most urgent first; never a task of a campaign that is not running.
@@ -179,7 +185,8 @@ export class OutboxRepository {
   /**
    * Queues contacts for the dispatcher (flows: fraud alerts, reminders, follow-ups). In the
    * caller's transaction when given one, so a flow's state and its contacts commit together.
-   * A due fraud task wakes the dispatchers at once (a trigger notifies them).
+   * A due fraud task wakes the dispatchers at once: a trigger notifies them all, and this process's
+   * own urgent lane hears it sooner, on commit (LocalWake).
    */
   async enqueue(tasks: NewTask[], manager: EntityManager = this.db.manager): Promise<string[]> {
     if (tasks.length === 0) return [];
@@ -198,9 +205,10 @@ export class OutboxRepository {
         tasks.map((t) => t.subjectRef ?? null),
         tasks.map((t) => t.dueAt),
         tasks.map((t) => t.expiresAt ?? null),
-        tasks.map((t) => t.priority ?? PURPOSE_PRIORITY[t.purpose]),
+        tasks.map(priorityOf),
       ],
     );
+    if (tasks.some((t) => priorityOf(t) >= URGENT.minPriority)) this.wake?.queued(manager);
     return rows.map((row) => row.id);
   }
 

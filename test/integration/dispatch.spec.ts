@@ -120,6 +120,19 @@ describe('the dispatcher over the real outbox, sandbox channels', () => {
     expect(await taskRow(task.id)).toMatchObject({ status: 'sent' });
   });
 
+  it('holds the bulk lane from the moment the urgent lane starts its claim, and lets go when it finds nothing', async () => {
+    const gate = t.app.get(UrgentGate);
+    let cleared = false;
+    const urgent = dispatcher.runBatch(URGENT);
+    const bulk = gate.clear().then(() => (cleared = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cleared).toBe(false); // the claim's round trip is still under way
+
+    expect(await urgent).toMatchObject({ claimed: 0 });
+    await bulk;
+    expect(cleared).toBe(true);
+  });
+
   it('gives a vanished dispatcher’s claims back, and never re-sends what it may have sent', async () => {
     const customer = await store.customer(t.db);
     const claimedOnly = await store.task(t.db, customer);

@@ -10,7 +10,6 @@ import { AppConfig } from '../../config/app-config';
 import { EventOutbox } from '../../events/event-outbox.repository';
 import { NewEvent } from '../../events/event-types';
 import { OutboxRepository } from '../../dispatch/outbox.repository';
-import { UrgentGate } from '../../dispatch/urgent-gate';
 import { PURPOSE_PRIORITY } from '../../dispatch/contact-task.entity';
 import { WorkOrdersRepository } from '../../work-orders/work-orders.repository';
 import { FraudCasesRepository } from './fraud-cases.repository';
@@ -82,22 +81,12 @@ export class FraudCasesService {
     private readonly outbox: OutboxRepository,
     private readonly agentTasks: WorkOrdersRepository,
     private readonly events: EventOutbox,
-    private readonly urgent: UrgentGate,
     private readonly alerts: AlertEvaluator,
   ) {}
 
   /** Records a transaction and runs the rules; a hit opens a case. Posting the same reference again returns the first answer. */
   async ingest(dto: PostTransactionDto): Promise<TransactionDecision> {
-    // The core system waits for the decision, and a suspect's customer for the SMS: bulk sending gives way.
-    this.urgent.enter();
-    try {
-      return await this.decide(dto, this.clock.now());
-    } finally {
-      this.urgent.leave();
-    }
-  }
-
-  private async decide(dto: PostTransactionDto, now: Date): Promise<TransactionDecision> {
+    const now = this.clock.now();
     return this.db.transaction(async (manager) => {
       const customer = await this.cases.lockCustomer(
         manager,

@@ -1,5 +1,5 @@
 import { AlertsModule } from '../../alerts/alerts.module';
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { DispatchModule } from '../../dispatch/dispatch.module';
 import { WorkOrdersModule } from '../../work-orders/work-orders.module';
 import { AgentQueueService } from './agent-queue.service';
@@ -10,6 +10,7 @@ import { FraudCasesRepository } from './fraud-cases.repository';
 import { FraudCasesService } from './fraud-cases.service';
 import { FraudEscalationSweep } from './fraud-escalation.sweep';
 import { TransactionsController } from './transactions.controller';
+import { UrgentRequest } from './urgent-request.middleware';
 
 /** Fraud verification: transactions in, cases opened, answered or escalated. */
 @Module({
@@ -19,4 +20,8 @@ import { TransactionsController } from './transactions.controller';
   // The desk's calls are work orders: whoever works them with fraud's flows gets their repository too.
   exports: [FraudCasesService, FraudCasesQuery, AgentQueueService, WorkOrdersModule],
 })
-export class FraudModule {}
+export class FraudModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(UrgentRequest).forRoutes(TransactionsController);
+  }
+}
