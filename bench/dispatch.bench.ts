@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dispatch` — the outbox pipeline (claim, policy, render, send, record) on its own
+ * `npm run bench:dispatch [-- --customers N]` — the outbox pipeline (claim, policy, render, send, record) on its own
  * database with a generated book:
  *  1. materialising a 300,000-customer campaign run (one INSERT … SELECT), against the naive way
  *     (TypeORM `save` in chunks) on a sample;
@@ -21,10 +21,10 @@ import { SegmentsService } from '../src/segments/segments.service';
 import { freePort } from '../src/database/embedded-database';
 import { FakeTwilio } from '../test/support/fake-twilio.server';
 import { startHeraldProcess, waitForHealth } from '../test/support/herald-process';
-import { benchDatabase, timed } from './support/bench-database';
+import { argument, benchDatabase, timed } from './support/bench-database';
 import { BASE_ENV, drain, heraldApp as app, NOW, queueAlerts } from './support/dispatch-drain';
 
-const BOOK = Number(process.env.BENCH_BOOK ?? 300_000);
+const BOOK = argument('customers', Number(process.env.BENCH_BOOK ?? 300_000));
 const SMS = Number(process.env.BENCH_SMS ?? 100_000);
 const PACED_LIMIT = Number(process.env.BENCH_PACED_LIMIT ?? 200);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);

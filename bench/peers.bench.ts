@@ -12,7 +12,8 @@
  * send the very text Herald rendered, with a status callback like Herald's, and do nothing else:
  * no consent, quiet hours or frequency check, no attempt row. The local Twilio runs in a process
  * of its own, so its CPU is neither the bench's nor PostgreSQL's.
- * Env: BENCH_SMS (100,000), BENCH_ROUNDS (3), BENCH_BOOK (300,000 customers, as bench:dispatch),
+ * `--customers N`: the book (300,000 by default, or BENCH_BOOK; as bench:dispatch).
+ * Env: BENCH_SMS (100,000), BENCH_ROUNDS (3),
  * BENCH_PGBOSS_WORKERS (4), BENCH_GRAPHILE_COMPLETE_DELAY_MS (250), BENCH_GRAPHILE_POOL (10).
  * Last line: JSON.
  */
@@ -29,13 +30,13 @@ import { createTwilioClient } from '../src/channels/twilio-request.client';
 import { statusCallbackUrl, TWILIO_WEBHOOK_PATHS } from '../src/channels/twilio-webhook.paths';
 import { seedCustomerBook } from '../src/customers/book/customer-book.writer';
 import { FakeTwilio } from '../test/support/fake-twilio.server';
-import { benchDatabase, timed } from './support/bench-database';
+import { argument, benchDatabase, timed } from './support/bench-database';
 import { BASE_ENV, drain, heraldApp, queueAlerts } from './support/dispatch-drain';
 import { descendantsCpu } from './support/process-cpu';
 
 const SMS = Number(process.env.BENCH_SMS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const BOOK = Number(process.env.BENCH_BOOK ?? 300_000);
+const BOOK = argument('customers', Number(process.env.BENCH_BOOK ?? 300_000));
 const CONCURRENCY = Number(BASE_ENV.DISPATCH_CONCURRENCY);
 const PGBOSS_WORKERS = Number(process.env.BENCH_PGBOSS_WORKERS ?? 4);
 const PGBOSS_BATCH = Math.ceil(CONCURRENCY / PGBOSS_WORKERS);
@@ -300,7 +301,7 @@ async function main(): Promise<void> {
     ).map((r: Recipient) => ({ to: r.to, ref: r.ref }));
     await seeder.destroy();
     if (recipients.length < SMS)
-      throw new Error(`the book has only ${recipients.length} customers with a phone; raise BENCH_BOOK`);
+      throw new Error(`the book has only ${recipients.length} customers with a phone; raise --customers`);
     await graphileMigrations({ connectionString: database.url, logger: quietGraphileLogger });
     console.log(`book: ${BOOK} generated customers in ${(seedMs / 1000).toFixed(1)} s; ${SMS} SMS a round, ${ROUNDS} rounds`);
     console.log(

@@ -16,10 +16,10 @@ import { Reconciler } from './reconciler';
  * Drains the outbox for as long as the application runs: one loop per lane (both, or the one
  * DISPATCH_LANES names) claiming the next batch as soon as the last is nearly sent, polling when
  * idle and woken at once for urgent work (NOTIFY; this process's own, on commit: LocalWake); due
- * retries claimed every poll, ahead of what waits. Beside it: the leases of the work in hand renewed, the claims of dispatchers that
- * vanished (their lease ran out, or their presence lock went with their process) reaped, and
- * unknown sends reconciled with the providers. On shutdown, sends in flight finish and are
- * written down; the rest go back to the queue.
+ * retries claimed every poll, ahead of what waits. Beside it: the leases of the work in hand
+ * renewed, the claims of dispatchers that vanished (their lease ran out, or their presence lock
+ * went with their process) reaped, and unknown sends reconciled with the providers. On shutdown,
+ * sends in flight finish and are written down; the rest go back to the queue.
  */
 @Injectable()
 export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {

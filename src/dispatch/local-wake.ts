@@ -10,7 +10,7 @@ const URGENT_QUEUED = 'heraldUrgentQueued';
 /**
  * Urgent work queued by this process wakes this process's urgent lane the moment it is
  * committed. The trigger's NOTIFY still tells every instance, but PostgreSQL delivers it only when
- * the listening backend is next scheduled: 40–70 ms late on a server busy with a campaign.
+ * the listening backend is next scheduled: up to 100 ms late on a server busy with a campaign.
  */
 @Injectable()
 export class LocalWake implements EntitySubscriberInterface {
