@@ -13,8 +13,8 @@
  * no consent, quiet hours or frequency check, no attempt row. The local Twilio runs in a process
  * of its own, so its CPU is neither the bench's nor PostgreSQL's.
  * `--customers N`: the book (300,000 by default, or BENCH_BOOK; as bench:dispatch).
- * Env: BENCH_SMS (100,000), BENCH_ROUNDS (3),
- * BENCH_PGBOSS_WORKERS (4), BENCH_GRAPHILE_COMPLETE_DELAY_MS (250), BENCH_GRAPHILE_POOL (10).
+ * Env: BENCH_SMS (100,000), BENCH_ROUNDS (3), BENCH_PGBOSS_WORKERS (4),
+ * BENCH_GRAPHILE_COMPLETE_DELAY_MS (250), BENCH_GRAPHILE_POOL (10).
  * Last line: JSON.
  */
 import 'reflect-metadata';
